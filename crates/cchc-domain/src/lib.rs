@@ -1,0 +1,17 @@
+//! Domain types and rules of cchc, free of any file format or frame library.
+//!
+//! - [`text`]: the normalisation every text comparison goes through.
+//! - [`number`]: counts and numbers as units write them.
+//! - [`period`]: reporting periods ([`period::Period`]) and how to read them.
+//! - [`unit`]: units and the [`unit::Registry`].
+//! - [`measure`]: Form A [`measure::Measure`]s and the header alias table.
+//! - [`target`]: the plan's [`target::Target`]s in a [`target::Catalogue`].
+//! - [`finding`]: [`finding::Finding`]s, rule ids and severities.
+
+pub mod finding;
+pub mod measure;
+pub mod number;
+pub mod period;
+pub mod target;
+pub mod text;
+pub mod unit;

@@ -1,0 +1,305 @@
+//! The plan's targets: a catalogue read from TOML, with exact thresholds.
+//!
+//! The default catalogue (`data/targets.toml`, the 2022 plan) is compiled in;
+//! [`Catalogue::from_toml`] reads a replacement (next year's plan, another province).
+
+use serde::Deserialize;
+
+/// The embedded 2022 catalogue.
+pub const DEFAULT_TARGETS_TOML: &str = include_str!("../data/targets.toml");
+
+/// How a value is compared with the threshold, as the plan writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Comparator {
+    /// `≥`: reaching the threshold meets the target.
+    AtLeast,
+    /// `>`: the value must exceed the threshold (exactly 50% does not meet `> 50%`).
+    Above,
+}
+
+impl Comparator {
+    /// `>=` or `>`, as in exports.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => ">=",
+            Comparator::Above => ">",
+        }
+    }
+
+    /// `≥` or `>`, as in reports.
+    pub fn symbol_vi(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::Above => ">",
+        }
+    }
+}
+
+/// Which form feeds a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Form {
+    /// Form A, dossier results.
+    A,
+    /// Form B, online public services.
+    B,
+    /// Form C, staffing and public units.
+    C,
+    /// Form D, other indicators.
+    D,
+}
+
+/// An exact non-negative fraction `num / den` (thresholds, values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fraction {
+    /// Numerator.
+    pub num: i128,
+    /// Denominator, > 0.
+    pub den: i128,
+}
+
+impl Fraction {
+    /// Parses a decimal (`0.8`, `1`, `0.025`) or a percentage (`2,5%`, `80%`).
+    pub fn parse_decimal(text: &str) -> Option<Fraction> {
+        let t = text.trim().replace(',', ".");
+        let (t, mut den) = match t.strip_suffix('%') {
+            Some(p) => (p.trim().to_string(), 100i128),
+            None => (t, 1i128),
+        };
+        let (int_part, frac_part) = t.split_once('.').unwrap_or((&t, ""));
+        if int_part.is_empty() || !int_part.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        if frac_part.len() > 12 || int_part.len() > 12 {
+            return None;
+        }
+        let digits = format!("{int_part}{frac_part}");
+        let num: i128 = digits.parse().ok()?;
+        den *= 10i128.pow(u32::try_from(frac_part.len()).ok()?);
+        Some(Fraction { num, den })
+    }
+
+    /// The value as a float, for display and exports.
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+/// One target of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Stable id (`tthc.early`).
+    pub id: String,
+    /// Where the plan states it (`MT 2.a`).
+    pub plan_ref: String,
+    /// Short Vietnamese label.
+    pub name: String,
+    /// The plan's own wording.
+    pub wording: String,
+    /// `≥` or `>`.
+    pub comparator: Comparator,
+    /// The threshold as an exact fraction.
+    pub threshold: Fraction,
+    /// The threshold as written in the catalogue.
+    pub threshold_text: String,
+    /// The form that feeds it.
+    pub form: Form,
+    /// How numerator and denominator are formed.
+    pub measure: String,
+}
+
+impl Target {
+    /// Whether `num / den` meets the target. `den` must be > 0.
+    pub fn is_met(&self, num: i128, den: i128) -> bool {
+        let lhs = num * self.threshold.den;
+        let rhs = self.threshold.num * den;
+        match self.comparator {
+            Comparator::AtLeast => lhs >= rhs,
+            Comparator::Above => lhs > rhs,
+        }
+    }
+
+    /// How many more numerator items would meet the target (DOMAIN §7.6), never below 0.
+    ///
+    /// ```
+    /// use cchc_domain::target::Catalogue;
+    /// let cat = Catalogue::default_2022();
+    /// let early = cat.get("tthc.early").unwrap();
+    /// assert_eq!(early.gap(80, 120), 16); // ⌈0.8·120⌉ − 80
+    /// let level3 = cat.get("dvc.level3").unwrap();
+    /// assert_eq!(level3.gap(5, 10), 1); // ⌊0.5·10⌋ + 1 − 5: exactly 50% is not > 50%
+    /// ```
+    pub fn gap(&self, num: i128, den: i128) -> i128 {
+        let t = self.threshold;
+        let product = t.num * den;
+        let needed = match self.comparator {
+            Comparator::AtLeast => (product + t.den - 1).div_euclid(t.den),
+            Comparator::Above => product.div_euclid(t.den) + 1,
+        };
+        (needed - num).max(0)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalogue {
+    plan: Option<String>,
+    #[serde(default)]
+    target: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    id: String,
+    plan_ref: String,
+    name: String,
+    wording: String,
+    comparator: String,
+    threshold: String,
+    form: String,
+    #[serde(default)]
+    measure: String,
+}
+
+/// A catalogue file that cannot be used; the message names the line and key.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    /// Not valid TOML, or a key missing or of the wrong type (the TOML error gives
+    /// the line and the key).
+    #[error("danh mục chỉ tiêu: {0}")]
+    Toml(String),
+    /// A value that TOML accepts but the catalogue does not.
+    #[error("danh mục chỉ tiêu: dòng {line}: chỉ tiêu `{id}`, khóa `{key}`: {message}")]
+    Invalid {
+        /// 1-based line of the target's id.
+        line: usize,
+        /// Target id.
+        id: String,
+        /// The key at fault.
+        key: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// No targets at all.
+    #[error("danh mục chỉ tiêu: không có chỉ tiêu nào ([[target]])")]
+    Empty,
+}
+
+/// The list of targets, in catalogue order.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// The plan the targets come from.
+    pub plan: String,
+    /// Targets in the order the file lists them.
+    pub targets: Vec<Target>,
+}
+
+impl Catalogue {
+    /// The embedded 2022 catalogue.
+    pub fn default_2022() -> Catalogue {
+        // Checked by a unit test; an error here is a build defect.
+        Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue { plan: String::new(), targets: Vec::new() })
+    }
+
+    /// Reads a catalogue.
+    ///
+    /// # Errors
+    /// [`CatalogueError`] naming the line and key of the first problem.
+    pub fn from_toml(text: &str) -> Result<Catalogue, CatalogueError> {
+        let raw: RawCatalogue = toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
+        if raw.target.is_empty() {
+            return Err(CatalogueError::Empty);
+        }
+        let line_of = |id: &str| {
+            text.lines()
+                .position(|l| l.contains(&format!("\"{id}\"")) && l.trim_start().starts_with("id"))
+                .map_or(0, |i| i + 1)
+        };
+        let mut targets = Vec::new();
+        for t in raw.target {
+            let invalid = |key, message: String| CatalogueError::Invalid { line: line_of(&t.id), id: t.id.clone(), key, message };
+            let comparator = match t.comparator.trim() {
+                ">=" | "≥" => Comparator::AtLeast,
+                ">" => Comparator::Above,
+                other => return Err(invalid("comparator", format!("`{other}` không hợp lệ (dùng \">=\" hoặc \">\")"))),
+            };
+            let threshold = Fraction::parse_decimal(&t.threshold)
+                .ok_or_else(|| invalid("threshold", format!("`{}` không phải số thập phân (ví dụ \"0.8\")", t.threshold)))?;
+            let form = match t.form.trim() {
+                "A" => Form::A,
+                "B" => Form::B,
+                "C" => Form::C,
+                "D" => Form::D,
+                other => return Err(invalid("form", format!("`{other}` không hợp lệ (dùng A, B, C hoặc D)"))),
+            };
+            if t.id.trim().is_empty() {
+                return Err(invalid("id", "mã chỉ tiêu trống".into()));
+            }
+            if targets.iter().any(|x: &Target| x.id == t.id) {
+                return Err(invalid("id", "mã chỉ tiêu bị trùng".into()));
+            }
+            targets.push(Target {
+                id: t.id.clone(),
+                plan_ref: t.plan_ref,
+                name: t.name,
+                wording: t.wording,
+                comparator,
+                threshold,
+                threshold_text: t.threshold,
+                form,
+                measure: t.measure,
+            });
+        }
+        Ok(Catalogue { plan: raw.plan.unwrap_or_default(), targets })
+    }
+
+    /// The target with this id.
+    pub fn get(&self, id: &str) -> Option<&Target> {
+        self.targets.iter().find(|t| t.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_catalogue_has_twenty_targets() {
+        let cat = Catalogue::from_toml(DEFAULT_TARGETS_TOML).expect("embedded catalogue parses");
+        assert_eq!(cat.targets.len(), 20);
+        let level3 = cat.get("dvc.level3").expect("present");
+        assert_eq!(level3.comparator, Comparator::Above);
+        let cut = cat.get("org.public_units_cut").expect("present");
+        assert_eq!(cut.threshold, Fraction { num: 25, den: 1000 });
+    }
+
+    #[test]
+    fn comparisons_are_exact() {
+        let cat = Catalogue::default_2022();
+        let early = cat.get("tthc.early").expect("present");
+        assert!(early.is_met(80, 100));
+        assert!(!early.is_met(79, 100));
+        assert!(early.is_met(4, 5));
+        let level3 = cat.get("dvc.level3").expect("present");
+        assert!(!level3.is_met(1, 2), "exactly 50% is not > 50%");
+        assert!(level3.is_met(51, 100));
+        // ⌊0.5·7⌋ + 1 − 3 = 3 + 1 − 3 = 1
+        assert_eq!(level3.gap(3, 7), 1);
+        let on_time = cat.get("tthc.on_time").expect("present");
+        // one late dossier out of 57: ⌈1·57⌉ − 56 = 1
+        assert_eq!(on_time.gap(56, 57), 1);
+        assert_eq!(on_time.gap(57, 57), 0);
+    }
+
+    #[test]
+    fn errors_name_line_and_key() {
+        let text = "[[target]]\nid = \"x\"\nplan_ref = \"MT\"\nname = \"n\"\nwording = \"w\"\ncomparator = \"=>\"\nthreshold = \"0.5\"\nform = \"A\"\n";
+        let err = Catalogue::from_toml(text).expect_err("bad comparator").to_string();
+        assert!(err.contains("dòng 2") && err.contains("comparator"), "{err}");
+        let missing = "[[target]]\nid = \"x\"\n";
+        let err = Catalogue::from_toml(missing).expect_err("missing keys").to_string();
+        assert!(err.contains("line") || err.contains("dòng"), "{err}");
+        assert!(Fraction::parse_decimal("abc").is_none());
+        assert_eq!(Fraction::parse_decimal("2,5%"), Some(Fraction { num: 25, den: 1000 }));
+    }
+}
