@@ -73,7 +73,7 @@ rules! {
     IdentityBalance = "identity.balance", Error;
     TotalRowMismatch = "total_row.mismatch", Error;
     UnitUnknown = "unit.unknown", Error;
-    PeriodUnknown = "period.unknown", Error;
+    PeriodUnknown = "period.unknown", Warning;
     PeriodMismatch = "period.mismatch", Error;
     SubmissionDuplicate = "submission.duplicate", Error;
     SubmissionMissing = "submission.missing", Warning;

@@ -250,7 +250,7 @@ impl HeaderAliases {
         if any_level(&self.field) {
             return Some(ColumnRole::Field);
         }
-        if leaf.is_none() && any_level(&self.unit_rows) {
+        if leaf.is_none() && levels.iter().any(|l| self.unit_rows.contains(l)) {
             return Some(ColumnRole::UnitLabel);
         }
         let leaf = leaf?;
@@ -321,5 +321,6 @@ mod tests {
         assert_eq!(a.classify(&["STT", "STT"]), Some(ColumnRole::RowNumber));
         assert_eq!(a.classify(&["Lĩnh vực, công việc giải quyết theo cấp"]), Some(ColumnRole::Field));
         assert_eq!(a.classify(&["Đơn vị"]), Some(ColumnRole::UnitLabel));
+        assert_eq!(a.classify(&["Đơn vị tính: Số hồ sơ TTHC", "TT"]), None);
     }
 }

@@ -1,1 +1,15 @@
+//! Reading submitted workbooks into Form A tables, submissions and findings.
+//!
+//! The pipeline, one module each: [`grid`] (a sheet's cells and merged regions),
+//! [`form_a`] (finding the header and reading rows), [`meta`] (unit and period lines),
+//! [`workbook`] (one file, every sheet), [`batch`] (many files in parallel, tied to
+//! units and periods). Nothing here depends on polars; frames are built downstream.
 
+pub mod batch;
+pub mod form_a;
+pub mod grid;
+pub mod meta;
+pub mod workbook;
+
+pub use batch::{read_batch, Batch, BatchOptions, FileStat, Submission};
+pub use form_a::DossierRow;

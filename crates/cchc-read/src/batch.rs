@@ -1,0 +1,404 @@
+//! A batch: every input file read (in parallel), each table tied to a unit and a
+//! period, duplicates and missing submissions found.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cchc_domain::finding::{Finding, Rule};
+use cchc_domain::measure::{HeaderAliases, Measure};
+use cchc_domain::period::{parse_period_filename, Period};
+use cchc_domain::unit::{Registry, Unit};
+use rayon::prelude::*;
+
+use crate::form_a::DossierRow;
+use crate::workbook::{read_workbook, FileRead, WORKBOOK_EXTENSIONS};
+
+/// How to read a batch.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Units that submit.
+    pub registry: Registry,
+    /// The run's period; `None` takes the period most submissions state.
+    pub period: Option<Period>,
+    /// Unit name to use for files that name none (`--unit`).
+    pub unit_fallback: Option<String>,
+    /// Header alias table.
+    pub aliases: HeaderAliases,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            registry: Registry::default_hung_yen(),
+            period: None,
+            unit_fallback: None,
+            aliases: HeaderAliases::embedded(),
+        }
+    }
+}
+
+/// One unit's Form A rows for one period, from one table (or from one row of a
+/// district roll-up).
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The unit.
+    pub unit: Unit,
+    /// The period the file states (or the run's, when it states none).
+    pub period: Period,
+    /// Source file.
+    pub file: String,
+    /// Source sheet.
+    pub sheet: String,
+    /// Accepted rows.
+    pub rows: Vec<DossierRow>,
+    /// Whether this came from a district roll-up row rather than the unit's own report.
+    pub from_roll_up: bool,
+    /// Whether its figures are consolidated (false for a duplicate or another period).
+    pub counted: bool,
+}
+
+impl Submission {
+    /// Sum of each measure over the rows.
+    pub fn totals(&self) -> [i64; 11] {
+        let mut t = [0i64; 11];
+        for r in &self.rows {
+            for m in Measure::ALL {
+                t[m.index()] += r.values[m.index()];
+            }
+        }
+        t
+    }
+}
+
+/// What was read from each file: rows accepted and set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    /// The file.
+    pub file: String,
+    /// Form A tables found.
+    pub tables: usize,
+    /// Rows consolidated.
+    pub rows_accepted: usize,
+    /// Rows set aside (bad cells, incomplete table, unknown unit, other period, duplicate).
+    pub rows_set_aside: usize,
+}
+
+/// The result of reading a batch.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// The run's period, when known.
+    pub period: Option<Period>,
+    /// Submissions, sorted by unit, period, file, sheet; `counted` marks those consolidated.
+    pub submissions: Vec<Submission>,
+    /// Every finding, sorted by file, sheet, cell, rule.
+    pub findings: Vec<Finding>,
+    /// Per-file statistics, sorted by file.
+    pub files: Vec<FileStat>,
+    /// Units the batch was checked against.
+    pub registry: Registry,
+}
+
+/// Lists input files: files as given, folders walked recursively, sorted.
+/// Lock files (`~$…`) and non-workbooks are returned as `file.skipped` findings.
+pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let mut stack: Vec<PathBuf> = inputs.to_vec();
+    let mut all = Vec::new();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            match std::fs::read_dir(&p) {
+                Ok(rd) => stack.extend(rd.filter_map(Result::ok).map(|e| e.path())),
+                Err(e) => findings.push(Finding::file(
+                    Rule::FileUnreadable,
+                    p.display().to_string(),
+                    format!("Không đọc được thư mục: {e}"),
+                )),
+            }
+        } else {
+            all.push(p);
+        }
+    }
+    all.sort();
+    all.dedup();
+    for p in all {
+        let shown = p.display().to_string();
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if name.starts_with("~$") || name.starts_with(".~lock") {
+            findings.push(Finding::file(Rule::FileSkipped, shown, "Tệp tạm của Excel/LibreOffice (~$…): bỏ qua"));
+        } else if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+            if p.exists() {
+                findings.push(Finding::file(Rule::FileSkipped, shown, "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods): bỏ qua"));
+            } else {
+                findings.push(Finding::file(Rule::FileUnreadable, shown, "Không tìm thấy tệp"));
+            }
+        } else {
+            files.push((p, shown));
+        }
+    }
+    (files, findings)
+}
+
+/// Reads a batch. `progress` is called once per file read (from worker threads).
+pub fn read_batch(inputs: &[PathBuf], opts: &BatchOptions, progress: &(dyn Fn() + Sync)) -> Batch {
+    let (files, mut findings) = collect_inputs(inputs);
+    let reads: Vec<FileRead> = files
+        .par_iter()
+        .map(|(path, shown)| {
+            let r = read_workbook(path, shown, &opts.aliases);
+            progress();
+            r
+        })
+        .collect();
+    assemble(reads, &files, opts, &mut findings)
+}
+
+/// Number of workbook files a batch would read (for progress bars).
+pub fn count_inputs(inputs: &[PathBuf]) -> usize {
+    collect_inputs(inputs).0.len()
+}
+
+struct Candidate {
+    unit: Option<Unit>,
+    unit_raw: String,
+    period: Option<Period>,
+    file: String,
+    sheet: String,
+    rows: Vec<DossierRow>,
+    roll_up: bool,
+    set_aside: usize,
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptions, findings: &mut Vec<Finding>) -> Batch {
+    let reg = &opts.registry;
+    let mut stats: BTreeMap<String, FileStat> = BTreeMap::new();
+    let mut candidates = Vec::new();
+    for (read, (path, _)) in reads.into_iter().zip(files) {
+        let file = read.file.clone();
+        findings.extend(read.findings);
+        let stat = stats.entry(file.clone()).or_insert(FileStat {
+            file: file.clone(),
+            tables: 0,
+            rows_accepted: 0,
+            rows_set_aside: 0,
+        });
+        stat.tables += read.tables.len();
+        let file_name = file_name_of(path);
+        let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string();
+        // A unit or period stated on any sheet of the file serves sheets that state none.
+        let file_unit = read.tables.iter().find_map(|t| t.meta.unit.clone());
+        let file_period = read.tables.iter().find_map(|t| t.meta.period.clone());
+        for t in read.tables {
+            stat.rows_set_aside += t.table.rows_set_aside;
+            let period = t.meta.period.or(file_period.clone()).map(|p| p.value).or_else(|| parse_period_filename(&file_name));
+            if t.table.header.label_is_unit {
+                // District roll-up: every row names its unit (DOMAIN §7.11).
+                for row in t.table.rows {
+                    let unit = reg.match_name(&row.label).cloned();
+                    candidates.push(Candidate {
+                        unit_raw: row.label.clone(),
+                        unit,
+                        period,
+                        file: file.clone(),
+                        sheet: t.sheet.clone(),
+                        rows: vec![row],
+                        roll_up: true,
+                        set_aside: 0,
+                    });
+                }
+                continue;
+            }
+            let written = t.meta.unit.clone().or(file_unit.clone());
+            let unit = written
+                .as_ref()
+                .and_then(|w| reg.match_name(&w.value))
+                .or_else(|| reg.match_name(&stem))
+                .or_else(|| opts.unit_fallback.as_deref().and_then(|u| reg.get(u).or_else(|| reg.match_name(u))))
+                .cloned();
+            let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());
+            candidates.push(Candidate {
+                unit,
+                unit_raw,
+                period,
+                file: file.clone(),
+                sheet: t.sheet,
+                rows: t.table.rows,
+                roll_up: false,
+                set_aside: 0,
+            });
+        }
+    }
+
+    // The run's period: as given, else the one most tables state (ties: the latest).
+    let run_period = opts.period.or_else(|| {
+        let mut counts: BTreeMap<Period, usize> = BTreeMap::new();
+        for c in &candidates {
+            if let Some(p) = c.period {
+                *counts.entry(p).or_default() += 1;
+            }
+        }
+        counts.into_iter().max_by_key(|(p, n)| (*n, *p)).map(|(p, _)| p)
+    });
+
+    let mut submissions = Vec::new();
+    for mut c in candidates {
+        let Some(unit) = c.unit.take() else {
+            let what = if c.roll_up { "Dòng tổng hợp của đơn vị" } else { "Đơn vị báo cáo" };
+            findings.push(
+                Finding::file(
+                    Rule::UnitUnknown,
+                    &c.file,
+                    format!("{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp", c.unit_raw),
+                )
+                .at(&c.sheet, c.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                .with_raw(c.unit_raw.clone()),
+            );
+            c.set_aside += c.rows.len();
+            if let Some(s) = stats.get_mut(&c.file) {
+                s.rows_set_aside += c.set_aside;
+            }
+            continue;
+        };
+        let period = match (c.period, run_period) {
+            (Some(p), _) => p,
+            (None, Some(run)) => {
+                findings.push(
+                    Finding::file(
+                        Rule::PeriodUnknown,
+                        &c.file,
+                        format!("Không xác định được kỳ báo cáo; tính vào kỳ của đợt tổng hợp ({run})"),
+                    )
+                    .at(&c.sheet, ""),
+                );
+                run
+            }
+            (None, None) => {
+                findings.push(
+                    Finding::file(Rule::PeriodUnknown, &c.file, "Không xác định được kỳ báo cáo: số liệu không được tổng hợp")
+                        .at(&c.sheet, ""),
+                );
+                if let Some(s) = stats.get_mut(&c.file) {
+                    s.rows_set_aside += c.rows.len();
+                }
+                continue;
+            }
+        };
+        let in_run = run_period.is_none_or(|r| r == period);
+        if !in_run {
+            findings.push(
+                Finding::file(
+                    Rule::PeriodMismatch,
+                    &c.file,
+                    format!(
+                        "Báo cáo của \"{}\" ghi kỳ {period}, khác kỳ tổng hợp {}: không được tổng hợp",
+                        unit.name,
+                        run_period.map(|p| p.to_string()).unwrap_or_default()
+                    ),
+                )
+                .at(&c.sheet, ""),
+            );
+        }
+        submissions.push(Submission {
+            unit,
+            period,
+            file: c.file,
+            sheet: c.sheet,
+            rows: c.rows,
+            from_roll_up: c.roll_up,
+            counted: in_run,
+        });
+    }
+
+    // Own reports before roll-up rows, then file and sheet order: the first counts.
+    submissions.sort_by(|a, b| {
+        (&a.unit.unit_id, a.period, a.from_roll_up, &a.file, &a.sheet).cmp(&(
+            &b.unit.unit_id,
+            b.period,
+            b.from_roll_up,
+            &b.file,
+            &b.sheet,
+        ))
+    });
+    let mut i = 0;
+    while i < submissions.len() {
+        let mut j = i + 1;
+        while j < submissions.len()
+            && submissions[j].unit.unit_id == submissions[i].unit.unit_id
+            && submissions[j].period == submissions[i].period
+        {
+            j += 1;
+        }
+        let group: Vec<usize> = (i..j).filter(|&k| submissions[k].counted).collect();
+        if let Some((&first, rest)) = group.split_first() {
+            let kept_totals = submissions[first].totals();
+            for &k in rest {
+                let same = submissions[k].totals() == kept_totals;
+                let (kept, other) = (&submissions[first], &submissions[k]);
+                // A roll-up row equal to the unit's own report is expected, not a finding.
+                if !(other.from_roll_up && same) {
+                    let message = format!(
+                        "Đơn vị \"{}\" có hơn một báo cáo kỳ {}: tổng hợp theo {} (trang \"{}\"), không tổng hợp {} (trang \"{}\"){}",
+                        kept.unit.name,
+                        kept.period,
+                        kept.file,
+                        kept.sheet,
+                        other.file,
+                        other.sheet,
+                        if same { "; số liệu hai báo cáo giống nhau" } else { "; số liệu hai báo cáo khác nhau" }
+                    );
+                    findings.push(
+                        Finding::file(Rule::SubmissionDuplicate, &other.file, message.clone())
+                            .at(&other.sheet, other.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                            .with_raw(kept.unit.unit_id.clone()),
+                    );
+                    findings.push(
+                        Finding::file(Rule::SubmissionDuplicate, &kept.file, message)
+                            .at(&kept.sheet, kept.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                            .with_raw(kept.unit.unit_id.clone()),
+                    );
+                }
+                submissions[k].counted = false;
+            }
+        }
+        i = j;
+    }
+    for s in &submissions {
+        if let Some(st) = stats.get_mut(&s.file) {
+            if s.counted {
+                st.rows_accepted += s.rows.len();
+            } else {
+                st.rows_set_aside += s.rows.len();
+            }
+        }
+    }
+
+    if let Some(run) = run_period {
+        for u in reg.units() {
+            let sent = submissions.iter().any(|s| s.counted && s.unit.unit_id == u.unit_id && s.period == run);
+            if !sent {
+                findings.push(
+                    Finding::file(Rule::SubmissionMissing, "", format!("Đơn vị \"{}\" chưa gửi báo cáo kỳ {run}", u.name))
+                        .with_raw(u.unit_id.clone()),
+                );
+            }
+        }
+    }
+
+    findings.sort_by(|a, b| {
+        (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(&b.file, &b.sheet, cell_order(&b.cell), b.rule, &b.message))
+    });
+    findings.dedup();
+    Batch { period: run_period, submissions, findings: findings.clone(), files: stats.into_values().collect(), registry: reg.clone() }
+}
+
+/// Sort key of an A1 reference: row, then column letters by length and text.
+fn cell_order(cell: &str) -> (u64, usize, String) {
+    let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
+    let row = cell[letters.len()..].parse().unwrap_or(0);
+    (row, letters.len(), letters)
+}

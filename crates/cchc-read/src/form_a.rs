@@ -1,0 +1,419 @@
+//! Form A (dossier results): finding the header anywhere in a sheet, then reading
+//! its rows with every check of DOMAIN §5 and §7.
+
+use calamine::Data;
+use cchc_domain::finding::{a1, Finding, Rule};
+use cchc_domain::measure::{ColumnRole, HeaderAliases, Measure};
+use cchc_domain::number::{count_from_f64, count_from_text, CountProblem};
+use cchc_domain::text::{contains_phrase, normalize, words};
+
+use crate::grid::{cell_text, header_paths, is_blank, is_number, Grid};
+
+/// Rows searched for a header (DOMAIN §3).
+pub const HEADER_SEARCH_ROWS: u32 = 30;
+/// Header levels tried (one to three).
+pub const MAX_HEADER_DEPTH: u32 = 3;
+/// Fewest measure columns for a sheet to count as Form A at all.
+pub const MIN_MEASURES: usize = 4;
+
+/// Where a Form A header was found and what its columns are.
+#[derive(Debug, Clone)]
+pub struct HeaderMatch {
+    /// First header row (absolute, 0-based).
+    pub top: u32,
+    /// Number of header rows.
+    pub depth: u32,
+    /// Column of each measure found, indexed by [`Measure::index`].
+    pub measure_cols: [Option<u32>; 11],
+    /// The row-label column (field or unit).
+    pub label_col: Option<u32>,
+    /// Whether the label column lists units (a district roll-up).
+    pub label_is_unit: bool,
+    /// The row-number (`TT`/`STT`) column.
+    pub number_col: Option<u32>,
+}
+
+impl HeaderMatch {
+    fn score(&self) -> usize {
+        self.measure_cols.iter().filter(|c| c.is_some()).count()
+    }
+
+    /// Columns the table spans.
+    pub fn col_span(&self) -> std::ops::Range<u32> {
+        let cols = self.measure_cols.iter().flatten().chain(self.label_col.iter()).chain(self.number_col.iter());
+        let lo = cols.clone().min().copied().unwrap_or(0);
+        let hi = cols.max().copied().unwrap_or(0);
+        lo..hi + 1
+    }
+}
+
+/// Looks for the Form A header in the first [`HEADER_SEARCH_ROWS`] rows.
+pub fn find_header(grid: &Grid, aliases: &HeaderAliases) -> Option<HeaderMatch> {
+    let first = grid.first_row();
+    let last = grid.end_row().min(first + HEADER_SEARCH_ROWS);
+    let cols = grid.first_col()..grid.end_col();
+    let mut best: Option<HeaderMatch> = None;
+    for top in first..last {
+        for depth in 1..=MAX_HEADER_DEPTH {
+            let bottom = top + depth - 1;
+            if bottom >= grid.end_row() || cols.clone().any(|c| is_number(grid.cell(bottom, c))) {
+                break;
+            }
+            let paths = header_paths(grid, top..top + depth, cols.clone());
+            let mut m = HeaderMatch {
+                top,
+                depth,
+                measure_cols: [None; 11],
+                label_col: None,
+                label_is_unit: false,
+                number_col: None,
+            };
+            for (i, path) in paths.iter().enumerate() {
+                let col = cols.start + i as u32;
+                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                match aliases.classify(&refs) {
+                    Some(ColumnRole::Measure(me)) => {
+                        m.measure_cols[me.index()].get_or_insert(col);
+                    }
+                    Some(ColumnRole::Field) if m.label_col.is_none() => m.label_col = Some(col),
+                    Some(ColumnRole::UnitLabel) if m.label_col.is_none() => {
+                        m.label_col = Some(col);
+                        m.label_is_unit = true;
+                    }
+                    Some(ColumnRole::RowNumber) if m.number_col.is_none() => m.number_col = Some(col),
+                    _ => {}
+                }
+            }
+            let better = match &best {
+                None => true,
+                Some(b) => (m.score(), std::cmp::Reverse(m.depth)) > (b.score(), std::cmp::Reverse(b.depth)),
+            };
+            if better && m.score() >= MIN_MEASURES {
+                best = Some(m);
+            }
+        }
+    }
+    best
+}
+
+/// One accepted data row of Form A.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DossierRow {
+    /// The row label: a field, or (roll-ups) a unit name.
+    pub label: String,
+    /// The eleven measures, by [`Measure::index`].
+    pub values: [i64; 11],
+    /// A1 reference of the row's first table cell.
+    pub cell: String,
+}
+
+/// A Form A table read from one sheet.
+#[derive(Debug, Clone)]
+pub struct FormATable {
+    /// Where the header is.
+    pub header: HeaderMatch,
+    /// Accepted rows, in sheet order.
+    pub rows: Vec<DossierRow>,
+    /// Data rows set aside for bad cells.
+    pub rows_set_aside: usize,
+    /// Whether the table is complete (every measure column present); an
+    /// incomplete table's rows are all set aside.
+    pub complete: bool,
+}
+
+/// Row-end markers of the signature block (DOMAIN §7.1).
+const SIGNATURE_PHRASES: &[&str] = &["nguoi lap bieu", "thu truong don vi", "thu truong co quan", "giam doc", "nguoi lap"];
+
+fn is_signature_row(grid: &Grid, row: u32) -> bool {
+    grid.row_texts(row).iter().any(|(_, t)| {
+        let n = normalize(t);
+        if SIGNATURE_PHRASES.iter().any(|p| contains_phrase(&n, p)) {
+            return true;
+        }
+        // "…, ngày … tháng … năm …"
+        let ws = words(&n);
+        let pos = |w: &str| ws.iter().position(|x| *x == w);
+        matches!((pos("ngay"), pos("thang"), pos("nam")), (Some(a), Some(b), Some(c)) if a < b && b < c && c - a <= 6)
+    })
+}
+
+/// `I`, `II`, `IV`, `A`, `B`: group and subtotal rows (DOMAIN §7.2).
+fn is_group_marker(raw: &str) -> bool {
+    let t = raw.trim().trim_end_matches('.');
+    if t.is_empty() {
+        return false;
+    }
+    let roman = t.len() <= 6 && t.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
+    let letter = t.chars().count() == 1 && t.chars().all(|c| c.is_ascii_uppercase());
+    roman || letter
+}
+
+fn is_total_label(raw: &str) -> bool {
+    let n = normalize(raw);
+    let ws = words(&n);
+    matches!(ws.first(), Some(&"tong") | Some(&"cong")) && ws.len() <= 4
+}
+
+/// `(1)`, `1`, `(3)=(4)+(5)`: the column-numbering row under a header.
+fn numbering_value(d: &Data) -> Option<i64> {
+    match d {
+        Data::Int(i) => Some(*i),
+        Data::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+        Data::String(s) => {
+            let t = s.trim();
+            let inner = t.strip_prefix('(')?;
+            let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
+            if inner[digits.len()..].starts_with(')') {
+                digits.parse().ok()
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_numbering_row(grid: &Grid, row: u32, cols: std::ops::Range<u32>) -> bool {
+    let mut values = Vec::new();
+    for c in cols {
+        let d = grid.cell(row, c);
+        if is_blank(d) {
+            continue;
+        }
+        match numbering_value(d) {
+            Some(v) => values.push(v),
+            None => return false,
+        }
+    }
+    values.len() >= 3 && values.windows(2).all(|w| w[1] > w[0])
+}
+
+enum CellValue {
+    Count(i64),
+    Problem(Rule, String),
+}
+
+fn read_count(d: &Data) -> CellValue {
+    let problem = |p: CountProblem| match p {
+        CountProblem::NotANumber => CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into()),
+        CountProblem::Negative(x) => CellValue::Problem(Rule::ValueNegative, format!("số âm ({x}) trong ô đếm hồ sơ")),
+        CountProblem::Fraction(x) => CellValue::Problem(Rule::ValueFraction, format!("số lẻ ({x}) trong ô đếm hồ sơ")),
+    };
+    match d {
+        Data::Empty => CellValue::Count(0),
+        Data::Int(i) => count_from_f64(*i as f64).map_or_else(problem, CellValue::Count),
+        Data::Float(f) => count_from_f64(*f).map_or_else(problem, CellValue::Count),
+        Data::String(s) => match count_from_text(s) {
+            Ok(v) => CellValue::Count(v.unwrap_or(0)),
+            Err(p) => problem(p),
+        },
+        Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
+        Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            problem(CountProblem::NotANumber)
+        }
+    }
+}
+
+/// The four identities of DOMAIN §2: (rule, total, parts, Vietnamese formula).
+const IDENTITIES: [(Rule, Measure, &[Measure], &str); 4] = [
+    (
+        Rule::IdentityReceived,
+        Measure::ReceivedTotal,
+        &[Measure::ReceivedOnline, Measure::ReceivedDirect, Measure::CarriedOver],
+        "(3) = (4) + (5) + (6)",
+    ),
+    (
+        Rule::IdentityResolved,
+        Measure::ResolvedTotal,
+        &[Measure::ResolvedEarly, Measure::ResolvedOnTime, Measure::ResolvedLate],
+        "(7) = (8) + (9) + (10)",
+    ),
+    (Rule::IdentityPending, Measure::PendingTotal, &[Measure::PendingInTime, Measure::PendingOverdue], "(11) = (12) + (13)"),
+    (Rule::IdentityBalance, Measure::ReceivedTotal, &[Measure::ResolvedTotal, Measure::PendingTotal], "(3) = (7) + (11)"),
+];
+
+/// Checks the identities of one row; returns findings (the row still counts).
+pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
+    let mut out = Vec::new();
+    for (rule, total, parts, formula) in IDENTITIES {
+        let sum: i64 = parts.iter().map(|m| values[m.index()]).sum();
+        let t = values[total.index()];
+        if sum != t {
+            let parts_text: Vec<String> = parts.iter().map(|m| values[m.index()].to_string()).collect();
+            out.push((
+                rule,
+                format!("không khớp {formula}: {t} ≠ {} = {sum}", parts_text.join(" + ")),
+                format!("{t} ≠ {sum}"),
+            ));
+        }
+    }
+    out
+}
+
+/// Reads the Form A table under a found header. Findings go to `findings` with
+/// `file` and the sheet filled in.
+pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut Vec<Finding>) -> FormATable {
+    let span = header.col_span();
+    let sheet = grid.name.as_str();
+    let mut complete = true;
+    for m in Measure::ALL {
+        if header.measure_cols[m.index()].is_none() {
+            complete = false;
+            findings.push(
+                Finding::file(
+                    Rule::ColumnMissing,
+                    file,
+                    format!("Biểu A thiếu cột ({}) \"{}\"; các dòng của bảng không được tổng hợp", m.form_column(), m.label_vi()),
+                )
+                .at(sheet, a1(header.top, span.start)),
+            );
+        }
+    }
+    let mut row = header.top + header.depth;
+    if row < grid.end_row() && is_numbering_row(grid, row, span.clone()) {
+        row += 1;
+    }
+    let mut rows = Vec::new();
+    let mut totals: Vec<(u32, [Option<i64>; 11])> = Vec::new();
+    let mut sums = [0i64; 11];
+    let mut set_aside = 0;
+    let mut blank_run = 0;
+    while row < grid.end_row() {
+        let r = row;
+        row += 1;
+        if grid.row_is_blank(r, span.clone()) {
+            blank_run += 1;
+            if blank_run >= 2 {
+                break;
+            }
+            continue;
+        }
+        blank_run = 0;
+        if is_signature_row(grid, r) {
+            break;
+        }
+        let number_text = header.number_col.map(|c| cell_text(grid.cell(r, c))).unwrap_or_default();
+        let label = header.label_col.map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
+        if is_group_marker(&number_text) {
+            continue;
+        }
+        let is_total = is_total_label(&label) || is_total_label(&number_text);
+        let mut values = [0i64; 11];
+        let mut parsed = [None; 11];
+        let mut problems = Vec::new();
+        let mut any_value = false;
+        for m in Measure::ALL {
+            let Some(c) = header.measure_cols[m.index()] else { continue };
+            let d = grid.cell(r, c);
+            if !is_blank(d) {
+                any_value = true;
+            }
+            match read_count(d) {
+                CellValue::Count(v) => {
+                    values[m.index()] = v;
+                    parsed[m.index()] = Some(v);
+                }
+                CellValue::Problem(rule, what) => problems.push((rule, what, c, cell_text(d))),
+            }
+        }
+        let row_cell = a1(r, span.start);
+        if !any_value {
+            continue;
+        }
+        for (rule, what, c, raw) in &problems {
+            let where_ = if is_total { "dòng tổng" } else { "dòng" };
+            findings.push(
+                Finding::file(*rule, file, format!("Biểu A, {where_} \"{label}\": {what}; dòng không được tổng hợp"))
+                    .at(sheet, a1(r, *c))
+                    .with_raw(raw.clone()),
+            );
+        }
+        if is_total {
+            totals.push((r, parsed));
+            continue;
+        }
+        if !problems.is_empty() || !complete {
+            set_aside += 1;
+            for m in Measure::ALL {
+                // Parsed cells of a set-aside row still count in the total-row check.
+                sums[m.index()] += parsed[m.index()].unwrap_or(0);
+            }
+            continue;
+        }
+        for m in Measure::ALL {
+            sums[m.index()] += values[m.index()];
+        }
+        for (rule, message, raw) in check_identities(&values) {
+            findings.push(
+                Finding::file(rule, file, format!("Biểu A, dòng \"{label}\": {message}")).at(sheet, row_cell.clone()).with_raw(raw),
+            );
+        }
+        rows.push(DossierRow { label, values, cell: row_cell });
+    }
+    if complete {
+        for (r, parsed) in totals {
+            for m in Measure::ALL {
+                let (Some(c), Some(v)) = (header.measure_cols[m.index()], parsed[m.index()]) else { continue };
+                if v != sums[m.index()] {
+                    findings.push(
+                        Finding::file(
+                            Rule::TotalRowMismatch,
+                            file,
+                            format!(
+                                "Biểu A, dòng tổng cột ({}) \"{}\": ghi {v}, tổng các dòng là {}",
+                                m.form_column(),
+                                m.label_vi(),
+                                sums[m.index()]
+                            ),
+                        )
+                        .at(sheet, a1(r, c))
+                        .with_raw(v.to_string()),
+                    );
+                }
+            }
+        }
+    }
+    if !complete {
+        set_aside += rows.len();
+        rows.clear();
+    }
+    FormATable { header, rows, rows_set_aside: set_aside, complete }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_markers_and_totals() {
+        assert!(is_group_marker("I"));
+        assert!(is_group_marker("IV."));
+        assert!(is_group_marker("B"));
+        assert!(!is_group_marker("1"));
+        assert!(!is_group_marker("Tổng"));
+        assert!(is_total_label("Tổng cộng"));
+        assert!(is_total_label("TỔNG SỐ"));
+        assert!(is_total_label("Cộng"));
+        assert!(!is_total_label("Công chứng"));
+        assert!(!is_total_label("Giáo dục trung học"));
+    }
+
+    #[test]
+    fn identities_by_hand() {
+        // received 10 = 4 + 5 + 1; resolved 8 = 6 + 1 + 1; pending 2 = 2 + 0; 10 = 8 + 2
+        let ok = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
+        assert!(check_identities(&ok).is_empty());
+        // resolved total 9 but parts sum to 8, and then 10 ≠ 9 + 2
+        let bad = [10, 4, 5, 1, 9, 6, 1, 1, 2, 2, 0];
+        let rules: Vec<Rule> = check_identities(&bad).into_iter().map(|(r, _, _)| r).collect();
+        assert_eq!(rules, vec![Rule::IdentityResolved, Rule::IdentityBalance]);
+    }
+
+    #[test]
+    fn numbering_values() {
+        assert_eq!(numbering_value(&Data::String("(3)=(4)+(5)+(6)".into())), Some(3));
+        assert_eq!(numbering_value(&Data::String("(12)".into())), Some(12));
+        assert_eq!(numbering_value(&Data::Float(4.0)), Some(4));
+        assert_eq!(numbering_value(&Data::String("12".into())), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The lines above a table: who reports (`Đơn vị báo cáo: …`) and for which
+//! period (`Kỳ báo cáo: …`, a title, a date range).
+
+use cchc_domain::finding::a1;
+use cchc_domain::period::{parse_period_text, Period, PeriodKind};
+use cchc_domain::text::normalize;
+
+use crate::grid::Grid;
+
+/// Labels that introduce the reporting unit (DOMAIN §7.3); `Đơn vị tính` and
+/// `Đơn vị nhận báo cáo` are not among them.
+const UNIT_LABELS: &[&str] = &["don vi", "don vi bao cao", "ten don vi", "ten don vi bao cao", "co quan bao cao"];
+const PERIOD_LABELS: &[&str] = &["ky bao cao"];
+
+/// A value read from a labelled line, with where it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// The text as written.
+    pub raw: String,
+    /// A1 reference.
+    pub cell: String,
+}
+
+/// What the lines above a table say.
+#[derive(Debug, Clone, Default)]
+pub struct SheetMeta {
+    /// The unit name written on the `Đơn vị` line.
+    pub unit: Option<Located<String>>,
+    /// The period stated above the table.
+    pub period: Option<Located<Period>>,
+}
+
+/// `Label: value`, or `Label:` with the value in the next cell of the row.
+fn labelled_value(cells: &[(u32, String)], labels: &[&str]) -> Option<(u32, String)> {
+    for (i, (col, text)) in cells.iter().enumerate() {
+        let (label, value) = match text.split_once(':') {
+            Some((l, v)) => (l, v.trim().to_string()),
+            None => (text.as_str(), String::new()),
+        };
+        if !labels.contains(&normalize(label).as_str()) {
+            continue;
+        }
+        if !value.is_empty() {
+            return Some((*col, value));
+        }
+        if let Some((c, next)) = cells.get(i + 1) {
+            return Some((*c, next.trim().trim_start_matches(':').trim().to_string()));
+        }
+    }
+    None
+}
+
+/// Reads unit and period from rows `first..end` (the rows above a header).
+pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
+    let mut meta = SheetMeta::default();
+    let mut labelled_period = None;
+    let mut year_period = None;
+    let mut specific_period = None;
+    for r in rows {
+        let cells = grid.row_texts(r);
+        if cells.is_empty() {
+            continue;
+        }
+        if meta.unit.is_none() {
+            if let Some((c, v)) = labelled_value(&cells, UNIT_LABELS) {
+                if !v.is_empty() {
+                    meta.unit = Some(Located { value: v.clone(), raw: v, cell: a1(r, c) });
+                    continue;
+                }
+            }
+        }
+        if labelled_period.is_none() {
+            if let Some((c, v)) = labelled_value(&cells, PERIOD_LABELS) {
+                if let Some(p) = parse_period_text(&v) {
+                    labelled_period = Some(Located { value: p, raw: v, cell: a1(r, c) });
+                    continue;
+                }
+            }
+        }
+        for (c, text) in &cells {
+            if let Some(p) = parse_period_text(text) {
+                let slot = if p.kind == PeriodKind::Year { &mut year_period } else { &mut specific_period };
+                if slot.is_none() {
+                    *slot = Some(Located { value: p, raw: text.clone(), cell: a1(r, *c) });
+                }
+            }
+        }
+    }
+    meta.period = labelled_period.or(specific_period).or(year_period);
+    meta
+}
