@@ -217,7 +217,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
             let unit = written
                 .as_ref()
                 .and_then(|w| reg.match_name(&w.value))
-                .or_else(|| reg.match_name(&stem))
+                .or_else(|| reg.match_name(&unit_words_of_file_name(&stem)))
                 .or_else(|| opts.unit_fallback.as_deref().and_then(|u| reg.get(u).or_else(|| reg.match_name(u))))
                 .cloned();
             let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());
@@ -401,4 +401,32 @@ fn cell_order(cell: &str) -> (u64, usize, String) {
     let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
     let row = cell[letters.len()..].parse().unwrap_or(0);
     (row, letters.len(), letters)
+}
+
+/// The words of a file name that may name a unit: period words, years and
+/// report words removed (`PGD Tien Lu_Q1_2022` → `pgd tien lu`).
+fn unit_words_of_file_name(stem: &str) -> String {
+    const REPORT_WORDS: &[&str] = &["quy", "nam", "bao", "cao", "bc", "cchc", "tthc", "ket", "qua", "ky", "thang", "dau"];
+    let spaced: String = stem.chars().map(|c| if c == '_' || c == '-' || c == '.' { ' ' } else { c }).collect();
+    let norm = cchc_domain::text::normalize(&spaced);
+    let period_word = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || matches!(w, "q1" | "q2" | "q3" | "q4" | "qi" | "qii" | "qiii" | "qiv" | "h1" | "9m" | "i" | "ii" | "iii" | "iv")
+    };
+    norm.split(' ').filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w)).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_name_units() {
+        assert_eq!(unit_words_of_file_name("PGD Tien Lu_Q1_2022"), "pgd tien lu");
+        assert_eq!(unit_words_of_file_name("bao-cao-quy-1-2022-THPT-Van-Lam"), "thpt van lam");
+        let reg = Registry::default_hung_yen();
+        let id = |s: &str| reg.match_name(&unit_words_of_file_name(s)).map(|u| u.unit_id.clone());
+        assert_eq!(id("PGD Tien Lu_Q1_2022").as_deref(), Some("pgd-tienlu"));
+        assert_eq!(id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(), Some("thpt-tienlu"));
+    }
 }

@@ -1,1 +1,49 @@
+//! Outputs: the consolidated workbook ([`workbook`]) and the machine-readable
+//! exports ([`export`]). Every file is written to a temporary name beside its
+//! destination and renamed, so a failed run never leaves half a file.
 
+pub mod export;
+pub mod workbook;
+
+use std::path::{Path, PathBuf};
+
+/// An output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The workbook library refused something (a defect, or a full disk).
+    #[error("không ghi được báo cáo: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// A frame operation failed.
+    #[error("không ghi được dữ liệu: {0}")]
+    Frame(#[from] polars::error::PolarsError),
+    /// A CSV record could not be written.
+    #[error("không ghi được CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// Reading the frames failed.
+    #[error(transparent)]
+    Analysis(#[from] cchc_analysis::AnalysisError),
+    /// The file system refused (path given).
+    #[error("không ghi được {path}: {source}")]
+    Io {
+        /// The destination.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+///
+/// # Errors
+/// [`ReportError::Io`] with the destination path.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.cchc-tmp"));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}

@@ -1,0 +1,72 @@
+//! Command-line arguments, validated into options before any input is read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Consolidates the administrative-reform (CCHC) reports units submit.
+#[derive(Parser, Debug)]
+#[command(name = "cchc", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Read every submitted workbook, check it, compute target attainment and write
+    /// the consolidated workbook (and exports).
+    Consolidate(ConsolidateArgs),
+    /// The same reading and checks; findings printed, nothing written.
+    Check(CheckArgs),
+}
+
+/// Options shared by every command that reads a batch.
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// Workbooks or folders (walked recursively).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Unit registry CSV (unit_id,name,kind,district,aliases); default: Hưng Yên.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
+    /// Target catalogue TOML; default: the 2022 plan.
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// The run's period (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022); default: the
+    /// period most submissions state.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Unit (id or name) for files that name none.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ConsolidateArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// The consolidated workbook to write (.xlsx).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Folder for attainment.csv, findings.csv, dossiers.csv and dossiers.parquet.
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Output format for findings.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A readable table.
+    Table,
+    /// One JSON array of findings.
+    Json,
+}

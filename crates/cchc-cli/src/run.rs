@@ -1,0 +1,176 @@
+//! Running a command: options validated, batch read, outputs written, exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use cchc_analysis::attainment::{attainment, attainment_frame};
+use cchc_analysis::frames::{dossiers_frame, findings_frame};
+use cchc_domain::finding::Severity;
+use cchc_domain::period::Period;
+use cchc_domain::target::Catalogue;
+use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
+use cchc_read::{read_batch, Batch, BatchOptions};
+use cchc_report::export::{write_exports, Exports};
+use cchc_report::workbook::{build_workbook, ReportInput};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat};
+
+/// Runs the CLI and returns the exit code (0 clean, 1 errors found, 2 could not run).
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Consolidate(a) => consolidate(&a),
+        Command::Check(a) => check(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cchc: lỗi: {e:#}");
+            2
+        }
+    }
+}
+
+struct Setup {
+    opts: BatchOptions,
+    catalogue: Catalogue,
+}
+
+fn setup(args: &BatchArgs) -> Result<Setup> {
+    let catalogue = match &args.targets {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            Catalogue::from_toml(&text).with_context(|| format!("tệp {}", p.display()))?
+        }
+        None => Catalogue::default_2022(),
+    };
+    let registry = match &args.registry {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            Registry::from_csv(&text).with_context(|| format!("tệp {}", p.display()))?
+        }
+        None => Registry::default_hung_yen(),
+    };
+    let period = args.period.as_deref().map(str::parse::<Period>).transpose()?;
+    for input in &args.inputs {
+        if !input.exists() {
+            anyhow::bail!("không tìm thấy {}", input.display());
+        }
+    }
+    let opts = BatchOptions { registry, period, unit_fallback: args.unit.clone(), ..BatchOptions::default() };
+    Ok(Setup { opts, catalogue })
+}
+
+fn read_with_progress(args: &BatchArgs, opts: &BatchOptions) -> Batch {
+    let show = std::io::stderr().is_terminal();
+    let bar = if show {
+        let n = cchc_read::batch::count_inputs(&args.inputs) as u64;
+        let bar = ProgressBar::new(n);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} tệp {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let batch = read_batch(&args.inputs, opts, &|| bar.inc(1));
+    bar.finish_and_clear();
+    batch
+}
+
+fn summary(batch: &Batch, started: Instant) -> i32 {
+    let count = |s: Severity| batch.findings.iter().filter(|f| f.severity() == s).count();
+    let units = batch.submissions.iter().filter(|s| s.counted).map(|s| &s.unit.unit_id).collect::<std::collections::BTreeSet<_>>().len();
+    let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+    eprintln!(
+        "cchc: {} tệp, {} đơn vị, kỳ {}; phát hiện: {} lỗi, {} cảnh báo, {} thông tin; {:.2} s",
+        batch.files.len(),
+        units,
+        batch.period.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+        errors,
+        warnings,
+        infos,
+        started.elapsed().as_secs_f64()
+    );
+    i32::from(errors > 0)
+}
+
+fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
+    let started = Instant::now();
+    let s = setup(&args.batch)?;
+    check_output_path(&args.output, &args.batch.inputs)?;
+    let batch = read_with_progress(&args.batch, &s.opts);
+    let dossiers = dossiers_frame(&batch)?;
+    let rows = attainment(&dossiers, &batch.registry, &s.catalogue, DEFAULT_PROVINCE)?;
+    let bytes = build_workbook(&ReportInput {
+        batch: &batch,
+        dossiers: &dossiers,
+        attainment: &rows,
+        catalogue: &s.catalogue,
+        province: DEFAULT_PROVINCE,
+    })?;
+    cchc_report::write_atomic(&args.output, &bytes)?;
+    if let Some(dir) = &args.export {
+        let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
+        let att = attainment_frame(&rows, &period, &s.catalogue)?;
+        let findings = findings_frame(&batch.findings)?;
+        write_exports(dir, &Exports { attainment: &att, findings: &findings, dossiers: &dossiers })?;
+    }
+    Ok(summary(&batch, started))
+}
+
+/// Refuses to overwrite an input workbook with the report.
+fn check_output_path(output: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
+    let out = output.canonicalize().ok();
+    for i in inputs {
+        if out.is_some() && i.canonicalize().ok() == out {
+            anyhow::bail!("tệp kết quả {} trùng với một tệp đầu vào", output.display());
+        }
+    }
+    Ok(())
+}
+
+fn check(args: &CheckArgs) -> Result<i32> {
+    let started = Instant::now();
+    let s = setup(&args.batch)?;
+    let batch = read_with_progress(&args.batch, &s.opts);
+    match args.format {
+        OutputFormat::Json => {
+            let list: Vec<serde_json::Value> = batch
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
+                        "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        OutputFormat::Table => {
+            for f in &batch.findings {
+                let place = [f.file.as_str(), f.sheet.as_str(), f.cell.as_str()]
+                    .iter()
+                    .filter(|x| !x.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" › ");
+                let raw = if f.raw.is_empty() { String::new() } else { format!(" [{}]", f.raw) };
+                println!("{:<9} {:<22} {}\n          {}{}", f.severity().label_vi(), f.rule.id(), place, f.message, raw);
+            }
+        }
+    }
+    Ok(summary(&batch, started))
+}
