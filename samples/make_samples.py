@@ -315,6 +315,7 @@ def main():
                  header=H2020, merges=M2020, rows=rows)
     save(wb, "loi/THPT_VanLam_ban_sua.xlsx")
     expect("samples/loi/THPT_VanLam_ban_sua.xlsx", "submission.duplicate")
+    expect("samples/THPT_VanLam_Q1_2022.xlsx", "submission.duplicate")  # both are listed
     # g. A column missing: the table is recognised but set aside.
     rows = make_rows(2)
     hdr = [r[:] for r in H2020]

@@ -168,6 +168,9 @@ struct Candidate {
     rows: Vec<DossierRow>,
     roll_up: bool,
     set_aside: usize,
+    /// False for a table set aside whole (a missing column): it neither counts nor
+    /// stands in the way of the unit's other report.
+    usable: bool,
 }
 
 fn file_name_of(path: &Path) -> String {
@@ -209,6 +212,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                         rows: vec![row],
                         roll_up: true,
                         set_aside: 0,
+                        usable: true,
                     });
                 }
                 continue;
@@ -230,6 +234,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 rows: t.table.rows,
                 roll_up: false,
                 set_aside: 0,
+                usable: t.table.complete,
             });
         }
     }
@@ -289,7 +294,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
             }
         };
         let in_run = run_period.is_none_or(|r| r == period);
-        if !in_run {
+        if !in_run && c.usable {
             findings.push(
                 Finding::file(
                     Rule::PeriodMismatch,
@@ -310,7 +315,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
             sheet: c.sheet,
             rows: c.rows,
             from_roll_up: c.roll_up,
-            counted: in_run,
+            counted: in_run && c.usable,
         });
     }
 

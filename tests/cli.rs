@@ -1,0 +1,384 @@
+//! Integration tests: the real `cchc` binary on the sample batch and on small
+//! fixtures. Expected figures come from `samples/expected.json` (written by the
+//! generator from its own numbers) and from arithmetic written out here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+}
+
+fn cchc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cchc")).current_dir(root()).args(args).output().expect("run cchc")
+}
+
+struct Expected {
+    measures: Vec<String>,
+    units: BTreeMap<String, Vec<i64>>,
+    findings: Vec<(String, String)>,
+}
+
+fn expected() -> Expected {
+    let text = std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let measures = v["measures"].as_array().expect("measures").iter().map(|m| m.as_str().unwrap_or("").to_string()).collect();
+    let units = v["units"]
+        .as_object()
+        .expect("units")
+        .iter()
+        .map(|(k, s)| (k.clone(), s.as_array().expect("sums").iter().map(|x| x.as_i64().unwrap_or(-1)).collect()))
+        .collect();
+    let findings = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap_or("").to_string(), f["rule"].as_str().unwrap_or("").to_string()))
+        .collect();
+    Expected { measures, units, findings }
+}
+
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).expect("csv");
+    let headers = rdr.headers().expect("headers").clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+        })
+        .collect()
+}
+
+/// District of each unit in samples/units.csv, read directly.
+fn districts() -> BTreeMap<String, String> {
+    read_csv(&root().join("samples/units.csv")).into_iter().map(|r| (r["unit_id"].clone(), r["district"].clone())).collect()
+}
+
+fn consolidate_samples(out: &Path, extra: &[&str]) -> Output {
+    let report = out.join("report.xlsx");
+    let export = out.join("export");
+    let mut args = vec!["consolidate", "samples", "-o", report.to_str().expect("utf8"), "--export", export.to_str().expect("utf8")];
+    args.extend_from_slice(extra);
+    cchc(&args)
+}
+
+fn sums_by_unit(rows: &[BTreeMap<String, String>], measures: &[String]) -> BTreeMap<String, Vec<i64>> {
+    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for r in rows {
+        let s = out.entry(r["unit_id"].clone()).or_insert(vec![0; measures.len()]);
+        for (i, m) in measures.iter().enumerate() {
+            s[i] += r[m].parse::<i64>().expect("integer measure");
+        }
+    }
+    out
+}
+
+/// (numerator, denominator) of the three Form A targets from measure sums, by hand:
+/// on time = (early + on time) / resolved; early = early / resolved;
+/// online = online / (online + direct).
+fn hand_ratio(target: &str, s: &[i64]) -> (i64, i64) {
+    let (received_online, received_direct, resolved, early, on_time) = (s[1], s[2], s[4], s[5], s[6]);
+    match target {
+        "tthc.on_time" => (early + on_time, resolved),
+        "tthc.early" => (early, resolved),
+        "dvc.online_dossiers" => (received_online, received_online + received_direct),
+        _ => unreachable!(),
+    }
+}
+
+/// Status and gap by hand: ≥ 100%, ≥ 80%, ≥ 50% as integer comparisons.
+fn hand_status(target: &str, n: i64, d: i64) -> (&'static str, String) {
+    if d == 0 {
+        return ("not_applicable", String::new());
+    }
+    let (t_num, t_den) = match target {
+        "tthc.on_time" => (1, 1),
+        "tthc.early" => (8, 10),
+        _ => (5, 10),
+    };
+    let met = n * t_den >= t_num * d;
+    let needed = (t_num * d + t_den - 1) / t_den; // ⌈t·d⌉
+    (if met { "met" } else { "not_met" }, (needed - n).max(0).to_string())
+}
+
+#[test]
+fn sample_batch_figures_are_exact() {
+    let exp = expected();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
+    assert_eq!(out.status.code(), Some(1), "errors in samples/loi give exit 1: {}", String::from_utf8_lossy(&out.stderr));
+
+    let dossiers = read_csv(&tmp.path().join("export/dossiers.csv"));
+    assert_eq!(sums_by_unit(&dossiers, &exp.measures), exp.units);
+    for r in &dossiers {
+        assert_eq!(r["period"], "2022-Q1");
+        assert!(!r["source_file"].is_empty() && !r["sheet"].is_empty() && !r["cell"].is_empty());
+    }
+
+    // Pool by hand: units, then districts, then the province.
+    let district_of = districts();
+    let mut pools: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    for (unit, s) in &exp.units {
+        for key in [("unit".to_string(), unit.clone()), ("district".to_string(), district_of[unit].clone()), ("province".to_string(), "Hưng Yên".to_string())] {
+            let p = pools.entry(key).or_insert(vec![0; 11]);
+            for i in 0..11 {
+                p[i] += s[i];
+            }
+        }
+    }
+    let attainment = read_csv(&tmp.path().join("export/attainment.csv"));
+    let mut checked = 0;
+    for r in &attainment {
+        let key = (r["scope"].clone(), r["scope_id"].clone());
+        let t = r["target_id"].as_str();
+        if !["tthc.on_time", "tthc.early", "dvc.online_dossiers"].contains(&t) {
+            assert_eq!(r["status"], "no_data", "{t} has no input yet");
+            assert_eq!(r["gap"], "");
+            continue;
+        }
+        match pools.get(&key) {
+            None => assert_eq!(r["status"], "no_data", "{key:?} sent nothing"),
+            Some(s) => {
+                let (n, d) = hand_ratio(t, s);
+                assert_eq!(r["numerator"], n.to_string(), "{key:?} {t}");
+                assert_eq!(r["denominator"], d.to_string(), "{key:?} {t}");
+                let (status, gap) = hand_status(t, n, d);
+                assert_eq!(r["status"], status, "{key:?} {t}");
+                assert_eq!(r["gap"], gap, "{key:?} {t}");
+                if d > 0 {
+                    let v: f64 = r["value"].parse().expect("value");
+                    assert!((v - n as f64 / d as f64).abs() < 1e-9);
+                }
+                checked += 1;
+            }
+        }
+    }
+    // 17 units + their 10 districts + the province, three targets each.
+    let districts_with_data: std::collections::BTreeSet<_> = exp.units.keys().map(|u| &district_of[u]).collect();
+    assert_eq!(checked, 3 * (exp.units.len() + districts_with_data.len() + 1));
+}
+
+#[test]
+fn sample_batch_findings_are_all_there() {
+    let exp = expected();
+    let tmp = tempfile::tempdir().expect("tmp");
+    consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
+    let findings = read_csv(&tmp.path().join("export/findings.csv"));
+    for (file, rule) in &exp.findings {
+        assert!(findings.iter().any(|f| &f["file"] == file && &f["rule"] == rule), "missing {rule} for {file}");
+    }
+    // No file outside the expected list has an error; missing submissions are the
+    // two registry units that sent nothing usable or nothing at all.
+    for f in findings.iter().filter(|f| f["severity"] == "error") {
+        assert!(exp.findings.iter().any(|(file, _)| file == &f["file"]), "unexpected error {f:?}");
+    }
+    let mut missing: Vec<&str> = findings.iter().filter(|f| f["rule"] == "submission.missing").map(|f| f["raw"].as_str()).collect();
+    missing.sort_unstable();
+    assert_eq!(missing, ["pgd-tphungyen", "thpt-anthi", "thpt-chuyenhungyen", "thpt-khoaichau", "thpt-kimdong"]);
+    // Every finding about a cell says which cell.
+    let cell_rules = ["value.not_a_number", "value.negative", "value.fraction", "total_row.mismatch", "identity.resolved"];
+    for f in findings.iter().filter(|f| cell_rules.contains(&f["rule"].as_str())) {
+        assert!(!f["sheet"].is_empty() && !f["cell"].is_empty(), "{f:?}");
+    }
+    let bad_cells: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["file"] == "samples/loi/THPT_NamKhoaiChau_Q1_2022.xlsx")
+        .map(|f| (f["cell"].as_str(), f["raw"].as_str()))
+        .collect();
+    // The generator wrote "mười" in column D (received online) of the second data
+    // row, -3 in H of the third and 2.5 in I of the fourth; data starts at row 11.
+    assert!(bad_cells.contains(&("D12", "mười")), "{bad_cells:?}");
+    assert!(bad_cells.contains(&("H13", "-3")), "{bad_cells:?}");
+    assert!(bad_cells.contains(&("I14", "2.5")), "{bad_cells:?}");
+}
+
+#[test]
+fn broken_files_do_not_change_good_figures() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut args: Vec<String> = vec!["consolidate".into()];
+    for e in std::fs::read_dir(root().join("samples")).expect("samples") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            args.push(format!("samples/{}", p.file_name().expect("name").to_string_lossy()));
+        }
+    }
+    let report = tmp.path().join("good.xlsx");
+    let export = tmp.path().join("good");
+    args.extend(["--registry".into(), "samples/units.csv".into(), "-o".into(), report.display().to_string()]);
+    args.extend(["--export".into(), export.display().to_string()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cchc(&refs);
+    assert_eq!(out.status.code(), Some(0), "good files alone: only warnings and info. {}", String::from_utf8_lossy(&out.stderr));
+    let exp = expected();
+    let good = sums_by_unit(&read_csv(&export.join("dossiers.csv")), &exp.measures);
+    for (unit, s) in &good {
+        assert_eq!(Some(s), exp.units.get(unit), "{unit}");
+    }
+    // The good units are the expected ones less those only in samples/loi.
+    assert_eq!(good.len(), exp.units.len() - 2);
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let a = tempfile::tempdir().expect("tmp");
+    let b = tempfile::tempdir().expect("tmp");
+    consolidate_samples(a.path(), &[]);
+    consolidate_samples(b.path(), &[]);
+    for f in ["report.xlsx", "export/attainment.csv", "export/findings.csv", "export/dossiers.csv", "export/dossiers.parquet"] {
+        let x = std::fs::read(a.path().join(f)).expect("a");
+        let y = std::fs::read(b.path().join(f)).expect("b");
+        assert!(x == y, "{f} differs between runs");
+    }
+}
+
+fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
+    let mut wb = open_workbook_auto(path).expect("open report");
+    wb.worksheet_range(name).expect("sheet")
+}
+
+fn as_i64(d: &Data) -> i64 {
+    match d {
+        Data::Float(f) => *f as i64,
+        Data::Int(i) => *i,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+#[test]
+fn report_workbook_content() {
+    let exp = expected();
+    let tmp = tempfile::tempdir().expect("tmp");
+    consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
+    let report = tmp.path().join("report.xlsx");
+    let wb = open_workbook_auto(&report).expect("open");
+    let names = wb.sheet_names();
+    assert_eq!(
+        names,
+        ["Tổng hợp chỉ tiêu", "Ma trận đơn vị", "Biểu A theo đơn vị", "Biểu A theo huyện", "Chưa nộp báo cáo", "Phát hiện", "Tệp đã đọc"]
+    );
+    // Form A by unit: one row per unit with data (ids in column B from row 5), then a total row.
+    let units = sheet(&report, "Biểu A theo đơn vị");
+    let mut province = [0i64; 11];
+    for s in exp.units.values() {
+        for i in 0..11 {
+            province[i] += s[i];
+        }
+    }
+    let first = 4u32;
+    for (k, (unit, s)) in exp.units.iter().enumerate() {
+        let r = first + k as u32;
+        assert_eq!(units.get_value((r, 1)), Some(&Data::String(unit.clone())));
+        for i in 0..11 {
+            assert_eq!(as_i64(units.get_value((r, 4 + i as u32)).expect("cell")), s[i], "{unit} measure {i}");
+        }
+    }
+    let total_row = first + exp.units.len() as u32;
+    assert_eq!(units.get_value((total_row, 2)), Some(&Data::String("Tổng cộng".into())));
+    for i in 0..11 {
+        assert_eq!(as_i64(units.get_value((total_row, 4 + i as u32)).expect("total")), province[i], "cached total {i}");
+    }
+    // Summary: the province's early-resolution row, numerator and denominator by hand.
+    let summary = sheet(&report, "Tổng hợp chỉ tiêu");
+    let early_row = (first..first + 20).find(|r| summary.get_value((*r, 1)) == Some(&Data::String("tthc.early".into()))).expect("row");
+    assert_eq!(as_i64(summary.get_value((early_row, 5)).expect("n")), province[5]);
+    assert_eq!(as_i64(summary.get_value((early_row, 6)).expect("d")), province[4]);
+}
+
+/// Recalculates a workbook with LibreOffice (forced recalculation on load) and
+/// returns the recalculated copy, or None when LibreOffice is not installed and
+/// CCHC_REQUIRE_LIBREOFFICE is not set.
+fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok());
+    let Some(soffice) = soffice else {
+        assert!(std::env::var_os("CCHC_REQUIRE_LIBREOFFICE").is_none(), "LibreOffice required but not found");
+        eprintln!("LibreOffice not installed: recalculation not checked");
+        return None;
+    };
+    let profile = dir.join("lo-profile");
+    let user = profile.join("user");
+    std::fs::create_dir_all(&user).expect("profile");
+    // Always recalculate OOXML and ODF files on load.
+    std::fs::write(
+        user.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .expect("xcu");
+    let outdir = dir.join("recalc");
+    let status = Command::new(soffice)
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--calc", "--convert-to", "ods", "--outdir"])
+        .arg(&outdir)
+        .arg(path)
+        .output()
+        .expect("soffice");
+    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    Some(outdir.join(path.with_extension("ods").file_name().expect("name")))
+}
+
+#[test]
+fn libreoffice_recalculation_matches_cached_totals() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // Control: a formula with a deliberately wrong cached value must come back corrected,
+    // proving LibreOffice really recalculated.
+    let control = tmp.path().join("control.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(0, 0, 2).expect("write");
+    ws.write_number(1, 0, 3).expect("write");
+    ws.write_formula(2, 0, rust_xlsxwriter::Formula::new("=SUM(A1:A2)").set_result("99")).expect("write");
+    wb.save(&control).expect("save");
+    let Some(recalc) = recalculate(&control, tmp.path()) else { return };
+    let mut r = open_workbook_auto(&recalc).expect("open");
+    let first = r.sheet_names()[0].clone();
+    assert_eq!(as_i64(r.worksheet_range(&first).expect("range").get_value((2, 0)).expect("cell")), 5);
+
+    consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
+    let report = tmp.path().join("report.xlsx");
+    let recalc = recalculate(&report, tmp.path()).expect("recalculated");
+    for name in ["Biểu A theo đơn vị", "Biểu A theo huyện"] {
+        let ours = sheet(&report, name);
+        let theirs = sheet(&recalc, name);
+        let mut numbers = 0;
+        for (r, c, v) in ours.used_cells() {
+            if let Data::Float(x) = v {
+                let start = ours.start().expect("start");
+                let abs = (r as u32 + start.0, c as u32 + start.1);
+                assert_eq!(theirs.get_value(abs), Some(&Data::Float(*x)), "{name} {abs:?}");
+                numbers += 1;
+            }
+        }
+        assert!(numbers > 11, "{name}: {numbers} numbers compared");
+    }
+}
+
+#[test]
+fn check_json_lists_findings_and_writes_nothing() {
+    let out = cchc(&["check", "samples/loi/THPT_PhungHung_Q1_2022.xlsx", "--format", "json", "--registry", "samples/units.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rules: Vec<&str> = list.as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"identity.resolved") && rules.contains(&"total_row.mismatch"), "{rules:?}");
+}
+
+#[test]
+fn run_errors_exit_2() {
+    assert_eq!(cchc(&["consolidate", "samples", "-o", "/tmp/x.xlsx", "--period", "2022-Q5"]).status.code(), Some(2));
+    assert_eq!(cchc(&["check", "no/such/folder"]).status.code(), Some(2));
+    assert_eq!(cchc(&["check"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bad = tmp.path().join("targets.toml");
+    std::fs::write(&bad, "[[target]]\nid = \"x\"\nplan_ref = \"MT\"\nname = \"n\"\nwording = \"w\"\ncomparator = \"~\"\nthreshold = \"0.5\"\nform = \"A\"\n")
+        .expect("write");
+    let out = cchc(&["check", "samples", "--targets", bad.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dòng 2") && err.contains("comparator"), "{err}");
+}
