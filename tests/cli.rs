@@ -189,10 +189,12 @@ fn sample_batch_findings_are_all_there() {
         .map(|f| (f["cell"].as_str(), f["raw"].as_str()))
         .collect();
     // The generator wrote "mười" in column D (received online) of the second data
-    // row, -3 in H of the third and 2.5 in I of the fourth; data starts at row 11.
+    // row, -3 in H of the third and 2.5 in I of the fourth; data starts at row 11 …
     assert!(bad_cells.contains(&("D12", "mười")), "{bad_cells:?}");
     assert!(bad_cells.contains(&("H13", "-3")), "{bad_cells:?}");
     assert!(bad_cells.contains(&("I14", "2.5")), "{bad_cells:?}");
+    // and an error cell #REF! in L (pending in time) of the fifth.
+    assert!(bad_cells.contains(&("L15", "#REF!")), "{bad_cells:?}");
 }
 
 #[test]

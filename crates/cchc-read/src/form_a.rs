@@ -151,7 +151,7 @@ fn is_group_marker(raw: &str) -> bool {
 fn is_total_label(raw: &str) -> bool {
     let n = normalize(raw);
     let ws = words(&n);
-    matches!(ws.first(), Some(&"tong") | Some(&"cong")) && ws.len() <= 4
+    (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || n == "cong toan don vi"
 }
 
 /// `(1)`, `1`, `(3)=(4)+(5)`: the column-numbering row under a header.
