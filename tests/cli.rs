@@ -384,3 +384,24 @@ fn run_errors_exit_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("dòng 2") && err.contains("comparator"), "{err}");
 }
+
+#[test]
+fn own_report_in_the_input_folder_is_skipped() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("dir");
+    std::fs::copy(root().join("samples/THPT_VanLam_Q1_2022.xlsx"), input.join("THPT_VanLam_Q1_2022.xlsx")).expect("copy");
+    let report = input.join("report.xlsx");
+    let (i, r) = (input.to_str().expect("utf8"), report.to_str().expect("utf8"));
+    assert_eq!(cchc(&["consolidate", i, "-o", r, "--registry", "samples/units.csv"]).status.code(), Some(0));
+    // Second run: the report now lies among the inputs.
+    let export = tmp.path().join("export");
+    let out = cchc(&["consolidate", i, "-o", r, "--registry", "samples/units.csv", "--export", export.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings = read_csv(&export.join("findings.csv"));
+    assert!(findings.iter().any(|f| f["rule"] == "file.skipped" && f["file"].ends_with("report.xlsx")));
+    let exp = expected();
+    let got = sums_by_unit(&read_csv(&export.join("dossiers.csv")), &exp.measures);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got.get("thpt-vanlam"), exp.units.get("thpt-vanlam"));
+}

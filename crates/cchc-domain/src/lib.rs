@@ -15,3 +15,7 @@ pub mod period;
 pub mod target;
 pub mod text;
 pub mod unit;
+
+/// Keyword written into the properties of every workbook cchc writes, so that a
+/// report left in an input folder is recognised and not read as a submission.
+pub const REPORT_MARKER: &str = "cchc-consolidated-report";

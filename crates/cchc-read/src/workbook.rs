@@ -70,6 +70,15 @@ fn read_workbook_inner(path: &Path, file: &str, aliases: &HeaderAliases) -> File
             return out;
         }
     };
+    let is_own_report = wb
+        .workbook_properties()
+        .ok()
+        .and_then(|p| p.keywords)
+        .is_some_and(|k| k.contains(cchc_domain::REPORT_MARKER));
+    if is_own_report {
+        out.findings.push(Finding::file(Rule::FileSkipped, file, "Đây là báo cáo tổng hợp do cchc tạo ra, không phải báo cáo của đơn vị: bỏ qua"));
+        return out;
+    }
     let sheets = wb.sheets_metadata().to_vec();
     if sheets.is_empty() {
         out.findings.push(Finding::file(Rule::FileUnreadable, file, "Tệp không có trang tính nào"));

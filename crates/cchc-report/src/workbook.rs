@@ -120,7 +120,9 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
     // A fixed creation time keeps the bytes identical from run to run.
     let created = ExcelDateTime::from_ymd(2022, 1, 4)?;
-    wb.set_properties(&DocProperties::new().set_title("Tổng hợp báo cáo cải cách hành chính").set_creation_datetime(&created));
+    wb.set_properties(&DocProperties::new().set_title("Tổng hợp báo cáo cải cách hành chính")
+            .set_keywords(cchc_domain::REPORT_MARKER)
+            .set_creation_datetime(&created));
     let period_text = input.batch.period.map(|p| format!("Kỳ báo cáo: {}", p.label_vi())).unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
     let sums = unit_sums(input.dossiers)?;
     let by_key: BTreeMap<(Scope, &str, &str), &Attainment> =
