@@ -234,9 +234,6 @@ impl HeaderAliases {
         if raw_levels.is_empty() {
             return None;
         }
-        if raw_levels.iter().all(|l| l == "tt" || l == "stt") {
-            return Some(ColumnRole::RowNumber);
-        }
         let levels: Vec<String> = path.iter().map(|c| self.normalize_header(c)).filter(|c| !c.is_empty()).collect();
         let any_level = |phrases: &[String]| levels.iter().any(|l| phrases.iter().any(|p| contains_phrase(l, p)));
         let leaf = levels.iter().rev().find_map(|l| {
@@ -245,6 +242,12 @@ impl HeaderAliases {
         let group = levels.iter().rev().find_map(|l| {
             self.groups.iter().find(|(_, phrases)| phrases.iter().any(|p| contains_phrase(l, p))).map(|(n, _)| n.as_str())
         });
+        // A cell that is only `TT`/`STT` is the row number, unless it sits under a
+        // column group (`Số hồ sơ nhận giải quyết › Trong kỳ › TT` is trực tuyến).
+        let bottom_is_number = raw_levels.last().is_some_and(|l| l == "tt" || l == "stt");
+        if bottom_is_number && (group.is_none() || raw_levels.iter().all(|l| l == "tt" || l == "stt")) {
+            return Some(ColumnRole::RowNumber);
+        }
         // The row label is recognised before measures: "Lĩnh vực, công việc giải quyết
         // theo cấp" contains "giải quyết" but is no measure.
         if any_level(&self.field) {
@@ -321,6 +324,6 @@ mod tests {
         assert_eq!(a.classify(&["STT", "STT"]), Some(ColumnRole::RowNumber));
         assert_eq!(a.classify(&["Lĩnh vực, công việc giải quyết theo cấp"]), Some(ColumnRole::Field));
         assert_eq!(a.classify(&["Đơn vị"]), Some(ColumnRole::UnitLabel));
-        assert_eq!(a.classify(&["Đơn vị tính: Số hồ sơ TTHC", "TT"]), None);
+        assert_eq!(a.classify(&["Đơn vị tính: Số hồ sơ TTHC", "TT"]), Some(ColumnRole::RowNumber));
     }
 }

@@ -222,6 +222,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 .as_ref()
                 .and_then(|w| reg.match_name(&w.value))
                 .or_else(|| reg.match_name(&unit_words_of_file_name(&stem)))
+                .or_else(|| t.meta.other_lines.iter().find_map(|l| reg.match_name(&l.value)))
                 .or_else(|| opts.unit_fallback.as_deref().and_then(|u| reg.get(u).or_else(|| reg.match_name(u))))
                 .cloned();
             let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());

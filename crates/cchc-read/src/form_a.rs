@@ -11,8 +11,8 @@ use crate::grid::{cell_text, header_paths, is_blank, is_number, Grid};
 
 /// Rows searched for a header (DOMAIN §3).
 pub const HEADER_SEARCH_ROWS: u32 = 30;
-/// Header levels tried (one to three).
-pub const MAX_HEADER_DEPTH: u32 = 3;
+/// Header levels tried (one to four: the 2017 form nests `Trong đó › Số mới tiếp nhận`).
+pub const MAX_HEADER_DEPTH: u32 = 4;
 /// Fewest measure columns for a sheet to count as Form A at all.
 pub const MIN_MEASURES: usize = 4;
 
@@ -148,10 +148,13 @@ fn is_group_marker(raw: &str) -> bool {
     roman || letter
 }
 
+/// `Tổng số`, `Tổng cộng`, `Cộng`, `Cộng cấp huyện` (but not `Công chứng`: `Cộng`
+/// with its dot below is a sum, `Công` is a word; without diacritics only a bare `Cong`).
 fn is_total_label(raw: &str) -> bool {
     let n = normalize(raw);
     let ws = words(&n);
-    (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || n == "cong toan don vi"
+    let lower: String = cchc_domain::text::nfc(raw.trim()).to_lowercase();
+    (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || (lower.starts_with("cộng") && ws.len() <= 4)
 }
 
 /// `(1)`, `1`, `(3)=(4)+(5)`: the column-numbering row under a header.
@@ -274,8 +277,11 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         row += 1;
     }
     let mut rows = Vec::new();
-    let mut totals: Vec<(u32, [Option<i64>; 11])> = Vec::new();
+    // Each total row with the running sum and the sum since the last group row when
+    // it was met: a total row may stand first, last, or close a group (a subtotal).
+    let mut totals: Vec<(u32, [Option<i64>; 11], [i64; 11], [i64; 11])> = Vec::new();
     let mut sums = [0i64; 11];
+    let mut group_sums = [0i64; 11];
     let mut set_aside = 0;
     let mut blank_run = 0;
     while row < grid.end_row() {
@@ -295,6 +301,7 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         let number_text = header.number_col.map(|c| cell_text(grid.cell(r, c))).unwrap_or_default();
         let label = header.label_col.map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
         if is_group_marker(&number_text) {
+            group_sums = [0; 11];
             continue;
         }
         let is_total = is_total_label(&label) || is_total_label(&number_text);
@@ -329,7 +336,8 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
             );
         }
         if is_total {
-            totals.push((r, parsed));
+            totals.push((r, parsed, sums, group_sums));
+            group_sums = [0; 11];
             continue;
         }
         if !problems.is_empty() || !complete {
@@ -337,11 +345,13 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
             for m in Measure::ALL {
                 // Parsed cells of a set-aside row still count in the total-row check.
                 sums[m.index()] += parsed[m.index()].unwrap_or(0);
+                group_sums[m.index()] += parsed[m.index()].unwrap_or(0);
             }
             continue;
         }
         for m in Measure::ALL {
             sums[m.index()] += values[m.index()];
+            group_sums[m.index()] += values[m.index()];
         }
         for (rule, message, raw) in check_identities(&values) {
             findings.push(
@@ -351,7 +361,11 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         rows.push(DossierRow { label, values, cell: row_cell });
     }
     if complete {
-        for (r, parsed) in totals {
+        for (r, parsed, running, group) in totals {
+            let matches = |reference: &[i64; 11]| Measure::ALL.iter().all(|m| parsed[m.index()].is_none_or(|v| v == reference[m.index()]));
+            if matches(&sums) || matches(&running) || matches(&group) {
+                continue;
+            }
             for m in Measure::ALL {
                 let (Some(c), Some(v)) = (header.measure_cols[m.index()], parsed[m.index()]) else { continue };
                 if v != sums[m.index()] {

@@ -30,6 +30,10 @@ pub struct SheetMeta {
     pub unit: Option<Located<String>>,
     /// The period stated above the table.
     pub period: Option<Located<Period>>,
+    /// Every other text cell above the table (the agency line at the top left, titles):
+    /// a last resort for naming the unit when neither the `Đơn vị` line nor the file
+    /// name does.
+    pub other_lines: Vec<Located<String>>,
 }
 
 /// `Label: value`, or `Label:` with the value in the next cell of the row.
@@ -80,6 +84,7 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
             }
         }
         for (c, text) in &cells {
+            meta.other_lines.push(Located { value: text.clone(), raw: text.clone(), cell: a1(r, *c) });
             if let Some(p) = parse_period_text(text) {
                 let slot = if p.kind == PeriodKind::Year { &mut year_period } else { &mut specific_period };
                 if slot.is_none() {

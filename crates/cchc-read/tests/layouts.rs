@@ -244,3 +244,67 @@ fn not_a_form() {
     assert!(read.tables.is_empty());
     assert_eq!(rules(&read), vec![Rule::SheetUnrecognized]);
 }
+
+#[test]
+fn four_level_2017_header_unmerged() {
+    // Số hồ sơ nhận giải quyết › Trong đó › Số mới tiếp nhận › Trực tuyến, parents over
+    // their first child only (no merges at all).
+    let mut l0 = vec![S("STT"), S("Lĩnh vực giải quyết"), S("Số hồ sơ nhận giải quyết"), Blank, Blank, Blank, S("Kết quả giải quyết")];
+    l0.extend(vec![Blank; 6]);
+    let l1 = vec![
+        Blank,
+        Blank,
+        S("Tổng số"),
+        S("Trong đó"),
+        Blank,
+        Blank,
+        S("Số hồ sơ đã giải quyết"),
+        Blank,
+        Blank,
+        Blank,
+        S("Số hồ sơ đang giải quyết"),
+        Blank,
+        Blank,
+    ];
+    let l2 = vec![
+        Blank,
+        Blank,
+        Blank,
+        S("Số mới tiếp nhận"),
+        Blank,
+        S("Số kỳ trước chuyển qua"),
+        S("Tổng số"),
+        S("Trả trước hạn"),
+        S("Trả đúng thời hạn"),
+        S("Trả quá hạn"),
+        S("Tổng số"),
+        S("Chưa đến hạn"),
+        S("Quá hạn"),
+    ];
+    let mut l3 = vec![Blank; 13];
+    l3[3] = S("Trực tuyến");
+    l3[4] = S("Trực tiếp hoặc dịch vụ bưu chính");
+    let rows = vec![l0, l1, l2, l3, row(vec![N(1.0), S("a")], R1)];
+    let (_d, read) = workbook(&rows, &[]);
+    assert_eq!(values(&read), vec![R1.to_vec()]);
+}
+
+#[test]
+fn total_first_subtotals_and_a_field_named_cong_chung() {
+    let rows = vec![
+        flat_header(),
+        // Total of everything written first: R1 + R2 + R1 = 27, 10, 15, 2, 23, 19, 2, 2, 4, 4, 0.
+        row(vec![Blank, S("Tổng số")], [27, 10, 15, 2, 23, 19, 2, 2, 4, 4, 0]),
+        vec![S("I"), S("Cấp tỉnh")],
+        row(vec![N(1.0), S("Công chứng")], R1),
+        row(vec![N(2.0), S("Giáo dục")], R2),
+        // Subtotal of group I: R1 + R2.
+        row(vec![Blank, S("Cộng cấp tỉnh")], [17, 6, 10, 1, 15, 13, 1, 1, 2, 2, 0]),
+        vec![S("II"), S("Cấp huyện")],
+        row(vec![N(1.0), S("Văn bằng")], R1),
+        row(vec![Blank, S("Cộng cấp huyện")], R1),
+    ];
+    let (_d, read) = workbook(&rows, &[]);
+    assert_eq!(values(&read), vec![R1.to_vec(), R2.to_vec(), R1.to_vec()]);
+    assert!(read.findings.is_empty(), "{:?}", read.findings);
+}
