@@ -246,6 +246,8 @@ mod tests {
         assert_eq!(id("Trường THPT Văn Lâm").as_deref(), Some("thpt-vanlam"));
         assert_eq!(id("THPT chuyên Hưng Yên").as_deref(), Some("thpt-chuyenhungyen"));
         assert_eq!(id("Phòng GDĐT thành phố Hưng Yên").as_deref(), Some("pgd-tphungyen"));
+        assert_eq!(id("Trung tâm GDNN-GDTX huyện Văn Lâm").as_deref(), Some("gdnn-vanlam"));
+        assert_eq!(id("TT GDNN - GDTX Tiên Lữ").as_deref(), Some("gdnn-tienlu"));
         assert_eq!(id("Sở Y tế"), None);
         assert_eq!(id(""), None);
     }

@@ -158,6 +158,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
                 by_key.iter().filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id).map(|(_, a)| a).collect();
             let met = units.iter().filter(|a| a.status == Status::Met).count();
             let with_data = units.iter().filter(|a| matches!(a.status, Status::Met | Status::NotMet)).count();
+            ws.set_row_height(r, 32)?;
             ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
             ws.write_string_with_format(r, 1, &t.id, &f.text)?;
             ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
