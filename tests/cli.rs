@@ -405,3 +405,48 @@ fn own_report_in_the_input_folder_is_skipped() {
     assert_eq!(got.len(), 1);
     assert_eq!(got.get("thpt-vanlam"), exp.units.get("thpt-vanlam"));
 }
+
+/// A workbook with only the agency line at the top left names its unit; the file
+/// name says nothing. Figures: received 10 = 4 + 5 + 1, resolved 8 = 6 + 1 + 1, pending 2.
+#[test]
+fn agency_line_names_the_unit_when_nothing_else_does() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("bao_cao.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN VĂN LÂM").expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
+    let header = [
+        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
+        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
+        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).expect("w");
+    }
+    ws.write_number(4, 0, 1).expect("w");
+    ws.write_string(4, 1, "Giáo dục").expect("w");
+    for (c, v) in [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0].iter().enumerate() {
+        ws.write_number(4, 2 + c as u16, f64::from(*v)).expect("w");
+    }
+    wb.save(&path).expect("save");
+    let export = tmp.path().join("e");
+    let out = cchc(&[
+        "consolidate",
+        path.to_str().expect("utf8"),
+        "-o",
+        tmp.path().join("r.xlsx").to_str().expect("utf8"),
+        "--export",
+        export.to_str().expect("utf8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = read_csv(&export.join("dossiers.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["unit_id"], "pgd-vanlam");
+    assert_eq!(rows[0]["district"], "Văn Lâm");
+    assert_eq!(rows[0]["resolved_early"], "6");
+    let att = read_csv(&export.join("attainment.csv"));
+    let early = att.iter().find(|r| r["scope"] == "unit" && r["scope_id"] == "pgd-vanlam" && r["target_id"] == "tthc.early").expect("row");
+    // 6 / 8 = 0.75 < 0.8: not met; ⌈0.8·8⌉ − 6 = 7 − 6 = 1.
+    assert_eq!((early["status"].as_str(), early["gap"].as_str(), early["value"].as_str()), ("not_met", "1", "0.75"));
+}
