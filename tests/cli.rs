@@ -450,3 +450,46 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
     // 6 / 8 = 0.75 < 0.8: not met; ⌈0.8·8⌉ − 6 = 7 − 6 = 1.
     assert_eq!((early["status"].as_str(), early["gap"].as_str(), early["value"].as_str()), ("not_met", "1", "0.75"));
 }
+
+/// Text from inputs that looks like a formula stays text in the report.
+#[test]
+fn input_text_never_becomes_a_formula() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let registry = tmp.path().join("units.csv");
+    std::fs::write(&registry, "unit_id,name,kind,district,aliases\n=cmd,=HYPERLINK(\"http://x\"),school,@SUM(1),+1-2\n").expect("w");
+    let path = tmp.path().join("bao_cao.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Đơn vị báo cáo: +1-2").expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
+    let header = [
+        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
+        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
+        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).expect("w");
+    }
+    ws.write_number(4, 0, 1).expect("w");
+    ws.write_string(4, 1, "=1+1").expect("w");
+    ws.write_string(4, 2, "=2+2").expect("w"); // not a number: a finding whose raw text starts with '='
+    wb.save(&path).expect("save");
+    let report = tmp.path().join("r.xlsx");
+    cchc(&["consolidate", path.to_str().expect("utf8"), "-o", report.to_str().expect("utf8"), "--registry", registry.to_str().expect("utf8")]);
+    let mut book = open_workbook_auto(&report).expect("open");
+    let mut formula_sheets = Vec::new();
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).expect("formulas");
+        // Only our own SUM/SUMIF totals may be formulas.
+        for (_, _, f) in formulas.used_cells() {
+            if !f.is_empty() && !f.starts_with("SUM") {
+                formula_sheets.push((name.clone(), f.clone()));
+            }
+        }
+    }
+    assert!(formula_sheets.is_empty(), "{formula_sheets:?}");
+    let matrix = sheet(&report, "Ma trận đơn vị");
+    assert_eq!(matrix.get_value((4, 2)), Some(&Data::String("=HYPERLINK(\"http://x\")".into())));
+    let findings = sheet(&report, "Phát hiện");
+    assert!(findings.used_cells().any(|(_, _, v)| v == &Data::String("=2+2".into())));
+}
