@@ -5,9 +5,11 @@
 //! - [`period`]: reporting periods ([`period::Period`]) and how to read them.
 //! - [`unit`]: units and the [`unit::Registry`].
 //! - [`measure`]: Form A [`measure::Measure`]s and the header alias table.
+//! - [`columns`]: column roles of forms B, C, D and the shared [`columns::ColumnClassifier`].
 //! - [`target`]: the plan's [`target::Target`]s in a [`target::Catalogue`].
 //! - [`finding`]: [`finding::Finding`]s, rule ids and severities.
 
+pub mod columns;
 pub mod finding;
 pub mod measure;
 pub mod number;

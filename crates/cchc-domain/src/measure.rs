@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::columns::{map_b, map_c, map_d, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable};
 use crate::text::{contains_phrase, normalize};
 
 /// The embedded alias table.
@@ -105,7 +106,7 @@ impl Measure {
 }
 
 /// What a Form A header column is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ColumnRole {
     /// The row-number column (`TT`, `STT`).
     RowNumber,
@@ -121,6 +122,9 @@ pub enum ColumnRole {
 struct RawHeaders {
     abbreviations: BTreeMap<String, String>,
     form_a: RawFormA,
+    form_b: toml::Value,
+    form_c: toml::Value,
+    form_d: toml::Value,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +155,9 @@ pub struct HeaderAliases {
     leaves: Vec<(String, Vec<String>)>,
     leaf_group: BTreeMap<String, String>,
     measures: BTreeMap<(String, String), Measure>,
+    form_b: FormColumns<BColumn>,
+    form_c: FormColumns<CColumn>,
+    form_d: FormColumns<DColumn>,
 }
 
 /// The alias table could not be read.
@@ -161,16 +168,38 @@ pub struct AliasError(String);
 impl HeaderAliases {
     /// The embedded table.
     pub fn embedded() -> HeaderAliases {
-        // Checked by a unit test; an error here is a build defect.
-        HeaderAliases::from_toml(HEADERS_TOML).unwrap_or_else(|_| HeaderAliases {
-            abbreviations: BTreeMap::new(),
-            field: Vec::new(),
-            unit_rows: Vec::new(),
-            groups: Vec::new(),
-            leaves: Vec::new(),
-            leaf_group: BTreeMap::new(),
-            measures: BTreeMap::new(),
+        // Checked by a unit test; an error here is a build defect, and an empty table
+        // then recognises nothing rather than crashing.
+        HeaderAliases::from_toml(HEADERS_TOML).unwrap_or_else(|_| {
+            let empty = BTreeMap::new();
+            HeaderAliases {
+                abbreviations: empty.clone(),
+                field: Vec::new(),
+                unit_rows: Vec::new(),
+                groups: Vec::new(),
+                leaves: Vec::new(),
+                leaf_group: BTreeMap::new(),
+                measures: BTreeMap::new(),
+                form_b: form_b(PhraseTable::default(), empty.clone()),
+                form_c: form_c(PhraseTable::default(), empty.clone()),
+                form_d: form_d(PhraseTable::default(), empty),
+            }
         })
+    }
+
+    /// Form B's classifier.
+    pub fn form_b(&self) -> &FormColumns<BColumn> {
+        &self.form_b
+    }
+
+    /// Form C's classifier.
+    pub fn form_c(&self) -> &FormColumns<CColumn> {
+        &self.form_c
+    }
+
+    /// Form D's classifier.
+    pub fn form_d(&self) -> &FormColumns<DColumn> {
+        &self.form_d
     }
 
     /// Reads an alias table.
@@ -198,6 +227,9 @@ impl HeaderAliases {
             measures.insert((m.group, m.leaf), measure);
         }
         Ok(HeaderAliases {
+            form_b: form_b(PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?, raw.abbreviations.clone()),
+            form_c: form_c(PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?, raw.abbreviations.clone()),
+            form_d: form_d(PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?, raw.abbreviations.clone()),
             abbreviations: raw.abbreviations,
             field: norm_all(&raw.form_a.field),
             unit_rows: norm_all(&raw.form_a.unit_rows),
@@ -259,6 +291,60 @@ impl HeaderAliases {
         let leaf = leaf?;
         let group = group.or_else(|| self.leaf_group.get(leaf).map(String::as_str))?;
         self.measures.get(&(group.to_string(), leaf.to_string())).map(|m| ColumnRole::Measure(*m))
+    }
+}
+
+fn form_b(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<BColumn> {
+    // Recognised by its level column plus at least two of name, code, portal, counts.
+    FormColumns {
+        table,
+        abbreviations,
+        map: map_b,
+        scoring: |r| !matches!(r, BColumn::RowNumber | BColumn::Field),
+        min: 3,
+        max: 7,
+    }
+}
+
+fn form_c(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<CColumn> {
+    FormColumns {
+        table,
+        abbreviations,
+        map: map_c,
+        scoring: |r| matches!(r, CColumn::Measure(CMeasure::PublicUnits | CMeasure::StatePaidStaff, Some(_))),
+        min: 2,
+        max: 4,
+    }
+}
+
+fn form_d(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<DColumn> {
+    FormColumns {
+        table,
+        abbreviations,
+        map: map_d,
+        scoring: |r| matches!(r, DColumn::Name | DColumn::Code | DColumn::Numerator | DColumn::Denominator | DColumn::Ratio),
+        min: 3,
+        max: 5,
+    }
+}
+
+impl ColumnClassifier for HeaderAliases {
+    type Role = ColumnRole;
+
+    fn classify(&self, path: &[&str]) -> Option<ColumnRole> {
+        HeaderAliases::classify(self, path)
+    }
+
+    fn scores(&self, role: &ColumnRole) -> bool {
+        matches!(role, ColumnRole::Measure(_))
+    }
+
+    fn min_score(&self) -> usize {
+        4
+    }
+
+    fn max_score(&self) -> usize {
+        Measure::ALL.len()
     }
 }
 

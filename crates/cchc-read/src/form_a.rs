@@ -5,16 +5,10 @@ use calamine::Data;
 use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::measure::{ColumnRole, HeaderAliases, Measure};
 use cchc_domain::number::{count_from_f64, count_from_text, CountProblem};
-use cchc_domain::text::{contains_phrase, normalize, words};
+use cchc_domain::text::{normalize, words};
 
-use crate::grid::{cell_text, header_paths, is_blank, is_number, Grid};
-
-/// Rows searched for a header (DOMAIN §3).
-pub const HEADER_SEARCH_ROWS: u32 = 30;
-/// Header levels tried (one to four: the 2017 form nests `Trong đó › Số mới tiếp nhận`).
-pub const MAX_HEADER_DEPTH: u32 = 4;
-/// Fewest measure columns for a sheet to count as Form A at all.
-pub const MIN_MEASURES: usize = 4;
+use crate::grid::{cell_text, is_blank, Grid};
+use crate::header::{body_rows, BodyRow, Header};
 
 /// Where a Form A header was found and what its columns are.
 #[derive(Debug, Clone)]
@@ -31,69 +25,41 @@ pub struct HeaderMatch {
     pub label_is_unit: bool,
     /// The row-number (`TT`/`STT`) column.
     pub number_col: Option<u32>,
+    /// Columns the table spans.
+    pub span: std::ops::Range<u32>,
 }
 
 impl HeaderMatch {
-    fn score(&self) -> usize {
-        self.measure_cols.iter().filter(|c| c.is_some()).count()
-    }
-
-    /// Columns the table spans.
-    pub fn col_span(&self) -> std::ops::Range<u32> {
-        let cols = self.measure_cols.iter().flatten().chain(self.label_col.iter()).chain(self.number_col.iter());
-        let lo = cols.clone().min().copied().unwrap_or(0);
-        let hi = cols.max().copied().unwrap_or(0);
-        lo..hi + 1
+    /// Form A's view of a generic header.
+    pub fn from_header(h: &Header<ColumnRole>) -> HeaderMatch {
+        let mut m = HeaderMatch {
+            top: h.top,
+            depth: h.depth,
+            measure_cols: [None; 11],
+            label_col: None,
+            label_is_unit: false,
+            number_col: h.col(ColumnRole::RowNumber),
+            span: h.span(),
+        };
+        for (c, role) in &h.columns {
+            match role {
+                ColumnRole::Measure(me) => {
+                    m.measure_cols[me.index()].get_or_insert(*c);
+                }
+                ColumnRole::Field | ColumnRole::UnitLabel if m.label_col.is_none() => {
+                    m.label_col = Some(*c);
+                    m.label_is_unit = *role == ColumnRole::UnitLabel;
+                }
+                _ => {}
+            }
+        }
+        m
     }
 }
 
-/// Looks for the Form A header in the first [`HEADER_SEARCH_ROWS`] rows.
+/// Looks for the Form A header (see [`crate::header::find_header`]).
 pub fn find_header(grid: &Grid, aliases: &HeaderAliases) -> Option<HeaderMatch> {
-    let first = grid.first_row();
-    let last = grid.end_row().min(first + HEADER_SEARCH_ROWS);
-    let cols = grid.first_col()..grid.end_col();
-    let mut best: Option<HeaderMatch> = None;
-    for top in first..last {
-        for depth in 1..=MAX_HEADER_DEPTH {
-            let bottom = top + depth - 1;
-            if bottom >= grid.end_row() || cols.clone().any(|c| is_number(grid.cell(bottom, c))) {
-                break;
-            }
-            let paths = header_paths(grid, top..top + depth, cols.clone());
-            let mut m = HeaderMatch {
-                top,
-                depth,
-                measure_cols: [None; 11],
-                label_col: None,
-                label_is_unit: false,
-                number_col: None,
-            };
-            for (i, path) in paths.iter().enumerate() {
-                let col = cols.start + i as u32;
-                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                match aliases.classify(&refs) {
-                    Some(ColumnRole::Measure(me)) => {
-                        m.measure_cols[me.index()].get_or_insert(col);
-                    }
-                    Some(ColumnRole::Field) if m.label_col.is_none() => m.label_col = Some(col),
-                    Some(ColumnRole::UnitLabel) if m.label_col.is_none() => {
-                        m.label_col = Some(col);
-                        m.label_is_unit = true;
-                    }
-                    Some(ColumnRole::RowNumber) if m.number_col.is_none() => m.number_col = Some(col),
-                    _ => {}
-                }
-            }
-            let better = match &best {
-                None => true,
-                Some(b) => (m.score(), std::cmp::Reverse(m.depth)) > (b.score(), std::cmp::Reverse(b.depth)),
-            };
-            if better && m.score() >= MIN_MEASURES {
-                best = Some(m);
-            }
-        }
-    }
-    best
+    crate::header::find_header(grid, aliases).map(|h| HeaderMatch::from_header(&h))
 }
 
 /// One accepted data row of Form A.
@@ -121,33 +87,6 @@ pub struct FormATable {
     pub complete: bool,
 }
 
-/// Row-end markers of the signature block (DOMAIN §7.1).
-const SIGNATURE_PHRASES: &[&str] = &["nguoi lap bieu", "thu truong don vi", "thu truong co quan", "giam doc", "nguoi lap"];
-
-fn is_signature_row(grid: &Grid, row: u32) -> bool {
-    grid.row_texts(row).iter().any(|(_, t)| {
-        let n = normalize(t);
-        if SIGNATURE_PHRASES.iter().any(|p| contains_phrase(&n, p)) {
-            return true;
-        }
-        // "…, ngày … tháng … năm …"
-        let ws = words(&n);
-        let pos = |w: &str| ws.iter().position(|x| *x == w);
-        matches!((pos("ngay"), pos("thang"), pos("nam")), (Some(a), Some(b), Some(c)) if a < b && b < c && c - a <= 6)
-    })
-}
-
-/// `I`, `II`, `IV`, `A`, `B`: group and subtotal rows (DOMAIN §7.2).
-fn is_group_marker(raw: &str) -> bool {
-    let t = raw.trim().trim_end_matches('.');
-    if t.is_empty() {
-        return false;
-    }
-    let roman = t.len() <= 6 && t.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
-    let letter = t.chars().count() == 1 && t.chars().all(|c| c.is_ascii_uppercase());
-    roman || letter
-}
-
 /// `Tổng số`, `Tổng cộng`, `Cộng`, `Cộng cấp huyện` (but not `Công chứng`: `Cộng`
 /// with its dot below is a sum, `Công` is a word; without diacritics only a bare `Cong`).
 fn is_total_label(raw: &str) -> bool {
@@ -155,40 +94,6 @@ fn is_total_label(raw: &str) -> bool {
     let ws = words(&n);
     let lower: String = cchc_domain::text::nfc(raw.trim()).to_lowercase();
     (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || (lower.starts_with("cộng") && ws.len() <= 4)
-}
-
-/// `(1)`, `1`, `(3)=(4)+(5)`: the column-numbering row under a header.
-fn numbering_value(d: &Data) -> Option<i64> {
-    match d {
-        Data::Int(i) => Some(*i),
-        Data::Float(f) if f.fract() == 0.0 => Some(*f as i64),
-        Data::String(s) => {
-            let t = s.trim();
-            let inner = t.strip_prefix('(')?;
-            let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
-            if inner[digits.len()..].starts_with(')') {
-                digits.parse().ok()
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-fn is_numbering_row(grid: &Grid, row: u32, cols: std::ops::Range<u32>) -> bool {
-    let mut values = Vec::new();
-    for c in cols {
-        let d = grid.cell(row, c);
-        if is_blank(d) {
-            continue;
-        }
-        match numbering_value(d) {
-            Some(v) => values.push(v),
-            None => return false,
-        }
-    }
-    values.len() >= 3 && values.windows(2).all(|w| w[1] > w[0])
 }
 
 enum CellValue {
@@ -256,7 +161,7 @@ pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
 /// Reads the Form A table under a found header. Findings go to `findings` with
 /// `file` and the sheet filled in.
 pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut Vec<Finding>) -> FormATable {
-    let span = header.col_span();
+    let span = header.span.clone();
     let sheet = grid.name.as_str();
     let mut complete = true;
     for m in Measure::ALL {
@@ -272,38 +177,23 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
             );
         }
     }
-    let mut row = header.top + header.depth;
-    if row < grid.end_row() && is_numbering_row(grid, row, span.clone()) {
-        row += 1;
-    }
-    let mut rows = Vec::new();
     // Each total row with the running sum and the sum since the last group row when
     // it was met: a total row may stand first, last, or close a group (a subtotal).
     let mut totals: Vec<(u32, [Option<i64>; 11], [i64; 11], [i64; 11])> = Vec::new();
     let mut sums = [0i64; 11];
     let mut group_sums = [0i64; 11];
+    let mut rows = Vec::new();
     let mut set_aside = 0;
-    let mut blank_run = 0;
-    while row < grid.end_row() {
-        let r = row;
-        row += 1;
-        if grid.row_is_blank(r, span.clone()) {
-            blank_run += 1;
-            if blank_run >= 2 {
-                break;
+    for body in body_rows(grid, header.top + header.depth, span.clone(), header.number_col) {
+        let r = match body {
+            BodyRow::Group(_) => {
+                group_sums = [0; 11];
+                continue;
             }
-            continue;
-        }
-        blank_run = 0;
-        if is_signature_row(grid, r) {
-            break;
-        }
+            BodyRow::Data(r) => r,
+        };
         let number_text = header.number_col.map(|c| cell_text(grid.cell(r, c))).unwrap_or_default();
         let label = header.label_col.map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
-        if is_group_marker(&number_text) {
-            group_sums = [0; 11];
-            continue;
-        }
         let is_total = is_total_label(&label) || is_total_label(&number_text);
         let mut values = [0i64; 11];
         let mut parsed = [None; 11];
@@ -399,12 +289,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn group_markers_and_totals() {
-        assert!(is_group_marker("I"));
-        assert!(is_group_marker("IV."));
-        assert!(is_group_marker("B"));
-        assert!(!is_group_marker("1"));
-        assert!(!is_group_marker("Tổng"));
+    fn totals() {
         assert!(is_total_label("Tổng cộng"));
         assert!(is_total_label("TỔNG SỐ"));
         assert!(is_total_label("Cộng"));
@@ -421,13 +306,5 @@ mod tests {
         let bad = [10, 4, 5, 1, 9, 6, 1, 1, 2, 2, 0];
         let rules: Vec<Rule> = check_identities(&bad).into_iter().map(|(r, _, _)| r).collect();
         assert_eq!(rules, vec![Rule::IdentityResolved, Rule::IdentityBalance]);
-    }
-
-    #[test]
-    fn numbering_values() {
-        assert_eq!(numbering_value(&Data::String("(3)=(4)+(5)+(6)".into())), Some(3));
-        assert_eq!(numbering_value(&Data::String("(12)".into())), Some(12));
-        assert_eq!(numbering_value(&Data::Float(4.0)), Some(4));
-        assert_eq!(numbering_value(&Data::String("12".into())), None);
     }
 }

@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod form_a;
 pub mod grid;
+pub mod header;
 pub mod meta;
 pub mod workbook;
 
