@@ -79,6 +79,8 @@ rules! {
     SubmissionMissing = "submission.missing", Warning;
     StaffIncrease = "staff.increase", Warning;
     RatioUnverifiable = "ratio.unverifiable", Warning;
+    IndicatorUnknown = "indicator.unknown", Warning;
+    PeriodCarryOver = "period.carry_over", Warning;
 }
 
 impl fmt::Display for Rule {

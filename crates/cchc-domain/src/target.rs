@@ -3,7 +3,11 @@
 //! The default catalogue (`data/targets.toml`, the 2022 plan) is compiled in;
 //! [`Catalogue::from_toml`] reads a replacement (next year's plan, another province).
 
+use std::collections::BTreeSet;
+
 use serde::Deserialize;
+
+use crate::text::{normalize, words};
 
 /// The embedded 2022 catalogue.
 pub const DEFAULT_TARGETS_TOML: &str = include_str!("../data/targets.toml");
@@ -105,6 +109,8 @@ pub struct Target {
     pub form: Form,
     /// How numerator and denominator are formed.
     pub measure: String,
+    /// Other names a Form D row may give this target.
+    pub aliases: Vec<String>,
 }
 
 impl Target {
@@ -159,6 +165,8 @@ struct RawTarget {
     form: String,
     #[serde(default)]
     measure: String,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// A catalogue file that cannot be used; the message names the line and key.
@@ -248,6 +256,7 @@ impl Catalogue {
                 threshold_text: t.threshold,
                 form,
                 measure: t.measure,
+                aliases: t.aliases,
             });
         }
         Ok(Catalogue { plan: raw.plan.unwrap_or_default(), targets })
@@ -257,7 +266,70 @@ impl Catalogue {
     pub fn get(&self, id: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.id == id)
     }
+
+    /// The Form D target a row names: by its code (the target id, or the plan
+    /// reference when only one Form D target has it), else by its name against each
+    /// target's name, wording and aliases (normalised; equal, contained, or sharing
+    /// at least three quarters of the words, when exactly one target is best).
+    ///
+    /// ```
+    /// use cchc_domain::target::Catalogue;
+    /// let cat = Catalogue::default_2022();
+    /// let id = |code: &str, name: &str| cat.match_indicator(code, name).map(|t| t.id.clone());
+    /// assert_eq!(id("egov.work_files_online", "").as_deref(), Some("egov.work_files_online"));
+    /// assert_eq!(id("", "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng").as_deref(), Some("egov.work_files_online"));
+    /// assert_eq!(id("", "Số cuộc họp trực tuyến"), None);
+    /// ```
+    pub fn match_indicator(&self, code: &str, name: &str) -> Option<&Target> {
+        let form_d = || self.targets.iter().filter(|t| t.form == Form::D);
+        let code = code.trim();
+        if !code.is_empty() {
+            if let Some(t) = self.targets.iter().find(|t| t.id.eq_ignore_ascii_case(code)) {
+                return Some(t);
+            }
+            let by_ref: Vec<&Target> = form_d().filter(|t| normalize(&t.plan_ref) == normalize(code)).collect();
+            if let [t] = by_ref[..] {
+                return Some(t);
+            }
+        }
+        let n = normalize(name);
+        if n.is_empty() {
+            return None;
+        }
+        let row_words: BTreeSet<&str> = words(&n).into_iter().filter(|w| !FILLER.contains(w)).collect();
+        let mut best: Vec<(usize, &Target)> = Vec::new();
+        for t in form_d() {
+            let names = std::iter::once(&t.name).chain(std::iter::once(&t.wording)).chain(t.aliases.iter());
+            let mut score = 0;
+            for candidate in names {
+                let c = normalize(candidate);
+                if c == n {
+                    score = score.max(1000);
+                } else if n.contains(&c) || c.contains(&n) {
+                    score = score.max(500);
+                } else {
+                    let target_words: BTreeSet<&str> = words(&c).into_iter().filter(|w| !FILLER.contains(w)).collect();
+                    let common = row_words.intersection(&target_words).count();
+                    let smaller = row_words.len().min(target_words.len()).max(1);
+                    if common * 4 >= smaller * 3 {
+                        score = score.max(100 * common / smaller);
+                    }
+                }
+            }
+            if score > 0 {
+                best.push((score, t));
+            }
+        }
+        best.sort_by(|a, b| b.0.cmp(&a.0));
+        match best[..] {
+            [(s, t), ..] if best.get(1).is_none_or(|(s2, _)| *s2 < s) => Some(t),
+            _ => None,
+        }
+    }
 }
+
+/// Words too common in indicator names to tell them apart.
+const FILLER: &[&str] = &["ty", "le", "so", "cac", "cua", "va", "duoc", "tren", "theo", "quy", "dinh", "100", "dat"];
 
 #[cfg(test)]
 mod tests {

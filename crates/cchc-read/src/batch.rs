@@ -5,13 +5,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cchc_domain::finding::{Finding, Rule};
-use cchc_domain::measure::{HeaderAliases, Measure};
+use cchc_domain::measure::Measure;
+use cchc_domain::target::Form;
 use cchc_domain::period::{parse_period_filename, Period};
 use cchc_domain::unit::{Registry, Unit};
 use rayon::prelude::*;
 
 use crate::form_a::DossierRow;
-use crate::workbook::{read_workbook, FileRead, WORKBOOK_EXTENSIONS};
+use crate::form_b::ServiceRow;
+use crate::form_c::StaffRow;
+use crate::form_d::IndicatorRow;
+use crate::workbook::{read_workbook, FileRead, ReadContext, TableData, WORKBOOK_EXTENSIONS};
 
 /// How to read a batch.
 #[derive(Debug, Clone)]
@@ -22,8 +26,8 @@ pub struct BatchOptions {
     pub period: Option<Period>,
     /// Unit name to use for files that name none (`--unit`).
     pub unit_fallback: Option<String>,
-    /// Header alias table.
-    pub aliases: HeaderAliases,
+    /// Header aliases and the target catalogue.
+    pub context: ReadContext,
 }
 
 impl Default for BatchOptions {
@@ -32,13 +36,71 @@ impl Default for BatchOptions {
             registry: Registry::default_hung_yen(),
             period: None,
             unit_fallback: None,
-            aliases: HeaderAliases::embedded(),
+            context: ReadContext::default(),
         }
     }
 }
 
-/// One unit's Form A rows for one period, from one table (or from one row of a
-/// district roll-up).
+/// The rows a submission carries, by form.
+#[derive(Debug, Clone)]
+pub enum SubmissionData {
+    /// Form A rows.
+    A(Vec<DossierRow>),
+    /// Form B rows.
+    B(Vec<ServiceRow>),
+    /// Form C rows with their two years.
+    C {
+        /// The earlier year.
+        base_year: u16,
+        /// The later year.
+        current_year: u16,
+        /// Rows.
+        rows: Vec<StaffRow>,
+    },
+    /// Form D rows.
+    D(Vec<IndicatorRow>),
+}
+
+impl SubmissionData {
+    /// The form.
+    pub fn form(&self) -> Form {
+        match self {
+            SubmissionData::A(_) => Form::A,
+            SubmissionData::B(_) => Form::B,
+            SubmissionData::C { .. } => Form::C,
+            SubmissionData::D(_) => Form::D,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            SubmissionData::A(r) => r.len(),
+            SubmissionData::B(r) => r.len(),
+            SubmissionData::C { rows, .. } => rows.len(),
+            SubmissionData::D(r) => r.len(),
+        }
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A1 reference of the first row, if any.
+    pub fn first_cell(&self) -> String {
+        match self {
+            SubmissionData::A(r) => r.first().map(|x| x.cell.clone()),
+            SubmissionData::B(r) => r.first().map(|x| x.cell.clone()),
+            SubmissionData::C { rows, .. } => rows.first().map(|x| x.cell.clone()),
+            SubmissionData::D(r) => r.first().map(|x| x.cell.clone()),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// One unit's rows of one form for one period, from one table (or from one row
+/// of a district roll-up).
 #[derive(Debug, Clone)]
 pub struct Submission {
     /// The unit.
@@ -50,7 +112,7 @@ pub struct Submission {
     /// Source sheet.
     pub sheet: String,
     /// Accepted rows.
-    pub rows: Vec<DossierRow>,
+    pub data: SubmissionData,
     /// Whether this came from a district roll-up row rather than the unit's own report.
     pub from_roll_up: bool,
     /// Whether its figures are consolidated (false for a duplicate or another period).
@@ -58,15 +120,38 @@ pub struct Submission {
 }
 
 impl Submission {
-    /// Sum of each measure over the rows.
+    /// Form A rows (empty for other forms).
+    pub fn dossier_rows(&self) -> &[DossierRow] {
+        match &self.data {
+            SubmissionData::A(r) => r,
+            _ => &[],
+        }
+    }
+
+    /// Sum of each Form A measure over the rows (zeros for other forms).
     pub fn totals(&self) -> [i64; 11] {
         let mut t = [0i64; 11];
-        for r in &self.rows {
+        for r in self.dossier_rows() {
             for m in Measure::ALL {
                 t[m.index()] += r.values[m.index()];
             }
         }
         t
+    }
+
+    /// Whether two submissions carry the same figures (for duplicates).
+    fn same_figures(&self, other: &Submission) -> bool {
+        match (&self.data, &other.data) {
+            (SubmissionData::A(_), SubmissionData::A(_)) => self.totals() == other.totals(),
+            (SubmissionData::B(a), SubmissionData::B(b)) => a.iter().map(|r| (&r.procedure_code, r.level)).eq(b.iter().map(|r| (&r.procedure_code, r.level))),
+            (SubmissionData::C { rows: a, .. }, SubmissionData::C { rows: b, .. }) => {
+                a.iter().map(|r| (r.public_units, r.state_paid_staff)).eq(b.iter().map(|r| (r.public_units, r.state_paid_staff)))
+            }
+            (SubmissionData::D(a), SubmissionData::D(b)) => {
+                a.iter().map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio)).eq(b.iter().map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio)))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -146,7 +231,7 @@ pub fn read_batch(inputs: &[PathBuf], opts: &BatchOptions, progress: &(dyn Fn() 
     let reads: Vec<FileRead> = files
         .par_iter()
         .map(|(path, shown)| {
-            let r = read_workbook(path, shown, &opts.aliases);
+            let r = read_workbook(path, shown, &opts.context);
             progress();
             r
         })
@@ -165,7 +250,7 @@ struct Candidate {
     period: Option<Period>,
     file: String,
     sheet: String,
-    rows: Vec<DossierRow>,
+    data: SubmissionData,
     roll_up: bool,
     set_aside: usize,
     /// False for a table set aside whole (a missing column): it neither counts nor
@@ -197,26 +282,35 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
         let file_unit = read.tables.iter().find_map(|t| t.meta.unit.clone());
         let file_period = read.tables.iter().find_map(|t| t.meta.period.clone());
         for t in read.tables {
-            stat.rows_set_aside += t.table.rows_set_aside;
-            let period = t.meta.period.or(file_period.clone()).map(|p| p.value).or_else(|| parse_period_filename(&file_name));
-            if t.table.header.label_is_unit {
-                // District roll-up: every row names its unit (DOMAIN §7.11).
-                for row in t.table.rows {
-                    let unit = reg.match_name(&row.label).cloned();
-                    candidates.push(Candidate {
-                        unit_raw: row.label.clone(),
-                        unit,
-                        period,
-                        file: file.clone(),
-                        sheet: t.sheet.clone(),
-                        rows: vec![row],
-                        roll_up: true,
-                        set_aside: 0,
-                        usable: true,
-                    });
+            stat.rows_set_aside += t.data.rows_set_aside();
+            let period = t.meta.period.clone().or(file_period.clone()).map(|p| p.value).or_else(|| parse_period_filename(&file_name));
+            let (data, usable) = match t.data {
+                TableData::A(table) if table.header.label_is_unit => {
+                    // District roll-up: every row names its unit (DOMAIN §7.11).
+                    for row in table.rows {
+                        let unit = reg.match_name(&row.label).cloned();
+                        candidates.push(Candidate {
+                            unit_raw: row.label.clone(),
+                            unit,
+                            period,
+                            file: file.clone(),
+                            sheet: t.sheet.clone(),
+                            data: SubmissionData::A(vec![row]),
+                            roll_up: true,
+                            set_aside: 0,
+                            usable: true,
+                        });
+                    }
+                    continue;
                 }
-                continue;
-            }
+                TableData::A(table) => (SubmissionData::A(table.rows), table.complete),
+                TableData::B(table) => (SubmissionData::B(table.rows), true),
+                TableData::C(table) => (
+                    SubmissionData::C { base_year: table.base_year, current_year: table.current_year, rows: table.rows },
+                    true,
+                ),
+                TableData::D(table) => (SubmissionData::D(table.rows), true),
+            };
             let written = t.meta.unit.clone().or(file_unit.clone());
             let unit = written
                 .as_ref()
@@ -232,10 +326,10 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 period,
                 file: file.clone(),
                 sheet: t.sheet,
-                rows: t.table.rows,
+                data,
                 roll_up: false,
                 set_aside: 0,
-                usable: t.table.complete,
+                usable,
             });
         }
     }
@@ -261,10 +355,10 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                     &c.file,
                     format!("{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp", c.unit_raw),
                 )
-                .at(&c.sheet, c.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                .at(&c.sheet, c.data.first_cell())
                 .with_raw(c.unit_raw.clone()),
             );
-            c.set_aside += c.rows.len();
+            c.set_aside += c.data.len();
             if let Some(s) = stats.get_mut(&c.file) {
                 s.rows_set_aside += c.set_aside;
             }
@@ -289,7 +383,7 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                         .at(&c.sheet, ""),
                 );
                 if let Some(s) = stats.get_mut(&c.file) {
-                    s.rows_set_aside += c.rows.len();
+                    s.rows_set_aside += c.data.len();
                 }
                 continue;
             }
@@ -314,17 +408,19 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
             period,
             file: c.file,
             sheet: c.sheet,
-            rows: c.rows,
+            data: c.data,
             from_roll_up: c.roll_up,
             counted: in_run && c.usable,
         });
     }
 
-    // Own reports before roll-up rows, then file and sheet order: the first counts.
+    // Per unit, period and form: own reports before roll-up rows, then file and
+    // sheet order; the first counts.
     submissions.sort_by(|a, b| {
-        (&a.unit.unit_id, a.period, a.from_roll_up, &a.file, &a.sheet).cmp(&(
+        (&a.unit.unit_id, a.period, a.data.form(), a.from_roll_up, &a.file, &a.sheet).cmp(&(
             &b.unit.unit_id,
             b.period,
+            b.data.form(),
             b.from_roll_up,
             &b.file,
             &b.sheet,
@@ -336,20 +432,21 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
         while j < submissions.len()
             && submissions[j].unit.unit_id == submissions[i].unit.unit_id
             && submissions[j].period == submissions[i].period
+            && submissions[j].data.form() == submissions[i].data.form()
         {
             j += 1;
         }
         let group: Vec<usize> = (i..j).filter(|&k| submissions[k].counted).collect();
         if let Some((&first, rest)) = group.split_first() {
-            let kept_totals = submissions[first].totals();
             for &k in rest {
-                let same = submissions[k].totals() == kept_totals;
+                let same = submissions[k].same_figures(&submissions[first]);
                 let (kept, other) = (&submissions[first], &submissions[k]);
                 // A roll-up row equal to the unit's own report is expected, not a finding.
                 if !(other.from_roll_up && same) {
                     let message = format!(
-                        "Đơn vị \"{}\" có hơn một báo cáo kỳ {}: tổng hợp theo {} (trang \"{}\"), không tổng hợp {} (trang \"{}\"){}",
+                        "Đơn vị \"{}\" có hơn một biểu {:?} kỳ {}: tổng hợp theo {} (trang \"{}\"), không tổng hợp {} (trang \"{}\"){}",
                         kept.unit.name,
+                        kept.data.form(),
                         kept.period,
                         kept.file,
                         kept.sheet,
@@ -359,12 +456,12 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                     );
                     findings.push(
                         Finding::file(Rule::SubmissionDuplicate, &other.file, message.clone())
-                            .at(&other.sheet, other.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                            .at(&other.sheet, other.data.first_cell())
                             .with_raw(kept.unit.unit_id.clone()),
                     );
                     findings.push(
                         Finding::file(Rule::SubmissionDuplicate, &kept.file, message)
-                            .at(&kept.sheet, kept.rows.first().map(|r| r.cell.clone()).unwrap_or_default())
+                            .at(&kept.sheet, kept.data.first_cell())
                             .with_raw(kept.unit.unit_id.clone()),
                     );
                 }
@@ -373,12 +470,13 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
         }
         i = j;
     }
+    carry_over_check(&submissions, findings);
     for s in &submissions {
         if let Some(st) = stats.get_mut(&s.file) {
             if s.counted {
-                st.rows_accepted += s.rows.len();
+                st.rows_accepted += s.data.len();
             } else {
-                st.rows_set_aside += s.rows.len();
+                st.rows_set_aside += s.data.len();
             }
         }
     }
@@ -434,5 +532,35 @@ mod tests {
         let id = |s: &str| reg.match_name(&unit_words_of_file_name(s)).map(|u| u.unit_id.clone());
         assert_eq!(id("PGD Tien Lu_Q1_2022").as_deref(), Some("pgd-tienlu"));
         assert_eq!(id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(), Some("thpt-tienlu"));
+    }
+}
+
+/// A quarter's carried-over dossiers should equal the previous quarter's pending
+/// ones, when both quarters were read together (warning, DOMAIN §2).
+fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
+    for s in submissions.iter().filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up) {
+        let Some(prev) = s.period.previous_quarter() else { continue };
+        let Some(p) = submissions
+            .iter()
+            .find(|p| p.unit.unit_id == s.unit.unit_id && p.period == prev && p.data.form() == Form::A && !p.from_roll_up)
+        else {
+            continue;
+        };
+        let carried = s.totals()[Measure::CarriedOver.index()];
+        let pending = p.totals()[Measure::PendingTotal.index()];
+        if carried != pending {
+            findings.push(
+                Finding::file(
+                    Rule::PeriodCarryOver,
+                    &s.file,
+                    format!(
+                        "Đơn vị \"{}\": số hồ sơ từ kỳ trước chuyển qua kỳ {} là {carried}, nhưng số đang giải quyết cuối kỳ {prev} ({}) là {pending}",
+                        s.unit.name, s.period, p.file
+                    ),
+                )
+                .at(&s.sheet, s.data.first_cell())
+                .with_raw(format!("{carried} ≠ {pending}")),
+            );
+        }
     }
 }

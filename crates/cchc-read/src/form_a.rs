@@ -1,12 +1,11 @@
 //! Form A (dossier results): finding the header anywhere in a sheet, then reading
 //! its rows with every check of DOMAIN §5 and §7.
 
-use calamine::Data;
 use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::measure::{ColumnRole, HeaderAliases, Measure};
-use cchc_domain::number::{count_from_f64, count_from_text, CountProblem};
 use cchc_domain::text::{normalize, words};
 
+use crate::cells::{read_count, CellValue};
 use crate::grid::{cell_text, is_blank, Grid};
 use crate::header::{body_rows, BodyRow, Header};
 
@@ -96,32 +95,6 @@ fn is_total_label(raw: &str) -> bool {
     (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || (lower.starts_with("cộng") && ws.len() <= 4)
 }
 
-enum CellValue {
-    Count(i64),
-    Problem(Rule, String),
-}
-
-fn read_count(d: &Data) -> CellValue {
-    let problem = |p: CountProblem| match p {
-        CountProblem::NotANumber => CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into()),
-        CountProblem::Negative(x) => CellValue::Problem(Rule::ValueNegative, format!("số âm ({x}) trong ô đếm hồ sơ")),
-        CountProblem::Fraction(x) => CellValue::Problem(Rule::ValueFraction, format!("số lẻ ({x}) trong ô đếm hồ sơ")),
-    };
-    match d {
-        Data::Empty => CellValue::Count(0),
-        Data::Int(i) => count_from_f64(*i as f64).map_or_else(problem, CellValue::Count),
-        Data::Float(f) => count_from_f64(*f).map_or_else(problem, CellValue::Count),
-        Data::String(s) => match count_from_text(s) {
-            Ok(v) => CellValue::Count(v.unwrap_or(0)),
-            Err(p) => problem(p),
-        },
-        Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
-        Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-            problem(CountProblem::NotANumber)
-        }
-    }
-}
-
 /// The four identities of DOMAIN §2: (rule, total, parts, Vietnamese formula).
 const IDENTITIES: [(Rule, Measure, &[Measure], &str); 4] = [
     (
@@ -206,7 +179,7 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
                 any_value = true;
             }
             match read_count(d) {
-                CellValue::Count(v) => {
+                CellValue::Ok(v) => {
                     values[m.index()] = v;
                     parsed[m.index()] = Some(v);
                 }

@@ -6,7 +6,11 @@
 //! units and periods). Nothing here depends on polars; frames are built downstream.
 
 pub mod batch;
+pub mod cells;
 pub mod form_a;
+pub mod form_b;
+pub mod form_c;
+pub mod form_d;
 pub mod grid;
 pub mod header;
 pub mod meta;

@@ -6,14 +6,56 @@ use calamine::{open_workbook_auto, Reader, SheetType, SheetVisible, Sheets};
 use cchc_domain::finding::{Finding, Rule};
 use cchc_domain::measure::HeaderAliases;
 
-use crate::form_a::{find_header, read_table, FormATable};
+use cchc_domain::target::Catalogue;
+
+use crate::form_a::{read_table, FormATable, HeaderMatch};
+use crate::form_b::FormBTable;
+use crate::form_c::FormCTable;
+use crate::form_d::FormDTable;
 use crate::grid::Grid;
+use crate::header::find_header;
 use crate::meta::{read_meta, SheetMeta};
 
 /// File extensions read as workbooks.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
-/// A Form A table and the lines above it.
+/// A table of one of the four forms.
+#[derive(Debug, Clone)]
+pub enum TableData {
+    /// Dossier results.
+    A(FormATable),
+    /// Online public services.
+    B(FormBTable),
+    /// Staffing and public units.
+    C(FormCTable),
+    /// Other indicators.
+    D(FormDTable),
+}
+
+impl TableData {
+    /// The form's letter.
+    pub fn form(&self) -> cchc_domain::target::Form {
+        use cchc_domain::target::Form;
+        match self {
+            TableData::A(_) => Form::A,
+            TableData::B(_) => Form::B,
+            TableData::C(_) => Form::C,
+            TableData::D(_) => Form::D,
+        }
+    }
+
+    /// Rows set aside while reading the table.
+    pub fn rows_set_aside(&self) -> usize {
+        match self {
+            TableData::A(t) => t.rows_set_aside,
+            TableData::B(t) => t.rows_set_aside,
+            TableData::C(t) => t.rows_set_aside,
+            TableData::D(t) => t.rows_set_aside,
+        }
+    }
+}
+
+/// A form's table and the lines above it.
 #[derive(Debug, Clone)]
 pub struct SheetTable {
     /// Sheet name.
@@ -21,7 +63,23 @@ pub struct SheetTable {
     /// Unit and period lines above the table.
     pub meta: SheetMeta,
     /// The table.
-    pub table: FormATable,
+    pub data: TableData,
+}
+
+/// What reading needs besides the file: header aliases and the target catalogue
+/// (Form D rows are matched to targets).
+#[derive(Debug, Clone)]
+pub struct ReadContext {
+    /// Header alias tables of all forms.
+    pub aliases: HeaderAliases,
+    /// Targets, for Form D.
+    pub catalogue: Catalogue,
+}
+
+impl Default for ReadContext {
+    fn default() -> Self {
+        ReadContext { aliases: HeaderAliases::embedded(), catalogue: Catalogue::default_2022() }
+    }
 }
 
 /// Everything read from one file.
@@ -46,8 +104,8 @@ fn merges<RS: std::io::Read + std::io::Seek>(wb: &mut Sheets<RS>, name: &str) ->
 
 /// Reads every sheet of a workbook. Never panics on file content: a panic inside
 /// the reading library is caught and becomes `file.unreadable`.
-pub fn read_workbook(path: &Path, file: &str, aliases: &HeaderAliases) -> FileRead {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path, file, aliases)));
+pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path, file, ctx)));
     result.unwrap_or_else(|_| FileRead {
         file: file.to_string(),
         findings: vec![Finding::file(
@@ -59,7 +117,7 @@ pub fn read_workbook(path: &Path, file: &str, aliases: &HeaderAliases) -> FileRe
     })
 }
 
-fn read_workbook_inner(path: &Path, file: &str, aliases: &HeaderAliases) -> FileRead {
+fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
     let mut out = FileRead { file: file.to_string(), ..FileRead::default() };
     let mut wb = match open_workbook_auto(path) {
         Ok(wb) => wb,
@@ -105,11 +163,10 @@ fn read_workbook_inner(path: &Path, file: &str, aliases: &HeaderAliases) -> File
         };
         let merged = merges(&mut wb, &sheet.name);
         let grid = Grid::new(sheet.name.clone(), range, merged);
-        match find_header(&grid, aliases) {
-            Some(header) => {
-                let meta = read_meta(&grid, grid.first_row()..header.top);
-                let table = read_table(&grid, header, file, &mut out.findings);
-                out.tables.push(SheetTable { sheet: sheet.name.clone(), meta, table });
+        match read_sheet(&grid, file, ctx, &mut out.findings) {
+            Some((top, data)) => {
+                let meta = read_meta(&grid, grid.first_row()..top);
+                out.tables.push(SheetTable { sheet: sheet.name.clone(), meta, data });
             }
             None => out.findings.push(
                 Finding::file(
@@ -122,4 +179,45 @@ fn read_workbook_inner(path: &Path, file: &str, aliases: &HeaderAliases) -> File
         }
     }
     out
+}
+
+/// Finds which form a sheet holds (the one whose header is most complete; ties go
+/// to the earlier form) and reads it. Returns the header's top row and the table.
+fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Finding>) -> Option<(u32, TableData)> {
+    let a = find_header(grid, &ctx.aliases);
+    let b = find_header(grid, ctx.aliases.form_b());
+    let c = find_header(grid, ctx.aliases.form_c());
+    let d = find_header(grid, ctx.aliases.form_d());
+    let coverages = [
+        a.as_ref().map(|h| h.coverage),
+        b.as_ref().map(|h| h.coverage),
+        c.as_ref().map(|h| h.coverage),
+        d.as_ref().map(|h| h.coverage),
+    ];
+    let mut best: Option<(usize, f64)> = None;
+    for (i, cov) in coverages.iter().enumerate() {
+        if let Some(cov) = cov {
+            if best.is_none_or(|(_, b)| *cov > b) {
+                best = Some((i, *cov));
+            }
+        }
+    }
+    match best?.0 {
+        0 => {
+            let h = a?;
+            Some((h.top, TableData::A(read_table(grid, HeaderMatch::from_header(&h), file, findings))))
+        }
+        1 => {
+            let h = b?;
+            Some((h.top, TableData::B(crate::form_b::read_table(grid, &h, file, findings))))
+        }
+        2 => {
+            let h = c?;
+            crate::form_c::read_table(grid, &h, file, findings).map(|t| (h.top, TableData::C(t)))
+        }
+        _ => {
+            let h = d?;
+            Some((h.top, TableData::D(crate::form_d::read_table(grid, &h, &ctx.catalogue, file, findings))))
+        }
+    }
 }
