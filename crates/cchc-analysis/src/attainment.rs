@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use cchc_domain::measure::Measure;
-use cchc_domain::target::{Catalogue, Form, Target};
+use cchc_domain::target::{Catalogue, Form, Fraction, Target};
 use cchc_domain::unit::Registry;
 use polars::prelude::*;
 
@@ -79,24 +79,83 @@ pub struct Attainment {
     pub scope_id: String,
     /// Target id.
     pub target_id: String,
-    /// Pooled numerator (`None` for `no_data`).
-    pub numerator: Option<i128>,
-    /// Pooled denominator (`None` for `no_data`).
-    pub denominator: Option<i128>,
+    /// Pooled numerator (`None` for `no_data` and for a lone ratio).
+    pub numerator: Option<Fraction>,
+    /// Pooled denominator (`None` for `no_data` and for a lone ratio).
+    pub denominator: Option<Fraction>,
+    /// The value: numerator / denominator, or a lone ratio (Form D, unit scope only).
+    pub value: Option<f64>,
     /// Status.
     pub status: Status,
-    /// Items short of the target (`None` for `no_data` and `not_applicable`).
+    /// Items short of the target (`None` for `no_data`, `not_applicable` and a lone ratio).
     pub gap: Option<i128>,
 }
 
 impl Attainment {
-    /// numerator / denominator as a float, when defined.
+    /// The value as a float, when defined.
     pub fn value(&self) -> Option<f64> {
-        match (self.numerator, self.denominator) {
-            (Some(n), Some(d)) if d != 0 => Some(n as f64 / d as f64),
-            _ => None,
+        self.value
+    }
+}
+
+/// Form B counts: listed, level 3, level 4, level 3–4, level 3–4 on the portal,
+/// eligible, eligible at level 3–4.
+const B_COUNTS: usize = 7;
+
+/// What feeds the targets for one scope; districts and the province add units up.
+#[derive(Debug, Clone, Default)]
+struct Inputs {
+    a: Option<[i128; 11]>,
+    b: Option<[i128; B_COUNTS]>,
+    c_units: Option<[i128; 2]>,
+    c_staff: Option<[i128; 2]>,
+    /// Form D numerator and denominator sums per target (verifiable rows only).
+    d: BTreeMap<String, (Fraction, Fraction)>,
+    /// Form D lone ratios per target (unit scope only, never pooled).
+    d_lone: BTreeMap<String, f64>,
+}
+
+fn add_opt<const N: usize>(into: &mut Option<[i128; N]>, from: &Option<[i128; N]>) {
+    if let Some(f) = from {
+        let t = into.get_or_insert([0; N]);
+        for k in 0..N {
+            t[k] += f[k];
         }
     }
+}
+
+impl Inputs {
+    /// Pools another scope's inputs into this one (lone ratios are not pooled).
+    fn pool(&mut self, o: &Inputs) {
+        add_opt(&mut self.a, &o.a);
+        add_opt(&mut self.b, &o.b);
+        add_opt(&mut self.c_units, &o.c_units);
+        add_opt(&mut self.c_staff, &o.c_staff);
+        for (id, (n, d)) in &o.d {
+            let e = self.d.entry(id.clone()).or_insert((Fraction::int(0), Fraction::int(0)));
+            *e = (e.0.add(*n), e.1.add(*d));
+        }
+    }
+}
+
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, AnalysisError> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, AnalysisError> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
+fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, AnalysisError> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>, AnalysisError> {
+    let c = df.column(name)?.cast(&DataType::Boolean)?;
+    Ok(c.bool()?.iter().map(|v| v.unwrap_or(false)).collect())
 }
 
 /// Sums of the Form A measures per unit, from a `dossiers` frame.
@@ -104,84 +163,207 @@ impl Attainment {
 /// # Errors
 /// [`AnalysisError::Frame`] when a column is missing or not numeric.
 pub fn unit_sums(dossiers: &DataFrame) -> Result<BTreeMap<String, [i128; 11]>, AnalysisError> {
-    let ids = dossiers.column("unit_id")?.cast(&DataType::String)?;
-    let ids = ids.str()?;
+    let ids = strings(dossiers, "unit_id")?;
     let mut cols = Vec::new();
     for m in Measure::ALL {
-        cols.push(dossiers.column(m.id())?.cast(&DataType::Int64)?);
+        cols.push(ints(dossiers, m.id())?);
     }
     let mut sums: BTreeMap<String, [i128; 11]> = BTreeMap::new();
-    for i in 0..dossiers.height() {
-        let Some(id) = ids.get(i) else { continue };
-        let entry = sums.entry(id.to_string()).or_insert([0; 11]);
+    for (i, id) in ids.iter().enumerate() {
+        let Some(id) = id else { continue };
+        let entry = sums.entry(id.clone()).or_insert([0; 11]);
         for (k, col) in cols.iter().enumerate() {
-            entry[k] += i128::from(col.i64()?.get(i).unwrap_or(0));
+            entry[k] += i128::from(col[i].unwrap_or(0));
         }
     }
     Ok(sums)
 }
 
-/// Numerator and denominator of a Form A target from pooled measure sums.
-fn form_a_ratio(target_id: &str, s: &[i128; 11]) -> Option<(i128, i128)> {
-    let v = |m: Measure| s[m.index()];
-    match target_id {
-        "tthc.on_time" => Some((v(Measure::ResolvedEarly) + v(Measure::ResolvedOnTime), v(Measure::ResolvedTotal))),
-        "tthc.early" => Some((v(Measure::ResolvedEarly), v(Measure::ResolvedTotal))),
-        "dvc.online_dossiers" => Some((v(Measure::ReceivedOnline), v(Measure::ReceivedOnline) + v(Measure::ReceivedDirect))),
-        _ => None,
+/// Reads every frame into per-unit inputs.
+fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, AnalysisError> {
+    let mut units: BTreeMap<String, Inputs> = BTreeMap::new();
+    for (id, s) in unit_sums(f.dossiers)? {
+        units.entry(id).or_default().a = Some(s);
+    }
+    if let Some(df) = f.online_services {
+        let ids = strings(df, "unit_id")?;
+        let level = ints(df, "level")?;
+        let eligible = bools(df, "eligible_34")?;
+        let portal = bools(df, "on_national_portal")?;
+        for (i, id) in ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            let l = level[i].unwrap_or(0);
+            let l34 = l == 3 || l == 4;
+            let counts = units.entry(id.clone()).or_default().b.get_or_insert([0; B_COUNTS]);
+            let flags = [true, l == 3, l == 4, l34, l34 && portal[i], eligible[i], eligible[i] && l34];
+            for (k, on) in flags.iter().enumerate() {
+                counts[k] += i128::from(*on);
+            }
+        }
+    }
+    if let Some(df) = f.staffing {
+        let ids = strings(df, "unit_id")?;
+        let cols = [
+            ints(df, "public_units_base")?,
+            ints(df, "public_units_current")?,
+            ints(df, "state_paid_staff_base")?,
+            ints(df, "state_paid_staff_current")?,
+        ];
+        for (i, id) in ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            let u = units.entry(id.clone()).or_default();
+            if let (Some(b), Some(c)) = (cols[0][i], cols[1][i]) {
+                add_opt(&mut u.c_units, &Some([i128::from(b), i128::from(c)]));
+            }
+            if let (Some(b), Some(c)) = (cols[2][i], cols[3][i]) {
+                add_opt(&mut u.c_staff, &Some([i128::from(b), i128::from(c)]));
+            }
+        }
+    }
+    if let Some(df) = f.indicators {
+        let ids = strings(df, "unit_id")?;
+        let targets = strings(df, "target_id")?;
+        let (num, den, ratio) = (floats(df, "numerator")?, floats(df, "denominator")?, floats(df, "ratio")?);
+        for (i, id) in ids.iter().enumerate() {
+            let (Some(id), Some(t)) = (id, &targets[i]) else { continue };
+            let u = units.entry(id.clone()).or_default();
+            match (num[i].and_then(Fraction::from_f64), den[i].and_then(Fraction::from_f64)) {
+                (Some(n), Some(d)) => {
+                    let e = u.d.entry(t.clone()).or_insert((Fraction::int(0), Fraction::int(0)));
+                    *e = (e.0.add(n), e.1.add(d));
+                }
+                _ => {
+                    if let Some(r) = ratio[i] {
+                        u.d_lone.entry(t.clone()).or_insert(r);
+                    }
+                }
+            }
+        }
+    }
+    Ok(units)
+}
+
+/// What a target's figure is for one scope.
+enum Figure {
+    /// No input feeds it.
+    None,
+    /// A numerator and a denominator.
+    Pair(Fraction, Fraction),
+    /// A ratio given alone (Form D, unit scope).
+    Lone(f64),
+}
+
+fn figure(target: &Target, x: &Inputs) -> Figure {
+    let int = Fraction::int;
+    let pair = |n: i128, d: i128| Figure::Pair(int(n), int(d));
+    let v = |s: &[i128; 11], m: Measure| s[m.index()];
+    match (target.form, target.id.as_str()) {
+        (Form::A, id) => match (x.a, id) {
+            (Some(s), "tthc.on_time") => pair(v(&s, Measure::ResolvedEarly) + v(&s, Measure::ResolvedOnTime), v(&s, Measure::ResolvedTotal)),
+            (Some(s), "tthc.early") => pair(v(&s, Measure::ResolvedEarly), v(&s, Measure::ResolvedTotal)),
+            (Some(s), "dvc.online_dossiers") => {
+                pair(v(&s, Measure::ReceivedOnline), v(&s, Measure::ReceivedOnline) + v(&s, Measure::ReceivedDirect))
+            }
+            _ => Figure::None,
+        },
+        (Form::B, id) => match (x.b, id) {
+            // listed, level 3, level 4, level 3–4, on portal, eligible, eligible at 3–4
+            (Some(b), "dvc.level34_offered") => pair(b[6], b[5]),
+            (Some(b), "dvc.national_portal") => pair(b[4], b[3]),
+            (Some(b), "dvc.level3") => pair(b[1], b[0]),
+            (Some(b), "dvc.level4") => pair(b[2], b[0]),
+            _ => Figure::None,
+        },
+        (Form::C, "org.public_units_cut") => x.c_units.map_or(Figure::None, |[b, c]| pair(b - c, b)),
+        (Form::C, "org.staff_cut") => x.c_staff.map_or(Figure::None, |[b, c]| pair(b - c, b)),
+        (Form::C, _) => Figure::None,
+        (Form::D, id) => match (x.d.get(id), x.d_lone.get(id)) {
+            // DOMAIN §7.8: current / base − 1 = (current − base) / base.
+            (Some((cur, base)), _) if id == "finance.autonomy_increase" => Figure::Pair(cur.sub(*base), *base),
+            (Some((n, d)), _) => Figure::Pair(*n, *d),
+            (None, Some(r)) => Figure::Lone(*r),
+            (None, None) => Figure::None,
+        },
     }
 }
 
-fn judge(scope: Scope, scope_id: &str, target: &Target, ratio: Option<(i128, i128)>) -> Attainment {
-    let (numerator, denominator, status, gap) = match ratio {
-        None => (None, None, Status::NoData, None),
-        Some((n, 0)) => (Some(n), Some(0), Status::NotApplicable, None),
-        Some((n, d)) => {
-            let status = if target.is_met(n, d) { Status::Met } else { Status::NotMet };
-            (Some(n), Some(d), status, Some(target.gap(n, d)))
-        }
+fn judge(scope: Scope, scope_id: &str, target: &Target, figure: Figure) -> Attainment {
+    let base = Attainment {
+        scope,
+        scope_id: scope_id.to_string(),
+        target_id: target.id.clone(),
+        numerator: None,
+        denominator: None,
+        value: None,
+        status: Status::NoData,
+        gap: None,
     };
-    Attainment { scope, scope_id: scope_id.to_string(), target_id: target.id.clone(), numerator, denominator, status, gap }
+    match figure {
+        Figure::None => base,
+        Figure::Pair(n, d) if d.is_zero() => Attainment { numerator: Some(n), denominator: Some(d), status: Status::NotApplicable, ..base },
+        Figure::Pair(n, d) => {
+            let met = target.is_met_fraction(n, d);
+            Attainment {
+                numerator: Some(n),
+                denominator: Some(d),
+                value: Some(n.to_f64() / d.to_f64()),
+                status: if met { Status::Met } else { Status::NotMet },
+                gap: Some(target.gap_fraction(n, d)),
+                ..base
+            }
+        }
+        Figure::Lone(r) => {
+            let met = Fraction::from_f64(r).is_some_and(|f| target.is_met_fraction(f, Fraction::int(1)));
+            Attainment { value: Some(r), status: if met { Status::Met } else { Status::NotMet }, ..base }
+        }
+    }
+}
+
+/// The frames attainment is computed from; forms B–D may be absent.
+#[derive(Debug, Clone, Copy)]
+pub struct FramesRef<'a> {
+    /// `dossiers` (Form A).
+    pub dossiers: &'a DataFrame,
+    /// `online_services` (Form B).
+    pub online_services: Option<&'a DataFrame>,
+    /// `staffing` (Form C).
+    pub staffing: Option<&'a DataFrame>,
+    /// `indicators` (Form D).
+    pub indicators: Option<&'a DataFrame>,
+}
+
+impl<'a> From<&'a crate::frames::Frames> for FramesRef<'a> {
+    fn from(f: &'a crate::frames::Frames) -> Self {
+        FramesRef { dossiers: &f.dossiers, online_services: Some(&f.online_services), staffing: Some(&f.staffing), indicators: Some(&f.indicators) }
+    }
 }
 
 /// Attainment of every catalogue target for every registry unit, every district and
-/// the province, from a `dossiers` frame. Units with no rows get `no_data`; targets
-/// fed by forms not read yet get `no_data`.
+/// the province. Ratios are pooled (Σ numerators / Σ denominators); a unit, district
+/// or province with no input for a target gets `no_data`.
 ///
 /// # Errors
-/// [`AnalysisError::Frame`] when the frame lacks a column or has a non-numeric measure.
-pub fn attainment(
-    dossiers: &DataFrame,
-    registry: &Registry,
-    catalogue: &Catalogue,
-    province: &str,
-) -> Result<Vec<Attainment>, AnalysisError> {
-    let sums = unit_sums(dossiers)?;
-    let district_of: BTreeMap<&str, &str> =
-        registry.units().iter().map(|u| (u.unit_id.as_str(), u.district.as_str())).collect();
-    let mut by_district: BTreeMap<String, [i128; 11]> = BTreeMap::new();
-    let mut province_sum: Option<[i128; 11]> = None;
-    for (unit, s) in &sums {
+/// [`AnalysisError::Frame`] when a frame lacks a column or has a wrong type.
+pub fn attainment(frames: FramesRef<'_>, registry: &Registry, catalogue: &Catalogue, province: &str) -> Result<Vec<Attainment>, AnalysisError> {
+    let units = unit_inputs(&frames)?;
+    let district_of: BTreeMap<&str, &str> = registry.units().iter().map(|u| (u.unit_id.as_str(), u.district.as_str())).collect();
+    let mut by_district: BTreeMap<String, Inputs> = BTreeMap::new();
+    let mut province_inputs = Inputs::default();
+    for (unit, x) in &units {
         let d = district_of.get(unit.as_str()).copied().unwrap_or("");
-        let entry = by_district.entry(d.to_string()).or_insert([0; 11]);
-        let p = province_sum.get_or_insert([0; 11]);
-        for k in 0..11 {
-            entry[k] += s[k];
-            p[k] += s[k];
-        }
+        by_district.entry(d.to_string()).or_default().pool(x);
+        province_inputs.pool(x);
     }
-    let ratio = |target: &Target, s: Option<&[i128; 11]>| match target.form {
-        Form::A => s.and_then(|s| form_a_ratio(&target.id, s)),
-        Form::B | Form::C | Form::D => None,
-    };
+    let empty = Inputs::default();
     let mut out = Vec::new();
     let mut unit_ids: Vec<&str> = registry.units().iter().map(|u| u.unit_id.as_str()).collect();
-    unit_ids.extend(sums.keys().map(String::as_str).filter(|id| !district_of.contains_key(id)));
+    unit_ids.extend(units.keys().map(String::as_str).filter(|id| !district_of.contains_key(id)));
     unit_ids.sort_unstable();
     unit_ids.dedup();
     for id in unit_ids {
+        let x = units.get(id).unwrap_or(&empty);
         for t in &catalogue.targets {
-            out.push(judge(Scope::Unit, id, t, ratio(t, sums.get(id))));
+            out.push(judge(Scope::Unit, id, t, figure(t, x)));
         }
     }
     let mut districts = registry.districts();
@@ -189,12 +371,13 @@ pub fn attainment(
     districts.sort();
     districts.dedup();
     for d in &districts {
+        let x = by_district.get(d).unwrap_or(&empty);
         for t in &catalogue.targets {
-            out.push(judge(Scope::District, d, t, ratio(t, by_district.get(d))));
+            out.push(judge(Scope::District, d, t, figure(t, x)));
         }
     }
     for t in &catalogue.targets {
-        out.push(judge(Scope::Province, province, t, ratio(t, province_sum.as_ref())));
+        out.push(judge(Scope::Province, province, t, figure(t, &province_inputs)));
     }
     Ok(out)
 }
@@ -207,13 +390,14 @@ pub fn attainment_frame(rows: &[Attainment], period: &str, catalogue: &Catalogue
     let target = |id: &str| catalogue.get(id);
     let n = rows.len();
     let to_i64 = |v: Option<i128>| v.and_then(|x| i64::try_from(x).ok());
+    let to_f64 = |v: Option<Fraction>| v.map(Fraction::to_f64);
     let columns = vec![
         Column::new("scope".into(), rows.iter().map(|r| r.scope.id()).collect::<Vec<_>>()),
         Column::new("scope_id".into(), rows.iter().map(|r| r.scope_id.as_str()).collect::<Vec<_>>()),
         Column::new("period".into(), vec![period; n]),
         Column::new("target_id".into(), rows.iter().map(|r| r.target_id.as_str()).collect::<Vec<_>>()),
-        Column::new("numerator".into(), rows.iter().map(|r| to_i64(r.numerator)).collect::<Vec<_>>()),
-        Column::new("denominator".into(), rows.iter().map(|r| to_i64(r.denominator)).collect::<Vec<_>>()),
+        Column::new("numerator".into(), rows.iter().map(|r| to_f64(r.numerator)).collect::<Vec<_>>()),
+        Column::new("denominator".into(), rows.iter().map(|r| to_f64(r.denominator)).collect::<Vec<_>>()),
         Column::new("value".into(), rows.iter().map(Attainment::value).collect::<Vec<_>>()),
         Column::new(
             "threshold".into(),

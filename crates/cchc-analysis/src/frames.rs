@@ -2,7 +2,8 @@
 
 use cchc_domain::finding::Finding;
 use cchc_domain::measure::Measure;
-use cchc_read::Batch;
+use cchc_read::batch::SubmissionData;
+use cchc_read::{Batch, Submission};
 use polars::prelude::*;
 
 use crate::AnalysisError;
@@ -23,7 +24,7 @@ pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let mut text: [Vec<String>; 8] = Default::default();
     let mut measures: Vec<Vec<i64>> = vec![Vec::new(); 11];
     for s in batch.submissions.iter().filter(|s| s.counted) {
-        for r in &s.rows {
+        for r in s.dossier_rows() {
             let values = [
                 s.unit.unit_id.clone(),
                 s.unit.name.clone(),
@@ -73,4 +74,185 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame, AnalysisError> 
     let height = findings.len();
     let columns = FINDING_COLUMNS.iter().zip(cols.iter()).map(|(n, v)| Column::new((*n).into(), v)).collect();
     Ok(DataFrame::new(height, columns)?)
+}
+
+/// Counted submissions of one form, in batch order.
+fn counted<'a>(batch: &'a Batch, pick: impl Fn(&'a SubmissionData) -> bool + 'a) -> impl Iterator<Item = &'a Submission> + 'a {
+    batch.submissions.iter().filter(move |s| s.counted && pick(&s.data))
+}
+
+/// Key columns every frame starts with, one value per row.
+#[derive(Default)]
+struct Keys {
+    unit_id: Vec<String>,
+    unit_name: Vec<String>,
+    district: Vec<String>,
+    period: Vec<String>,
+    source_file: Vec<String>,
+    sheet: Vec<String>,
+    cell: Vec<String>,
+}
+
+impl Keys {
+    fn push(&mut self, s: &Submission, cell: &str) {
+        self.unit_id.push(s.unit.unit_id.clone());
+        self.unit_name.push(s.unit.name.clone());
+        self.district.push(s.unit.district.clone());
+        self.period.push(s.period.to_string());
+        self.source_file.push(s.file.clone());
+        self.sheet.push(s.sheet.clone());
+        self.cell.push(cell.to_string());
+    }
+
+    fn head(&self) -> Vec<Column> {
+        vec![
+            Column::new("unit_id".into(), &self.unit_id),
+            Column::new("unit_name".into(), &self.unit_name),
+            Column::new("district".into(), &self.district),
+            Column::new("period".into(), &self.period),
+        ]
+    }
+
+    fn tail(&self) -> Vec<Column> {
+        vec![
+            Column::new("source_file".into(), &self.source_file),
+            Column::new("sheet".into(), &self.sheet),
+            Column::new("cell".into(), &self.cell),
+        ]
+    }
+
+    fn frame(&self, middle: Vec<Column>) -> Result<DataFrame, AnalysisError> {
+        let mut columns = self.head();
+        columns.extend(middle);
+        columns.extend(self.tail());
+        Ok(DataFrame::new(self.unit_id.len(), columns)?)
+    }
+}
+
+/// The `online_services` frame (Form B): one row per procedure of a counted submission.
+///
+/// # Errors
+/// [`AnalysisError::Frame`] if polars refuses the columns.
+pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    let mut k = Keys::default();
+    let (mut code, mut name, mut field) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut level, mut eligible, mut portal, mut total, mut online) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in counted(batch, |d| matches!(d, SubmissionData::B(_))) {
+        let SubmissionData::B(rows) = &s.data else { continue };
+        for r in rows {
+            k.push(s, &r.cell);
+            code.push(r.procedure_code.clone());
+            name.push(r.procedure_name.clone());
+            field.push(r.field.clone());
+            level.push(i64::from(r.level));
+            eligible.push(r.eligible_34);
+            portal.push(r.on_national_portal);
+            total.push(r.dossiers_total);
+            online.push(r.dossiers_online);
+        }
+    }
+    k.frame(vec![
+        Column::new("procedure_code".into(), code),
+        Column::new("procedure_name".into(), name),
+        Column::new("field".into(), field),
+        Column::new("level".into(), level),
+        Column::new("eligible_34".into(), eligible),
+        Column::new("on_national_portal".into(), portal),
+        Column::new("dossiers_total".into(), total),
+        Column::new("dossiers_online".into(), online),
+    ])
+}
+
+/// The `staffing` frame (Form C): one row per unit or school level of a counted submission.
+///
+/// # Errors
+/// [`AnalysisError::Frame`] if polars refuses the columns.
+pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    let mut k = Keys::default();
+    let (mut row_name, mut base_year, mut current_year) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut pu_b, mut pu_c, mut st_b, mut st_c, mut present) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in counted(batch, |d| matches!(d, SubmissionData::C { .. })) {
+        let SubmissionData::C { base_year: by, current_year: cy, rows } = &s.data else { continue };
+        for r in rows {
+            k.push(s, &r.cell);
+            row_name.push(r.name.clone());
+            base_year.push(i64::from(*by));
+            current_year.push(i64::from(*cy));
+            pu_b.push(r.public_units.map(|v| v[0]));
+            pu_c.push(r.public_units.map(|v| v[1]));
+            st_b.push(r.state_paid_staff.map(|v| v[0]));
+            st_c.push(r.state_paid_staff.map(|v| v[1]));
+            present.push(r.staff_present);
+        }
+    }
+    k.frame(vec![
+        Column::new("row_name".into(), row_name),
+        Column::new("base_year".into(), base_year),
+        Column::new("current_year".into(), current_year),
+        Column::new("public_units_base".into(), pu_b),
+        Column::new("public_units_current".into(), pu_c),
+        Column::new("state_paid_staff_base".into(), st_b),
+        Column::new("state_paid_staff_current".into(), st_c),
+        Column::new("staff_present".into(), present),
+    ])
+}
+
+/// The `indicators` frame (Form D): one row per indicator matched to a target.
+///
+/// # Errors
+/// [`AnalysisError::Frame`] if polars refuses the columns.
+pub fn indicators_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    let mut k = Keys::default();
+    let (mut target, mut indicator, mut uom) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut num, mut den, mut ratio, mut verifiable) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in counted(batch, |d| matches!(d, SubmissionData::D(_))) {
+        let SubmissionData::D(rows) = &s.data else { continue };
+        for r in rows {
+            k.push(s, &r.cell);
+            target.push(r.target_id.clone());
+            indicator.push(r.indicator.clone());
+            uom.push(r.unit_of_measure.clone());
+            num.push(r.numerator);
+            den.push(r.denominator);
+            ratio.push(r.ratio);
+            verifiable.push(r.verifiable());
+        }
+    }
+    k.frame(vec![
+        Column::new("target_id".into(), target),
+        Column::new("indicator".into(), indicator),
+        Column::new("unit_of_measure".into(), uom),
+        Column::new("numerator".into(), num),
+        Column::new("denominator".into(), den),
+        Column::new("ratio".into(), ratio),
+        Column::new("verifiable".into(), verifiable),
+    ])
+}
+
+/// The four normalised frames of a batch.
+#[derive(Debug, Clone)]
+pub struct Frames {
+    /// Form A rows.
+    pub dossiers: DataFrame,
+    /// Form B rows.
+    pub online_services: DataFrame,
+    /// Form C rows.
+    pub staffing: DataFrame,
+    /// Form D rows.
+    pub indicators: DataFrame,
+}
+
+impl Frames {
+    /// Builds every frame of a batch.
+    ///
+    /// # Errors
+    /// [`AnalysisError::Frame`] if polars refuses a column.
+    pub fn from_batch(batch: &Batch) -> Result<Frames, AnalysisError> {
+        Ok(Frames {
+            dossiers: dossiers_frame(batch)?,
+            online_services: online_services_frame(batch)?,
+            staffing: staffing_frame(batch)?,
+            indicators: indicators_frame(batch)?,
+        })
+    }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use cchc_analysis::attainment::{attainment, attainment_frame};
-use cchc_analysis::frames::{dossiers_frame, findings_frame};
+use cchc_analysis::frames::{findings_frame, Frames};
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
@@ -68,7 +68,8 @@ fn setup(args: &BatchArgs) -> Result<Setup> {
             anyhow::bail!("không tìm thấy {}", input.display());
         }
     }
-    let opts = BatchOptions { registry, period, unit_fallback: args.unit.clone(), ..BatchOptions::default() };
+    let context = cchc_read::workbook::ReadContext { catalogue: catalogue.clone(), ..Default::default() };
+    let opts = BatchOptions { registry, period, unit_fallback: args.unit.clone(), context };
     Ok(Setup { opts, catalogue })
 }
 
@@ -111,11 +112,11 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     let s = setup(&args.batch)?;
     check_output_path(&args.output, &args.batch.inputs)?;
     let batch = read_with_progress(&args.batch, &s.opts);
-    let dossiers = dossiers_frame(&batch)?;
-    let rows = attainment(&dossiers, &batch.registry, &s.catalogue, DEFAULT_PROVINCE)?;
+    let frames = Frames::from_batch(&batch)?;
+    let rows = attainment((&frames).into(), &batch.registry, &s.catalogue, DEFAULT_PROVINCE)?;
     let bytes = build_workbook(&ReportInput {
         batch: &batch,
-        dossiers: &dossiers,
+        frames: &frames,
         attainment: &rows,
         catalogue: &s.catalogue,
         province: DEFAULT_PROVINCE,
@@ -125,7 +126,7 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
         let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
         let att = attainment_frame(&rows, &period, &s.catalogue)?;
         let findings = findings_frame(&batch.findings)?;
-        write_exports(dir, &Exports { attainment: &att, findings: &findings, dossiers: &dossiers })?;
+        write_exports(dir, &Exports { attainment: &att, findings: &findings, frames: &frames })?;
     }
     Ok(summary(&batch, started))
 }

@@ -86,6 +86,45 @@ impl Fraction {
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
     }
+
+    /// A whole number.
+    pub fn int(n: i128) -> Fraction {
+        Fraction { num: n, den: 1 }
+    }
+
+    /// Exact sum, reduced.
+    pub fn add(self, o: Fraction) -> Fraction {
+        Fraction { num: self.num * o.den + o.num * self.den, den: self.den * o.den }.reduced()
+    }
+
+    /// Exact difference, reduced.
+    pub fn sub(self, o: Fraction) -> Fraction {
+        self.add(Fraction { num: -o.num, den: o.den })
+    }
+
+    /// The same value with numerator and denominator divided by their gcd.
+    pub fn reduced(self) -> Fraction {
+        let (mut a, mut b) = (self.num.abs(), self.den.abs());
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        let g = a.max(1);
+        Fraction { num: self.num / g, den: self.den / g }
+    }
+
+    /// Whether the value is 0.
+    pub fn is_zero(self) -> bool {
+        self.num == 0
+    }
+
+    /// A float as an exact decimal fraction, to ten decimal places (what a spreadsheet
+    /// shows of it); `None` for a negative, infinite or NaN value.
+    pub fn from_f64(x: f64) -> Option<Fraction> {
+        if !x.is_finite() || x < 0.0 || x > 1e15 {
+            return None;
+        }
+        Fraction::parse_decimal(&format!("{x:.10}")).map(Fraction::reduced)
+    }
 }
 
 /// One target of the plan.
@@ -116,8 +155,14 @@ pub struct Target {
 impl Target {
     /// Whether `num / den` meets the target. `den` must be > 0.
     pub fn is_met(&self, num: i128, den: i128) -> bool {
-        let lhs = num * self.threshold.den;
-        let rhs = self.threshold.num * den;
+        self.is_met_fraction(Fraction { num, den: 1 }, Fraction { num: den, den: 1 })
+    }
+
+    /// [`Target::is_met`] for fractional numerator and denominator (Form D amounts).
+    pub fn is_met_fraction(&self, n: Fraction, d: Fraction) -> bool {
+        // n ≥ t·d  ⇔  n.num · t.den · d.den ≥ t.num · d.num · n.den (all denominators > 0)
+        let lhs = n.num * self.threshold.den * d.den;
+        let rhs = self.threshold.num * d.num * n.den;
         match self.comparator {
             Comparator::AtLeast => lhs >= rhs,
             Comparator::Above => lhs > rhs,
@@ -135,13 +180,21 @@ impl Target {
     /// assert_eq!(level3.gap(5, 10), 1); // ⌊0.5·10⌋ + 1 − 5: exactly 50% is not > 50%
     /// ```
     pub fn gap(&self, num: i128, den: i128) -> i128 {
+        self.gap_fraction(Fraction { num, den: 1 }, Fraction { num: den, den: 1 })
+    }
+
+    /// [`Target::gap`] for fractional numerator and denominator: for `≥ t`,
+    /// ⌈t·d − n⌉; for `> t`, ⌊t·d − n⌋ + 1; never below 0.
+    pub fn gap_fraction(&self, n: Fraction, d: Fraction) -> i128 {
         let t = self.threshold;
-        let product = t.num * den;
+        // t·d − n = (t.num·d.num·n.den − n.num·t.den·d.den) / (t.den·d.den·n.den)
+        let top = t.num * d.num * n.den - n.num * t.den * d.den;
+        let bottom = t.den * d.den * n.den;
         let needed = match self.comparator {
-            Comparator::AtLeast => (product + t.den - 1).div_euclid(t.den),
-            Comparator::Above => product.div_euclid(t.den) + 1,
+            Comparator::AtLeast => -((-top).div_euclid(bottom)),
+            Comparator::Above => top.div_euclid(bottom) + 1,
         };
-        (needed - num).max(0)
+        needed.max(0)
     }
 }
 
@@ -361,6 +414,19 @@ mod tests {
         // one late dossier out of 57: ⌈1·57⌉ − 56 = 1
         assert_eq!(on_time.gap(56, 57), 1);
         assert_eq!(on_time.gap(57, 57), 0);
+        // Fractions: 45.5 of 50 is 91% ≥ 90%: met, gap 0; 44.5 of 50 is 89%: ⌈45 − 44.5⌉ = 1.
+        let edu = cat.get("org.satisfaction_education").expect("present");
+        let f = |x: f64| Fraction::from_f64(x).expect("fraction");
+        assert!(edu.is_met_fraction(f(45.5), f(50.0)));
+        assert!(!edu.is_met_fraction(f(44.5), f(50.0)));
+        assert_eq!(edu.gap_fraction(f(44.5), f(50.0)), 1);
+        // > 40% of 10: ⌊4⌋ + 1 − 4 = 1; of 10 with 4.5: ⌊−0.5⌋ + 1 = 0.
+        let level4 = cat.get("dvc.level4").expect("present");
+        assert_eq!(level4.gap(4, 10), 1);
+        assert_eq!(level4.gap_fraction(f(4.5), f(10.0)), 0);
+        // A negative numerator (staff grew): ⌈0.02·100⌉ − (−3) = 5.
+        let staff = cat.get("org.staff_cut").expect("present");
+        assert_eq!(staff.gap(-3, 100), 5);
     }
 
     #[test]

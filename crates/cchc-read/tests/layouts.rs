@@ -2,8 +2,8 @@
 //! through `read_workbook`; expected figures are typed by hand.
 
 use cchc_domain::finding::Rule;
-use cchc_domain::measure::HeaderAliases;
-use cchc_read::workbook::{read_workbook, FileRead};
+use cchc_read::form_a::FormATable;
+use cchc_read::workbook::{read_workbook, FileRead, ReadContext, TableData};
 use rust_xlsxwriter::{Format, Workbook};
 
 #[derive(Clone)]
@@ -52,7 +52,7 @@ fn workbook(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16)]) -> (tempfile::Temp
         }
     }
     wb.save(&path).expect("save");
-    let read = read_workbook(&path, "case.xlsx", &HeaderAliases::embedded());
+    let read = read_workbook(&path, "case.xlsx", &ReadContext::default());
     (dir, read)
 }
 
@@ -90,8 +90,18 @@ fn flat_header() -> Vec<C> {
     ]
 }
 
+fn form_a(read: &FileRead) -> Vec<&FormATable> {
+    read.tables
+        .iter()
+        .filter_map(|t| match &t.data {
+            TableData::A(a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
 fn values(read: &FileRead) -> Vec<Vec<i64>> {
-    read.tables.iter().flat_map(|t| t.table.rows.iter().map(|r| r.values.to_vec())).collect()
+    form_a(read).iter().flat_map(|t| t.rows.iter().map(|r| r.values.to_vec())).collect()
 }
 
 fn rules(read: &FileRead) -> Vec<Rule> {
@@ -159,7 +169,7 @@ fn header_deep_down_and_columns_reversed() {
     rows.push(row(vec![N(1.0), S("Văn bằng")], v));
     let (_d, read) = workbook(&rows, &[]);
     assert_eq!(values(&read), vec![R1.to_vec()]);
-    assert_eq!(read.tables[0].table.header.top, 24);
+    assert_eq!(form_a(&read)[0].header.top, 24);
 }
 
 #[test]

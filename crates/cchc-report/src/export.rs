@@ -1,4 +1,5 @@
-//! `--export DIR`: `attainment.csv`, `findings.csv`, `dossiers.csv`, `dossiers.parquet`.
+//! `--export DIR`: `attainment.csv`, `findings.csv`, and each normalised frame
+//! (`dossiers`, `online_services`, `staffing`, `indicators`) as CSV and Parquet.
 //!
 //! CSV files are UTF-8 with a header line, comma-separated, quoted where needed;
 //! text is written exactly as read (no formula escaping: these files are for
@@ -6,6 +7,7 @@
 
 use std::path::Path;
 
+use cchc_analysis::frames::Frames;
 use polars::prelude::*;
 
 use crate::{write_atomic, ReportError};
@@ -64,8 +66,8 @@ pub struct Exports<'a> {
     pub attainment: &'a DataFrame,
     /// `findings.csv`.
     pub findings: &'a DataFrame,
-    /// `dossiers.csv` and `dossiers.parquet`.
-    pub dossiers: &'a DataFrame,
+    /// The normalised frames, each as CSV and Parquet.
+    pub frames: &'a Frames,
 }
 
 /// Writes every export into `dir` (created if needed).
@@ -76,8 +78,11 @@ pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_path_buf(), source })?;
     write_atomic(&dir.join("attainment.csv"), &frame_to_csv(e.attainment)?)?;
     write_atomic(&dir.join("findings.csv"), &frame_to_csv(e.findings)?)?;
-    write_atomic(&dir.join("dossiers.csv"), &frame_to_csv(e.dossiers)?)?;
-    write_atomic(&dir.join("dossiers.parquet"), &frame_to_parquet(e.dossiers)?)?;
+    let f = e.frames;
+    for (name, df) in [("dossiers", &f.dossiers), ("online_services", &f.online_services), ("staffing", &f.staffing), ("indicators", &f.indicators)] {
+        write_atomic(&dir.join(format!("{name}.csv")), &frame_to_csv(df)?)?;
+        write_atomic(&dir.join(format!("{name}.parquet")), &frame_to_parquet(df)?)?;
+    }
     Ok(())
 }
 

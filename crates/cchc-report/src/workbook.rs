@@ -10,7 +10,7 @@ use cchc_analysis::attainment::{unit_sums, Attainment, Scope, Status};
 use cchc_domain::measure::Measure;
 use cchc_domain::target::Catalogue;
 use cchc_read::Batch;
-use polars::prelude::DataFrame;
+use cchc_analysis::frames::Frames;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet};
 
 use crate::ReportError;
@@ -19,8 +19,8 @@ use crate::ReportError;
 pub struct ReportInput<'a> {
     /// The batch read (files, findings, registry, period).
     pub batch: &'a Batch,
-    /// The `dossiers` frame (possibly edited): Form A figures come from it.
-    pub dossiers: &'a DataFrame,
+    /// The normalised frames (possibly edited): the figures come from them.
+    pub frames: &'a Frames,
     /// Attainment rows for all scopes.
     pub attainment: &'a [Attainment],
     /// The target catalogue.
@@ -52,6 +52,7 @@ struct Formats {
     header: Format,
     text: Format,
     int: Format,
+    dec: Format,
     total_text: Format,
     total_int: Format,
     status: BTreeMap<Status, Format>,
@@ -73,6 +74,7 @@ fn formats() -> Formats {
         header,
         text: base.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
         int: base.clone().set_num_format("#,##0"),
+        dec: base.clone().set_num_format("#,##0.00"),
         total_text: base.clone().set_bold(),
         total_int: base.clone().set_bold().set_num_format("#,##0"),
         status: statuses.iter().map(|s| (*s, base.clone().set_background_color(Color::RGB(colour(*s))))).collect(),
@@ -124,7 +126,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             .set_keywords(cchc_domain::REPORT_MARKER)
             .set_creation_datetime(&created));
     let period_text = input.batch.period.map(|p| format!("Kỳ báo cáo: {}", p.label_vi())).unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
-    let sums = unit_sums(input.dossiers)?;
+    let sums = unit_sums(&input.frames.dossiers)?;
     let by_key: BTreeMap<(Scope, &str, &str), &Attainment> =
         input.attainment.iter().map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a)).collect();
 
@@ -166,8 +168,8 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             let pct = t.threshold.to_f64() * 100.0;
             ws.write_string_with_format(r, 4, format!("{} {}%", t.comparator.symbol_vi(), trim_num(pct)), &f.text)?;
             let status = prov.map_or(Status::NoData, |a| a.status);
-            write_opt(ws, r, 5, prov.and_then(|a| a.numerator), &f.int)?;
-            write_opt(ws, r, 6, prov.and_then(|a| a.denominator), &f.int)?;
+            write_opt(ws, r, 5, prov.and_then(|a| a.numerator).map(|x| x.to_f64()), &f)?;
+            write_opt(ws, r, 6, prov.and_then(|a| a.denominator).map(|x| x.to_f64()), &f)?;
             match prov.and_then(|a| a.value()) {
                 Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
                 None => ws.write_string_with_format(r, 7, "", &f.status[&status])?,
@@ -175,7 +177,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             ws.write_string_with_format(r, 8, status.label_vi(), &f.status[&status])?;
             ws.write_number_with_format(r, 9, met as f64, &f.int)?;
             ws.write_number_with_format(r, 10, with_data as f64, &f.int)?;
-            write_opt(ws, r, 11, prov.and_then(|a| a.gap), &f.int)?;
+            write_opt(ws, r, 11, prov.and_then(|a| a.gap).map(|g| g as f64), &f)?;
         }
     }
 
@@ -354,10 +356,12 @@ fn trim_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<i128>, f: &Format) -> Result<(), ReportError> {
+/// A number (whole numbers without decimals), or an empty bordered cell.
+fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Formats) -> Result<(), ReportError> {
     match v {
-        Some(v) => ws.write_number_with_format(r, c, v as f64, f)?,
-        None => ws.write_string_with_format(r, c, "", f)?,
+        Some(v) if v.fract() == 0.0 => ws.write_number_with_format(r, c, v, &f.int)?,
+        Some(v) => ws.write_number_with_format(r, c, v, &f.dec)?,
+        None => ws.write_string_with_format(r, c, "", &f.text)?,
     };
     Ok(())
 }
