@@ -163,7 +163,7 @@ def convert(path, fmt):
     return dest
 
 
-EXPECTED = {"period": "2022-Q1", "units": {}, "findings": []}
+EXPECTED = {"period": "2022-Q1", "units": {}, "findings": [], "b": {}, "c": {}, "d": {}}
 
 
 def expect_unit(unit_id, rows):
@@ -330,11 +330,277 @@ def main():
     expect("samples/loi/~$THPT_VanLam_ban_sua.xlsx", "file.skipped")
     expect("samples/loi/ghi_chu.txt", "file.skipped")
 
+    forms_bcd()
+
     EXPECTED["units"] = dict(sorted(EXPECTED["units"].items()))
+    for k in ("b", "c", "d"):
+        EXPECTED[k] = dict(sorted(EXPECTED[k].items()))
     EXPECTED["measures"] = MEASURES
     with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(EXPECTED, f, ensure_ascii=False, indent=1)
         f.write("\n")
+
+
+# ---------------------------------------------------------------- forms B, C, D
+# A second generator, so that adding these files leaves the Form A figures as they were.
+RNG2 = random.Random(2022)
+PROCEDURES = [
+    ("1.005092", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Hệ thống văn bằng, chứng chỉ"),
+    ("1.005093", "Chỉnh sửa nội dung văn bằng, chứng chỉ", "Hệ thống văn bằng, chứng chỉ"),
+    ("1.004435", "Công nhận trường tiểu học đạt chuẩn quốc gia", "Giáo dục tiểu học"),
+    ("1.004444", "Cho phép trường trung học cơ sở hoạt động giáo dục", "Giáo dục trung học"),
+    ("1.004494", "Sáp nhập, chia, tách trường mầm non", "Giáo dục mầm non"),
+    ("2.001818", "Chuyển trường đối với học sinh trung học cơ sở", "Giáo dục trung học"),
+    ("1.001639", "Xét, duyệt chính sách hỗ trợ đối với học sinh bán trú", "Giáo dục dân tộc"),
+    ("1.000728", "Thành lập trung tâm ngoại ngữ, tin học", "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân"),
+    ("2.001914", "Cấp giấy phép tổ chức dạy thêm, học thêm", "Giáo dục trung học"),
+    ("1.008950", "Phê duyệt việc dạy và học bằng tiếng nước ngoài", "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân"),
+]
+LEVEL_TEXT = {1: "1", 2: "2", 3: "Mức độ 3", 4: "MĐ4"}
+
+
+def service_rows(n):
+    rows = []
+    for code, name, field in RNG2.sample(PROCEDURES, n):
+        level = RNG2.choice([2, 3, 3, 4, 4, 4])
+        eligible = level >= 3 or RNG2.random() < 0.3
+        portal = level >= 3 and RNG2.random() < 0.8
+        total = RNG2.randint(0, 30)
+        online = RNG2.randint(0, total) if level >= 3 else 0
+        rows.append(dict(code=code, name=name, field=field, level=level, eligible=eligible, portal=portal,
+                         total=total, online=online))
+    return rows
+
+
+def expect_b(unit_id, rows, has_eligibility=True):
+    c = [0] * 7  # listed, level 3, level 4, level 3-4, level 3-4 on portal, eligible, eligible at 3-4
+    for r in rows:
+        l34 = r["level"] in (3, 4)
+        eligible = r["eligible"] if has_eligibility else True
+        for k, on in enumerate([True, r["level"] == 3, r["level"] == 4, l34, l34 and r["portal"], eligible,
+                                eligible and l34]):
+            c[k] += int(on)
+    old = EXPECTED["b"].get(unit_id, [0] * 7)
+    EXPECTED["b"][unit_id] = [a + b for a, b in zip(old, c)]
+
+
+def title_lines(ws, unit_line, period_line, title):
+    ws.cell(1, 1, title)
+    r = 2
+    for line in (unit_line, period_line):
+        if line:
+            ws.cell(r, 1, line); r += 1
+    return r + 1
+
+
+def write_form_b_merged(ws, rows, unit_line, period_line):
+    """Two merged levels, the eligibility column present, x marks."""
+    top = title_lines(ws, unit_line, period_line, "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN")
+    heads = ["STT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Mức độ DVC trực tuyến",
+             "Đủ điều kiện cung cấp mức độ 3, 4", "Tích hợp trên Cổng DVC quốc gia", "Số hồ sơ tiếp nhận"]
+    for c, h in enumerate(heads, start=1):
+        ws.cell(top, c, h)
+    ws.cell(top + 1, 8, "Tổng số"); ws.cell(top + 1, 9, "Trực tuyến")
+    for col in "ABCDEFG":
+        ws.merge_cells(f"{col}{top}:{col}{top + 1}")
+    ws.merge_cells(f"H{top}:I{top}")
+    for i, r in enumerate(rows):
+        rr = top + 2 + i
+        vals = [i + 1, r["code"], r["name"], r["field"], r["level"], "x" if r["eligible"] else None,
+                "x" if r["portal"] else None, r["total"], r["online"]]
+        for c, v in enumerate(vals, start=1):
+            if v is not None:
+                ws.cell(rr, c, v)
+    ws.cell(top + 3 + len(rows), 3, "Người lập biểu")
+
+
+def write_form_b_plain(ws, rows, unit_line, period_line):
+    """One level, no diacritics, no eligibility column, levels and marks as words, columns shuffled."""
+    top = title_lines(ws, unit_line, period_line, "DANH MUC DVC TRUC TUYEN")
+    cols = [("Ten thu tuc", "name"), ("TT", None), ("Muc do", "level"), ("So ho so - Truc tuyen", "online"),
+            ("Ma TTHC", "code"), ("Tich hop Cong DVC quoc gia", "portal"), ("So ho so - Tong so", "total"),
+            ("Linh vuc", "field")]
+    for c, (h, _) in enumerate(cols, start=1):
+        ws.cell(top, c, h)
+    words = {3: ["Mức độ 3", "Một phần"], 4: ["MĐ4", "Toàn trình"], 2: ["2"], 1: ["1"]}
+    for i, r in enumerate(rows):
+        for c, (_, key) in enumerate(cols, start=1):
+            if key is None:
+                v = i + 1
+            elif key == "level":
+                v = RNG2.choice(words[r["level"]])
+            elif key == "portal":
+                v = RNG2.choice(["Có", "Đã tích hợp"]) if r["portal"] else RNG2.choice([None, "Chưa tích hợp"])
+            else:
+                v = r[key]
+            if v is not None:
+                ws.cell(top + 1 + i, c, v)
+
+
+def staff_rows(names, grow=None):
+    rows = []
+    for i, name in enumerate(names):
+        pu_b = RNG2.randint(1, 12)
+        pu_c = pu_b - RNG2.choice([0, 0, 1])
+        st_b = RNG2.randint(40, 400)
+        st_c = st_b - RNG2.randint(0, st_b // 20)
+        if grow == i:
+            st_c = st_b + 3
+        rows.append([name, pu_b, pu_c, st_b, st_c, st_c - RNG2.randint(0, 3)])
+    return rows
+
+
+def expect_c(unit_id, rows):
+    sums = [sum(r[k] for r in rows) for k in (1, 2, 3, 4)]
+    EXPECTED["c"][unit_id] = sums
+
+
+def write_form_c_merged(ws, rows, unit_line, period_line):
+    top = title_lines(ws, unit_line, period_line, "BIỂU TỔNG HỢP BIÊN CHẾ, ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP")
+    ws.cell(top, 1, "STT"); ws.cell(top, 2, "Tên đơn vị")
+    ws.cell(top, 3, "Số đơn vị sự nghiệp công lập"); ws.cell(top, 5, "Biên chế sự nghiệp hưởng lương từ NSNN được giao")
+    ws.cell(top, 7, "Số người làm việc có mặt")
+    for c, y in zip(range(3, 7), ["Năm 2021", "Năm 2022", "Năm 2021", "Năm 2022"]):
+        ws.cell(top + 1, c, y)
+    for m in (f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:D{top}", f"E{top}:F{top}", f"G{top}:G{top + 1}"):
+        ws.merge_cells(m)
+    for i, r in enumerate(rows):
+        ws.cell(top + 2 + i, 1, i + 1)
+        for c, v in enumerate(r, start=2):
+            ws.cell(top + 2 + i, c, v)
+    t = top + 2 + len(rows)
+    ws.cell(t, 2, "Tổng cộng")
+    for k in range(1, 6):
+        ws.cell(t, 2 + k, sum(r[k] for r in rows))
+
+
+def write_form_c_years_as_numbers(ws, rows, unit_line, period_line):
+    """Parents over their first child only, the years typed as numbers, the current year first."""
+    top = title_lines(ws, unit_line, period_line, "BIEN CHE VA DON VI SU NGHIEP")
+    ws.cell(top, 1, "TT"); ws.cell(top, 2, "Tên đơn vị")
+    ws.cell(top, 3, "Biên chế sự nghiệp hưởng lương từ NSNN"); ws.cell(top, 5, "Số đơn vị sự nghiệp công lập")
+    for c, y in zip(range(3, 7), [2022, 2021, 2022, 2021]):
+        ws.cell(top + 1, c, y)
+    for i, r in enumerate(rows):
+        name, pu_b, pu_c, st_b, st_c, _ = r
+        for c, v in enumerate([i + 1, name, st_c, st_b, pu_c, pu_b], start=1):
+            ws.cell(top + 2 + i, c, v)
+
+
+def write_form_d(ws, rows, unit_line, period_line, with_code=True):
+    top = title_lines(ws, unit_line, period_line, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH")
+    heads = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số thực hiện (tử số)", "Tổng số (mẫu số)",
+             "Tỷ lệ (%)", "Ghi chú"]
+    if not with_code:
+        heads = [h for h in heads if h != "Mã chỉ tiêu"]
+    for c, h in enumerate(heads, start=1):
+        ws.cell(top, c, h)
+    for i, r in enumerate(rows):
+        vals = [i + 1] + ([r.get("code")] if with_code else []) + [r["name"], r.get("uom", "%"), r.get("num"),
+                                                                   r.get("den"), r.get("ratio"), None]
+        for c, v in enumerate(vals, start=1):
+            if v is not None:
+                ws.cell(top + 1 + i, c, v)
+
+
+def expect_d(unit_id, rows):
+    d = EXPECTED["d"].setdefault(unit_id, {})
+    for r in rows:
+        if "target" not in r:
+            continue
+        if r.get("num") is not None and r.get("den") is not None:
+            n, dd = d.get(r["target"], [0, 0])
+            d[r["target"]] = [n + r["num"], dd + r["den"]]
+        elif r.get("ratio") is not None:
+            d[r["target"] + "#ratio"] = r["ratio_fraction"]
+
+
+def d_rows_full():
+    """One row per Form D target, by code, with numerator and denominator."""
+    rows = []
+    for target, name, den in [
+        ("tthc.satisfaction", "Mức độ hài lòng của người dân, tổ chức về giải quyết TTHC", 200),
+        ("tthc.published", "TTHC được công bố công khai và cập nhật kịp thời", 45),
+        ("org.satisfaction_admin", "Mức độ hài lòng với cơ quan hành chính nhà nước", 300),
+        ("org.satisfaction_education", "Mức độ hài lòng về dịch vụ giáo dục công lập", 500),
+        ("civil.job_positions", "Cơ quan, đơn vị sắp xếp công chức, viên chức theo vị trí việc làm", 12),
+        ("civil.online_work", "Cán bộ, công chức, viên chức trao đổi công việc trên môi trường mạng", 80),
+        ("egov.esigned_documents", "Văn bản điện tử được ký số", 640),
+        ("egov.work_files_online", "Hồ sơ công việc được xử lý trên môi trường mạng", 260),
+        ("egov.reports_on_system", "Báo cáo trên hệ thống thông tin báo cáo", 24),
+        ("egov.portal_compliance", "Cổng/trang thông tin điện tử cung cấp đủ thông tin", 1),
+    ]:
+        num = den if RNG2.random() < 0.5 else RNG2.randint(den * 7 // 10, den)
+        rows.append(dict(target=target, code=target, name=name, uom="%", num=num, den=den))
+    base = RNG2.choice([20.0, 25.5, 30.0])
+    cur = base + RNG2.choice([1.5, 2.5, 3.0, 4.0])
+    rows.append(dict(target="finance.autonomy_increase", code="finance.autonomy_increase",
+                     name="Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)", uom="%", num=cur, den=base))
+    return rows
+
+
+def forms_bcd():
+    # 1. Văn Lâm district office: a second file with Forms B, C, D (merged headers, codes).
+    wb = Workbook(); wb.remove(wb.active)
+    unit, period = "Đơn vị báo cáo: Phòng GDĐT huyện Văn Lâm", "Kỳ báo cáo: Quý I năm 2022"
+    rows = service_rows(7); write_form_b_merged(wb.create_sheet("Biểu B"), rows, unit, period)
+    expect_b("pgd-vanlam", rows)
+    crow = staff_rows(["Phòng GDĐT", "Trường MN Lạc Hồng", "Trường TH Như Quỳnh", "Trường THCS Lạc Đạo"])
+    write_form_c_merged(wb.create_sheet("Biểu C"), crow, unit, period); expect_c("pgd-vanlam", crow)
+    drows = d_rows_full(); write_form_d(wb.create_sheet("Biểu D"), drows, unit, period); expect_d("pgd-vanlam", drows)
+    save(wb, "PGD_VanLam_BCD_Q1_2022.xlsx")
+    # 2. Yên Mỹ: Form B without the eligibility column, words for levels; Form D by name, a lone ratio.
+    wb = Workbook(); ws = wb.active; ws.title = "DVC"
+    unit = "Don vi bao cao: PGD Yen My"; period = "Ky bao cao: Quy I nam 2022"
+    rows = service_rows(6); write_form_b_plain(ws, rows, unit, period); expect_b("pgd-yenmy", rows, has_eligibility=False)
+    drows = [
+        dict(target="egov.work_files_online", name="Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng", uom="hồ sơ",
+             num=140, den=260),
+        dict(target="org.satisfaction_education", name="Mức độ hài lòng của người dân về dịch vụ giáo dục công lập",
+             ratio="92,5%", ratio_fraction=0.925),
+    ]
+    write_form_d(wb.create_sheet("Chi tieu"), drows, "Đơn vị báo cáo: PGD Yên Mỹ", period, with_code=False)
+    expect_d("pgd-yenmy", drows)
+    expect("samples/PGD Yen My - DVC.xlsx", "ratio.unverifiable")
+    save(wb, "PGD Yen My - DVC.xlsx")
+    # 3. Kim Động: Form C in .ods, years typed as numbers, the current year first; staff grew in one school.
+    wb = Workbook(); ws = wb.active; ws.title = "Bieu C"
+    crow = staff_rows(["Phòng GDĐT Kim Động", "Trường THCS Toàn Thắng", "Trường TH Nghĩa Dân"], grow=1)
+    write_form_c_years_as_numbers(ws, crow, "Đơn vị báo cáo: Phòng GDĐT huyện Kim Động", "Kỳ báo cáo: Quý I năm 2022")
+    expect_c("pgd-kimdong", crow)
+    convert(save(wb, "PGD_KimDong_C_Q1_2022.xlsx"), "ods")
+    expect("samples/PGD_KimDong_C_Q1_2022.ods", "staff.increase")
+    # 4. THPT Tiên Lữ: B, C, D in one file.
+    wb = Workbook(); wb.remove(wb.active)
+    unit = "Đơn vị báo cáo: Trường THPT Tiên Lữ"
+    rows = service_rows(4); write_form_b_merged(wb.create_sheet("B"), rows, unit, "Kỳ báo cáo: Quý I năm 2022")
+    expect_b("thpt-tienlu", rows)
+    crow = staff_rows(["Trường THPT Tiên Lữ"])
+    write_form_c_merged(wb.create_sheet("C"), crow, unit, "Kỳ báo cáo: Quý I năm 2022"); expect_c("thpt-tienlu", crow)
+    drows = d_rows_full()[4:]
+    write_form_d(wb.create_sheet("D"), drows, unit, "Kỳ báo cáo: Quý I năm 2022"); expect_d("thpt-tienlu", drows)
+    save(wb, "THPT_TienLu_BCD_Q1_2022.xlsx")
+    # 5. Broken: an indicator no target has, and a word where a number should be.
+    wb = Workbook(); ws = wb.active; ws.title = "D"
+    drows = [
+        dict(name="Số cuộc họp trực tuyến đã tổ chức", uom="cuộc", num=12, den=None),
+        dict(target="egov.esigned_documents", code="egov.esigned_documents", name="Văn bản điện tử được ký số",
+             num="nhiều", den=300),
+        dict(target="egov.reports_on_system", code="egov.reports_on_system", name="Báo cáo trên hệ thống", num=10, den=12),
+    ]
+    write_form_d(ws, drows, "Đơn vị báo cáo: Phòng GDĐT huyện Phù Cừ", "Kỳ báo cáo: Quý I năm 2022")
+    expect_d("pgd-phucu", [drows[2]])
+    save(wb, "loi/PGD_PhuCu_D_Q1_2022.xlsx")
+    expect("samples/loi/PGD_PhuCu_D_Q1_2022.xlsx", "indicator.unknown")
+    expect("samples/loi/PGD_PhuCu_D_Q1_2022.xlsx", "value.not_a_number")
+    # 6. Broken: a level no form has.
+    wb = Workbook(); ws = wb.active; ws.title = "B"
+    rows = service_rows(3)
+    write_form_b_merged(ws, rows, "Đơn vị báo cáo: Trường THPT Yên Mỹ", "Kỳ báo cáo: Quý I năm 2022")
+    ws.cell(7, 5, "cao")  # first procedure's level (title, unit, period, blank, two header rows)
+    expect_b("thpt-yenmy", rows[1:])
+    save(wb, "loi/THPT_YenMy_B_Q1_2022.xlsx")
+    expect("samples/loi/THPT_YenMy_B_Q1_2022.xlsx", "value.not_a_number")
 
 
 if __name__ == "__main__":

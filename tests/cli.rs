@@ -76,32 +76,136 @@ fn sums_by_unit(rows: &[BTreeMap<String, String>], measures: &[String]) -> BTree
     out
 }
 
-/// (numerator, denominator) of the three Form A targets from measure sums, by hand:
-/// on time = (early + on time) / resolved; early = early / resolved;
-/// online = online / (online + direct).
-fn hand_ratio(target: &str, s: &[i64]) -> (i64, i64) {
-    let (received_online, received_direct, resolved, early, on_time) = (s[1], s[2], s[4], s[5], s[6]);
-    match target {
-        "tthc.on_time" => (early + on_time, resolved),
-        "tthc.early" => (early, resolved),
-        "dvc.online_dossiers" => (received_online, received_online + received_direct),
-        _ => unreachable!(),
+/// Thresholds of DOMAIN §4 written out by hand: (target, ≥ or >, numerator, denominator).
+const THRESHOLDS: [(&str, bool, i128, i128); 20] = [
+    ("tthc.on_time", false, 1, 1),
+    ("tthc.early", false, 8, 10),
+    ("tthc.satisfaction", false, 1, 10),
+    ("tthc.published", false, 1, 1),
+    ("dvc.level34_offered", false, 1, 1),
+    ("dvc.national_portal", false, 8, 10),
+    ("dvc.level3", true, 5, 10),
+    ("dvc.level4", true, 4, 10),
+    ("dvc.online_dossiers", false, 5, 10),
+    ("org.public_units_cut", false, 25, 1000),
+    ("org.staff_cut", false, 2, 100),
+    ("org.satisfaction_admin", false, 95, 100),
+    ("org.satisfaction_education", false, 9, 10),
+    ("civil.job_positions", false, 1, 1),
+    ("civil.online_work", false, 1, 1),
+    ("finance.autonomy_increase", false, 1, 10),
+    ("egov.esigned_documents", false, 1, 1),
+    ("egov.work_files_online", false, 5, 10),
+    ("egov.reports_on_system", false, 1, 1),
+    ("egov.portal_compliance", false, 1, 1),
+];
+
+/// Everything that feeds the targets for one scope, in tenths (Form D amounts have
+/// one decimal at most): Form A sums, Form B counts, Form C sums, Form D pairs.
+#[derive(Default, Clone, Debug)]
+struct Pool {
+    a: Option<Vec<i128>>,
+    b: Option<Vec<i128>>,
+    c: Option<Vec<i128>>,
+    d: BTreeMap<String, (i128, i128)>,
+    lone: BTreeMap<String, f64>,
+}
+
+fn add_into(into: &mut Option<Vec<i128>>, from: &Option<Vec<i128>>) {
+    if let Some(f) = from {
+        let t = into.get_or_insert(vec![0; f.len()]);
+        for (x, y) in t.iter_mut().zip(f) {
+            *x += y;
+        }
     }
 }
 
-/// Status and gap by hand: ≥ 100%, ≥ 80%, ≥ 50% as integer comparisons.
-fn hand_status(target: &str, n: i64, d: i64) -> (&'static str, String) {
+impl Pool {
+    fn pool(&mut self, o: &Pool) {
+        add_into(&mut self.a, &o.a);
+        add_into(&mut self.b, &o.b);
+        add_into(&mut self.c, &o.c);
+        for (k, (n, d)) in &o.d {
+            let e = self.d.entry(k.clone()).or_insert((0, 0));
+            e.0 += n;
+            e.1 += d;
+        }
+    }
+
+    /// (numerator, denominator) in tenths, by the formulas of DOMAIN §4, written by hand.
+    fn figure(&self, target: &str) -> Option<(i128, i128)> {
+        let ten = |v: i128| v * 10;
+        let a = |i: usize| self.a.as_ref().map(|s| ten(s[i]));
+        let b = |i: usize| self.b.as_ref().map(|s| ten(s[i]));
+        let c = |i: usize| self.c.as_ref().map(|s| ten(s[i]));
+        // Form A: 1 online, 2 direct, 4 resolved, 5 early, 6 on time.
+        // Form B: 0 listed, 1 level 3, 2 level 4, 3 level 3–4, 4 of those on the portal, 5 eligible, 6 eligible at 3–4.
+        // Form C: 0 units base, 1 units now, 2 staff base, 3 staff now.
+        Some(match target {
+            "tthc.on_time" => (a(5)? + a(6)?, a(4)?),
+            "tthc.early" => (a(5)?, a(4)?),
+            "dvc.online_dossiers" => (a(1)?, a(1)? + a(2)?),
+            "dvc.level34_offered" => (b(6)?, b(5)?),
+            "dvc.national_portal" => (b(4)?, b(3)?),
+            "dvc.level3" => (b(1)?, b(0)?),
+            "dvc.level4" => (b(2)?, b(0)?),
+            "org.public_units_cut" => (c(0)? - c(1)?, c(0)?),
+            "org.staff_cut" => (c(2)? - c(3)?, c(2)?),
+            // current / base − 1 = (current − base) / base
+            "finance.autonomy_increase" => self.d.get(target).map(|(cur, base)| (cur - base, *base))?,
+            other => *self.d.get(other)?,
+        })
+    }
+}
+
+fn tenths(v: &serde_json::Value) -> i128 {
+    (v.as_f64().expect("number") * 10.0).round() as i128
+}
+
+/// Per unit, what samples/expected.json says feeds the targets.
+fn expected_pools() -> BTreeMap<String, Pool> {
+    let text = std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let mut pools: BTreeMap<String, Pool> = BTreeMap::new();
+    let ints = |x: &serde_json::Value| x.as_array().expect("array").iter().map(|n| n.as_i64().expect("int") as i128).collect::<Vec<_>>();
+    for (unit, s) in v["units"].as_object().expect("units") {
+        pools.entry(unit.clone()).or_default().a = Some(ints(s));
+    }
+    for (unit, s) in v["b"].as_object().expect("b") {
+        pools.entry(unit.clone()).or_default().b = Some(ints(s));
+    }
+    for (unit, s) in v["c"].as_object().expect("c") {
+        pools.entry(unit.clone()).or_default().c = Some(ints(s));
+    }
+    for (unit, targets) in v["d"].as_object().expect("d") {
+        let p = pools.entry(unit.clone()).or_default();
+        for (t, x) in targets.as_object().expect("targets") {
+            match t.strip_suffix("#ratio") {
+                Some(t) => {
+                    p.lone.insert(t.to_string(), x.as_f64().expect("ratio"));
+                }
+                None => {
+                    let pair = x.as_array().expect("pair");
+                    // Tenths of tenths are still tenths once both sides are scaled alike.
+                    p.d.insert(t.clone(), (tenths(&pair[0]), tenths(&pair[1])));
+                }
+            }
+        }
+    }
+    pools
+}
+
+/// Status and gap by hand: n/d against t = tn/td, in tenths (items are tens of tenths).
+fn hand_status(above: bool, tn: i128, td: i128, n: i128, d: i128) -> (&'static str, String) {
     if d == 0 {
         return ("not_applicable", String::new());
     }
-    let (t_num, t_den) = match target {
-        "tthc.on_time" => (1, 1),
-        "tthc.early" => (8, 10),
-        _ => (5, 10),
-    };
-    let met = n * t_den >= t_num * d;
-    let needed = (t_num * d + t_den - 1) / t_den; // ⌈t·d⌉
-    (if met { "met" } else { "not_met" }, (needed - n).max(0).to_string())
+    let met = if above { n * td > tn * d } else { n * td >= tn * d };
+    // t·d − n in items = (tn·d − n·td) / (td·10)
+    let top = tn * d - n * td;
+    let bottom = td * 10;
+    let gap = if above { top.div_euclid(bottom) + 1 } else { -((-top).div_euclid(bottom)) };
+    (if met { "met" } else { "not_met" }, gap.max(0).to_string())
 }
 
 #[test]
@@ -118,47 +222,54 @@ fn sample_batch_figures_are_exact() {
         assert!(!r["source_file"].is_empty() && !r["sheet"].is_empty() && !r["cell"].is_empty());
     }
 
-    // Pool by hand: units, then districts, then the province.
+    // Pool by hand: units, then districts, then the province (lone ratios stay with their unit).
     let district_of = districts();
-    let mut pools: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
-    for (unit, s) in &exp.units {
-        for key in [("unit".to_string(), unit.clone()), ("district".to_string(), district_of[unit].clone()), ("province".to_string(), "Hưng Yên".to_string())] {
-            let p = pools.entry(key).or_insert(vec![0; 11]);
-            for i in 0..11 {
-                p[i] += s[i];
-            }
-        }
+    let units = expected_pools();
+    let mut pools: BTreeMap<(String, String), Pool> = BTreeMap::new();
+    for (unit, p) in &units {
+        pools.insert(("unit".into(), unit.clone()), p.clone());
+        pools.entry(("district".into(), district_of[unit].clone())).or_default().pool(p);
+        pools.entry(("province".into(), "Hưng Yên".into())).or_default().pool(p);
     }
     let attainment = read_csv(&tmp.path().join("export/attainment.csv"));
-    let mut checked = 0;
+    let num = |s: &str| s.parse::<f64>().expect("number");
+    let mut checked = BTreeMap::new();
     for r in &attainment {
         let key = (r["scope"].clone(), r["scope_id"].clone());
         let t = r["target_id"].as_str();
-        if !["tthc.on_time", "tthc.early", "dvc.online_dossiers"].contains(&t) {
-            assert_eq!(r["status"], "no_data", "{t} has no input yet");
-            assert_eq!(r["gap"], "");
-            continue;
-        }
-        match pools.get(&key) {
-            None => assert_eq!(r["status"], "no_data", "{key:?} sent nothing"),
-            Some(s) => {
-                let (n, d) = hand_ratio(t, s);
-                assert_eq!(r["numerator"], n.to_string(), "{key:?} {t}");
-                assert_eq!(r["denominator"], d.to_string(), "{key:?} {t}");
-                let (status, gap) = hand_status(t, n, d);
-                assert_eq!(r["status"], status, "{key:?} {t}");
-                assert_eq!(r["gap"], gap, "{key:?} {t}");
-                if d > 0 {
-                    let v: f64 = r["value"].parse().expect("value");
-                    assert!((v - n as f64 / d as f64).abs() < 1e-9);
+        let &(_, above, tn, td) = THRESHOLDS.iter().find(|x| x.0 == t).expect("known target");
+        let pool = pools.get(&key);
+        let lone = pool.and_then(|p| p.lone.get(t)).filter(|_| key.0 == "unit");
+        match (pool.and_then(|p| p.figure(t)), lone) {
+            (Some((n, d)), _) => {
+                assert!((num(&r["numerator"]) - n as f64 / 10.0).abs() < 1e-9, "{key:?} {t} numerator {}", r["numerator"]);
+                assert!((num(&r["denominator"]) - d as f64 / 10.0).abs() < 1e-9, "{key:?} {t} denominator");
+                let (status, gap) = hand_status(above, tn, td, n, d);
+                assert_eq!((r["status"].as_str(), r["gap"].as_str()), (status, gap.as_str()), "{key:?} {t}");
+                if d != 0 {
+                    assert!((num(&r["value"]) - n as f64 / d as f64).abs() < 1e-9, "{key:?} {t} value");
                 }
-                checked += 1;
+                *checked.entry(t).or_insert(0) += 1;
+            }
+            (None, Some(ratio)) => {
+                let met = if above { ratio * td as f64 > tn as f64 } else { ratio * td as f64 >= tn as f64 };
+                assert_eq!(r["status"], if met { "met" } else { "not_met" }, "{key:?} {t} lone ratio");
+                assert!((num(&r["value"]) - ratio).abs() < 1e-12);
+                assert_eq!((r["numerator"].as_str(), r["denominator"].as_str(), r["gap"].as_str()), ("", "", ""));
+                *checked.entry(t).or_insert(0) += 1;
+            }
+            (None, None) => {
+                assert_eq!(r["status"], "no_data", "{key:?} {t}");
+                assert_eq!((r["numerator"].as_str(), r["gap"].as_str()), ("", ""), "{key:?} {t}");
             }
         }
     }
-    // 17 units + their 10 districts + the province, three targets each.
-    let districts_with_data: std::collections::BTreeSet<_> = exp.units.keys().map(|u| &district_of[u]).collect();
-    assert_eq!(checked, 3 * (exp.units.len() + districts_with_data.len() + 1));
+    // Every target of the plan was computed somewhere in the samples.
+    assert_eq!(checked.len(), 20, "{checked:?}");
+    // 20 targets for each registry unit, each district and the province.
+    let registry_units = district_of.len();
+    let districts: std::collections::BTreeSet<_> = district_of.values().collect();
+    assert_eq!(attainment.len(), 20 * (registry_units + districts.len() + 1));
 }
 
 #[test]
