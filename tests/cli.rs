@@ -604,3 +604,68 @@ fn input_text_never_becomes_a_formula() {
     let findings = sheet(&report, "Phát hiện");
     assert!(findings.used_cells().any(|(_, _, v)| v == &Data::String("=2+2".into())));
 }
+
+/// A template filled the way a unit would (numbers typed into the yellow cells only),
+/// then recalculated by LibreOffice as Excel would on saving, reads back with no
+/// finding at all and with exactly the figures typed in.
+#[test]
+fn filled_template_reads_back_with_no_findings() {
+    use cchc_report::template::{build_template_filled, ServiceFill, TemplateFill};
+    let registry = cchc_domain::unit::Registry::default_hung_yen();
+    let unit = registry.get("thpt-vanlam").expect("unit").clone();
+    let period: cchc_domain::period::Period = "2022-Q1".parse().expect("period");
+    // Form A parts: online, direct, carried, early, on time, late, pending in time, overdue.
+    // Field 0: received 5+3+2 = 10, resolved 6+1+1 = 8, pending 2+0 = 2, and 10 = 8 + 2.
+    // Field 3: received 4+0+0 = 4, resolved 3+1+0 = 4, pending 0.
+    let fill = TemplateFill {
+        form_a: vec![(0, [5, 3, 2, 6, 1, 1, 2, 0]), (3, [4, 0, 0, 3, 1, 0, 0, 0])],
+        form_b: vec![
+            ServiceFill { code: "1.005092".into(), name: "Cấp bản sao văn bằng".into(), field: "Văn bằng".into(), level: 4, eligible: true, portal: true, dossiers: [12, 9] },
+            ServiceFill { code: "2.001818".into(), name: "Chuyển trường".into(), field: "Giáo dục trung học".into(), level: 2, eligible: false, portal: false, dossiers: [3, 0] },
+        ],
+        form_c: vec![("Trường THPT Văn Lâm".into(), [1, 1, 98, 95])],
+        form_d: vec![("egov.work_files_online".into(), 130.0, 200.0), ("finance.autonomy_increase".into(), 33.0, 30.0)],
+    };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let filled = tmp.path().join("mau_da_dien.xlsx");
+    std::fs::write(&filled, build_template_filled(Some(&unit), Some(period), Some(&fill)).expect("template")).expect("write");
+    let reg = tmp.path().join("units.csv");
+    std::fs::write(&reg, "unit_id,name,kind,district,aliases\nthpt-vanlam,Trường THPT Văn Lâm,school,Văn Lâm,\n").expect("w");
+    let mut files = vec![filled.clone()];
+    if let Some(recalc) = recalculate(&filled, tmp.path()) {
+        files.push(recalc);
+    }
+    for file in files {
+        let export = tmp.path().join(format!("export-{}", file.extension().and_then(|e| e.to_str()).unwrap_or("")));
+        let out = cchc(&[
+            "consolidate",
+            file.to_str().expect("utf8"),
+            "-o",
+            tmp.path().join("r.xlsx").to_str().expect("utf8"),
+            "--registry",
+            reg.to_str().expect("utf8"),
+            "--export",
+            export.to_str().expect("utf8"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let findings = read_csv(&export.join("findings.csv"));
+        assert!(findings.is_empty(), "{file:?}: {findings:?}");
+        let dossiers = read_csv(&export.join("dossiers.csv"));
+        let exp = expected();
+        let sums = sums_by_unit(&dossiers, &exp.measures);
+        // 10+4, 5+4, 3+0, 2+0, 8+4, 6+3, 1+1, 1+0, 2+0, 2+0, 0
+        assert_eq!(sums.get("thpt-vanlam"), Some(&vec![14, 9, 3, 2, 12, 9, 2, 1, 2, 2, 0]), "{file:?}");
+        let att = read_csv(&export.join("attainment.csv"));
+        let get = |t: &str| att.iter().find(|r| r["scope"] == "unit" && r["scope_id"] == "thpt-vanlam" && r["target_id"] == t).expect("row").clone();
+        // Level 4 of 2 procedures: 1/2 = 50% > 40%: met. On the portal: 1 of 1 level 3–4.
+        assert_eq!((get("dvc.level4")["numerator"].as_str(), get("dvc.level4")["denominator"].as_str(), get("dvc.level4")["status"].as_str()), ("1", "2", "met"));
+        assert_eq!(get("dvc.national_portal")["status"], "met");
+        // Staff 98 → 95: cut 3/98 ≈ 3.06% ≥ 2%: met. Units 1 → 1: 0% < 2.5%: not met, gap ⌈0.025·1⌉ − 0 = 1.
+        assert_eq!((get("org.staff_cut")["numerator"].as_str(), get("org.staff_cut")["status"].as_str()), ("3", "met"));
+        assert_eq!((get("org.public_units_cut")["status"].as_str(), get("org.public_units_cut")["gap"].as_str()), ("not_met", "1"));
+        // 130/200 = 65% ≥ 50%; autonomy 33/30 − 1 = 10% ≥ 10%: met exactly.
+        assert_eq!(get("egov.work_files_online")["status"], "met");
+        let auto = get("finance.autonomy_increase");
+        assert_eq!((auto["numerator"].as_str(), auto["denominator"].as_str(), auto["status"].as_str(), auto["gap"].as_str()), ("3", "30", "met", "0"));
+    }
+}

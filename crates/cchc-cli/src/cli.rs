@@ -19,6 +19,36 @@ pub enum Command {
     Consolidate(ConsolidateArgs),
     /// The same reading and checks; findings printed, nothing written.
     Check(CheckArgs),
+    /// Print the target catalogue (id, plan reference, wording, comparator, threshold, form).
+    Targets(TargetsArgs),
+    /// Write the blank workbook units fill in (Forms A–D and instructions).
+    Template(TemplateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TargetsArgs {
+    /// Target catalogue TOML; default: the 2022 plan.
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// The workbook to write (.xlsx).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Unit (id or name in the registry) to fill in the `Đơn vị báo cáo` line.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Period to fill in (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Unit registry CSV; default: Hưng Yên.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
 }
 
 /// Options shared by every command that reads a batch.

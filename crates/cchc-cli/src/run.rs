@@ -17,7 +17,7 @@ use cchc_report::workbook::{build_workbook, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat};
+use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TargetsArgs, TemplateArgs};
 
 /// Runs the CLI and returns the exit code (0 clean, 1 errors found, 2 could not run).
 pub fn main() -> i32 {
@@ -32,9 +32,13 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Consolidate(a) => consolidate(&a),
         Command::Check(a) => check(&a),
+        Command::Targets(a) => targets(&a),
+        Command::Template(a) => template(&a),
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`cchc targets | head`) is the reader's choice, not an error.
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => 0,
         Err(e) => {
             eprintln!("cchc: lỗi: {e:#}");
             2
@@ -47,21 +51,29 @@ struct Setup {
     catalogue: Catalogue,
 }
 
+fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            Ok(Catalogue::from_toml(&text).with_context(|| format!("tệp {}", p.display()))?)
+        }
+        None => Ok(Catalogue::default_2022()),
+    }
+}
+
+fn load_registry(path: Option<&Path>) -> Result<Registry> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            Ok(Registry::from_csv(&text).with_context(|| format!("tệp {}", p.display()))?)
+        }
+        None => Ok(Registry::default_hung_yen()),
+    }
+}
+
 fn setup(args: &BatchArgs) -> Result<Setup> {
-    let catalogue = match &args.targets {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
-            Catalogue::from_toml(&text).with_context(|| format!("tệp {}", p.display()))?
-        }
-        None => Catalogue::default_2022(),
-    };
-    let registry = match &args.registry {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
-            Registry::from_csv(&text).with_context(|| format!("tệp {}", p.display()))?
-        }
-        None => Registry::default_hung_yen(),
-    };
+    let catalogue = load_catalogue(args.targets.as_deref())?;
+    let registry = load_registry(args.registry.as_deref())?;
     let period = args.period.as_deref().map(str::parse::<Period>).transpose()?;
     for input in &args.inputs {
         if !input.exists() {
@@ -174,4 +186,54 @@ fn check(args: &CheckArgs) -> Result<i32> {
         }
     }
     Ok(summary(&batch, started))
+}
+
+fn targets(args: &TargetsArgs) -> Result<i32> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let cat = load_catalogue(args.targets.as_deref())?;
+    match args.format {
+        OutputFormat::Json => {
+            let list: Vec<serde_json::Value> = cat
+                .targets
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.id, "plan_ref": t.plan_ref, "name": t.name, "wording": t.wording,
+                        "comparator": t.comparator.symbol(), "threshold": t.threshold.to_f64(),
+                        "form": format!("{:?}", t.form),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        OutputFormat::Table => {
+            writeln!(out, "{}", cat.plan)?;
+            writeln!(out, "{:<28} {:<11} {:<5} {:>9}  {}", "mã chỉ tiêu", "căn cứ", "biểu", "chỉ tiêu", "nội dung theo kế hoạch")?;
+            for t in &cat.targets {
+                let threshold = format!("{} {}%", t.comparator.symbol_vi(), cchc_report::workbook::percent_text(t.threshold.to_f64()));
+                writeln!(out, "{:<28} {:<11} {:<5} {:>9}  {}", t.id, t.plan_ref, format!("{:?}", t.form), threshold, t.wording)?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn template(args: &TemplateArgs) -> Result<i32> {
+    let registry = load_registry(args.registry.as_deref())?;
+    let unit = match &args.unit {
+        Some(u) => Some(
+            registry
+                .get(u)
+                .or_else(|| registry.match_name(u))
+                .cloned()
+                .with_context(|| format!("đơn vị `{u}` không có trong danh mục"))?,
+        ),
+        None => None,
+    };
+    let period = args.period.as_deref().map(str::parse::<Period>).transpose()?;
+    let bytes = cchc_report::template::build_template(unit.as_ref(), period)?;
+    cchc_report::write_atomic(&args.output, &bytes)?;
+    eprintln!("cchc: đã ghi mẫu báo cáo {}", args.output.display());
+    Ok(0)
 }

@@ -21,3 +21,7 @@ pub mod unit;
 /// Keyword written into the properties of every workbook cchc writes, so that a
 /// report left in an input folder is recognised and not read as a submission.
 pub const REPORT_MARKER: &str = "cchc-consolidated-report";
+
+/// Keyword in the properties of every template cchc writes: its instructions sheet
+/// is then skipped silently when a filled template is read.
+pub const TEMPLATE_MARKER: &str = "cchc-template";

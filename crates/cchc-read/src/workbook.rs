@@ -128,11 +128,9 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
             return out;
         }
     };
-    let is_own_report = wb
-        .workbook_properties()
-        .ok()
-        .and_then(|p| p.keywords)
-        .is_some_and(|k| k.contains(cchc_domain::REPORT_MARKER));
+    let keywords = wb.workbook_properties().ok().and_then(|p| p.keywords).unwrap_or_default();
+    let is_own_report = keywords.contains(cchc_domain::REPORT_MARKER);
+    let is_template = keywords.contains(cchc_domain::TEMPLATE_MARKER);
     if is_own_report {
         out.findings.push(Finding::file(Rule::FileSkipped, file, "Đây là báo cáo tổng hợp do cchc tạo ra, không phải báo cáo của đơn vị: bỏ qua"));
         return out;
@@ -168,6 +166,8 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
                 let meta = read_meta(&grid, grid.first_row()..top);
                 out.tables.push(SheetTable { sheet: sheet.name.clone(), meta, data });
             }
+            // A template's instructions sheet is ours, not the unit's: nothing to say.
+            None if is_template => {}
             None => out.findings.push(
                 Finding::file(
                     Rule::SheetUnrecognized,

@@ -3,6 +3,7 @@
 //! destination and renamed, so a failed run never leaves half a file.
 
 pub mod export;
+pub mod template;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

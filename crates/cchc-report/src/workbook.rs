@@ -165,8 +165,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             ws.write_string_with_format(r, 1, &t.id, &f.text)?;
             ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
             ws.write_string_with_format(r, 3, &t.wording, &f.text)?;
-            let pct = t.threshold.to_f64() * 100.0;
-            ws.write_string_with_format(r, 4, format!("{} {}%", t.comparator.symbol_vi(), trim_num(pct)), &f.text)?;
+            ws.write_string_with_format(r, 4, format!("{} {}%", t.comparator.symbol_vi(), percent_text(t.threshold.to_f64())), &f.text)?;
             let status = prov.map_or(Status::NoData, |a| a.status);
             write_opt(ws, r, 5, prov.and_then(|a| a.numerator).map(|x| x.to_f64()), &f)?;
             write_opt(ws, r, 6, prov.and_then(|a| a.denominator).map(|x| x.to_f64()), &f)?;
@@ -351,9 +350,10 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     Ok(wb.save_to_buffer()?)
 }
 
-fn trim_num(x: f64) -> String {
-    let s = format!("{x:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+/// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
+pub fn percent_text(fraction: f64) -> String {
+    let s = format!("{:.4}", fraction * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
 }
 
 /// A number (whole numbers without decimals), or an empty bordered cell.
