@@ -370,7 +370,21 @@ fn report_workbook_content() {
     let names = wb.sheet_names();
     assert_eq!(
         names,
-        ["Tổng hợp chỉ tiêu", "Ma trận đơn vị", "Biểu A theo đơn vị", "Biểu A theo huyện", "Chưa nộp báo cáo", "Phát hiện", "Tệp đã đọc"]
+        [
+            "Tổng hợp chỉ tiêu",
+            "Ma trận đơn vị",
+            "Biểu A theo đơn vị",
+            "Biểu A theo huyện",
+            "Biểu B theo đơn vị",
+            "Biểu B theo huyện",
+            "Biểu C theo đơn vị",
+            "Biểu C theo huyện",
+            "Chỉ tiêu khác (Biểu D)",
+            "Biểu đồ",
+            "Chưa nộp báo cáo",
+            "Phát hiện",
+            "Tệp đã đọc"
+        ]
     );
     // Form A by unit: one row per unit with data (ids in column B from row 5), then a total row.
     let units = sheet(&report, "Biểu A theo đơn vị");
@@ -456,17 +470,24 @@ fn libreoffice_recalculation_matches_cached_totals() {
     consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
     let report = tmp.path().join("report.xlsx");
     let recalc = recalculate(&report, tmp.path()).expect("recalculated");
-    for name in ["Biểu A theo đơn vị", "Biểu A theo huyện"] {
+    for name in ["Biểu A theo đơn vị", "Biểu A theo huyện", "Biểu B theo đơn vị", "Biểu B theo huyện", "Biểu C theo đơn vị", "Biểu C theo huyện"] {
         let ours = sheet(&report, name);
         let theirs = sheet(&recalc, name);
         let mut numbers = 0;
         for (r, c, v) in ours.used_cells() {
-            if let Data::Float(x) = v {
-                let start = ours.start().expect("start");
-                let abs = (r as u32 + start.0, c as u32 + start.1);
-                assert_eq!(theirs.get_value(abs), Some(&Data::Float(*x)), "{name} {abs:?}");
-                numbers += 1;
+            let start = ours.start().expect("start");
+            let abs = (r as u32 + start.0, c as u32 + start.1);
+            match (v, theirs.get_value(abs)) {
+                // Totals are whole numbers: equal exactly. Rates: to 12 digits.
+                (Data::Float(x), Some(Data::Float(y))) => assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{name} {abs:?}: {x} vs {y}"),
+                (Data::Float(x), other) => panic!("{name} {abs:?}: ours {x}, recalculated {other:?}"),
+                // An empty rate (no denominator) must stay empty.
+                (Data::String(s), other) if s.is_empty() => {
+                    assert!(matches!(other, None | Some(Data::Empty) | Some(Data::String(_))), "{name} {abs:?}: {other:?}")
+                }
+                _ => continue,
             }
+            numbers += 1;
         }
         assert!(numbers > 11, "{name}: {numbers} numbers compared");
     }
@@ -591,9 +612,9 @@ fn input_text_never_becomes_a_formula() {
     let mut formula_sheets = Vec::new();
     for name in book.sheet_names() {
         let formulas = book.worksheet_formula(&name).expect("formulas");
-        // Only our own SUM/SUMIF totals may be formulas.
+        // Only our own totals (SUM, SUMIF) and rates (IF(d>0,n/d,"")) may be formulas.
         for (_, _, f) in formulas.used_cells() {
-            if !f.is_empty() && !f.starts_with("SUM") {
+            if !f.is_empty() && !f.starts_with("SUM") && !f.starts_with("IF(") {
                 formula_sheets.push((name.clone(), f.clone()));
             }
         }

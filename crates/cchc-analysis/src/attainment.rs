@@ -100,19 +100,24 @@ impl Attainment {
 
 /// Form B counts: listed, level 3, level 4, level 3–4, level 3–4 on the portal,
 /// eligible, eligible at level 3–4.
-const B_COUNTS: usize = 7;
+pub const B_COUNTS: usize = 7;
 
 /// What feeds the targets for one scope; districts and the province add units up.
 #[derive(Debug, Clone, Default)]
-struct Inputs {
-    a: Option<[i128; 11]>,
-    b: Option<[i128; B_COUNTS]>,
-    c_units: Option<[i128; 2]>,
-    c_staff: Option<[i128; 2]>,
+pub struct Inputs {
+    /// Form A measure sums, by [`Measure::index`].
+    pub a: Option<[i128; 11]>,
+    /// Form B counts: listed, level 3, level 4, level 3–4, level 3–4 on the portal,
+    /// eligible, eligible at level 3–4.
+    pub b: Option<[i128; B_COUNTS]>,
+    /// Form C public units: base year, current year.
+    pub c_units: Option<[i128; 2]>,
+    /// Form C state-paid staff: base year, current year.
+    pub c_staff: Option<[i128; 2]>,
     /// Form D numerator and denominator sums per target (verifiable rows only).
-    d: BTreeMap<String, (Fraction, Fraction)>,
+    pub d: BTreeMap<String, (Fraction, Fraction)>,
     /// Form D lone ratios per target (unit scope only, never pooled).
-    d_lone: BTreeMap<String, f64>,
+    pub d_lone: BTreeMap<String, f64>,
 }
 
 fn add_opt<const N: usize>(into: &mut Option<[i128; N]>, from: &Option<[i128; N]>) {
@@ -126,7 +131,7 @@ fn add_opt<const N: usize>(into: &mut Option<[i128; N]>, from: &Option<[i128; N]
 
 impl Inputs {
     /// Pools another scope's inputs into this one (lone ratios are not pooled).
-    fn pool(&mut self, o: &Inputs) {
+    pub fn pool(&mut self, o: &Inputs) {
         add_opt(&mut self.a, &o.a);
         add_opt(&mut self.b, &o.b);
         add_opt(&mut self.c_units, &o.c_units);
@@ -179,8 +184,11 @@ pub fn unit_sums(dossiers: &DataFrame) -> Result<BTreeMap<String, [i128; 11]>, A
     Ok(sums)
 }
 
-/// Reads every frame into per-unit inputs.
-fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, AnalysisError> {
+/// Reads every frame into per-unit inputs, keyed by unit id.
+///
+/// # Errors
+/// [`AnalysisError::Frame`] when a frame lacks a column or has a wrong type.
+pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, AnalysisError> {
     let mut units: BTreeMap<String, Inputs> = BTreeMap::new();
     for (id, s) in unit_sums(f.dossiers)? {
         units.entry(id).or_default().a = Some(s);

@@ -3,6 +3,7 @@
 //! destination and renamed, so a failed run never leaves half a file.
 
 pub mod export;
+pub(crate) mod tables;
 pub mod template;
 pub mod workbook;
 

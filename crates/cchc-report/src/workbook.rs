@@ -6,12 +6,16 @@
 
 use std::collections::BTreeMap;
 
-use cchc_analysis::attainment::{unit_sums, Attainment, Scope, Status};
+use cchc_analysis::attainment::{unit_inputs, Attainment, FramesRef, Inputs, Scope, Status};
+use cchc_domain::unit::Unit;
+use rust_xlsxwriter::{Chart, ChartType};
+
+use crate::tables::{write_form_tables, FormTables, Placed, Rate};
 use cchc_domain::measure::Measure;
 use cchc_domain::target::Catalogue;
 use cchc_read::Batch;
 use cchc_analysis::frames::Frames;
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::ReportError;
 
@@ -37,6 +41,18 @@ pub const SHEET_MATRIX: &str = "Ma trận đơn vị";
 pub const SHEET_FORM_A_UNITS: &str = "Biểu A theo đơn vị";
 /// Form A by district.
 pub const SHEET_FORM_A_DISTRICTS: &str = "Biểu A theo huyện";
+/// Form B by unit.
+pub const SHEET_FORM_B_UNITS: &str = "Biểu B theo đơn vị";
+/// Form B by district.
+pub const SHEET_FORM_B_DISTRICTS: &str = "Biểu B theo huyện";
+/// Form C by unit.
+pub const SHEET_FORM_C_UNITS: &str = "Biểu C theo đơn vị";
+/// Form C by district.
+pub const SHEET_FORM_C_DISTRICTS: &str = "Biểu C theo huyện";
+/// Form D rows.
+pub const SHEET_INDICATORS: &str = "Chỉ tiêu khác (Biểu D)";
+/// Charts.
+pub const SHEET_CHARTS: &str = "Biểu đồ";
 /// Missing submissions.
 pub const SHEET_MISSING: &str = "Chưa nộp báo cáo";
 /// Findings.
@@ -45,18 +61,19 @@ pub const SHEET_FINDINGS: &str = "Phát hiện";
 pub const SHEET_FILES: &str = "Tệp đã đọc";
 
 /// First data row (0-based) of the tables under the two title lines and header.
-const DATA_ROW: u32 = 4;
+pub(crate) const DATA_ROW: u32 = 4;
 
-struct Formats {
-    title: Format,
-    header: Format,
-    text: Format,
-    int: Format,
-    dec: Format,
-    total_text: Format,
-    total_int: Format,
-    status: BTreeMap<Status, Format>,
-    status_pct: BTreeMap<Status, Format>,
+pub(crate) struct Formats {
+    pub(crate) title: Format,
+    pub(crate) header: Format,
+    pub(crate) text: Format,
+    pub(crate) int: Format,
+    pub(crate) dec: Format,
+    pub(crate) pct: Format,
+    pub(crate) total_text: Format,
+    pub(crate) total_int: Format,
+    pub(crate) status: BTreeMap<Status, Format>,
+    pub(crate) status_pct: BTreeMap<Status, Format>,
 }
 
 fn formats() -> Formats {
@@ -75,6 +92,7 @@ fn formats() -> Formats {
         text: base.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
         int: base.clone().set_num_format("#,##0"),
         dec: base.clone().set_num_format("#,##0.00"),
+        pct: base.clone().set_num_format("0.0%"),
         total_text: base.clone().set_bold(),
         total_int: base.clone().set_bold().set_num_format("#,##0"),
         status: statuses.iter().map(|s| (*s, base.clone().set_background_color(Color::RGB(colour(*s))))).collect(),
@@ -85,7 +103,7 @@ fn formats() -> Formats {
     }
 }
 
-fn setup(ws: &mut Worksheet, name: &str, title: &str, subtitle: &str, f: &Formats) -> Result<(), ReportError> {
+pub(crate) fn setup(ws: &mut Worksheet, name: &str, title: &str, subtitle: &str, f: &Formats) -> Result<(), ReportError> {
     ws.set_name(name)?;
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -97,7 +115,7 @@ fn setup(ws: &mut Worksheet, name: &str, title: &str, subtitle: &str, f: &Format
     Ok(())
 }
 
-fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), ReportError> {
+pub(crate) fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), ReportError> {
     for (i, (label, width)) in cols.iter().enumerate() {
         let c = i as u16;
         ws.write_string_with_format(DATA_ROW - 1, c, *label, &f.header)?;
@@ -108,7 +126,7 @@ fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), 
 }
 
 /// Column letters of a 0-based column.
-fn col_letters(col: u16) -> String {
+pub(crate) fn col_letters(col: u16) -> String {
     let cell = cchc_domain::finding::a1(0, u32::from(col));
     cell.trim_end_matches('1').to_string()
 }
@@ -126,7 +144,6 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             .set_keywords(cchc_domain::REPORT_MARKER)
             .set_creation_datetime(&created));
     let period_text = input.batch.period.map(|p| format!("Kỳ báo cáo: {}", p.label_vi())).unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
-    let sums = unit_sums(&input.frames.dossiers)?;
     let by_key: BTreeMap<(Scope, &str, &str), &Attainment> =
         input.attainment.iter().map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a)).collect();
 
@@ -206,93 +223,77 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
         }
     }
 
-    // 3. Form A by unit, with a SUM total row.
-    let unit_rows: Vec<(&cchc_domain::unit::Unit, [i128; 11])> = input
-        .batch
-        .registry
-        .units()
-        .iter()
-        .filter_map(|u| sums.get(&u.unit_id).map(|s| (u, *s)))
-        .collect();
-    let first = DATA_ROW;
-    let last = DATA_ROW + unit_rows.len().max(1) as u32 - 1;
-    {
-        let ws = wb.add_worksheet();
-        setup(ws, SHEET_FORM_A_UNITS, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)", &period_text, &f)?;
-        ws.write_string(2, 0, "Đơn vị tính: Số hồ sơ TTHC")?;
-        let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 40.0), ("Huyện/TX/TP", 14.0)];
-        cols.extend(Measure::ALL.iter().map(|m| (m.label_vi(), 12.0)));
-        headers(ws, &cols, &f)?;
-        let mut totals = [0i128; 11];
-        for (i, (u, s)) in unit_rows.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
-            ws.write_string_with_format(r, 2, &u.name, &f.text)?;
-            ws.write_string_with_format(r, 3, &u.district, &f.text)?;
-            for m in Measure::ALL {
-                ws.write_number_with_format(r, 4 + m.index() as u16, s[m.index()] as f64, &f.int)?;
-                totals[m.index()] += s[m.index()];
+    // 3–8. Forms A, B and C by unit and by district.
+    let inputs = unit_inputs(&FramesRef::from(input.frames))?;
+    let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
+        input.batch.registry.units().iter().filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v))).collect()
+    };
+    let districts = input.batch.registry.districts();
+    let form_a = FormTables {
+        unit_sheet: SHEET_FORM_A_UNITS,
+        district_sheet: SHEET_FORM_A_DISTRICTS,
+        unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
+        district_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
+        note: "Đơn vị tính: Số hồ sơ TTHC",
+        columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
+        rates: vec![
+            Rate { label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)", num: &[5, 6], den: &[4] },
+            Rate { label: "Tỷ lệ trước hạn", num: &[5], den: &[4] },
+            Rate { label: "Tỷ lệ hồ sơ nhận trực tuyến", num: &[1], den: &[1, 2] },
+        ],
+        rows: units_with(&|x| x.a.map(|a| a.to_vec())),
+        districts: districts.clone(),
+    };
+    let (a_units, _) = write_form_tables(&mut wb, &f, &period_text, &form_a)?;
+    let form_b = FormTables {
+        unit_sheet: SHEET_FORM_B_UNITS,
+        district_sheet: SHEET_FORM_B_DISTRICTS,
+        unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
+        district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
+        note: "Đơn vị tính: số thủ tục hành chính",
+        columns: vec![
+            "Số TTHC",
+            "Mức độ 3",
+            "Mức độ 4",
+            "Mức độ 3, 4",
+            "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
+            "Đủ điều kiện mức độ 3, 4",
+            "Đủ điều kiện, đã cung cấp mức độ 3, 4",
+        ],
+        rates: vec![
+            Rate { label: "Tỷ lệ mức độ 3", num: &[1], den: &[0] },
+            Rate { label: "Tỷ lệ mức độ 4", num: &[2], den: &[0] },
+            Rate { label: "Tỷ lệ tích hợp Cổng DVC quốc gia", num: &[4], den: &[3] },
+        ],
+        rows: units_with(&|x| x.b.map(|b| b.to_vec())),
+        districts: districts.clone(),
+    };
+    let (_, b_districts) = write_form_tables(&mut wb, &f, &period_text, &form_b)?;
+    let form_c = FormTables {
+        unit_sheet: SHEET_FORM_C_UNITS,
+        district_sheet: SHEET_FORM_C_DISTRICTS,
+        unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
+        district_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
+        note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
+        columns: vec!["Số ĐVSNCL năm gốc", "Số ĐVSNCL năm báo cáo", "Giảm ĐVSNCL", "Biên chế năm gốc", "Biên chế năm báo cáo", "Giảm biên chế"],
+        rates: vec![Rate { label: "Tỷ lệ giảm ĐVSNCL", num: &[2], den: &[0] }, Rate { label: "Tỷ lệ giảm biên chế", num: &[5], den: &[3] }],
+        rows: units_with(&|x| {
+            if x.c_units.is_none() && x.c_staff.is_none() {
+                return None;
             }
-        }
-        let tr = DATA_ROW + unit_rows.len() as u32;
-        ws.write_string_with_format(tr, 2, "Tổng cộng", &f.total_text)?;
-        for m in Measure::ALL {
-            let c = 4 + m.index() as u16;
-            let l = col_letters(c);
-            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1)).set_result(totals[m.index()].to_string());
-            ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
-        }
-    }
+            let [ub, uc] = x.c_units.unwrap_or([0, 0]);
+            let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
+            Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
+        }),
+        districts: districts.clone(),
+    };
+    write_form_tables(&mut wb, &f, &period_text, &form_c)?;
 
-    // 4. Form A by district: SUMIF over the unit sheet, then a SUM total row.
-    {
-        let mut by_district: BTreeMap<&str, [i128; 11]> = BTreeMap::new();
-        for (u, s) in &unit_rows {
-            let e = by_district.entry(u.district.as_str()).or_insert([0; 11]);
-            for k in 0..11 {
-                e[k] += s[k];
-            }
-        }
-        let districts = input.batch.registry.districts();
-        let ws = wb.add_worksheet();
-        setup(ws, SHEET_FORM_A_DISTRICTS, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)", &period_text, &f)?;
-        ws.write_string(2, 0, "Gồm phòng GDĐT và các trường, trung tâm trên địa bàn; đơn vị tính: số hồ sơ TTHC")?;
-        let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Huyện/TX/TP", 18.0)];
-        cols.extend(Measure::ALL.iter().map(|m| (m.label_vi(), 12.0)));
-        headers(ws, &cols, &f)?;
-        let mut totals = [0i128; 11];
-        for (i, d) in districts.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, d, &f.text)?;
-            let s = by_district.get(d.as_str()).copied().unwrap_or([0; 11]);
-            for m in Measure::ALL {
-                let c = 2 + m.index() as u16;
-                let src = col_letters(4 + m.index() as u16);
-                let formula = Formula::new(format!(
-                    "=SUMIF('{SHEET_FORM_A_UNITS}'!$D${}:$D${},$B{},'{SHEET_FORM_A_UNITS}'!{src}${}:{src}${})",
-                    first + 1,
-                    last + 1,
-                    r + 1,
-                    first + 1,
-                    last + 1
-                ))
-                .set_result(s[m.index()].to_string());
-                ws.write_formula_with_format(r, c, formula, &f.int)?;
-                totals[m.index()] += s[m.index()];
-            }
-        }
-        let tr = DATA_ROW + districts.len() as u32;
-        ws.write_string_with_format(tr, 1, "Toàn tỉnh", &f.total_text)?;
-        for m in Measure::ALL {
-            let c = 2 + m.index() as u16;
-            let l = col_letters(c);
-            let end = (DATA_ROW + districts.len().max(1) as u32).max(DATA_ROW + 1);
-            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", DATA_ROW + 1, end)).set_result(totals[m.index()].to_string());
-            ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
-        }
-    }
+    // 9. Other indicators (Form D), row by row.
+    indicators_sheet(&mut wb, &f, &period_text, input)?;
+
+    // 10. Charts.
+    charts_sheet(&mut wb, &period_text, &form_a, &a_units, &form_b, &b_districts, input.catalogue.targets.len())?;
 
     // 5. Missing submissions.
     {
@@ -363,5 +364,113 @@ fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Formats) ->
         Some(v) => ws.write_number_with_format(r, c, v, &f.dec)?,
         None => ws.write_string_with_format(r, c, "", &f.text)?,
     };
+    Ok(())
+}
+
+fn indicators_sheet(wb: &mut Workbook, f: &Formats, period_text: &str, input: &ReportInput<'_>) -> Result<(), ReportError> {
+    let df = &input.frames.indicators;
+    let ws = wb.add_worksheet();
+    setup(ws, SHEET_INDICATORS, "KẾT QUẢ CÁC CHỈ TIÊU KHÁC THEO ĐƠN VỊ (BIỂU D)", period_text, f)?;
+    ws.write_string(2, 0, "Tỷ lệ chỉ có một mình (không có tử số, mẫu số) chỉ tính cho đơn vị, không cộng vào huyện và tỉnh")?;
+    headers(
+        ws,
+        &[
+            ("STT", 5.0),
+            ("Mã đơn vị", 18.0),
+            ("Tên đơn vị", 34.0),
+            ("Mã chỉ tiêu", 24.0),
+            ("Chỉ tiêu (như đơn vị ghi)", 44.0),
+            ("Đơn vị tính", 9.0),
+            ("Tử số", 11.0),
+            ("Mẫu số", 11.0),
+            ("Tỷ lệ", 9.0),
+            ("Kiểm chứng được", 10.0),
+        ],
+        f,
+    )?;
+    let col = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
+    let text_cols: Vec<_> = ["unit_id", "unit_name", "target_id", "indicator", "unit_of_measure"].iter().map(|n| col(n)).collect::<Result<_, _>>()?;
+    let num_cols: Vec<_> = ["numerator", "denominator", "ratio"].iter().map(|n| col(n)).collect::<Result<_, _>>()?;
+    let verifiable = col("verifiable")?;
+    for i in 0..df.height() {
+        let r = DATA_ROW + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+        for (k, s) in text_cols.iter().enumerate() {
+            let v = s.str_value(i)?;
+            ws.write_string_with_format(r, 1 + k as u16, v.as_ref(), &f.text)?;
+        }
+        for (k, s) in num_cols.iter().enumerate() {
+            let c = 6 + k as u16;
+            let v = s.get(i)?.extract::<f64>();
+            let fmt = if k == 2 { &f.pct } else if v.is_some_and(|x| x.fract() != 0.0) { &f.dec } else { &f.int };
+            match v {
+                Some(x) => ws.write_number_with_format(r, c, x, fmt)?,
+                None => ws.write_string_with_format(r, c, "", &f.text)?,
+            };
+        }
+        let yes = verifiable.get(i)?.extract_bool().unwrap_or(false);
+        ws.write_string_with_format(r, 9, if yes { "Có" } else { "Không" }, &f.text)?;
+    }
+    Ok(())
+}
+
+/// Three charts: on-time and early rates by unit, level-3/level-4 shares by district,
+/// and how many units meet each target.
+fn charts_sheet(
+    wb: &mut Workbook,
+    period_text: &str,
+    form_a: &FormTables<'_>,
+    a_units: &Placed,
+    form_b: &FormTables<'_>,
+    b_districts: &Placed,
+    n_targets: usize,
+) -> Result<(), ReportError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_CHARTS)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.write_string(0, 0, "BIỂU ĐỒ")?;
+    ws.write_string(1, 0, period_text)?;
+    let rate_col = |t: &FormTables<'_>, placed: &Placed, k: usize| placed.first_value_col + (t.columns.len() + k) as u16;
+
+    let mut c1 = Chart::new(ChartType::Bar);
+    c1.title().set_name("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn theo đơn vị (Biểu A)");
+    for k in [0usize, 1] {
+        let col = rate_col(form_a, a_units, k);
+        c1.add_series()
+            .set_name((SHEET_FORM_A_UNITS, DATA_ROW - 1, col))
+            .set_categories((SHEET_FORM_A_UNITS, a_units.first, 2, a_units.last, 2))
+            .set_values((SHEET_FORM_A_UNITS, a_units.first, col, a_units.last, col));
+    }
+    c1.x_axis().set_num_format("0%");
+    c1.set_width(760).set_height(520);
+    ws.insert_chart(3, 0, &c1)?;
+
+    let mut c2 = Chart::new(ChartType::Column);
+    c2.title().set_name("Tỷ lệ thủ tục mức độ 3, mức độ 4 theo huyện (Biểu B)");
+    for k in [0usize, 1] {
+        let col = rate_col(form_b, b_districts, k);
+        c2.add_series()
+            .set_name((SHEET_FORM_B_DISTRICTS, DATA_ROW - 1, col))
+            .set_categories((SHEET_FORM_B_DISTRICTS, b_districts.first, 1, b_districts.last, 1))
+            .set_values((SHEET_FORM_B_DISTRICTS, b_districts.first, col, b_districts.last, col));
+    }
+    c2.y_axis().set_num_format("0%");
+    c2.set_width(760).set_height(400);
+    ws.insert_chart(31, 0, &c2)?;
+
+    // Units that meet each target against units with data (summary sheet columns J and K).
+    let mut c3 = Chart::new(ChartType::Bar);
+    c3.title().set_name("Số đơn vị đạt chỉ tiêu / số đơn vị có số liệu");
+    let last = DATA_ROW + n_targets.max(1) as u32 - 1;
+    for (col, _) in [(10u16, "có số liệu"), (9, "đạt")] {
+        c3.add_series()
+            .set_name((SHEET_SUMMARY, DATA_ROW - 1, col))
+            .set_categories((SHEET_SUMMARY, DATA_ROW, 1, last, 1))
+            .set_values((SHEET_SUMMARY, DATA_ROW, col, last, col));
+    }
+    c3.set_width(760).set_height(560);
+    ws.insert_chart(53, 0, &c3)?;
     Ok(())
 }
