@@ -548,14 +548,7 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN VĂN LÂM").expect("w");
     ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
-    let header = [
-        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
-        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
-        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(3, c as u16, *h).expect("w");
-    }
+    write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "Giáo dục").expect("w");
     for (c, v) in [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0].iter().enumerate() {
@@ -594,14 +587,7 @@ fn input_text_never_becomes_a_formula() {
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "Đơn vị báo cáo: +1-2").expect("w");
     ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
-    let header = [
-        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
-        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
-        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(3, c as u16, *h).expect("w");
-    }
+    write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "=1+1").expect("w");
     ws.write_string(4, 2, "=2+2").expect("w"); // not a number: a finding whose raw text starts with '='
@@ -691,6 +677,18 @@ fn filled_template_reads_back_with_no_findings() {
     }
 }
 
+/// A one-row Form A header, `parent - child` with abbreviations, at `row`.
+fn write_flat_header(ws: &mut rust_xlsxwriter::Worksheet, row: u32) {
+    let header = [
+        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
+        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
+        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(row, c as u16, *h).expect("w");
+    }
+}
+
 /// Writes a workbook with a flat Form A (one row of the eleven measures) and,
 /// optionally, a Form B with the given levels.
 fn boundary_workbook(path: &Path, unit: &str, form_a: [i64; 11], levels: &[u8]) {
@@ -698,14 +696,7 @@ fn boundary_workbook(path: &Path, unit: &str, form_a: [i64; 11], levels: &[u8]) 
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}")).expect("w");
     ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
-    let header = [
-        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
-        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
-        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(3, c as u16, *h).expect("w");
-    }
+    write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "Giáo dục trung học").expect("w");
     for (c, v) in form_a.iter().enumerate() {
