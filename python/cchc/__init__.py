@@ -1,0 +1,173 @@
+"""cchc — consolidate the administrative-reform (CCHC) reports Vietnamese public units submit.
+
+The same engine as the ``cchc`` command line, for analysts in Jupyter. Every table
+comes back as a polars DataFrame with the columns and types of the CLI's exports.
+
+>>> import cchc
+>>> batch = cchc.read("samples", registry="samples/units.csv")      # doctest: +SKIP
+>>> batch.findings.filter(pl.col("severity") == "error")             # doctest: +SKIP
+>>> cchc.attainment(batch, scope="district")                          # doctest: +SKIP
+>>> cchc.write_report(batch, "tong-hop.xlsx")                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Union
+
+import polars as pl
+
+from . import _cchc
+from ._cchc import CatalogueError, CchcError, InputError, OutputError, RegistryError
+
+__all__ = [
+    "Batch",
+    "CchcError",
+    "InputError",
+    "CatalogueError",
+    "RegistryError",
+    "OutputError",
+    "read",
+    "attainment",
+    "write_report",
+    "export",
+    "targets",
+    "template",
+    "FRAMES",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: The normalised frames of a batch, in the order the exports list them.
+FRAMES = ("dossiers", "online_services", "staffing", "indicators")
+
+
+def _str(path: Optional[PathLike]) -> Optional[str]:
+    return None if path is None else os.fspath(path)
+
+
+class Batch:
+    """A batch of submissions as read: frames, findings, units and the run's period.
+
+    The frames are ordinary polars DataFrames; assign an edited one back
+    (``batch.dossiers = fixed``) and :func:`attainment`, :func:`write_report` and
+    :func:`export` use it.
+    """
+
+    def __init__(self, raw: "_cchc.RawBatch", targets: Optional[str]) -> None:
+        self._raw = raw
+        self._targets = targets
+        self.dossiers: pl.DataFrame = pl.DataFrame(raw.frame("dossiers"))
+        self.online_services: pl.DataFrame = pl.DataFrame(raw.frame("online_services"))
+        self.staffing: pl.DataFrame = pl.DataFrame(raw.frame("staffing"))
+        self.indicators: pl.DataFrame = pl.DataFrame(raw.frame("indicators"))
+        self.findings: pl.DataFrame = pl.DataFrame(raw.frame("findings"))
+        self.units: pl.DataFrame = pl.DataFrame(raw.frame("units"))
+
+    @property
+    def period(self) -> Optional[str]:
+        """The run's period key (``"2022-Q1"``), or None when no submission stated one."""
+        return self._raw.period
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The four normalised frames by name (``dossiers``, ``online_services``, …)."""
+        return {name: getattr(self, name) for name in FRAMES}
+
+    def __repr__(self) -> str:
+        errors = self.findings.filter(pl.col("severity") == "error").height
+        return (
+            f"<cchc.Batch period={self.period} units={self.dossiers['unit_id'].n_unique()} "
+            f"dossier_rows={self.dossiers.height} findings={self.findings.height} (errors={errors})>"
+        )
+
+
+def read(
+    paths: Union[PathLike, Iterable[PathLike]],
+    *,
+    registry: Optional[PathLike] = None,
+    period: Optional[str] = None,
+    targets: Optional[PathLike] = None,
+) -> Batch:
+    """Read submitted workbooks (files or folders, walked recursively) into a :class:`Batch`.
+
+    Bad files never raise: they become findings (``batch.findings``). Only an input
+    that cannot be used at all raises (:class:`InputError`, :class:`RegistryError`,
+    :class:`CatalogueError`).
+
+    >>> batch = cchc.read(["samples/"], registry="samples/units.csv")   # doctest: +SKIP
+    >>> batch.period
+    '2022-Q1'
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    raw = _cchc.read([os.fspath(p) for p in paths], _str(registry), period, _str(targets))
+    return Batch(raw, _str(targets))
+
+
+def attainment(
+    batch_or_frames: Union[Batch, Mapping[str, pl.DataFrame]],
+    *,
+    targets: Optional[PathLike] = None,
+    scope: Optional[str] = None,
+    units: Optional[pl.DataFrame] = None,
+    period: Optional[str] = None,
+) -> pl.DataFrame:
+    """Attainment of every target: one row per scope and target, as ``attainment.csv``.
+
+    ``batch_or_frames`` is a :class:`Batch` or a mapping with at least ``dossiers``
+    (and optionally ``online_services``, ``staffing``, ``indicators``) — frames an
+    analyst may have edited or filtered. ``scope`` keeps one of ``"unit"``,
+    ``"district"``, ``"province"``; by default all three. ``units`` is the registry
+    frame (default: the batch's, else the embedded Hưng Yên registry).
+
+    >>> cchc.attainment(batch, scope="province").select("target_id", "value", "status")  # doctest: +SKIP
+    """
+    if isinstance(batch_or_frames, Batch):
+        frames = batch_or_frames.frames()
+        units = batch_or_frames.units if units is None else units
+        period = batch_or_frames.period if period is None else period
+        targets = batch_or_frames._targets if targets is None else targets
+    else:
+        frames = dict(batch_or_frames)
+    return pl.DataFrame(_cchc.attainment_of(frames, units, _str(targets), scope, period))
+
+
+def write_report(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = None) -> None:
+    """Write the consolidated workbook (the same as ``cchc consolidate -o``), from the
+    batch's current frames.
+
+    >>> cchc.write_report(batch, "tong-hop-quy-1.xlsx")   # doctest: +SKIP
+    """
+    _cchc.write_report(batch._raw, batch.frames(), os.fspath(path), _str(targets) or batch._targets)
+
+
+def export(batch: Batch, dir: PathLike, *, targets: Optional[PathLike] = None) -> None:
+    """Write ``attainment.csv``, ``findings.csv`` and every frame as CSV and Parquet
+    into ``dir`` (the same as ``cchc consolidate --export``).
+
+    >>> cchc.export(batch, "xuat-du-lieu")   # doctest: +SKIP
+    """
+    _cchc.export(batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets)
+
+
+def targets(path: Optional[PathLike] = None) -> pl.DataFrame:
+    """The target catalogue (the embedded 2022 plan, or a TOML file).
+
+    >>> cchc.targets().select("target_id", "comparator", "threshold").head(2)   # doctest: +SKIP
+    """
+    return pl.DataFrame(_cchc.targets(_str(path)))
+
+
+def template(
+    path: PathLike,
+    *,
+    unit: Optional[str] = None,
+    period: Optional[str] = None,
+    registry: Optional[PathLike] = None,
+) -> None:
+    """Write the blank workbook units fill (Forms A–D and instructions).
+
+    >>> cchc.template("mau.xlsx", unit="pgd-vanlam", period="2022-Q1")   # doctest: +SKIP
+    """
+    _cchc.template(os.fspath(path), unit, period, _str(registry))

@@ -1,0 +1,321 @@
+//! `cchc._cchc`: the compiled half of the `cchc` Python package. A thin layer over
+//! the Rust crates — reading, frames, attainment, report, template — with no logic
+//! of its own. Frames cross the boundary through the Arrow C stream interface
+//! (`__arrow_c_stream__`), which every polars since 1.x and pandas 3 understand,
+//! so the module pins no polars version.
+//!
+//! Errors map to one small hierarchy under `CchcError` in [`errors`]; findings
+//! are data (a frame), never exceptions.
+
+mod arrow;
+mod errors;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use cchc_analysis::attainment::{attainment, attainment_frame, FramesRef, Scope};
+use cchc_analysis::frames::{findings_frame, Frames};
+use cchc_domain::period::Period;
+use cchc_domain::target::Catalogue;
+use cchc_domain::unit::{Registry, Unit, DEFAULT_PROVINCE};
+use cchc_read::workbook::ReadContext;
+use cchc_read::{read_batch, Batch, BatchOptions};
+use polars::prelude::*;
+use pyo3::prelude::*;
+
+use crate::arrow::{frame_from_py, ArrowStream};
+use crate::errors::{catalogue_error, input_error, output_error, registry_error, CchcError};
+
+fn load_catalogue(path: Option<&str>) -> PyResult<Catalogue> {
+    match path {
+        None => Ok(Catalogue::default_2022()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
+            Catalogue::from_toml(&text).map_err(|e| catalogue_error(format!("{p}: {e}")))
+        }
+    }
+}
+
+fn load_registry(path: Option<&str>) -> PyResult<Registry> {
+    match path {
+        None => Ok(Registry::default_hung_yen()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
+            Registry::from_csv(&text).map_err(|e| registry_error(format!("{p}: {e}")))
+        }
+    }
+}
+
+fn parse_period(period: Option<&str>) -> PyResult<Option<Period>> {
+    period.map(|p| p.parse::<Period>().map_err(|e| input_error(e.to_string()))).transpose()
+}
+
+fn frame_err(e: impl std::fmt::Display) -> PyErr {
+    CchcError::new_err(format!("bảng dữ liệu: {e}"))
+}
+
+/// A batch as read by Rust: the findings, files and registry stay here; the frames
+/// are handed to Python and may come back edited.
+#[pyclass(module = "cchc._cchc", frozen)]
+struct RawBatch {
+    batch: Batch,
+    frames: Frames,
+    catalogue: Catalogue,
+}
+
+#[pymethods]
+impl RawBatch {
+    /// One of `dossiers`, `online_services`, `staffing`, `indicators`, `findings`, `units`.
+    fn frame(&self, name: &str) -> PyResult<ArrowStream> {
+        let df = match name {
+            "dossiers" => self.frames.dossiers.clone(),
+            "online_services" => self.frames.online_services.clone(),
+            "staffing" => self.frames.staffing.clone(),
+            "indicators" => self.frames.indicators.clone(),
+            "findings" => findings_frame(&self.batch.findings).map_err(frame_err)?,
+            "units" => units_frame(self.batch.registry.units()).map_err(frame_err)?,
+            other => return Err(input_error(format!("không có bảng `{other}`"))),
+        };
+        Ok(ArrowStream::new(df))
+    }
+
+    /// The run's period key (`2022-Q1`), or None.
+    #[getter]
+    fn period(&self) -> Option<String> {
+        self.batch.period.map(|p| p.to_string())
+    }
+
+    /// The target catalogue the batch was read with, as a path-free copy.
+    fn catalogue_plan(&self) -> String {
+        self.catalogue.plan.clone()
+    }
+}
+
+fn units_frame(units: &[Unit]) -> PolarsResult<DataFrame> {
+    let col = |f: &dyn Fn(&Unit) -> String| units.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new(
+        units.len(),
+        vec![
+            Column::new("unit_id".into(), col(&|u| u.unit_id.clone())),
+            Column::new("name".into(), col(&|u| u.name.clone())),
+            Column::new("kind".into(), col(&|u| u.kind.clone())),
+            Column::new("district".into(), col(&|u| u.district.clone())),
+            Column::new("aliases".into(), col(&|u| u.aliases.join(";"))),
+        ],
+    )
+}
+
+fn registry_from_frame(df: &DataFrame) -> PyResult<Registry> {
+    let text = |name: &str| -> PyResult<Vec<String>> {
+        let c = df.column(name).map_err(frame_err)?.cast(&DataType::String).map_err(frame_err)?;
+        let ca = c.str().map_err(frame_err)?;
+        Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    };
+    let (ids, names, kinds, districts) = (text("unit_id")?, text("name")?, text("kind")?, text("district")?);
+    let aliases = text("aliases").unwrap_or_else(|_| vec![String::new(); ids.len()]);
+    let units = (0..ids.len())
+        .map(|i| Unit {
+            unit_id: ids[i].clone(),
+            name: names[i].clone(),
+            kind: kinds[i].clone(),
+            district: districts[i].clone(),
+            aliases: aliases[i].split(';').filter(|a| !a.is_empty()).map(String::from).collect(),
+        })
+        .collect();
+    Ok(Registry::from_units(units))
+}
+
+/// Reads a batch: `paths` are files or folders.
+#[pyfunction]
+#[pyo3(signature = (paths, registry=None, period=None, targets=None))]
+fn read(py: Python<'_>, paths: Vec<PathBuf>, registry: Option<&str>, period: Option<&str>, targets: Option<&str>) -> PyResult<RawBatch> {
+    let catalogue = load_catalogue(targets)?;
+    let registry = load_registry(registry)?;
+    let period = parse_period(period)?;
+    for p in &paths {
+        if !p.exists() {
+            return Err(input_error(format!("không tìm thấy {}", p.display())));
+        }
+    }
+    let opts = BatchOptions {
+        registry,
+        period,
+        unit_fallback: None,
+        context: ReadContext { catalogue: catalogue.clone(), ..Default::default() },
+    };
+    let batch = py.detach(|| read_batch(&paths, &opts, &|| {}));
+    let frames = Frames::from_batch(&batch).map_err(frame_err)?;
+    Ok(RawBatch { batch, frames, catalogue })
+}
+
+/// Frames handed back from Python (possibly edited), in a fixed set.
+fn frames_from_py(frames: &Bound<'_, pyo3::types::PyDict>) -> PyResult<BTreeMap<String, DataFrame>> {
+    let mut out = BTreeMap::new();
+    for (k, v) in frames.iter() {
+        let name: String = k.extract()?;
+        if v.is_none() {
+            continue;
+        }
+        out.insert(name, frame_from_py(&v)?);
+    }
+    Ok(out)
+}
+
+fn frames_ref(frames: &BTreeMap<String, DataFrame>) -> PyResult<FramesRef<'_>> {
+    let dossiers = frames.get("dossiers").ok_or_else(|| input_error("thiếu bảng `dossiers`".to_string()))?;
+    Ok(FramesRef {
+        dossiers,
+        online_services: frames.get("online_services"),
+        staffing: frames.get("staffing"),
+        indicators: frames.get("indicators"),
+    })
+}
+
+/// The period of frames with no batch: the key most `dossiers` rows carry.
+fn period_of(frames: &BTreeMap<String, DataFrame>) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for df in frames.values() {
+        if let Ok(c) = df.column("period").and_then(|c| c.cast(&DataType::String)) {
+            if let Ok(ca) = c.str() {
+                for v in ca.iter().flatten() {
+                    *counts.entry(v.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(p, n)| (*n, p.clone())).map(|(p, _)| p).unwrap_or_default()
+}
+
+/// Attainment of every target from frames (`dossiers` required, the others
+/// optional), a registry frame, a catalogue path, a scope filter and a period.
+#[pyfunction]
+#[pyo3(signature = (frames, units=None, targets=None, scope=None, period=None))]
+fn attainment_of(
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    units: Option<&Bound<'_, PyAny>>,
+    targets: Option<&str>,
+    scope: Option<&str>,
+    period: Option<String>,
+) -> PyResult<ArrowStream> {
+    let catalogue = load_catalogue(targets)?;
+    let registry = match units {
+        Some(u) => registry_from_frame(&frame_from_py(u)?)?,
+        None => Registry::default_hung_yen(),
+    };
+    let wanted = match scope {
+        None => None,
+        Some("unit") => Some(Scope::Unit),
+        Some("district") => Some(Scope::District),
+        Some("province") => Some(Scope::Province),
+        Some(other) => return Err(input_error(format!("scope `{other}` không hợp lệ (unit, district, province)"))),
+    };
+    let frames = frames_from_py(frames)?;
+    let period = period.unwrap_or_else(|| period_of(&frames));
+    let rows = attainment(frames_ref(&frames)?, &registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let rows: Vec<_> = rows.into_iter().filter(|r| wanted.is_none_or(|w| r.scope == w)).collect();
+    let df = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
+    Ok(ArrowStream::new(df))
+}
+
+/// Writes the consolidated workbook from a batch and its (possibly edited) frames.
+#[pyfunction]
+#[pyo3(signature = (batch, frames, path, targets=None))]
+fn write_report(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, path: PathBuf, targets: Option<&str>) -> PyResult<()> {
+    let catalogue = match targets {
+        Some(_) => load_catalogue(targets)?,
+        None => batch.catalogue.clone(),
+    };
+    let edited = merged_frames(batch, frames)?;
+    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
+        batch: &batch.batch,
+        frames: &edited,
+        attainment: &rows,
+        catalogue: &catalogue,
+        province: DEFAULT_PROVINCE,
+    })
+    .map_err(|e| output_error(e.to_string()))?;
+    cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
+}
+
+/// The batch's frames with any that Python handed back replacing them.
+fn merged_frames(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>) -> PyResult<Frames> {
+    let mut given = frames_from_py(frames)?;
+    let mut take = |name: &str, own: &DataFrame| given.remove(name).unwrap_or_else(|| own.clone());
+    Ok(Frames {
+        dossiers: take("dossiers", &batch.frames.dossiers),
+        online_services: take("online_services", &batch.frames.online_services),
+        staffing: take("staffing", &batch.frames.staffing),
+        indicators: take("indicators", &batch.frames.indicators),
+    })
+}
+
+/// Writes the exports of the CLI's `--export DIR` from a batch and its frames.
+#[pyfunction]
+#[pyo3(signature = (batch, frames, dir, targets=None))]
+fn export(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, dir: PathBuf, targets: Option<&str>) -> PyResult<()> {
+    let catalogue = match targets {
+        Some(_) => load_catalogue(targets)?,
+        None => batch.catalogue.clone(),
+    };
+    let edited = merged_frames(batch, frames)?;
+    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let period = batch.batch.period.map(|p| p.to_string()).unwrap_or_default();
+    let att = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
+    let findings = findings_frame(&batch.batch.findings).map_err(frame_err)?;
+    cchc_report::export::write_exports(
+        &dir,
+        &cchc_report::export::Exports { attainment: &att, findings: &findings, frames: &edited },
+    )
+    .map_err(|e| output_error(e.to_string()))
+}
+
+/// The target catalogue as a frame.
+#[pyfunction]
+#[pyo3(signature = (path=None))]
+fn targets(path: Option<&str>) -> PyResult<ArrowStream> {
+    let cat = load_catalogue(path)?;
+    let t = &cat.targets;
+    let df = DataFrame::new(
+        t.len(),
+        vec![
+            Column::new("target_id".into(), t.iter().map(|x| x.id.clone()).collect::<Vec<_>>()),
+            Column::new("plan_ref".into(), t.iter().map(|x| x.plan_ref.clone()).collect::<Vec<_>>()),
+            Column::new("name".into(), t.iter().map(|x| x.name.clone()).collect::<Vec<_>>()),
+            Column::new("wording".into(), t.iter().map(|x| x.wording.clone()).collect::<Vec<_>>()),
+            Column::new("comparator".into(), t.iter().map(|x| x.comparator.symbol()).collect::<Vec<_>>()),
+            Column::new("threshold".into(), t.iter().map(|x| x.threshold.to_f64()).collect::<Vec<_>>()),
+            Column::new("form".into(), t.iter().map(|x| format!("{:?}", x.form)).collect::<Vec<_>>()),
+        ],
+    )
+    .map_err(frame_err)?;
+    Ok(ArrowStream::new(df))
+}
+
+/// Writes the blank template units fill.
+#[pyfunction]
+#[pyo3(signature = (path, unit=None, period=None, registry=None))]
+fn template(path: PathBuf, unit: Option<&str>, period: Option<&str>, registry: Option<&str>) -> PyResult<()> {
+    let reg = load_registry(registry)?;
+    let unit = match unit {
+        Some(u) => Some(reg.get(u).or_else(|| reg.match_name(u)).cloned().ok_or_else(|| input_error(format!("đơn vị `{u}` không có trong danh mục")))?),
+        None => None,
+    };
+    let period = parse_period(period)?;
+    let bytes = cchc_report::template::build_template(unit.as_ref(), period).map_err(|e| output_error(e.to_string()))?;
+    cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
+}
+
+#[pymodule]
+fn _cchc(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RawBatch>()?;
+    m.add_class::<ArrowStream>()?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(attainment_of, m)?)?;
+    m.add_function(wrap_pyfunction!(write_report, m)?)?;
+    m.add_function(wrap_pyfunction!(export, m)?)?;
+    m.add_function(wrap_pyfunction!(targets, m)?)?;
+    m.add_function(wrap_pyfunction!(template, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}
