@@ -1,0 +1,150 @@
+"""The Python module against hand-computed figures, the CLI's exports, and its errors.
+
+Expected figures come from samples/expected.json (the sample generator's own
+numbers) or from arithmetic written out here; never from cchc itself.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import cchc
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = json.loads((ROOT / "samples" / "expected.json").read_text(encoding="utf-8"))
+MEASURES = EXPECTED["measures"]
+
+
+def test_frames_have_the_export_columns(batch):
+    assert batch.period == "2022-Q1"
+    assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, "source_file", "sheet", "cell"]
+    assert all(batch.dossiers.schema[m] == pl.Int64 for m in MEASURES)
+    assert batch.findings.columns == ["severity", "rule", "file", "sheet", "cell", "message", "raw"]
+    assert batch.units.columns == ["unit_id", "name", "kind", "district", "aliases"]
+    assert batch.online_services.schema["eligible_34"] == pl.Boolean
+    assert batch.indicators.schema["numerator"] == pl.Float64
+
+
+def test_dossier_sums_match_the_generator(batch):
+    sums = batch.dossiers.group_by("unit_id").agg(pl.col(m).sum() for m in MEASURES).sort("unit_id")
+    got = {r["unit_id"]: [r[m] for m in MEASURES] for r in sums.iter_rows(named=True)}
+    assert got == EXPECTED["units"]
+
+
+def test_form_b_counts_match_the_generator(batch):
+    s = batch.online_services
+    l34 = pl.col("level").is_in([3, 4])
+    counts = s.group_by("unit_id").agg(
+        pl.len().alias("listed"),
+        (pl.col("level") == 3).sum().alias("l3"),
+        (pl.col("level") == 4).sum().alias("l4"),
+        l34.sum().alias("l34"),
+        (l34 & pl.col("on_national_portal")).sum().alias("portal"),
+        pl.col("eligible_34").sum().alias("eligible"),
+        (l34 & pl.col("eligible_34")).sum().alias("eligible_l34"),
+    )
+    got = {r[0]: list(r[1:]) for r in counts.sort("unit_id").iter_rows()}
+    assert got == EXPECTED["b"]
+
+
+def test_attainment_by_hand(batch):
+    """Province early rate: Σ early / Σ resolved over every unit, by hand."""
+    early = sum(v[5] for v in EXPECTED["units"].values())
+    resolved = sum(v[4] for v in EXPECTED["units"].values())
+    row = cchc.attainment(batch, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    assert (row["numerator"], row["denominator"]) == (early, resolved)
+    assert row["status"] == ("met" if early * 10 >= 8 * resolved else "not_met")
+    assert row["gap"] == max(0, math.ceil(0.8 * resolved - early - 1e-9))
+
+
+def test_edited_frame_recomputes(batch):
+    """An analyst corrects one row: three more early dossiers, three fewer on time."""
+    before = cchc.attainment(batch, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    first = batch.dossiers.row(0, named=True)
+    fixed = batch.dossiers.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.col("resolved_early") + 3).otherwise(pl.col("resolved_early")).alias("resolved_early"),
+    )
+    frames = {**batch.frames(), "dossiers": fixed}
+    after = cchc.attainment(frames, units=batch.units, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    assert after["numerator"] == before["numerator"] + 3
+    assert after["denominator"] == before["denominator"]
+    assert first["resolved_early"] + 3 == fixed.row(0, named=True)["resolved_early"]
+
+
+def test_filtered_district(batch):
+    """Keeping one district's rows: the province equals that district."""
+    only = batch.dossiers.filter(pl.col("district") == "Văn Lâm")
+    frames = {"dossiers": only}
+    att = cchc.attainment(frames, units=batch.units)
+    prov = att.filter((pl.col("scope") == "province") & (pl.col("target_id") == "tthc.early")).row(0, named=True)
+    dist = att.filter((pl.col("scope") == "district") & (pl.col("scope_id") == "Văn Lâm") & (pl.col("target_id") == "tthc.early")).row(0, named=True)
+    units = [u for u in EXPECTED["units"] if u in ("pgd-vanlam", "thpt-vanlam", "thpt-trungvuong")]
+    assert prov["numerator"] == dist["numerator"] == sum(EXPECTED["units"][u][5] for u in units)
+    assert att.filter(pl.col("scope") == "district").filter(pl.col("scope_id") == "Tiên Lữ")["status"].unique().to_list() == ["no_data"]
+
+
+def test_read_equals_cli_export(batch, cli, workdir):
+    out = cli("consolidate", "samples", "-o", str(workdir / "r.xlsx"), "--registry", "samples/units.csv", "--export", str(workdir / "e"))
+    assert out.returncode == 1, out.stderr
+    for name in ("dossiers", "online_services", "staffing", "indicators"):
+        assert_frame_equal(getattr(batch, name), pl.read_parquet(workdir / "e" / f"{name}.parquet"))
+    # attainment.csv row for row: same keys and statuses, numbers equal to 1e-9.
+    csv = pl.read_csv(workdir / "e" / "attainment.csv", infer_schema_length=0)
+    ours = cchc.attainment(batch)
+    assert ours.height == csv.height
+    for a, b in zip(ours.iter_rows(named=True), csv.iter_rows(named=True)):
+        for key in ("scope", "scope_id", "period", "target_id", "comparator", "status"):
+            assert a[key] == b[key], (key, a, b)
+        for key in ("numerator", "denominator", "value", "threshold", "gap"):
+            if a[key] is None:
+                assert b[key] is None, (key, a, b)
+            else:
+                assert abs(float(a[key]) - float(b[key])) < 1e-9, (key, a, b)
+    findings = pl.read_csv(workdir / "e" / "findings.csv", infer_schema_length=0).fill_null("")
+    assert_frame_equal(batch.findings, findings)
+
+
+def test_report_export_template_targets(batch, workdir):
+    cchc.write_report(batch, workdir / "report.xlsx")
+    assert (workdir / "report.xlsx").stat().st_size > 10_000
+    cchc.export(batch, workdir / "out")
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == sorted(
+        ["attainment.csv", "findings.csv"] + [f"{n}.{e}" for n in cchc.FRAMES for e in ("csv", "parquet")]
+    )
+    t = cchc.targets()
+    assert t.height == 20
+    assert t.filter(pl.col("target_id") == "dvc.level3").row(0, named=True)["comparator"] == ">"
+    cchc.template(workdir / "mau.xlsx", unit="pgd-vanlam", period="2022-Q1")
+    blank = cchc.read(workdir / "mau.xlsx")
+    assert blank.period == "2022-Q1"
+    assert blank.findings.filter(pl.col("rule") != "submission.missing").height == 0
+
+
+def test_errors_are_cchc_errors(workdir):
+    with pytest.raises(cchc.InputError, match="không tìm thấy"):
+        cchc.read(workdir / "nowhere")
+    with pytest.raises(cchc.InputError):
+        cchc.read(ROOT / "samples", period="2022-Q5")
+    bad = workdir / "targets.toml"
+    bad.write_text('[[target]]\nid = "x"\nplan_ref = "MT"\nname = "n"\nwording = "w"\ncomparator = "~"\nthreshold = "0.5"\nform = "A"\n')
+    with pytest.raises(cchc.CatalogueError, match="dòng 2.*comparator"):
+        cchc.targets(bad)
+    reg = workdir / "units.csv"
+    reg.write_text("id,name\n")
+    with pytest.raises(cchc.RegistryError):
+        cchc.read(ROOT / "samples", registry=reg)
+    with pytest.raises(cchc.InputError, match="dossiers"):
+        cchc.attainment({}, scope="unit")
+    with pytest.raises(cchc.InputError, match="scope"):
+        cchc.attainment({"dossiers": pl.DataFrame()}, scope="world")
+    for e in (cchc.InputError, cchc.CatalogueError, cchc.RegistryError, cchc.OutputError):
+        assert issubclass(e, cchc.CchcError)
+
+
+def test_help_reads_well():
+    assert "Batch" in (cchc.read.__doc__ or "")
+    assert "scope" in (cchc.attainment.__doc__ or "")
