@@ -148,3 +148,17 @@ def test_errors_are_cchc_errors(workdir):
 def test_help_reads_well():
     assert "Batch" in (cchc.read.__doc__ or "")
     assert "scope" in (cchc.attainment.__doc__ or "")
+
+
+def test_stubs_match_the_module():
+    """Every class and function the .pyi documents exists in the compiled module, and
+    every public name of the module is documented."""
+    import ast
+
+    import cchc._cchc as m
+
+    tree = ast.parse((ROOT / "python" / "cchc" / "_cchc.pyi").read_text(encoding="utf-8"))
+    documented = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    public = {n for n in dir(m) if not n.startswith("_")}
+    assert documented <= public, documented - public
+    assert public <= documented, public - documented
