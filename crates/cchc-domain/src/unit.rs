@@ -123,6 +123,21 @@ pub fn unit_key(name: &str) -> String {
     format!("{class}:{}", ws.join(" "))
 }
 
+/// A normalised name without a trailing `(tinh) hung yen`, unless that is all the
+/// place there is (`TP Hưng Yên`, `THPT Chuyên Hưng Yên` keep it).
+fn strip_province(norm: &str) -> String {
+    for suffix in [" tinh hung yen", " hung yen"] {
+        if let Some(rest) = norm.strip_suffix(suffix) {
+            let core = unit_key(rest);
+            let place = core.split_once(':').map_or("", |(_, p)| p);
+            if !place.is_empty() && !rest.ends_with(" tp") && !rest.ends_with(" thanh pho") && !rest.ends_with(" chuyen") {
+                return rest.to_string();
+            }
+        }
+    }
+    norm.to_string()
+}
+
 impl Registry {
     /// The embedded default registry.
     pub fn default_hung_yen() -> Registry {
@@ -220,7 +235,16 @@ impl Registry {
         }
         match self.by_key.get(&unit_key(written)).map(Vec::as_slice) {
             Some([i]) => self.units.get(*i),
-            _ => None,
+            // "Trường THPT Văn Lâm - Hưng Yên", "PGD Ân Thi, tỉnh Hưng Yên": the province
+            // written after the name.
+            _ => {
+                let stripped = strip_province(&norm);
+                if stripped.len() < norm.len() && !stripped.is_empty() {
+                    self.match_name(&stripped)
+                } else {
+                    None
+                }
+            }
         }
     }
 }
@@ -248,6 +272,9 @@ mod tests {
         assert_eq!(id("Phòng GDĐT thành phố Hưng Yên").as_deref(), Some("pgd-tphungyen"));
         assert_eq!(id("Trung tâm GDNN-GDTX huyện Văn Lâm").as_deref(), Some("gdnn-vanlam"));
         assert_eq!(id("TT GDNN - GDTX Tiên Lữ").as_deref(), Some("gdnn-tienlu"));
+        assert_eq!(id("Trường THPT Văn Lâm - Hưng Yên").as_deref(), Some("thpt-vanlam"));
+        assert_eq!(id("Phòng GDĐT Ân Thi, tỉnh Hưng Yên").as_deref(), Some("pgd-anthi"));
+        assert_eq!(id("Phòng GDĐT TP Hưng Yên").as_deref(), Some("pgd-tphungyen"));
         assert_eq!(id("Sở Y tế"), None);
         assert_eq!(id(""), None);
     }

@@ -97,7 +97,11 @@ pub fn read_level(d: &Data) -> CellValue<Option<u8>> {
                 .filter_map(|w| w.strip_prefix("md").unwrap_or(w).parse::<u8>().ok())
                 .filter(|l| (1..=4).contains(l))
                 .collect();
-            let words_ok = n.split(' ').all(|w| matches!(w, "muc" | "do" | "md") || w.strip_prefix("md").unwrap_or(w).parse::<u8>().is_ok());
+            // Words that may stand around the digit: "Mức độ 3", "DVC mức độ 4", "MĐ 2".
+            let words_ok = n.split(' ').all(|w| {
+                matches!(w, "muc" | "do" | "md" | "dvc" | "dich" | "vu" | "cong" | "truc" | "tuyen" | "tt" | "cap")
+                    || w.strip_prefix("md").unwrap_or(w).parse::<u8>().is_ok()
+            });
             match digits[..] {
                 [l] if words_ok => CellValue::Ok(Some(l)),
                 _ => bad(),
@@ -145,6 +149,8 @@ mod tests {
         assert_eq!(level("Mức độ 3"), Some(3));
         assert_eq!(level("MĐ4"), Some(4));
         assert_eq!(level("MĐ 2"), Some(2));
+        assert_eq!(level("DVC mức độ 4"), Some(4));
+        assert_eq!(level("3 hoặc 4"), Some(0));
         assert_eq!(level("Toàn trình"), Some(4));
         assert_eq!(level("Một phần"), Some(3));
         assert_eq!(level(""), None);
