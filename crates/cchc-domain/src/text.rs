@@ -54,11 +54,28 @@ pub fn words(normalized: &str) -> Vec<&str> {
 /// assert!(!contains_phrase("so ho so dang giai quyet", "da giai quyet"));
 /// ```
 pub fn contains_phrase(haystack: &str, phrase: &str) -> bool {
-    find_phrase(haystack, phrase).is_some()
+    contains_phrase_fast(haystack, phrase)
+}
+
+/// Substring search with word boundaries, without allocating: both texts are
+/// normalised (single spaces, no leading or trailing space).
+fn contains_phrase_fast(haystack: &str, phrase: &str) -> bool {
+    let phrase = phrase.trim();
+    if phrase.is_empty() {
+        return false;
+    }
+    let bytes = haystack.as_bytes();
+    haystack.match_indices(phrase).any(|(i, _)| {
+        let end = i + phrase.len();
+        (i == 0 || bytes[i - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
+    })
 }
 
 /// Word index of the first occurrence of `phrase` in `haystack`.
 pub fn find_phrase(haystack: &str, phrase: &str) -> Option<usize> {
+    if !contains_phrase_fast(haystack, phrase) {
+        return None;
+    }
     let h = words(haystack);
     let p = words(phrase);
     if p.is_empty() || p.len() > h.len() {
@@ -90,6 +107,17 @@ mod tests {
         assert_eq!(normalize("  TRẢ   QUÁ\r\nHẠN "), "tra qua han");
         assert_eq!(normalize("(1)"), "1");
         assert_eq!(normalize("Đơn vị báo cáo:"), "don vi bao cao");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_search_agrees_with_word_search(h in "[ab ]{0,12}", p in "[ab ]{0,5}") {
+            let (h, p) = (normalize(&h), normalize(&p));
+            let hw = words(&h);
+            let pw = words(&p);
+            let slow = !pw.is_empty() && pw.len() <= hw.len() && (0..=hw.len() - pw.len()).any(|i| hw[i..i + pw.len()] == pw[..]);
+            proptest::prop_assert_eq!(contains_phrase(&h, &p), slow);
+        }
     }
 
     #[test]

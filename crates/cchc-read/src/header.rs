@@ -65,6 +65,8 @@ pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<H
     let last = grid.end_row().min(first + HEADER_SEARCH_ROWS);
     let cols = grid.first_col()..grid.end_col();
     let mut best: Option<Header<C::Role>> = None;
+    // The same column path comes back for many (top, depth) candidates: classify once.
+    let mut seen: std::collections::HashMap<Vec<String>, Option<C::Role>> = std::collections::HashMap::new();
     for top in first..last {
         if grid.row_is_blank(top, cols.clone()) {
             continue;
@@ -77,9 +79,17 @@ pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<H
             let paths = header_paths(grid, top..top + depth, cols.clone());
             let mut columns = Vec::new();
             let mut scoring = Vec::new();
-            for (i, path) in paths.iter().enumerate() {
-                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                if let Some(role) = classifier.classify(&refs) {
+            for (i, path) in paths.into_iter().enumerate() {
+                let role = match seen.get(&path) {
+                    Some(role) => *role,
+                    None => {
+                        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                        let role = classifier.classify(&refs);
+                        seen.insert(path, role);
+                        role
+                    }
+                };
+                if let Some(role) = role {
                     if classifier.scores(&role) && !scoring.contains(&role) {
                         scoring.push(role);
                     }
