@@ -65,6 +65,24 @@ fn consolidate_samples(out: &Path, extra: &[&str]) -> Output {
     cchc(&args)
 }
 
+/// `cchc consolidate INPUT -o DIR/r.xlsx [--registry R] --export EXPORT`.
+fn consolidate_into(input: &Path, registry: Option<&Path>, export: &Path) -> Output {
+    let report = export.with_extension("xlsx");
+    let mut args = vec![
+        "consolidate".to_string(),
+        input.display().to_string(),
+        "-o".into(),
+        report.display().to_string(),
+        "--export".into(),
+        export.display().to_string(),
+    ];
+    if let Some(r) = registry {
+        args.extend(["--registry".to_string(), r.display().to_string()]);
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    cchc(&refs)
+}
+
 fn sums_by_unit(rows: &[BTreeMap<String, String>], measures: &[String]) -> BTreeMap<String, Vec<i64>> {
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in rows {
@@ -556,14 +574,7 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
     }
     wb.save(&path).expect("save");
     let export = tmp.path().join("e");
-    let out = cchc(&[
-        "consolidate",
-        path.to_str().expect("utf8"),
-        "-o",
-        tmp.path().join("r.xlsx").to_str().expect("utf8"),
-        "--export",
-        export.to_str().expect("utf8"),
-    ]);
+    let out = consolidate_into(&path, None, &export);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let rows = read_csv(&export.join("dossiers.csv"));
     assert_eq!(rows.len(), 1);
@@ -644,16 +655,7 @@ fn filled_template_reads_back_with_no_findings() {
     }
     for file in files {
         let export = tmp.path().join(format!("export-{}", file.extension().and_then(|e| e.to_str()).unwrap_or("")));
-        let out = cchc(&[
-            "consolidate",
-            file.to_str().expect("utf8"),
-            "-o",
-            tmp.path().join("r.xlsx").to_str().expect("utf8"),
-            "--registry",
-            reg.to_str().expect("utf8"),
-            "--export",
-            export.to_str().expect("utf8"),
-        ]);
+        let out = consolidate_into(&file, Some(&reg), &export);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         let findings = read_csv(&export.join("findings.csv"));
         assert!(findings.is_empty(), "{file:?}: {findings:?}");
@@ -740,16 +742,7 @@ fn boundary_cases() {
     )
     .expect("w");
     let export = tmp.path().join("e");
-    let out = cchc(&[
-        "consolidate",
-        dir.to_str().expect("utf8"),
-        "-o",
-        tmp.path().join("r.xlsx").to_str().expect("utf8"),
-        "--registry",
-        reg.to_str().expect("utf8"),
-        "--export",
-        export.to_str().expect("utf8"),
-    ]);
+    let out = consolidate_into(&dir, Some(&reg), &export);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let att = read_csv(&export.join("attainment.csv"));
     let row = |scope: &str, id: &str, t: &str| {
