@@ -221,12 +221,7 @@ fn attainment_of(
 #[pyfunction]
 #[pyo3(signature = (batch, frames, path, targets=None))]
 fn write_report(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, path: PathBuf, targets: Option<&str>) -> PyResult<()> {
-    let catalogue = match targets {
-        Some(_) => load_catalogue(targets)?,
-        None => batch.catalogue.clone(),
-    };
-    let edited = merged_frames(batch, frames)?;
-    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch: &batch.batch,
         frames: &edited,
@@ -236,6 +231,19 @@ fn write_report(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, path:
     })
     .map_err(|e| output_error(e.to_string()))?;
     cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
+}
+
+/// What the report and the exports are made of: the catalogue (a file, else the
+/// batch's), the batch's frames with Python's edits, and their attainment.
+fn recompute(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    targets: Option<&str>,
+) -> PyResult<(Catalogue, Frames, Vec<cchc_analysis::attainment::Attainment>)> {
+    let catalogue = if targets.is_some() { load_catalogue(targets)? } else { batch.catalogue.clone() };
+    let edited = merged_frames(batch, frames)?;
+    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    Ok((catalogue, edited, rows))
 }
 
 /// The batch's frames with any that Python handed back replacing them.
@@ -254,12 +262,7 @@ fn merged_frames(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>) -> P
 #[pyfunction]
 #[pyo3(signature = (batch, frames, dir, targets=None))]
 fn export(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, dir: PathBuf, targets: Option<&str>) -> PyResult<()> {
-    let catalogue = match targets {
-        Some(_) => load_catalogue(targets)?,
-        None => batch.catalogue.clone(),
-    };
-    let edited = merged_frames(batch, frames)?;
-    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
     let period = batch.batch.period.map(|p| p.to_string()).unwrap_or_default();
     let att = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
     let findings = findings_frame(&batch.batch.findings).map_err(frame_err)?;
