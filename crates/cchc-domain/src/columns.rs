@@ -4,72 +4,141 @@
 
 use std::fmt::Debug;
 
-use crate::text::{contains_phrase, normalize};
+use crate::text::{normalize, PhraseBits, PhraseSet};
 
 /// Turns a column's header path (top level first) into a role.
+///
+/// Classification is split in two so that a header search can work per sheet: what
+/// one header cell says ([`ColumnClassifier::level`], computed once per distinct cell
+/// text) and what a column's levels say together ([`ColumnClassifier::combine`], cheap).
 pub trait ColumnClassifier {
     /// What a column can be.
     type Role: Copy + Ord + Debug;
-    /// The role of a column, if it has one.
-    fn classify(&self, path: &[&str]) -> Option<Self::Role>;
+    /// What one header level says.
+    type Level: Clone + Debug;
+    /// Reads one header level, normalised with [`normalize`] and not empty.
+    fn level(&self, normalized: &str) -> Self::Level;
+    /// Whether a level says anything at all to this form (a header's first row has a
+    /// cell that does).
+    fn relevant(&self, level: &Self::Level) -> bool;
+    /// The role of a column from its non-empty levels, top first.
+    fn combine(&self, levels: &[&Self::Level]) -> Option<Self::Role>;
     /// Whether a role counts towards recognising the form (label columns do not).
     fn scores(&self, role: &Self::Role) -> bool;
     /// Fewest scoring roles for a table to be this form at all.
     fn min_score(&self) -> usize;
     /// Scoring roles of a complete table (the denominator when forms compete for a sheet).
     fn max_score(&self) -> usize;
+
+    /// The role of a column from its header cells as written, top level first.
+    fn classify(&self, path: &[&str]) -> Option<Self::Role> {
+        let levels: Vec<Self::Level> =
+            path.iter().map(|c| normalize(c)).filter(|c| !c.is_empty()).map(|c| self.level(&c)).collect();
+        if levels.is_empty() {
+            return None;
+        }
+        let refs: Vec<&Self::Level> = levels.iter().collect();
+        self.combine(&refs)
+    }
 }
+
+/// A normalised text with abbreviations expanded word by word.
+pub fn expand_abbreviations<'a>(
+    normalized: &'a str,
+    abbreviations: &std::collections::BTreeMap<String, String>,
+) -> std::borrow::Cow<'a, str> {
+    if !normalized.split(' ').any(|w| w.len() <= MAX_ABBREVIATION && abbreviations.contains_key(w)) {
+        return std::borrow::Cow::Borrowed(normalized);
+    }
+    normalized.split(' ').map(|w| abbreviations.get(w).map_or(w, String::as_str)).collect::<Vec<_>>().join(" ").into()
+}
+
+/// Longest abbreviation looked up; a longer alias-table key is never expanded (checked
+/// when the table is read).
+pub const MAX_ABBREVIATION: usize = 8;
 
 /// One way a phrase table entry can match.
 #[derive(Debug, Clone, PartialEq)]
 enum Matcher {
     /// A header level equal to this normalised text (before abbreviation expansion).
-    Exact(String),
+    Exact(u32),
     /// Every phrase somewhere in the path (after expansion).
-    All(Vec<String>),
+    All(PhraseBits),
 }
 
 /// An ordered list of (role name, matchers).
 #[derive(Debug, Clone, Default)]
 pub struct PhraseTable {
     entries: Vec<(String, Vec<Matcher>)>,
+    phrases: PhraseSet,
+    exact: std::collections::HashMap<String, u32>,
+}
+
+/// What one header level says to a [`PhraseTable`].
+#[derive(Debug, Clone, Default)]
+pub struct PhraseLevel {
+    /// Phrases found in the expanded level.
+    phrases: PhraseBits,
+    /// Index of the exact text this level is, if any.
+    exact: Option<u32>,
+    /// A year the level names.
+    year: Option<u16>,
 }
 
 impl PhraseTable {
     /// Builds a table from `[[role, phrase, …], …]`.
     ///
     /// # Errors
-    /// A message naming the entry that is not a list of strings.
+    /// A message naming the entry that is not a list of strings, or a table with
+    /// more phrases than a [`PhraseSet`] holds.
     pub fn from_value(form: &str, value: &toml::Value) -> Result<PhraseTable, String> {
         let rows = value.get("columns").and_then(|c| c.as_array()).ok_or_else(|| format!("{form}.columns phải là danh sách"))?;
-        let mut entries = Vec::new();
+        let mut table = PhraseTable::default();
         for (i, row) in rows.iter().enumerate() {
             let items: Vec<&str> = row
                 .as_array()
                 .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
                 .filter(|a: &Vec<&str>| a.len() >= 2)
                 .ok_or_else(|| format!("{form}.columns[{i}] phải là [vai trò, cụm từ, …]"))?;
-            let matchers = items[1..]
-                .iter()
-                .map(|p| match p.strip_prefix('=') {
-                    Some(exact) => Matcher::Exact(normalize(exact)),
-                    None => Matcher::All(p.split('+').map(normalize).filter(|s| !s.is_empty()).collect()),
-                })
-                .collect();
-            entries.push((items[0].to_string(), matchers));
+            let mut matchers = Vec::new();
+            for p in &items[1..] {
+                matchers.push(match p.strip_prefix('=') {
+                    Some(exact) => {
+                        let n = table.exact.len() as u32;
+                        Matcher::Exact(*table.exact.entry(normalize(exact)).or_insert(n))
+                    }
+                    None => {
+                        let mut bits = 0;
+                        for part in p.split('+').filter(|s| !normalize(s).is_empty()) {
+                            bits |= table.phrases.add(part).ok_or_else(|| format!("{form}: quá nhiều cụm từ"))?;
+                        }
+                        Matcher::All(bits)
+                    }
+                });
+            }
+            table.entries.push((items[0].to_string(), matchers));
         }
-        Ok(PhraseTable { entries })
+        Ok(table)
     }
 
-    /// The role name of a column: `raw` are the levels normalised, `expanded` the same
-    /// with abbreviations expanded.
-    pub fn role_of(&self, raw: &[String], expanded: &[String]) -> Option<&str> {
+    /// What one level says: `raw` normalised, `expanded` with abbreviations expanded.
+    pub fn level(&self, raw: &str, expanded: &str) -> PhraseLevel {
+        PhraseLevel {
+            phrases: self.phrases.find_all(expanded),
+            exact: self.exact.get(raw).copied(),
+            year: year_in_level(raw),
+        }
+    }
+
+    /// The role name of a column from its levels.
+    pub fn role_of(&self, levels: &[&PhraseLevel]) -> Option<&str> {
+        let phrases = levels.iter().fold(0, |acc, l| acc | l.phrases);
         self.entries
             .iter()
             .find(|(_, matchers)| {
                 matchers.iter().any(|m| match m {
-                    Matcher::Exact(x) => raw.iter().any(|l| l == x),
-                    Matcher::All(parts) => parts.iter().all(|p| expanded.iter().any(|l| contains_phrase(l, p))),
+                    Matcher::Exact(x) => levels.iter().any(|l| l.exact == Some(*x)),
+                    Matcher::All(bits) => *bits != 0 && phrases & bits == *bits,
                 })
             })
             .map(|(role, _)| role.as_str())
@@ -142,11 +211,9 @@ pub enum DColumn {
     Note,
 }
 
-/// The year a header path names: `Năm 2021`, `2021`, `năm 2022`.
-pub fn year_in_path(levels: &[String]) -> Option<u16> {
-    levels.iter().rev().find_map(|l| {
-        l.split(' ').find_map(|w| w.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y) && w.len() == 4))
-    })
+/// The year a normalised header level names: `nam 2021`, `2021`.
+fn year_in_level(level: &str) -> Option<u16> {
+    level.split(' ').find_map(|w| w.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y) && w.len() == 4))
 }
 
 /// A phrase-table classifier for one of forms B, C, D.
@@ -154,7 +221,7 @@ pub fn year_in_path(levels: &[String]) -> Option<u16> {
 pub struct FormColumns<R> {
     pub(crate) table: PhraseTable,
     pub(crate) abbreviations: std::collections::BTreeMap<String, String>,
-    pub(crate) map: fn(&str, &[String]) -> Option<R>,
+    pub(crate) map: fn(&str, Option<u16>) -> Option<R>,
     pub(crate) scoring: fn(&R) -> bool,
     pub(crate) min: usize,
     pub(crate) max: usize,
@@ -162,18 +229,20 @@ pub struct FormColumns<R> {
 
 impl<R: Copy + Ord + Debug> ColumnClassifier for FormColumns<R> {
     type Role = R;
+    type Level = PhraseLevel;
 
-    fn classify(&self, path: &[&str]) -> Option<R> {
-        let raw: Vec<String> = path.iter().map(|c| normalize(c)).filter(|c| !c.is_empty()).collect();
-        if raw.is_empty() {
-            return None;
-        }
-        let expanded: Vec<String> = raw
-            .iter()
-            .map(|l| l.split(' ').map(|w| self.abbreviations.get(w).map_or(w, String::as_str)).collect::<Vec<_>>().join(" "))
-            .collect();
-        let role = self.table.role_of(&raw, &expanded)?;
-        (self.map)(role, &raw)
+    fn level(&self, normalized: &str) -> PhraseLevel {
+        self.table.level(normalized, &expand_abbreviations(normalized, &self.abbreviations))
+    }
+
+    fn relevant(&self, level: &PhraseLevel) -> bool {
+        level.phrases != 0 || level.exact.is_some()
+    }
+
+    fn combine(&self, levels: &[&PhraseLevel]) -> Option<R> {
+        let role = self.table.role_of(levels)?;
+        let year = levels.iter().rev().find_map(|l| l.year);
+        (self.map)(role, year)
     }
 
     fn scores(&self, role: &R) -> bool {
@@ -189,7 +258,7 @@ impl<R: Copy + Ord + Debug> ColumnClassifier for FormColumns<R> {
     }
 }
 
-pub(crate) fn map_b(role: &str, _: &[String]) -> Option<BColumn> {
+pub(crate) fn map_b(role: &str, _: Option<u16>) -> Option<BColumn> {
     Some(match role {
         "row_number" => BColumn::RowNumber,
         "procedure_code" => BColumn::ProcedureCode,
@@ -204,8 +273,7 @@ pub(crate) fn map_b(role: &str, _: &[String]) -> Option<BColumn> {
     })
 }
 
-pub(crate) fn map_c(role: &str, levels: &[String]) -> Option<CColumn> {
-    let year = year_in_path(levels);
+pub(crate) fn map_c(role: &str, year: Option<u16>) -> Option<CColumn> {
     Some(match role {
         "row_number" => CColumn::RowNumber,
         "unit_name" => CColumn::UnitName,
@@ -216,7 +284,7 @@ pub(crate) fn map_c(role: &str, levels: &[String]) -> Option<CColumn> {
     })
 }
 
-pub(crate) fn map_d(role: &str, _: &[String]) -> Option<DColumn> {
+pub(crate) fn map_d(role: &str, _: Option<u16>) -> Option<DColumn> {
     Some(match role {
         "row_number" => DColumn::RowNumber,
         "code" => DColumn::Code,

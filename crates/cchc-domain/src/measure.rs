@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::columns::{map_b, map_c, map_d, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable};
-use crate::text::{contains_phrase, normalize};
+use crate::columns::{
+    expand_abbreviations, map_b, map_c, map_d, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable,
+};
+use crate::text::{normalize, PhraseBits, PhraseSet};
 
 /// The embedded alias table.
 pub const HEADERS_TOML: &str = include_str!("../data/headers.toml");
@@ -148,16 +150,29 @@ struct RawMeasure {
 #[derive(Debug, Clone)]
 pub struct HeaderAliases {
     abbreviations: BTreeMap<String, String>,
-    field: Vec<String>,
+    phrases: PhraseSet,
+    field: PhraseBits,
     unit_rows: Vec<String>,
-    groups: Vec<(String, Vec<String>)>,
+    groups: Vec<(String, PhraseBits)>,
     /// Leaves in file order (priority).
-    leaves: Vec<(String, Vec<String>)>,
-    leaf_group: BTreeMap<String, String>,
-    measures: BTreeMap<(String, String), Measure>,
+    leaves: Vec<(String, PhraseBits)>,
+    /// The group a leaf implies, by leaf index.
+    leaf_group: Vec<Option<usize>>,
+    /// (group index, leaf index) → measure.
+    measures: BTreeMap<(usize, usize), Measure>,
     form_b: FormColumns<BColumn>,
     form_c: FormColumns<CColumn>,
     form_d: FormColumns<DColumn>,
+}
+
+/// What one header level says to the Form A classifier.
+#[derive(Debug, Clone)]
+pub struct FormALevel {
+    phrases: PhraseBits,
+    /// The level is only `TT`/`STT`.
+    number: bool,
+    /// The level names the unit column of a district roll-up.
+    unit_row: bool,
 }
 
 /// The alias table could not be read.
@@ -174,11 +189,12 @@ impl HeaderAliases {
             let empty = BTreeMap::new();
             HeaderAliases {
                 abbreviations: empty.clone(),
-                field: Vec::new(),
+                phrases: PhraseSet::default(),
+                field: 0,
                 unit_rows: Vec::new(),
                 groups: Vec::new(),
                 leaves: Vec::new(),
-                leaf_group: BTreeMap::new(),
+                leaf_group: Vec::new(),
                 measures: BTreeMap::new(),
                 form_b: form_b(PhraseTable::default(), empty.clone()),
                 form_c: form_c(PhraseTable::default(), empty.clone()),
@@ -205,49 +221,79 @@ impl HeaderAliases {
     /// Reads an alias table.
     ///
     /// # Errors
-    /// [`AliasError`] for invalid TOML or an unknown measure id.
+    /// [`AliasError`] for invalid TOML, an unknown measure, group or leaf id, or more
+    /// phrases than a [`PhraseSet`] holds.
     pub fn from_toml(text: &str) -> Result<HeaderAliases, AliasError> {
         let raw: RawHeaders = toml::from_str(text).map_err(|e| AliasError(e.to_string()))?;
-        let norm_all = |v: &[String]| v.iter().map(|s| normalize(s)).collect::<Vec<_>>();
-        let mut leaves = Vec::new();
+        if let Some(long) = raw.abbreviations.keys().find(|k| k.len() > crate::columns::MAX_ABBREVIATION) {
+            return Err(AliasError(format!(
+                "abbreviations: `{long}` dài quá {} ký tự",
+                crate::columns::MAX_ABBREVIATION
+            )));
+        }
+        let mut phrases = PhraseSet::default();
+        let mut add_all = |list: &mut dyn Iterator<Item = &str>| -> Result<PhraseBits, AliasError> {
+            let mut bits = 0;
+            for p in list {
+                if !normalize(p).is_empty() {
+                    bits |= phrases.add(p).ok_or_else(|| AliasError("quá nhiều cụm từ trong form_a".into()))?;
+                }
+            }
+            Ok(bits)
+        };
+        let field = add_all(&mut raw.form_a.field.iter().map(String::as_str))?;
+        let mut groups = Vec::new();
+        for (name, list) in &raw.form_a.groups {
+            groups.push((name.clone(), add_all(&mut list.iter().map(String::as_str))?));
+        }
+        let mut named_leaves = Vec::new();
         for (name, value) in &raw.form_a.leaves {
-            let phrases: Vec<String> = value
+            let list: Vec<&str> = value
                 .as_array()
                 .ok_or_else(|| AliasError(format!("form_a.leaves.{name} phải là danh sách")))?
                 .iter()
-                .filter_map(|v| v.as_str().map(normalize))
+                .filter_map(|v| v.as_str())
                 .collect();
-            leaves.push((name.clone(), phrases));
+            named_leaves.push((name.clone(), add_all(&mut list.into_iter())?));
         }
         // toml::Table keeps keys sorted; restore the file's order for priority.
-        leaves.sort_by_key(|(name, _)| text.find(&format!("\n{name} =")).unwrap_or(usize::MAX));
+        named_leaves.sort_by_key(|(name, _)| text.find(&format!("\n{name} =")).unwrap_or(usize::MAX));
+        let group_index = |g: &str| groups.iter().position(|(n, _)| n == g);
+        let leaf_index = |l: &str| named_leaves.iter().position(|(n, _)| n == l);
+        let mut leaf_group = vec![None; named_leaves.len()];
+        for (leaf, group) in &raw.form_a.leaf_group {
+            let (l, g) = (leaf_index(leaf), group_index(group));
+            match (l, g) {
+                (Some(l), Some(g)) => leaf_group[l] = Some(g),
+                _ => return Err(AliasError(format!("form_a.leaf_group: `{leaf}` = `{group}` không có"))),
+            }
+        }
         let mut measures = BTreeMap::new();
         for m in raw.form_a.measure {
             let measure = Measure::from_id(&m.id).ok_or_else(|| AliasError(format!("measure `{}` không có", m.id)))?;
-            measures.insert((m.group, m.leaf), measure);
+            let (Some(g), Some(l)) = (group_index(&m.group), leaf_index(&m.leaf)) else {
+                return Err(AliasError(format!("measure `{}`: nhóm `{}` hoặc cột `{}` không có", m.id, m.group, m.leaf)));
+            };
+            measures.insert((g, l), measure);
         }
         Ok(HeaderAliases {
             form_b: form_b(PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?, raw.abbreviations.clone()),
             form_c: form_c(PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?, raw.abbreviations.clone()),
             form_d: form_d(PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?, raw.abbreviations.clone()),
             abbreviations: raw.abbreviations,
-            field: norm_all(&raw.form_a.field),
-            unit_rows: norm_all(&raw.form_a.unit_rows),
-            groups: raw.form_a.groups.iter().map(|(k, v)| (k.clone(), norm_all(v))).collect(),
-            leaves,
-            leaf_group: raw.form_a.leaf_group,
+            phrases,
+            field,
+            unit_rows: raw.form_a.unit_rows.iter().map(|s| normalize(s)).collect(),
+            groups,
+            leaves: named_leaves,
+            leaf_group,
             measures,
         })
     }
 
     /// Normalises a header cell and expands abbreviations word by word.
     pub fn normalize_header(&self, cell: &str) -> String {
-        let norm = normalize(cell);
-        norm.split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| self.abbreviations.get(w).map_or(w, String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ")
+        expand_abbreviations(&normalize(cell), &self.abbreviations).into_owned()
     }
 
     /// Classifies a column by its header path, top level first. Empty levels and
@@ -262,35 +308,62 @@ impl HeaderAliases {
     /// assert_eq!(role, Some(ColumnRole::Measure(Measure::ResolvedLate)));
     /// ```
     pub fn classify(&self, path: &[&str]) -> Option<ColumnRole> {
-        let raw_levels: Vec<String> = path.iter().map(|c| normalize(c)).filter(|c| !c.is_empty()).collect();
-        if raw_levels.is_empty() {
-            return None;
+        ColumnClassifier::classify(self, path)
+    }
+}
+
+impl ColumnClassifier for HeaderAliases {
+    type Role = ColumnRole;
+    type Level = FormALevel;
+
+    fn level(&self, normalized: &str) -> FormALevel {
+        let expanded = expand_abbreviations(normalized, &self.abbreviations);
+        FormALevel {
+            phrases: self.phrases.find_all(&expanded),
+            number: normalized == "tt" || normalized == "stt",
+            unit_row: self.unit_rows.iter().any(|u| *u == expanded),
         }
-        let levels: Vec<String> = path.iter().map(|c| self.normalize_header(c)).filter(|c| !c.is_empty()).collect();
-        let any_level = |phrases: &[String]| levels.iter().any(|l| phrases.iter().any(|p| contains_phrase(l, p)));
-        let leaf = levels.iter().rev().find_map(|l| {
-            self.leaves.iter().find(|(_, phrases)| phrases.iter().any(|p| contains_phrase(l, p))).map(|(n, _)| n.as_str())
-        });
-        let group = levels.iter().rev().find_map(|l| {
-            self.groups.iter().find(|(_, phrases)| phrases.iter().any(|p| contains_phrase(l, p))).map(|(n, _)| n.as_str())
-        });
+    }
+
+    fn relevant(&self, level: &FormALevel) -> bool {
+        level.phrases != 0 || level.number || level.unit_row
+    }
+
+    fn combine(&self, levels: &[&FormALevel]) -> Option<ColumnRole> {
+        let first_of = |table: &[(String, PhraseBits)]| {
+            levels.iter().rev().find_map(|l| table.iter().position(|(_, bits)| l.phrases & bits != 0))
+        };
+        let leaf = first_of(&self.leaves);
+        let group = first_of(&self.groups);
         // A cell that is only `TT`/`STT` is the row number, unless it sits under a
         // column group (`Số hồ sơ nhận giải quyết › Trong kỳ › TT` is trực tuyến).
-        let bottom_is_number = raw_levels.last().is_some_and(|l| l == "tt" || l == "stt");
-        if bottom_is_number && (group.is_none() || raw_levels.iter().all(|l| l == "tt" || l == "stt")) {
+        let bottom_is_number = levels.last().is_some_and(|l| l.number);
+        if bottom_is_number && (group.is_none() || levels.iter().all(|l| l.number)) {
             return Some(ColumnRole::RowNumber);
         }
         // The row label is recognised before measures: "Lĩnh vực, công việc giải quyết
         // theo cấp" contains "giải quyết" but is no measure.
-        if any_level(&self.field) {
+        if levels.iter().any(|l| l.phrases & self.field != 0) {
             return Some(ColumnRole::Field);
         }
-        if leaf.is_none() && levels.iter().any(|l| self.unit_rows.contains(l)) {
+        if leaf.is_none() && levels.iter().any(|l| l.unit_row) {
             return Some(ColumnRole::UnitLabel);
         }
         let leaf = leaf?;
-        let group = group.or_else(|| self.leaf_group.get(leaf).map(String::as_str))?;
-        self.measures.get(&(group.to_string(), leaf.to_string())).map(|m| ColumnRole::Measure(*m))
+        let group = group.or(self.leaf_group.get(leaf).copied().flatten())?;
+        self.measures.get(&(group, leaf)).map(|m| ColumnRole::Measure(*m))
+    }
+
+    fn scores(&self, role: &ColumnRole) -> bool {
+        matches!(role, ColumnRole::Measure(_))
+    }
+
+    fn min_score(&self) -> usize {
+        4
+    }
+
+    fn max_score(&self) -> usize {
+        Measure::ALL.len()
     }
 }
 
@@ -325,26 +398,6 @@ fn form_d(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormCo
         scoring: |r| matches!(r, DColumn::Name | DColumn::Code | DColumn::Numerator | DColumn::Denominator | DColumn::Ratio),
         min: 3,
         max: 5,
-    }
-}
-
-impl ColumnClassifier for HeaderAliases {
-    type Role = ColumnRole;
-
-    fn classify(&self, path: &[&str]) -> Option<ColumnRole> {
-        HeaderAliases::classify(self, path)
-    }
-
-    fn scores(&self, role: &ColumnRole) -> bool {
-        matches!(role, ColumnRole::Measure(_))
-    }
-
-    fn min_score(&self) -> usize {
-        4
-    }
-
-    fn max_score(&self) -> usize {
-        Measure::ALL.len()
     }
 }
 

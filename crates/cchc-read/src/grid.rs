@@ -22,6 +22,11 @@ impl Grid {
         Grid { name, range, merges }
     }
 
+    /// Replaces the merged regions.
+    pub fn set_merges(&mut self, merges: Vec<Dimensions>) {
+        self.merges = merges;
+    }
+
     /// First row with data (absolute).
     pub fn first_row(&self) -> u32 {
         self.range.start().map_or(0, |(r, _)| r)
@@ -106,29 +111,4 @@ pub fn is_blank(d: &Data) -> bool {
 /// A typed number (header rows never hold one).
 pub fn is_number(d: &Data) -> bool {
     matches!(d, Data::Float(_) | Data::Int(_))
-}
-
-/// The header paths of columns `cols` over header rows `rows`: merged regions are
-/// filled, and a blank parent cell takes its left neighbour's text when both columns
-/// have children below and share the same ancestors (the unmerged-parent layout, and
-/// `.ods` files whose merges calamine does not report).
-pub fn header_paths(grid: &Grid, rows: std::ops::Range<u32>, cols: std::ops::Range<u32>) -> Vec<Vec<String>> {
-    let depth = rows.len();
-    let mut paths: Vec<Vec<String>> =
-        cols.clone().map(|c| rows.clone().map(|r| grid.merged_text(r, c).trim().to_string()).collect()).collect();
-    let has_below = |p: &Vec<String>, level: usize| p[level + 1..].iter().any(|t| !t.is_empty());
-    for level in 0..depth.saturating_sub(1) {
-        for i in 1..paths.len() {
-            if !paths[i][level].is_empty() {
-                continue;
-            }
-            let (left, right) = paths.split_at_mut(i);
-            let (prev, cur) = (&left[i - 1], &mut right[0]);
-            let same_ancestors = prev[..level] == cur[..level];
-            if same_ancestors && !prev[level].is_empty() && has_below(prev, level) && has_below(cur, level) {
-                cur[level] = prev[level].clone();
-            }
-        }
-    }
-    paths
 }

@@ -4,9 +4,9 @@
 
 use calamine::Data;
 use cchc_domain::columns::ColumnClassifier;
-use cchc_domain::text::{contains_phrase, normalize, words};
+use cchc_domain::text::{contains_phrase, normalize};
 
-use crate::grid::{cell_text, header_paths, is_blank, Grid};
+use crate::grid::{cell_text, is_blank, Grid};
 
 /// Rows searched for a header (DOMAIN §3).
 pub const HEADER_SEARCH_ROWS: u32 = 30;
@@ -57,43 +57,142 @@ fn header_number_ok(d: &Data) -> bool {
     }
 }
 
+/// The header search window of one sheet, read once and shared by every form: the
+/// normalised text of each cell (a merged cell shows its region's value) in the rows
+/// that can hold a header, interned so each distinct text is classified once per form.
+pub struct HeaderCells {
+    first_row: u32,
+    /// One past the last row a header may reach.
+    end_row: u32,
+    /// One past the last row a header may start in.
+    last_top: u32,
+    cols: std::ops::Range<u32>,
+    /// Text id per cell, row-major from `first_row`; 0 is blank.
+    ids: Vec<u32>,
+    /// Distinct normalised texts; `texts[0]` is the blank text.
+    texts: Vec<String>,
+    /// Per row: no non-year number and not blank, so a header may include it.
+    header_like: Vec<bool>,
+}
+
+impl HeaderCells {
+    /// Reads the window: the first [`HEADER_SEARCH_ROWS`] rows and the levels below.
+    pub fn new(grid: &Grid) -> HeaderCells {
+        let first_row = grid.first_row();
+        let end_row = grid.end_row().min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
+        let last_top = grid.end_row().min(first_row + HEADER_SEARCH_ROWS);
+        let cols = grid.first_col()..grid.end_col();
+        let width = cols.len();
+        let mut ids = vec![0; (end_row - first_row) as usize * width];
+        let mut texts = vec![String::new()];
+        let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut header_like = Vec::with_capacity((end_row - first_row) as usize);
+        for (r_i, r) in (first_row..end_row).enumerate() {
+            // A header row holds no number other than a year (DOMAIN §3: header rows
+            // may type years as numbers); rows with counts are never header rows.
+            let ok = !grid.row_is_blank(r, cols.clone()) && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
+            header_like.push(ok);
+            if !ok {
+                continue;
+            }
+            for (c_i, c) in cols.clone().enumerate() {
+                let text = normalize(&grid.merged_text(r, c));
+                if text.is_empty() {
+                    continue;
+                }
+                let id = match index.get(&text) {
+                    Some(id) => *id,
+                    None => {
+                        let id = texts.len() as u32;
+                        index.insert(text.clone(), id);
+                        texts.push(text);
+                        id
+                    }
+                };
+                ids[r_i * width + c_i] = id;
+            }
+        }
+        HeaderCells { first_row, end_row, last_top, cols, ids, texts, header_like }
+    }
+
+    fn id(&self, row: u32, col_index: usize) -> u32 {
+        self.ids[(row - self.first_row) as usize * self.cols.len() + col_index]
+    }
+
+    fn header_like(&self, row: u32) -> bool {
+        row >= self.first_row && row < self.end_row && self.header_like[(row - self.first_row) as usize]
+    }
+
+    /// Text ids of each column over `depth` rows from `top`: a blank parent cell takes
+    /// its left neighbour's text when both columns have children below and share the
+    /// same ancestors (the unmerged-parent layout, and `.ods` files whose merges
+    /// calamine does not report).
+    fn paths(&self, top: u32, depth: usize) -> Vec<[u32; MAX_HEADER_DEPTH as usize]> {
+        let mut paths: Vec<[u32; MAX_HEADER_DEPTH as usize]> = (0..self.cols.len())
+            .map(|c| {
+                let mut p = [0; MAX_HEADER_DEPTH as usize];
+                for (l, slot) in p.iter_mut().enumerate().take(depth) {
+                    *slot = self.id(top + l as u32, c);
+                }
+                p
+            })
+            .collect();
+        let has_below = |p: &[u32; MAX_HEADER_DEPTH as usize], level: usize| p[level + 1..depth].iter().any(|&t| t != 0);
+        for level in 0..depth.saturating_sub(1) {
+            for i in 1..paths.len() {
+                let (prev, cur) = (paths[i - 1], paths[i]);
+                if cur[level] == 0
+                    && prev[level] != 0
+                    && prev[..level] == cur[..level]
+                    && has_below(&prev, level)
+                    && has_below(&cur, level)
+                {
+                    paths[i][level] = prev[level];
+                }
+            }
+        }
+        paths
+    }
+}
+
+/// Looks for the header of the form `classifier` describes (see [`find_header_in`]).
+pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
+    find_header_in(&HeaderCells::new(grid), classifier)
+}
+
 /// Looks for the header of the form `classifier` describes, in the first
 /// [`HEADER_SEARCH_ROWS`] rows, one to [`MAX_HEADER_DEPTH`] levels deep. Best is most
-/// scoring roles, then fewest levels, then highest up.
-pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
-    let first = grid.first_row();
-    let last = grid.end_row().min(first + HEADER_SEARCH_ROWS);
-    let cols = grid.first_col()..grid.end_col();
+/// scoring roles, then fewest levels, then highest up. A header starts in a row with
+/// at least one cell that means something to the form.
+pub fn find_header_in<C: ColumnClassifier>(cells: &HeaderCells, classifier: &C) -> Option<Header<C::Role>> {
+    // What each distinct text says to this form, once.
+    let levels: Vec<Option<C::Level>> =
+        cells.texts.iter().enumerate().map(|(i, t)| (i != 0).then(|| classifier.level(t))).collect();
+    let relevant = |id: u32| levels[id as usize].as_ref().is_some_and(|l| classifier.relevant(l));
     let mut best: Option<Header<C::Role>> = None;
-    // The same column path comes back for many (top, depth) candidates: classify once.
-    let mut seen: std::collections::HashMap<Vec<String>, Option<C::Role>> = std::collections::HashMap::new();
-    for top in first..last {
-        if grid.row_is_blank(top, cols.clone()) {
+    let mut refs: Vec<&C::Level> = Vec::with_capacity(MAX_HEADER_DEPTH as usize);
+    for top in cells.first_row..cells.last_top {
+        if !cells.header_like(top) || !(0..cells.cols.len()).any(|c| relevant(cells.id(top, c))) {
             continue;
         }
         for depth in 1..=MAX_HEADER_DEPTH {
             let bottom = top + depth - 1;
-            if bottom >= grid.end_row() || !cols.clone().all(|c| header_number_ok(grid.cell(bottom, c))) {
+            if !cells.header_like(bottom) {
                 break;
             }
-            let paths = header_paths(grid, top..top + depth, cols.clone());
             let mut columns = Vec::new();
             let mut scoring = Vec::new();
-            for (i, path) in paths.into_iter().enumerate() {
-                let role = match seen.get(&path) {
-                    Some(role) => *role,
-                    None => {
-                        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                        let role = classifier.classify(&refs);
-                        seen.insert(path, role);
-                        role
-                    }
-                };
-                if let Some(role) = role {
+            for (i, path) in cells.paths(top, depth as usize).iter().enumerate() {
+                refs.clear();
+                refs.extend(path.iter().filter_map(|&id| levels[id as usize].as_ref()));
+                if refs.is_empty() {
+                    continue;
+                }
+                if let Some(role) = classifier.combine(&refs) {
                     if classifier.scores(&role) && !scoring.contains(&role) {
                         scoring.push(role);
                     }
-                    columns.push((cols.start + i as u32, role));
+                    columns.push((cells.cols.start + i as u32, role));
                 }
             }
             let score = scoring.len();
@@ -115,16 +214,28 @@ const SIGNATURE_PHRASES: &[&str] = &["nguoi lap bieu", "thu truong don vi", "thu
 
 /// Whether a row is (the start of) the signature block.
 pub fn is_signature_row(grid: &Grid, row: u32) -> bool {
-    grid.row_texts(row).iter().any(|(_, t)| {
-        let n = normalize(t);
-        if SIGNATURE_PHRASES.iter().any(|p| contains_phrase(&n, p)) {
-            return true;
-        }
-        // "…, ngày … tháng … năm …"
-        let ws = words(&n);
-        let pos = |w: &str| ws.iter().position(|x| *x == w);
-        matches!((pos("ngay"), pos("thang"), pos("nam")), (Some(a), Some(b), Some(c)) if a < b && b < c && c - a <= 6)
+    (grid.first_col()..grid.end_col()).any(|c| match grid.cell(row, c) {
+        // Only text can be a signature line; numbers and blanks are skipped unformatted.
+        Data::String(s) => is_signature_text(&normalize(s)),
+        _ => false,
     })
+}
+
+/// `Người lập biểu`, `Thủ trưởng đơn vị`, `…, ngày … tháng … năm …` (normalised).
+fn is_signature_text(n: &str) -> bool {
+    if SIGNATURE_PHRASES.iter().any(|p| contains_phrase(n, p)) {
+        return true;
+    }
+    let (mut ngay, mut thang, mut nam) = (None, None, None);
+    for (i, w) in n.split(' ').enumerate() {
+        match w {
+            "ngay" if ngay.is_none() => ngay = Some(i),
+            "thang" if thang.is_none() => thang = Some(i),
+            "nam" if nam.is_none() => nam = Some(i),
+            _ => {}
+        }
+    }
+    matches!((ngay, thang, nam), (Some(a), Some(b), Some(c)) if a < b && b < c && c - a <= 6)
 }
 
 /// `I`, `II`, `IV`, `A`, `B`: group and subtotal rows (DOMAIN §7.2).

@@ -13,7 +13,7 @@ use crate::form_b::FormBTable;
 use crate::form_c::FormCTable;
 use crate::form_d::FormDTable;
 use crate::grid::Grid;
-use crate::header::find_header;
+use crate::header::{find_header_in, HeaderCells};
 use crate::meta::{read_meta, SheetMeta};
 
 /// File extensions read as workbooks.
@@ -159,9 +159,22 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
                 continue;
             }
         };
-        let merged = merges(&mut wb, &sheet.name);
-        let grid = Grid::new(sheet.name.clone(), range, merged);
-        match read_sheet(&grid, file, ctx, &mut out.findings) {
+        // Merged regions cost a second pass over the sheet's XML and a complete header
+        // reads the same without them (parents are filled from the left, as for .ods):
+        // they are loaded only when the sheet does not read completely otherwise.
+        let mut grid = Grid::new(sheet.name.clone(), range, Vec::new());
+        let mut findings = Vec::new();
+        let mut read = read_sheet(&grid, file, ctx, &mut findings);
+        if !read.as_ref().is_some_and(|r| r.complete) {
+            let merged = merges(&mut wb, &sheet.name);
+            if !merged.is_empty() {
+                grid.set_merges(merged);
+                findings.clear();
+                read = read_sheet(&grid, file, ctx, &mut findings);
+            }
+        }
+        out.findings.append(&mut findings);
+        match read.map(|r| (r.top, r.data)) {
             Some((top, data)) => {
                 let meta = read_meta(&grid, grid.first_row()..top);
                 out.tables.push(SheetTable { sheet: sheet.name.clone(), meta, data });
@@ -181,13 +194,22 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
     out
 }
 
+/// A sheet's table and where its header starts.
+struct SheetRead {
+    top: u32,
+    data: TableData,
+    /// Every column of the form's header was found.
+    complete: bool,
+}
+
 /// Finds which form a sheet holds (the one whose header is most complete; ties go
-/// to the earlier form) and reads it. Returns the header's top row and the table.
-fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Finding>) -> Option<(u32, TableData)> {
-    let a = find_header(grid, &ctx.aliases);
-    let b = find_header(grid, ctx.aliases.form_b());
-    let c = find_header(grid, ctx.aliases.form_c());
-    let d = find_header(grid, ctx.aliases.form_d());
+/// to the earlier form) and reads it.
+fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Finding>) -> Option<SheetRead> {
+    let cells = HeaderCells::new(grid);
+    let a = find_header_in(&cells, &ctx.aliases);
+    let b = find_header_in(&cells, ctx.aliases.form_b());
+    let c = find_header_in(&cells, ctx.aliases.form_c());
+    let d = find_header_in(&cells, ctx.aliases.form_d());
     let coverages = [
         a.as_ref().map(|h| h.coverage),
         b.as_ref().map(|h| h.coverage),
@@ -202,22 +224,27 @@ fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Fin
             }
         }
     }
-    match best?.0 {
+    let (form, coverage) = best?;
+    let complete = coverage >= 1.0;
+    let (top, data) = match form {
         0 => {
             let h = a?;
-            Some((h.top, TableData::A(read_table(grid, HeaderMatch::from_header(&h), file, findings))))
+            let table = read_table(grid, HeaderMatch::from_header(&h), file, findings);
+            let complete = table.complete;
+            return Some(SheetRead { top: h.top, data: TableData::A(table), complete });
         }
         1 => {
             let h = b?;
-            Some((h.top, TableData::B(crate::form_b::read_table(grid, &h, file, findings))))
+            (h.top, TableData::B(crate::form_b::read_table(grid, &h, file, findings)))
         }
         2 => {
             let h = c?;
-            crate::form_c::read_table(grid, &h, file, findings).map(|t| (h.top, TableData::C(t)))
+            (h.top, TableData::C(crate::form_c::read_table(grid, &h, file, findings)?))
         }
         _ => {
             let h = d?;
-            Some((h.top, TableData::D(crate::form_d::read_table(grid, &h, &ctx.catalogue, file, findings))))
+            (h.top, TableData::D(crate::form_d::read_table(grid, &h, &ctx.catalogue, file, findings)))
         }
-    }
+    };
+    Some(SheetRead { top, data, complete })
 }
