@@ -246,6 +246,21 @@ pub enum CatalogueError {
     Empty,
 }
 
+/// One name of a target, normalised, with its telling words (for Form D matching).
+#[derive(Debug, Clone)]
+struct IndicatorName {
+    text: String,
+    words: BTreeSet<String>,
+}
+
+impl IndicatorName {
+    fn new(name: &str) -> IndicatorName {
+        let text = normalize(name);
+        let words = text.split(' ').filter(|w| !w.is_empty() && !FILLER.contains(w)).map(String::from).collect();
+        IndicatorName { text, words }
+    }
+}
+
 /// The list of targets, in catalogue order.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -253,13 +268,16 @@ pub struct Catalogue {
     pub plan: String,
     /// Targets in the order the file lists them.
     pub targets: Vec<Target>,
+    /// Each target's name, wording and aliases normalised, built on first use by
+    /// [`Catalogue::match_indicator`] (which reads thousands of rows per batch).
+    names: std::sync::OnceLock<Vec<Vec<IndicatorName>>>,
 }
 
 impl Catalogue {
     /// The embedded 2022 catalogue.
     pub fn default_2022() -> Catalogue {
         // Checked by a unit test; an error here is a build defect.
-        Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue { plan: String::new(), targets: Vec::new() })
+        Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue { plan: String::new(), targets: Vec::new(), names: Default::default() })
     }
 
     /// Reads a catalogue.
@@ -312,7 +330,7 @@ impl Catalogue {
                 aliases: t.aliases,
             });
         }
-        Ok(Catalogue { plan: raw.plan.unwrap_or_default(), targets })
+        Ok(Catalogue { plan: raw.plan.unwrap_or_default(), targets, names: Default::default() })
     }
 
     /// The target with this id.
@@ -350,20 +368,32 @@ impl Catalogue {
             return None;
         }
         let row_words: BTreeSet<&str> = words(&n).into_iter().filter(|w| !FILLER.contains(w)).collect();
+        let index = || -> Vec<Vec<IndicatorName>> {
+            self.targets
+                .iter()
+                .map(|t| std::iter::once(&t.name).chain(std::iter::once(&t.wording)).chain(&t.aliases).map(|s| IndicatorName::new(s)).collect())
+                .collect()
+        };
+        let built;
+        let names = match self.names.get_or_init(index) {
+            // `targets` is public: a catalogue changed after first use is indexed afresh.
+            cached if cached.len() == self.targets.len() => cached,
+            _ => {
+                built = index();
+                &built
+            }
+        };
         let mut best: Vec<(usize, &Target)> = Vec::new();
-        for t in form_d() {
-            let names = std::iter::once(&t.name).chain(std::iter::once(&t.wording)).chain(t.aliases.iter());
+        for (t, t_names) in self.targets.iter().zip(names).filter(|(t, _)| t.form == Form::D) {
             let mut score = 0;
-            for candidate in names {
-                let c = normalize(candidate);
-                if c == n {
+            for c in t_names {
+                if c.text == n {
                     score = score.max(1000);
-                } else if n.contains(&c) || c.contains(&n) {
+                } else if n.contains(c.text.as_str()) || c.text.contains(n.as_str()) {
                     score = score.max(500);
                 } else {
-                    let target_words: BTreeSet<&str> = words(&c).into_iter().filter(|w| !FILLER.contains(w)).collect();
-                    let common = row_words.intersection(&target_words).count();
-                    let smaller = row_words.len().min(target_words.len()).max(1);
+                    let common = c.words.iter().filter(|w| row_words.contains(w.as_str())).count();
+                    let smaller = row_words.len().min(c.words.len()).max(1);
                     if common * 4 >= smaller * 3 {
                         score = score.max(100 * common / smaller);
                     }
@@ -387,6 +417,13 @@ const FILLER: &[&str] = &["ty", "le", "so", "cac", "cua", "va", "duoc", "tren", 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn autonomy_indicator_by_the_name_units_give_it() {
+        let cat = Catalogue::default_2022();
+        let t = cat.match_indicator("", "Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)").map(|t| t.id.as_str());
+        assert_eq!(t, Some("finance.autonomy_increase"));
+    }
 
     #[test]
     fn default_catalogue_has_twenty_targets() {

@@ -212,7 +212,8 @@ impl Registry {
 
     /// The unit with this id.
     pub fn get(&self, unit_id: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.unit_id == unit_id)
+        // Sorted by id (the first field of `Unit`'s order), ids unique.
+        self.units.binary_search_by(|u| u.unit_id.as_str().cmp(unit_id)).ok().and_then(|i| self.units.get(i))
     }
 
     /// Districts as written in the registry, sorted, without repeats.

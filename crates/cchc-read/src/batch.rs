@@ -482,9 +482,10 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
     }
 
     if let Some(run) = run_period {
+        let sent: std::collections::BTreeSet<&str> =
+            submissions.iter().filter(|s| s.counted && s.period == run).map(|s| s.unit.unit_id.as_str()).collect();
         for u in reg.units() {
-            let sent = submissions.iter().any(|s| s.counted && s.unit.unit_id == u.unit_id && s.period == run);
-            if !sent {
+            if !sent.contains(u.unit_id.as_str()) {
                 findings.push(
                     Finding::file(Rule::SubmissionMissing, "", format!("Đơn vị \"{}\" chưa gửi báo cáo kỳ {run}", u.name))
                         .with_raw(u.unit_id.clone()),
@@ -497,7 +498,13 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
         (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(&b.file, &b.sheet, cell_order(&b.cell), b.rule, &b.message))
     });
     findings.dedup();
-    Batch { period: run_period, submissions, findings: findings.clone(), files: stats.into_values().collect(), registry: reg.clone() }
+    Batch {
+        period: run_period,
+        submissions,
+        findings: std::mem::take(findings),
+        files: stats.into_values().collect(),
+        registry: reg.clone(),
+    }
 }
 
 /// Sort key of an A1 reference: row, then column letters by length and text.
@@ -538,12 +545,14 @@ mod tests {
 /// A quarter's carried-over dossiers should equal the previous quarter's pending
 /// ones, when both quarters were read together (warning, DOMAIN §2).
 fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
+    // Each unit's own Form A report per period, the first in batch order.
+    let mut own_a: BTreeMap<(&str, Period), &Submission> = BTreeMap::new();
+    for s in submissions.iter().filter(|s| s.data.form() == Form::A && !s.from_roll_up) {
+        own_a.entry((s.unit.unit_id.as_str(), s.period)).or_insert(s);
+    }
     for s in submissions.iter().filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up) {
         let Some(prev) = s.period.previous_quarter() else { continue };
-        let Some(p) = submissions
-            .iter()
-            .find(|p| p.unit.unit_id == s.unit.unit_id && p.period == prev && p.data.form() == Form::A && !p.from_roll_up)
-        else {
+        let Some(p) = own_a.get(&(s.unit.unit_id.as_str(), prev)) else {
             continue;
         };
         let carried = s.totals()[Measure::CarriedOver.index()];
