@@ -268,7 +268,12 @@ fn export(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, dir: PathBu
     let findings = findings_frame(&batch.batch.findings).map_err(frame_err)?;
     cchc_report::export::write_exports(
         &dir,
-        &cchc_report::export::Exports { attainment: &att, findings: &findings, frames: &edited },
+        &cchc_report::export::Exports {
+            attainment: &att,
+            findings: &findings,
+            frames: &edited,
+            province: cchc_domain::unit::DEFAULT_PROVINCE,
+        },
     )
     .map_err(|e| output_error(e.to_string()))
 }

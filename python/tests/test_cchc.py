@@ -108,12 +108,29 @@ def test_read_equals_cli_export(batch, cli, workdir):
     assert_frame_equal(batch.findings, findings)
 
 
+def test_partitioned_parquet_reads_as_one_dataset(batch, cli, workdir):
+    """The Hive tree an engine scans: the same rows as the flat file, with `period` and
+    `province` from the directory names, sorted by unit."""
+    out = cli("consolidate", "samples", "-o", str(workdir / "r.xlsx"), "--registry", "samples/units.csv", "--export", str(workdir / "h"))
+    assert out.returncode == 1, out.stderr
+    part = workdir / "h" / "parquet" / "dossiers" / "period=2022-Q1" / "province=hung-yen" / "part-0.parquet"
+    assert part.exists()
+    for name in cchc.FRAMES:
+        flat = pl.read_parquet(workdir / "h" / f"{name}.parquet")
+        hive = pl.scan_parquet(workdir / "h" / "parquet" / name / "**" / "*.parquet", hive_partitioning=True).collect()
+        assert hive["province"].unique().to_list() == ["hung-yen"]
+        assert hive["period"].cast(pl.String).unique().to_list() == ["2022-Q1"]
+        assert hive["unit_id"].to_list() == sorted(hive["unit_id"].to_list())
+        same = hive.select(flat.columns).sort(["unit_id", "source_file", "sheet", "cell"])
+        assert_frame_equal(same, flat.sort(["unit_id", "source_file", "sheet", "cell"]), check_dtypes=False)
+
+
 def test_report_export_template_targets(batch, workdir):
     cchc.write_report(batch, workdir / "report.xlsx")
     assert (workdir / "report.xlsx").stat().st_size > 10_000
     cchc.export(batch, workdir / "out")
     assert sorted(p.name for p in (workdir / "out").iterdir()) == sorted(
-        ["attainment.csv", "findings.csv"] + [f"{n}.{e}" for n in cchc.FRAMES for e in ("csv", "parquet")]
+        ["attainment.csv", "findings.csv", "parquet"] + [f"{n}.{e}" for n in cchc.FRAMES for e in ("csv", "parquet")]
     )
     t = cchc.targets()
     assert t.height == 20

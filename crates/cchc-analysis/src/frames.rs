@@ -21,19 +21,21 @@ pub const FINDING_COLUMNS: [&str; 7] = ["severity", "rule", "file", "sheet", "ce
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns (a defect, not an input problem).
 pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
-    let mut text: [Vec<String>; 8] = Default::default();
+    let mut text: [Vec<&str>; 8] = Default::default();
+    let mut periods: Vec<String> = Vec::new();
     let mut measures: Vec<Vec<i64>> = vec![Vec::new(); 11];
     for s in batch.submissions.iter().filter(|s| s.counted) {
         for r in s.dossier_rows() {
+            periods.push(s.period.to_string());
             let values = [
-                s.unit.unit_id.clone(),
-                s.unit.name.clone(),
-                s.unit.district.clone(),
-                s.period.to_string(),
-                r.label.clone(),
-                s.file.clone(),
-                s.sheet.clone(),
-                r.cell.clone(),
+                s.unit.unit_id.as_str(),
+                s.unit.name.as_str(),
+                s.unit.district.as_str(),
+                "",
+                r.label.as_str(),
+                s.file.as_str(),
+                s.sheet.as_str(),
+                r.cell.as_str(),
             ];
             for (col, v) in text.iter_mut().zip(values) {
                 col.push(v);
@@ -46,7 +48,11 @@ pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let height = text[0].len();
     let mut columns: Vec<Column> = Vec::new();
     for (name, values) in DOSSIER_KEY_COLUMNS.iter().zip(&text[..5]) {
-        columns.push(Column::new((*name).into(), values));
+        if *name == "period" {
+            columns.push(Column::new((*name).into(), &periods));
+        } else {
+            columns.push(Column::new((*name).into(), values));
+        }
     }
     for m in Measure::ALL {
         columns.push(Column::new(m.id().into(), &measures[m.index()]));
@@ -83,25 +89,25 @@ fn counted<'a>(batch: &'a Batch, pick: impl Fn(&'a SubmissionData) -> bool + 'a)
 
 /// Key columns every frame starts with, one value per row.
 #[derive(Default)]
-struct Keys {
-    unit_id: Vec<String>,
-    unit_name: Vec<String>,
-    district: Vec<String>,
+struct Keys<'a> {
+    unit_id: Vec<&'a str>,
+    unit_name: Vec<&'a str>,
+    district: Vec<&'a str>,
     period: Vec<String>,
-    source_file: Vec<String>,
-    sheet: Vec<String>,
-    cell: Vec<String>,
+    source_file: Vec<&'a str>,
+    sheet: Vec<&'a str>,
+    cell: Vec<&'a str>,
 }
 
-impl Keys {
-    fn push(&mut self, s: &Submission, cell: &str) {
-        self.unit_id.push(s.unit.unit_id.clone());
-        self.unit_name.push(s.unit.name.clone());
-        self.district.push(s.unit.district.clone());
+impl<'a> Keys<'a> {
+    fn push(&mut self, s: &'a Submission, cell: &'a str) {
+        self.unit_id.push(&s.unit.unit_id);
+        self.unit_name.push(&s.unit.name);
+        self.district.push(&s.unit.district);
         self.period.push(s.period.to_string());
-        self.source_file.push(s.file.clone());
-        self.sheet.push(s.sheet.clone());
-        self.cell.push(cell.to_string());
+        self.source_file.push(&s.file);
+        self.sheet.push(&s.sheet);
+        self.cell.push(cell);
     }
 
     fn head(&self) -> Vec<Column> {
@@ -141,9 +147,9 @@ pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> 
         let SubmissionData::B(rows) = &s.data else { continue };
         for r in rows {
             k.push(s, &r.cell);
-            code.push(r.procedure_code.clone());
-            name.push(r.procedure_name.clone());
-            field.push(r.field.clone());
+            code.push(r.procedure_code.as_str());
+            name.push(r.procedure_name.as_str());
+            field.push(r.field.as_str());
             level.push(i64::from(r.level));
             eligible.push(r.eligible_34);
             portal.push(r.on_national_portal);
@@ -175,7 +181,7 @@ pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
         let SubmissionData::C { base_year: by, current_year: cy, rows } = &s.data else { continue };
         for r in rows {
             k.push(s, &r.cell);
-            row_name.push(r.name.clone());
+            row_name.push(r.name.as_str());
             base_year.push(i64::from(*by));
             current_year.push(i64::from(*cy));
             pu_b.push(r.public_units.map(|v| v[0]));
@@ -209,9 +215,9 @@ pub fn indicators_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
         let SubmissionData::D(rows) = &s.data else { continue };
         for r in rows {
             k.push(s, &r.cell);
-            target.push(r.target_id.clone());
-            indicator.push(r.indicator.clone());
-            uom.push(r.unit_of_measure.clone());
+            target.push(r.target_id.as_str());
+            indicator.push(r.indicator.as_str());
+            uom.push(r.unit_of_measure.as_str());
             num.push(r.numerator);
             den.push(r.denominator);
             ratio.push(r.ratio);
@@ -248,11 +254,11 @@ impl Frames {
     /// # Errors
     /// [`AnalysisError::Frame`] if polars refuses a column.
     pub fn from_batch(batch: &Batch) -> Result<Frames, AnalysisError> {
-        Ok(Frames {
-            dossiers: dossiers_frame(batch)?,
-            online_services: online_services_frame(batch)?,
-            staffing: staffing_frame(batch)?,
-            indicators: indicators_frame(batch)?,
-        })
+        // Four independent frames: built side by side.
+        let ((dossiers, online_services), (staffing, indicators)) = rayon::join(
+            || rayon::join(|| dossiers_frame(batch), || online_services_frame(batch)),
+            || rayon::join(|| staffing_frame(batch), || indicators_frame(batch)),
+        );
+        Ok(Frames { dossiers: dossiers?, online_services: online_services?, staffing: staffing?, indicators: indicators? })
     }
 }

@@ -119,27 +119,73 @@ fn summary(batch: &Batch, started: Instant) -> i32 {
     i32::from(errors > 0)
 }
 
+/// Phase timings on stderr when `CCHC_TIMINGS` is set (the benchmark's profile).
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases { on: std::env::var_os("CCHC_TIMINGS").is_some(), last: Instant::now() }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!("timing {phase:<12} {:8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+        }
+        self.last = Instant::now();
+    }
+}
+
 fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     let started = Instant::now();
+    let mut phases = Phases::new();
     let s = setup(&args.batch)?;
     check_output_path(&args.output, &args.batch.inputs)?;
+    phases.done("setup");
     let batch = read_with_progress(&args.batch, &s.opts);
+    phases.done("read");
     let frames = Frames::from_batch(&batch)?;
+    phases.done("frames");
     let rows = attainment((&frames).into(), &batch.registry, &s.catalogue, DEFAULT_PROVINCE)?;
-    let bytes = build_workbook(&ReportInput {
-        batch: &batch,
-        frames: &frames,
-        attainment: &rows,
-        catalogue: &s.catalogue,
-        province: DEFAULT_PROVINCE,
-    })?;
-    cchc_report::write_atomic(&args.output, &bytes)?;
-    if let Some(dir) = &args.export {
+    phases.done("attainment");
+    // The report and the exports are independent: written side by side.
+    let write_report = || -> Result<f64> {
+        let start = Instant::now();
+        let bytes = build_workbook(&ReportInput {
+            batch: &batch,
+            frames: &frames,
+            attainment: &rows,
+            catalogue: &s.catalogue,
+            province: DEFAULT_PROVINCE,
+        })?;
+        cchc_report::write_atomic(&args.output, &bytes)?;
+        Ok(start.elapsed().as_secs_f64())
+    };
+    let write_exports_to = |dir: &Path| -> Result<f64> {
+        let start = Instant::now();
         let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
         let att = attainment_frame(&rows, &period, &s.catalogue)?;
         let findings = findings_frame(&batch.findings)?;
-        write_exports(dir, &Exports { attainment: &att, findings: &findings, frames: &frames })?;
+        write_exports(dir, &Exports { attainment: &att, findings: &findings, frames: &frames, province: DEFAULT_PROVINCE })?;
+        Ok(start.elapsed().as_secs_f64())
+    };
+    let (report, exports) = std::thread::scope(|scope| {
+        let exports = args.export.as_deref().map(|dir| scope.spawn(move || write_exports_to(dir)));
+        let report = write_report();
+        let exports = exports.map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("ghi tệp xuất thất bại"))));
+        (report, exports)
+    });
+    let report = report?;
+    let exports = exports.transpose()?;
+    if phases.on {
+        eprintln!("timing   report     {:8.1} ms (beside the exports)", report * 1e3);
+        if let Some(e) = exports {
+            eprintln!("timing   exports    {:8.1} ms (beside the report)", e * 1e3);
+        }
     }
+    phases.done("report+exports");
     Ok(summary(&batch, started))
 }
 

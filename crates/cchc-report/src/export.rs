@@ -1,5 +1,7 @@
 //! `--export DIR`: `attainment.csv`, `findings.csv`, and each normalised frame
-//! (`dossiers`, `online_services`, `staffing`, `indicators`) as CSV and Parquet.
+//! (`dossiers`, `online_services`, `staffing`, `indicators`) as CSV and Parquet, the
+//! Parquet also as a Hive-partitioned dataset under `DIR/parquet/` (see
+//! [`write_partitioned`]).
 //!
 //! CSV files are UTF-8 with a header line, comma-separated, quoted where needed;
 //! text is written exactly as read (no formula escaping: these files are for
@@ -20,21 +22,30 @@ use crate::{write_atomic, ReportError};
 pub fn frame_to_csv(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
-    let cols = df.columns();
-    for i in 0..df.height() {
-        let mut rec = Vec::with_capacity(cols.len());
-        for c in cols {
-            let v = c.get(i)?;
-            rec.push(match v {
-                AnyValue::Null => String::new(),
-                AnyValue::String(s) => s.to_string(),
-                AnyValue::StringOwned(s) => s.to_string(),
-                AnyValue::Float64(f) => format_float(f),
-                AnyValue::Float32(f) => format_float(f64::from(f)),
-                other => other.to_string(),
-            });
-        }
-        w.write_record(&rec)?;
+    // Each column once as text, by type; then rows.
+    let height = df.height();
+    let mut cols: Vec<Vec<String>> = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        let text: Vec<String> = match s.dtype() {
+            DataType::String => s.str()?.iter().map(|v| v.unwrap_or_default().to_string()).collect(),
+            DataType::Float64 | DataType::Float32 => {
+                s.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.map(format_float).unwrap_or_default()).collect()
+            }
+            dt if dt.is_integer() => {
+                s.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()).collect()
+            }
+            _ => (0..height)
+                .map(|i| match s.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => String::new(),
+                    Ok(v) => v.to_string(),
+                })
+                .collect(),
+        };
+        cols.push(text);
+    }
+    for i in 0..height {
+        w.write_record(cols.iter().map(|c| c[i].as_str()))?;
     }
     w.into_inner().map_err(|e| ReportError::Csv(e.into_error().into()))
 }
@@ -43,6 +54,9 @@ pub fn frame_to_csv(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
 pub fn format_float(f: f64) -> String {
     if !f.is_finite() {
         return String::new();
+    }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return (f as i64).to_string();
     }
     let s = format!("{f:.12}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -68,6 +82,8 @@ pub struct Exports<'a> {
     pub findings: &'a DataFrame,
     /// The normalised frames, each as CSV and Parquet.
     pub frames: &'a Frames,
+    /// The province the run consolidates: a level of the partitioned Parquet tree.
+    pub province: &'a str,
 }
 
 /// Writes every export into `dir` (created if needed).
@@ -82,6 +98,37 @@ pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
     for (name, df) in [("dossiers", &f.dossiers), ("online_services", &f.online_services), ("staffing", &f.staffing), ("indicators", &f.indicators)] {
         write_atomic(&dir.join(format!("{name}.csv")), &frame_to_csv(df)?)?;
         write_atomic(&dir.join(format!("{name}.parquet")), &frame_to_parquet(df)?)?;
+        write_partitioned(&dir.join("parquet"), name, df, e.province)?;
+    }
+    Ok(())
+}
+
+/// The directory name of a province in the partitioned tree: `hung-yen`.
+pub fn province_slug(province: &str) -> String {
+    cchc_domain::text::normalize(province).replace(' ', "-")
+}
+
+/// Writes a frame as a Hive-partitioned Parquet dataset:
+/// `root/<frame>/period=<period>/province=<slug>/part-0.parquet`, the `period` column
+/// moved into the path, rows sorted by `unit_id` (so row-group statistics find a unit
+/// without a directory per unit). Each run replaces only its own partitions, so the
+/// trees of many runs (quarters, provinces) can be merged by copying them together.
+///
+/// # Errors
+/// [`ReportError`] if polars cannot split or write the frame, or a file cannot be written.
+pub fn write_partitioned(root: &Path, name: &str, df: &DataFrame, province: &str) -> Result<(), ReportError> {
+    let periods: std::collections::BTreeSet<String> =
+        df.column("period")?.str()?.iter().flatten().map(str::to_string).collect();
+    let slug = province_slug(province);
+    for period in periods {
+        let mask = df.column("period")?.str()?.equal(period.as_str());
+        let part = df
+            .filter(&mask)?
+            .drop("period")?
+            .sort(["unit_id"], SortMultipleOptions::default().with_maintain_order(true))?;
+        let dir = root.join(name).join(format!("period={period}")).join(format!("province={slug}"));
+        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
+        write_atomic(&dir.join("part-0.parquet"), &frame_to_parquet(&part)?)?;
     }
     Ok(())
 }

@@ -138,6 +138,9 @@ pub(crate) fn col_letters(col: u16) -> String {
 pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     let f = formats();
     let mut wb = Workbook::new();
+    // Deflate level 1: most of the time writing a large report went into compressing
+    // it at the default level 6, for a file ≈ 20 % smaller.
+    wb.set_zip_compression_level(1);
     // A fixed creation time keeps the bytes identical from run to run.
     let created = ExcelDateTime::from_ymd(2022, 1, 4)?;
     wb.set_properties(&DocProperties::new().set_title("Tổng hợp báo cáo cải cách hành chính")
