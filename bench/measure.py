@@ -1,0 +1,214 @@
+"""Times cchc and its peers on generated corpora and writes bench/RESULTS.md.
+
+Run through `bench/run`, which builds the release binaries and the Python venv first.
+Each tool runs as a whole process: one warm-up run (so every tool reads from the page
+cache), then --runs timed runs; wall time and CPU time (user + system) are medians,
+peak RSS the largest of the runs (from wait4's rusage). Every tool's Form A sums are
+checked against the generator's expected.csv after its last run.
+"""
+import argparse
+import csv
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import check  # noqa: E402
+
+
+def run_once(cmd, env=None):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "code": code, "stderr": err.decode("utf-8", "replace")}
+
+
+def measure(cmd, runs, env=None):
+    run_once(cmd, env)  # warm-up
+    results = [run_once(cmd, env) for _ in range(runs)]
+    walls = sorted(r["wall"] for r in results)
+    return {
+        "wall": statistics.median(walls), "wall_min": walls[0], "wall_max": walls[-1],
+        "cpu": statistics.median(r["cpu"] for r in results),
+        "rss_mb": max(r["rss_mb"] for r in results),
+        "code": results[-1]["code"], "stderr": results[-1]["stderr"], "runs": runs,
+    }
+
+
+def corpus(bin_dir, n, seed):
+    path = os.path.join(HERE, "corpus", str(n))
+    stamp = os.path.join(path, "seed")
+    if not (os.path.exists(stamp) and open(stamp).read().strip() == str(seed)):
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([os.path.join(bin_dir, "cchc-bench-gen"), "--count", str(n), "--seed", str(seed),
+                        "--out", path], check=True)
+        with open(stamp, "w") as f:
+            f.write(f"{seed}\n")
+    files = [os.path.join(path, "in", f) for f in os.listdir(os.path.join(path, "in"))]
+    return path, sum(os.path.getsize(f) for f in files)
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        mem = f"{mem / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        mem = "?"
+    import importlib.metadata as md
+    versions = []
+    for pkg in ["pandas", "openpyxl", "polars", "fastexcel", "xlsxwriter"]:
+        try:
+            versions.append(f"{pkg} {md.version(pkg)}")
+        except md.PackageNotFoundError:
+            pass
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; memory {mem}",
+        f"- OS: {platform.system()} {platform.release()}",
+        f"- Rust: {sh(['rustc', '--version'])}; calamine {calamine_version()}",
+        f"- Python {platform.python_version()}: {', '.join(versions)}",
+    ]
+
+
+def calamine_version():
+    lock = os.path.join(ROOT, "Cargo.lock")
+    lines = open(lock).read().splitlines()
+    for i, line in enumerate(lines):
+        if line == 'name = "calamine"':
+            return lines[i + 1].split('"')[1]
+    return "?"
+
+
+def timings(stderr):
+    """The phase timings cchc prints with CCHC_TIMINGS=1."""
+    return [line.strip() for line in stderr.splitlines() if line.startswith("timing")]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--slow-runs", type=int, default=3, help="runs for the pandas peer")
+    ap.add_argument("--slow-max", type=int, default=1000, help="largest corpus the pandas peer runs on")
+    ap.add_argument("--seed", type=int, default=20220314)
+    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = os.path.join(HERE, "work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    py = sys.executable
+    cchc = os.path.join(args.bin_dir, "cchc")
+    floor = os.path.join(args.bin_dir, "calamine-floor")
+    sections = []
+    summary = {}
+    for n in sizes:
+        path, size = corpus(args.bin_dir, n, args.seed)
+        inp = os.path.join(path, "in")
+        out = os.path.join(work, str(n))
+        os.makedirs(out)
+        exports = os.path.join(out, "exports")
+        tools = [
+            ("cchc", "cchc consolidate (all forms, checks, attainment, report, exports)",
+             [cchc, "consolidate", inp, "--registry", os.path.join(path, "units.csv"), "-o",
+              os.path.join(out, "report.xlsx"), "--export", exports], args.runs, ("cchc", exports)),
+            ("floor1", "calamine, read all sheets, 1 thread", [floor, "--threads", "1", inp], args.runs, None),
+            ("floor2", "calamine, read all sheets, 2 threads", [floor, "--threads", "2", inp], args.runs, None),
+            ("polars", "polars read_excel (calamine), Form A only",
+             [py, os.path.join(HERE, "peers", "polars_read_excel.py"), inp, os.path.join(out, "polars.xlsx")],
+             args.runs, ("peer", os.path.join(out, "polars.xlsx"))),
+        ]
+        if n <= args.slow_max:
+            tools.append(("pandas", "pandas + openpyxl, Form A only",
+                          [py, os.path.join(HERE, "peers", "pandas_openpyxl.py"), inp, os.path.join(out, "pandas.xlsx")],
+                          args.slow_runs, ("peer", os.path.join(out, "pandas.xlsx"))))
+        rows = []
+        for key, name, cmd, runs, verify in tools:
+            print(f"[{n}] {name} …", flush=True)
+            env = dict(os.environ, CCHC_TIMINGS="1")
+            r = measure(cmd, runs, env)
+            r["name"], r["key"] = name, key
+            r["right"] = check.main_result(path, *verify) if verify else "–"
+            rows.append(r)
+            print(f"    {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, {r['rss_mb']:.0f} MB, exit {r['code']}, "
+                  f"right {r['right']}", flush=True)
+        base = rows[0]
+        table = ["| tool | wall median (min–max) | CPU | peak RSS | wall ÷ cchc | Form A sums right | exit |",
+                 "|---|---|---|---|---|---|---|"]
+        for r in rows:
+            table.append(f"| {r['name']} | {r['wall']:.3f} s ({r['wall_min']:.3f}–{r['wall_max']:.3f}) | "
+                         f"{r['cpu']:.3f} s | {r['rss_mb']:.0f} MB | {r['wall'] / base['wall']:.2f}× | "
+                         f"{r['right']} | {r['code']} |")
+        if n > args.slow_max:
+            table.append("| pandas + openpyxl, Form A only | not run at this size (≈ 10× its 1,000 time) | | | | | |")
+        prof = timings(base["stderr"])
+        sections.append((n, size, table, prof, rows))
+        summary[n] = {r["key"]: r for r in rows}
+
+    lines = ["# Benchmark results", "",
+             f"Written by `bench/run` on {datetime.date.today().isoformat()}; do not edit by hand.", "",
+             "## Machine", ""] + machine() + [
+             "", "## Method", "",
+             "Each corpus is written by `cchc-bench-gen` (seed "
+             f"{args.seed}): one workbook per unit with Forms A–D in the layouts of DOMAIN §3. "
+             "Every tool runs as a whole process: one warm-up run, then the timed runs "
+             f"({args.runs}; pandas {args.slow_runs}). Wall and CPU (user + system) are medians, "
+             "peak RSS the largest of the runs. `Form A sums right` compares each tool's per-unit "
+             "Form A sums with the generator's own figures. The peers do less than cchc: Form A "
+             "only, no checks, no attainment, a one-sheet output.", ""]
+    for n, size, table, prof, _ in sections:
+        lines += [f"## {n:,} workbooks ({size / 1e6:.1f} MB)", ""] + table + [""]
+        if prof:
+            lines += ["Where cchc's time goes (its own phase timings, last run):", "", "```"] + prof + ["```", ""]
+    lines += targets(summary)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines).rstrip() + "\n")
+    print(f"wrote {args.out}")
+
+
+def targets(summary):
+    out = ["## Against the targets of issue 5", ""]
+    if 1000 in summary:
+        s = summary[1000]
+        cchc, floor2 = s["cchc"], s["floor2"]
+        out.append(f"- 1,000 workbooks: cchc {cchc['wall']:.3f} s = {cchc['wall'] / floor2['wall']:.2f}× the "
+                   f"two-thread calamine floor ({floor2['wall']:.3f} s); target ≤ 1.5×.")
+        for key, goal in [("pandas", 60), ("polars", 7)]:
+            if key in s:
+                out.append(f"- {s[key]['name']}: {s[key]['wall'] / cchc['wall']:.1f}× cchc's wall time; "
+                           f"target ≥ {goal}×.")
+        out.append(f"- Peak memory at 1,000: {cchc['rss_mb']:.0f} MB; target ≤ 100 MB.")
+    if 10000 in summary:
+        out.append(f"- Peak memory at 10,000: {summary[10000]['cchc']['rss_mb']:.0f} MB; target ≤ 200 MB.")
+    per = [(n, s["cchc"]["wall"] / n * 1000) for n, s in sorted(summary.items())]
+    if len(per) > 1:
+        out.append("- Linear growth: cchc wall time per workbook " +
+                   ", ".join(f"{ms:.2f} ms at {n:,}" for n, ms in per) + ".")
+    return out + [""]
+
+
+if __name__ == "__main__":
+    main()
