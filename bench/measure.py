@@ -3,11 +3,10 @@
 Run through `bench/run`, which builds the release binaries and the Python venv first.
 Each tool runs as a whole process: one warm-up run (so every tool reads from the page
 cache), then --runs timed runs; wall time and CPU time (user + system) are medians,
-peak RSS the largest of the runs (from wait4's rusage). Every tool's Form A sums are
+peak RSS the largest of the runs (CPU and RSS from GNU time). Every tool's Form A sums are
 checked against the generator's expected.csv after its last run.
 """
 import argparse
-import csv
 import datetime
 import os
 import platform
@@ -24,14 +23,16 @@ import check  # noqa: E402
 
 
 def run_once(cmd, env=None):
+    """One run under GNU time, which forks from a small process: peak RSS measured from
+    a fork of this Python process would include the interpreter's own pages."""
+    stats = os.path.join(HERE, "work", ".time")
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", stats, *cmd], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "code": code, "stderr": err.decode("utf-8", "replace")}
+    user, system, rss_kb = open(stats).read().split()[-3:]
+    return {"wall": wall, "cpu": float(user) + float(system), "rss_mb": int(rss_kb) / 1024,
+            "code": proc.returncode, "stderr": proc.stderr.decode("utf-8", "replace")}
 
 
 def measure(cmd, runs, env=None):
@@ -176,7 +177,7 @@ def main():
              f"{args.seed}): one workbook per unit with Forms A–D in the layouts of DOMAIN §3. "
              "Every tool runs as a whole process: one warm-up run, then the timed runs "
              f"({args.runs}; pandas {args.slow_runs}). Wall and CPU (user + system) are medians, "
-             "peak RSS the largest of the runs. `Form A sums right` compares each tool's per-unit "
+             "peak RSS the largest of the runs (GNU time). `Form A sums right` compares each tool's per-unit "
              "Form A sums with the generator's own figures. The peers do less than cchc: Form A "
              "only, no checks, no attainment, a one-sheet output.", ""]
     for n, size, table, prof, _ in sections:

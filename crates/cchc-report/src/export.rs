@@ -12,7 +12,7 @@ use std::path::Path;
 use cchc_analysis::frames::Frames;
 use polars::prelude::*;
 
-use crate::{write_atomic, ReportError};
+use crate::{write_atomic, write_atomic_with, ReportError};
 
 /// Writes a frame as CSV: integers plain, floats with up to 12 significant
 /// decimals and no exponent, nulls empty.
@@ -20,34 +20,60 @@ use crate::{write_atomic, ReportError};
 /// # Errors
 /// [`ReportError`] on a column polars cannot read or a write failure.
 pub fn frame_to_csv(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_csv(df, &mut out)?;
+    Ok(out)
+}
+
+/// A column read by its type, for row-by-row writing.
+enum CsvColumn<'a> {
+    Text(&'a StringChunked),
+    Float(Float64Chunked),
+    Int(Int64Chunked),
+    Other(&'a Series),
+}
+
+/// Streams a frame as CSV (see [`frame_to_csv`]) row by row, without a text copy of it.
+///
+/// # Errors
+/// [`ReportError`] on a column polars cannot read or a write failure.
+pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
-    // Each column once as text, by type; then rows.
-    let height = df.height();
-    let mut cols: Vec<Vec<String>> = Vec::with_capacity(df.width());
+    let mut cols = Vec::with_capacity(df.width());
     for c in df.columns() {
         let s = c.as_materialized_series();
-        let text: Vec<String> = match s.dtype() {
-            DataType::String => s.str()?.iter().map(|v| v.unwrap_or_default().to_string()).collect(),
-            DataType::Float64 | DataType::Float32 => {
-                s.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.map(format_float).unwrap_or_default()).collect()
-            }
-            dt if dt.is_integer() => {
-                s.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()).collect()
-            }
-            _ => (0..height)
-                .map(|i| match s.get(i) {
-                    Ok(AnyValue::Null) | Err(_) => String::new(),
-                    Ok(v) => v.to_string(),
-                })
-                .collect(),
-        };
-        cols.push(text);
+        cols.push(match s.dtype() {
+            DataType::String => CsvColumn::Text(s.str()?),
+            DataType::Float64 | DataType::Float32 => CsvColumn::Float(s.cast(&DataType::Float64)?.f64()?.clone()),
+            dt if dt.is_integer() => CsvColumn::Int(s.cast(&DataType::Int64)?.i64()?.clone()),
+            _ => CsvColumn::Other(s),
+        });
     }
-    for i in 0..height {
-        w.write_record(cols.iter().map(|c| c[i].as_str()))?;
+    let mut field = String::new();
+    for i in 0..df.height() {
+        for c in &cols {
+            field.clear();
+            match c {
+                CsvColumn::Text(a) => field.push_str(a.get(i).unwrap_or_default()),
+                CsvColumn::Float(a) => field.push_str(&a.get(i).map(format_float).unwrap_or_default()),
+                CsvColumn::Int(a) => {
+                    if let Some(v) = a.get(i) {
+                        use std::fmt::Write as _;
+                        let _ = write!(field, "{v}");
+                    }
+                }
+                CsvColumn::Other(s) => match s.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => {}
+                    Ok(v) => field.push_str(&v.to_string()),
+                },
+            }
+            w.write_field(&field)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    w.into_inner().map_err(|e| ReportError::Csv(e.into_error().into()))
+    w.flush().map_err(|e| ReportError::Csv(e.into()))?;
+    Ok(())
 }
 
 /// `0.8`, `0.666666666667`, `1`: plain decimals, at most 12 places, no trailing zeros.
@@ -92,11 +118,11 @@ pub struct Exports<'a> {
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_path_buf(), source })?;
-    write_atomic(&dir.join("attainment.csv"), &frame_to_csv(e.attainment)?)?;
-    write_atomic(&dir.join("findings.csv"), &frame_to_csv(e.findings)?)?;
+    write_atomic_with(&dir.join("attainment.csv"), |w| write_csv(e.attainment, w))?;
+    write_atomic_with(&dir.join("findings.csv"), |w| write_csv(e.findings, w))?;
     let f = e.frames;
     for (name, df) in [("dossiers", &f.dossiers), ("online_services", &f.online_services), ("staffing", &f.staffing), ("indicators", &f.indicators)] {
-        write_atomic(&dir.join(format!("{name}.csv")), &frame_to_csv(df)?)?;
+        write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
         write_atomic(&dir.join(format!("{name}.parquet")), &frame_to_parquet(df)?)?;
         write_partitioned(&dir.join("parquet"), name, df, e.province)?;
     }

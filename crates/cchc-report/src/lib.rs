@@ -34,6 +34,33 @@ pub enum ReportError {
     },
 }
 
+/// Streams a file to `path` through a temporary file in the same folder: a failed
+/// write leaves the destination as it was.
+///
+/// # Errors
+/// [`ReportError::Io`] with the destination path, or what `write` returns.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.cchc-tmp"));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let result = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        write(&mut out)?;
+        std::io::Write::flush(&mut out).map_err(io)?;
+        drop(out);
+        std::fs::rename(&tmp, path).map_err(io)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 ///
 /// # Errors
