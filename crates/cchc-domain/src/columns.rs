@@ -42,19 +42,45 @@ pub trait ColumnClassifier {
     }
 }
 
-/// A normalised text with abbreviations expanded word by word.
-pub fn expand_abbreviations<'a>(
-    normalized: &'a str,
-    abbreviations: &std::collections::BTreeMap<String, String>,
-) -> std::borrow::Cow<'a, str> {
-    if !normalized.split(' ').any(|w| w.len() <= MAX_ABBREVIATION && abbreviations.contains_key(w)) {
-        return std::borrow::Cow::Borrowed(normalized);
-    }
-    normalized.split(' ').map(|w| abbreviations.get(w).map_or(w, String::as_str)).collect::<Vec<_>>().join(" ").into()
+/// Word-level abbreviations (`hs` → `ho so`), with a cheap test that skips the map
+/// for words that cannot be one.
+#[derive(Debug, Clone, Default)]
+pub struct Abbreviations {
+    map: std::collections::BTreeMap<String, String>,
+    /// Bit `b - b'a'` set when some abbreviation starts with byte `b`.
+    first_letters: u32,
 }
 
-/// Longest abbreviation looked up; a longer alias-table key is never expanded (checked
-/// when the table is read).
+impl Abbreviations {
+    /// From `abbreviation → expansion` (both normalised).
+    pub fn new(map: std::collections::BTreeMap<String, String>) -> Abbreviations {
+        let first_letters = map
+            .keys()
+            .filter_map(|k| k.bytes().next())
+            .filter(u8::is_ascii_lowercase)
+            .fold(0, |acc, b| acc | 1 << (b - b'a'));
+        Abbreviations { map, first_letters }
+    }
+
+    fn get(&self, word: &str) -> Option<&str> {
+        let first = *word.as_bytes().first()?;
+        if !first.is_ascii_lowercase() || self.first_letters & (1 << (first - b'a')) == 0 || word.len() > MAX_ABBREVIATION {
+            return None;
+        }
+        self.map.get(word).map(String::as_str)
+    }
+
+    /// A normalised text with abbreviations expanded word by word.
+    pub fn expand<'a>(&self, normalized: &'a str) -> std::borrow::Cow<'a, str> {
+        if !normalized.split(' ').any(|w| self.get(w).is_some()) {
+            return std::borrow::Cow::Borrowed(normalized);
+        }
+        normalized.split(' ').map(|w| self.get(w).unwrap_or(w)).collect::<Vec<_>>().join(" ").into()
+    }
+}
+
+/// Longest abbreviation looked up; a longer alias-table key is refused when the table
+/// is read.
 pub const MAX_ABBREVIATION: usize = 8;
 
 /// One way a phrase table entry can match.
@@ -213,14 +239,17 @@ pub enum DColumn {
 
 /// The year a normalised header level names: `nam 2021`, `2021`.
 fn year_in_level(level: &str) -> Option<u16> {
-    level.split(' ').find_map(|w| w.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y) && w.len() == 4))
+    level
+        .split(' ')
+        .filter(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .find_map(|w| w.parse::<u16>().ok().filter(|y| (1990..=2100).contains(y)))
 }
 
 /// A phrase-table classifier for one of forms B, C, D.
 #[derive(Debug, Clone)]
 pub struct FormColumns<R> {
     pub(crate) table: PhraseTable,
-    pub(crate) abbreviations: std::collections::BTreeMap<String, String>,
+    pub(crate) abbreviations: Abbreviations,
     pub(crate) map: fn(&str, Option<u16>) -> Option<R>,
     pub(crate) scoring: fn(&R) -> bool,
     pub(crate) min: usize,
@@ -232,7 +261,7 @@ impl<R: Copy + Ord + Debug> ColumnClassifier for FormColumns<R> {
     type Level = PhraseLevel;
 
     fn level(&self, normalized: &str) -> PhraseLevel {
-        self.table.level(normalized, &expand_abbreviations(normalized, &self.abbreviations))
+        self.table.level(normalized, &self.abbreviations.expand(normalized))
     }
 
     fn relevant(&self, level: &PhraseLevel) -> bool {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::columns::{
-    expand_abbreviations, map_b, map_c, map_d, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable,
+    map_b, map_c, map_d, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable,
 };
 use crate::text::{normalize, PhraseBits, PhraseSet};
 
@@ -149,7 +149,7 @@ struct RawMeasure {
 /// The compiled alias table.
 #[derive(Debug, Clone)]
 pub struct HeaderAliases {
-    abbreviations: BTreeMap<String, String>,
+    abbreviations: Abbreviations,
     phrases: PhraseSet,
     field: PhraseBits,
     unit_rows: Vec<String>,
@@ -186,9 +186,8 @@ impl HeaderAliases {
         // Checked by a unit test; an error here is a build defect, and an empty table
         // then recognises nothing rather than crashing.
         HeaderAliases::from_toml(HEADERS_TOML).unwrap_or_else(|_| {
-            let empty = BTreeMap::new();
             HeaderAliases {
-                abbreviations: empty.clone(),
+                abbreviations: Abbreviations::default(),
                 phrases: PhraseSet::default(),
                 field: 0,
                 unit_rows: Vec::new(),
@@ -196,9 +195,9 @@ impl HeaderAliases {
                 leaves: Vec::new(),
                 leaf_group: Vec::new(),
                 measures: BTreeMap::new(),
-                form_b: form_b(PhraseTable::default(), empty.clone()),
-                form_c: form_c(PhraseTable::default(), empty.clone()),
-                form_d: form_d(PhraseTable::default(), empty),
+                form_b: form_b(PhraseTable::default(), Abbreviations::default()),
+                form_c: form_c(PhraseTable::default(), Abbreviations::default()),
+                form_d: form_d(PhraseTable::default(), Abbreviations::default()),
             }
         })
     }
@@ -277,10 +276,10 @@ impl HeaderAliases {
             measures.insert((g, l), measure);
         }
         Ok(HeaderAliases {
-            form_b: form_b(PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?, raw.abbreviations.clone()),
-            form_c: form_c(PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?, raw.abbreviations.clone()),
-            form_d: form_d(PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?, raw.abbreviations.clone()),
-            abbreviations: raw.abbreviations,
+            form_b: form_b(PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
+            form_c: form_c(PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
+            form_d: form_d(PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
+            abbreviations: Abbreviations::new(raw.abbreviations),
             phrases,
             field,
             unit_rows: raw.form_a.unit_rows.iter().map(|s| normalize(s)).collect(),
@@ -293,7 +292,7 @@ impl HeaderAliases {
 
     /// Normalises a header cell and expands abbreviations word by word.
     pub fn normalize_header(&self, cell: &str) -> String {
-        expand_abbreviations(&normalize(cell), &self.abbreviations).into_owned()
+        self.abbreviations.expand(&normalize(cell)).into_owned()
     }
 
     /// Classifies a column by its header path, top level first. Empty levels and
@@ -317,11 +316,11 @@ impl ColumnClassifier for HeaderAliases {
     type Level = FormALevel;
 
     fn level(&self, normalized: &str) -> FormALevel {
-        let expanded = expand_abbreviations(normalized, &self.abbreviations);
+        let expanded = self.abbreviations.expand(normalized);
         FormALevel {
             phrases: self.phrases.find_all(&expanded),
             number: normalized == "tt" || normalized == "stt",
-            unit_row: self.unit_rows.iter().any(|u| *u == expanded),
+            unit_row: self.unit_rows.iter().any(|u| *u == *expanded),
         }
     }
 
@@ -367,7 +366,7 @@ impl ColumnClassifier for HeaderAliases {
     }
 }
 
-fn form_b(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<BColumn> {
+fn form_b(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<BColumn> {
     // Recognised by its level column plus at least two of name, code, portal, counts.
     FormColumns {
         table,
@@ -379,7 +378,7 @@ fn form_b(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormCo
     }
 }
 
-fn form_c(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<CColumn> {
+fn form_c(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<CColumn> {
     FormColumns {
         table,
         abbreviations,
@@ -390,7 +389,7 @@ fn form_c(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormCo
     }
 }
 
-fn form_d(table: PhraseTable, abbreviations: BTreeMap<String, String>) -> FormColumns<DColumn> {
+fn form_d(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<DColumn> {
     FormColumns {
         table,
         abbreviations,

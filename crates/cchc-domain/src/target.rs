@@ -120,7 +120,7 @@ impl Fraction {
     /// A float as an exact decimal fraction, to ten decimal places (what a spreadsheet
     /// shows of it); `None` for a negative, infinite or NaN value.
     pub fn from_f64(x: f64) -> Option<Fraction> {
-        if !x.is_finite() || x < 0.0 || x > 1e15 {
+        if !x.is_finite() || !(0.0..=1e15).contains(&x) {
             return None;
         }
         Fraction::parse_decimal(&format!("{x:.10}")).map(Fraction::reduced)
@@ -403,7 +403,7 @@ impl Catalogue {
                 best.push((score, t));
             }
         }
-        best.sort_by(|a, b| b.0.cmp(&a.0));
+        best.sort_by_key(|b| std::cmp::Reverse(b.0));
         match best[..] {
             [(s, t), ..] if best.get(1).is_none_or(|(s2, _)| *s2 < s) => Some(t),
             _ => None,

@@ -183,7 +183,9 @@ fn is_normalized(s: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: Vec<String>,
-    by_first_word: std::collections::HashMap<String, Vec<u8>>,
+    /// Phrase ids by first word; FxHash: short keys, looked up for every word of every
+    /// header cell.
+    by_first_word: rustc_hash::FxHashMap<String, Vec<u8>>,
 }
 
 /// A set of phrase ids of one [`PhraseSet`].

@@ -85,7 +85,7 @@ impl HeaderCells {
         let width = cols.len();
         let mut ids = vec![0; (end_row - first_row) as usize * width];
         let mut texts = vec![String::new()];
-        let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut index: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
         let mut header_like = Vec::with_capacity((end_row - first_row) as usize);
         for (r_i, r) in (first_row..end_row).enumerate() {
             // A header row holds no number other than a year (DOMAIN §3: header rows

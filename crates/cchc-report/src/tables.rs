@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use cchc_domain::unit::Unit;
-use rust_xlsxwriter::{Formula, Workbook};
+use rust_xlsxwriter::{Format, Formula, Workbook};
 
-use crate::workbook::{col_letters, headers, setup, Formats, DATA_ROW};
+use crate::workbook::{col_letters, column_formats, headers, setup, Formats, DATA_ROW};
 use crate::ReportError;
 
 /// A rate column: label, numerator columns (added up), denominator column
@@ -64,7 +64,7 @@ fn write_rates(
     value_col: u16,
     values: &[i128],
     rates: &[Rate],
-    f: &Formats,
+    format: Option<&Format>,
 ) -> Result<(), ReportError> {
     let nv = values.len() as u16;
     for (k, r) in rates.iter().enumerate() {
@@ -75,7 +75,10 @@ fn write_rates(
         };
         let (n, d) = (sum(r.num), sum(r.den));
         let formula = Formula::new(format!("=IF({d}>0,{n}/{d},\"\")")).set_result(rate_cached(values, r));
-        ws.write_formula_with_format(row, value_col + nv + k as u16, formula, &f.pct)?;
+        match format {
+            Some(fmt) => ws.write_formula_with_format(row, value_col + nv + k as u16, formula, fmt)?,
+            None => ws.write_formula(row, value_col + nv + k as u16, formula)?,
+        };
     }
     Ok(())
 }
@@ -89,26 +92,30 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
     let first = DATA_ROW;
     let last = DATA_ROW + t.rows.len().max(1) as u32 - 1;
     let unit_placed = {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_low_memory()?;
         ws.set_formula_result_default("");
         setup(ws, t.unit_sheet, t.unit_title, period_text, f)?;
-        ws.write_string(2, 0, t.note)?;
+        ws.write_string_with_format(2, 0, t.note, &f.plain)?;
         let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 40.0), ("Huyện/TX/TP", 14.0)];
         cols.extend(t.columns.iter().map(|c| (*c, 12.0)));
         cols.extend(t.rates.iter().map(|r| (r.label, 11.0)));
         headers(ws, &cols, f)?;
+        let mut formats: Vec<&Format> = vec![&f.int, &f.text, &f.text, &f.text];
+        formats.extend(std::iter::repeat_n(&f.int, nv));
+        formats.extend(std::iter::repeat_n(&f.pct, t.rates.len()));
+        column_formats(ws, &formats)?;
         let mut totals = vec![0i128; nv];
         for (i, (u, values)) in t.rows.iter().enumerate() {
             let r = DATA_ROW + i as u32;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
-            ws.write_string_with_format(r, 2, &u.name, &f.text)?;
-            ws.write_string_with_format(r, 3, &u.district, &f.text)?;
+            ws.write_number(r, 0, (i + 1) as f64)?;
+            ws.write_string(r, 1, &u.unit_id)?;
+            ws.write_string(r, 2, &u.name)?;
+            ws.write_string(r, 3, &u.district)?;
             for (k, v) in values.iter().enumerate() {
-                ws.write_number_with_format(r, 4 + k as u16, *v as f64, &f.int)?;
+                ws.write_number(r, 4 + k as u16, *v as f64)?;
                 totals[k] += v;
             }
-            write_rates(ws, r, 4, values, &t.rates, f)?;
+            write_rates(ws, r, 4, values, &t.rates, None)?;
         }
         let tr = DATA_ROW + t.rows.len() as u32;
         ws.write_string_with_format(tr, 2, "Tổng cộng", &f.total_text)?;
@@ -118,7 +125,7 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
             let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1)).set_result(total.to_string());
             ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
         }
-        write_rates(ws, tr, 4, &totals, &t.rates, f)?;
+        write_rates(ws, tr, 4, &totals, &t.rates, Some(&f.pct))?;
         Placed { first, last: DATA_ROW + t.rows.len() as u32 - u32::from(!t.rows.is_empty()), first_value_col: 4 }
     };
     let district_placed = {
@@ -132,7 +139,7 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
         let ws = wb.add_worksheet();
         ws.set_formula_result_default("");
         setup(ws, t.district_sheet, t.district_title, period_text, f)?;
-        ws.write_string(2, 0, "Gồm phòng GDĐT và các trường, trung tâm trên địa bàn")?;
+        ws.write_string_with_format(2, 0, "Gồm phòng GDĐT và các trường, trung tâm trên địa bàn", &f.plain)?;
         let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Huyện/TX/TP", 18.0)];
         cols.extend(t.columns.iter().map(|c| (*c, 12.0)));
         cols.extend(t.rates.iter().map(|r| (r.label, 11.0)));
@@ -158,7 +165,7 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
                 ws.write_formula_with_format(r, 2 + k as u16, formula, &f.int)?;
                 totals[k] += v;
             }
-            write_rates(ws, r, 2, &values, &t.rates, f)?;
+            write_rates(ws, r, 2, &values, &t.rates, Some(&f.pct))?;
         }
         let tr = DATA_ROW + t.districts.len() as u32;
         ws.write_string_with_format(tr, 1, "Toàn tỉnh", &f.total_text)?;
@@ -169,7 +176,7 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
             let formula = Formula::new(format!("=SUM({l}{}:{l}{})", DATA_ROW + 1, end)).set_result(total.to_string());
             ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
         }
-        write_rates(ws, tr, 2, &totals, &t.rates, f)?;
+        write_rates(ws, tr, 2, &totals, &t.rates, Some(&f.pct))?;
         Placed { first: DATA_ROW, last: DATA_ROW + t.districts.len().max(1) as u32 - 1, first_value_col: 2 }
     };
     Ok((unit_placed, district_placed))

@@ -15,6 +15,7 @@ use cchc_domain::measure::Measure;
 use cchc_domain::target::Catalogue;
 use cchc_read::Batch;
 use cchc_analysis::frames::Frames;
+use polars::prelude::{DataType, Float64Chunked, StringChunked};
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::ReportError;
@@ -74,6 +75,8 @@ pub(crate) struct Formats {
     pub(crate) total_int: Format,
     pub(crate) status: BTreeMap<Status, Format>,
     pub(crate) status_pct: BTreeMap<Status, Format>,
+    /// Lines above a table (no border): set explicitly, so they never take a column's format.
+    pub(crate) plain: Format,
 }
 
 fn formats() -> Formats {
@@ -100,6 +103,7 @@ fn formats() -> Formats {
             .iter()
             .map(|s| (*s, base.clone().set_num_format("0.0%").set_background_color(Color::RGB(colour(*s)))))
             .collect(),
+        plain: Format::new(),
     }
 }
 
@@ -111,7 +115,16 @@ pub(crate) fn setup(ws: &mut Worksheet, name: &str, title: &str, subtitle: &str,
     ws.set_repeat_rows(DATA_ROW - 1, DATA_ROW - 1)?;
     ws.set_freeze_panes(DATA_ROW, 0)?;
     ws.write_string_with_format(0, 0, title, &f.title)?;
-    ws.write_string(1, 0, subtitle)?;
+    ws.write_string_with_format(1, 0, subtitle, &f.plain)?;
+    Ok(())
+}
+
+/// Formats data columns once: cells written without a format take their column's, which
+/// saves rust_xlsxwriter hashing a `Format` for every cell of a large sheet.
+pub(crate) fn column_formats(ws: &mut Worksheet, formats: &[&Format]) -> Result<(), ReportError> {
+    for (c, fmt) in formats.iter().enumerate() {
+        ws.set_column_format(c as u16, fmt)?;
+    }
     Ok(())
 }
 
@@ -154,7 +167,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     {
         let ws = wb.add_worksheet();
         setup(ws, SHEET_SUMMARY, "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH", &period_text, &f)?;
-        ws.write_string(2, 0, &input.catalogue.plan)?;
+        ws.write_string_with_format(2, 0, &input.catalogue.plan, &f.plain)?;
         headers(
             ws,
             &[
@@ -202,9 +215,9 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
 
     // 2. Unit × target matrix.
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_low_memory()?;
         setup(ws, SHEET_MATRIX, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ", &period_text, &f)?;
-        ws.write_string(2, 0, "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)")?;
+        ws.write_string_with_format(2, 0, "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)", &f.plain)?;
         let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 40.0), ("Huyện/TX/TP", 14.0)];
         cols.extend(input.catalogue.targets.iter().map(|t| (t.name.as_str(), 12.0)));
         headers(ws, &cols, &f)?;
@@ -300,9 +313,10 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
 
     // 5. Missing submissions.
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_low_memory()?;
         setup(ws, SHEET_MISSING, "ĐƠN VỊ CHƯA NỘP BÁO CÁO", &period_text, &f)?;
         headers(ws, &[("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 45.0), ("Huyện/TX/TP", 16.0)], &f)?;
+        column_formats(ws, &[&f.int, &f.text, &f.text, &f.text])?;
         let missing: Vec<&str> = input
             .batch
             .findings
@@ -313,42 +327,44 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
         for (i, id) in missing.iter().enumerate() {
             let r = DATA_ROW + i as u32;
             let u = input.batch.registry.get(id);
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, *id, &f.text)?;
-            ws.write_string_with_format(r, 2, u.map_or("", |u| u.name.as_str()), &f.text)?;
-            ws.write_string_with_format(r, 3, u.map_or("", |u| u.district.as_str()), &f.text)?;
+            ws.write_number(r, 0, (i + 1) as f64)?;
+            ws.write_string(r, 1, *id)?;
+            ws.write_string(r, 2, u.map_or("", |u| u.name.as_str()))?;
+            ws.write_string(r, 3, u.map_or("", |u| u.district.as_str()))?;
         }
     }
 
     // 6. Findings.
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_low_memory()?;
         setup(ws, SHEET_FINDINGS, "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU", &period_text, &f)?;
         headers(
             ws,
             &[("Mức độ", 10.0), ("Mã quy tắc", 20.0), ("Tệp", 30.0), ("Trang tính", 16.0), ("Ô", 8.0), ("Nội dung", 70.0), ("Giá trị gốc", 16.0)],
             &f,
         )?;
+        column_formats(ws, &[&f.text; 7])?;
         for (i, x) in input.batch.findings.iter().enumerate() {
             let r = DATA_ROW + i as u32;
             let fields = [x.severity().label_vi(), x.rule.id(), &x.file, &x.sheet, &x.cell, &x.message, &x.raw];
             for (c, v) in fields.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, *v, &f.text)?;
+                ws.write_string(r, c as u16, *v)?;
             }
         }
     }
 
     // 7. Files read.
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_low_memory()?;
         setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", &period_text, &f)?;
         headers(ws, &[("Tệp", 50.0), ("Số bảng biểu A", 10.0), ("Số dòng được tổng hợp", 12.0), ("Số dòng để riêng", 12.0)], &f)?;
+        column_formats(ws, &[&f.text, &f.int, &f.int, &f.int])?;
         for (i, s) in input.batch.files.iter().enumerate() {
             let r = DATA_ROW + i as u32;
-            ws.write_string_with_format(r, 0, &s.file, &f.text)?;
-            ws.write_number_with_format(r, 1, s.tables as f64, &f.int)?;
-            ws.write_number_with_format(r, 2, s.rows_accepted as f64, &f.int)?;
-            ws.write_number_with_format(r, 3, s.rows_set_aside as f64, &f.int)?;
+            ws.write_string(r, 0, &s.file)?;
+            ws.write_number(r, 1, s.tables as f64)?;
+            ws.write_number(r, 2, s.rows_accepted as f64)?;
+            ws.write_number(r, 3, s.rows_set_aside as f64)?;
         }
     }
     Ok(wb.save_to_buffer()?)
@@ -372,9 +388,9 @@ fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Formats) ->
 
 fn indicators_sheet(wb: &mut Workbook, f: &Formats, period_text: &str, input: &ReportInput<'_>) -> Result<(), ReportError> {
     let df = &input.frames.indicators;
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_low_memory()?;
     setup(ws, SHEET_INDICATORS, "KẾT QUẢ CÁC CHỈ TIÊU KHÁC THEO ĐƠN VỊ (BIỂU D)", period_text, f)?;
-    ws.write_string(2, 0, "Tỷ lệ chỉ có một mình (không có tử số, mẫu số) chỉ tính cho đơn vị, không cộng vào huyện và tỉnh")?;
+    ws.write_string_with_format(2, 0, "Tỷ lệ chỉ có một mình (không có tử số, mẫu số) chỉ tính cho đơn vị, không cộng vào huyện và tỉnh", &f.plain)?;
     headers(
         ws,
         &[
@@ -391,28 +407,29 @@ fn indicators_sheet(wb: &mut Workbook, f: &Formats, period_text: &str, input: &R
         ],
         f,
     )?;
-    let col = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
-    let text_cols: Vec<_> = ["unit_id", "unit_name", "target_id", "indicator", "unit_of_measure"].iter().map(|n| col(n)).collect::<Result<_, _>>()?;
-    let num_cols: Vec<_> = ["numerator", "denominator", "ratio"].iter().map(|n| col(n)).collect::<Result<_, _>>()?;
-    let verifiable = col("verifiable")?;
+    column_formats(ws, &[&f.int, &f.text, &f.text, &f.text, &f.text, &f.text, &f.int, &f.int, &f.pct, &f.text])?;
+    let text = |name: &str| -> Result<StringChunked, ReportError> { Ok(df.column(name)?.str()?.clone()) };
+    let number = |name: &str| -> Result<Float64Chunked, ReportError> {
+        Ok(df.column(name)?.as_materialized_series().cast(&DataType::Float64)?.f64()?.clone())
+    };
+    let text_cols = [text("unit_id")?, text("unit_name")?, text("target_id")?, text("indicator")?, text("unit_of_measure")?];
+    let num_cols = [number("numerator")?, number("denominator")?, number("ratio")?];
+    let verifiable = df.column("verifiable")?.bool()?.clone();
     for i in 0..df.height() {
         let r = DATA_ROW + i as u32;
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+        ws.write_number(r, 0, (i + 1) as f64)?;
         for (k, s) in text_cols.iter().enumerate() {
-            let v = s.str_value(i)?;
-            ws.write_string_with_format(r, 1 + k as u16, v.as_ref(), &f.text)?;
+            ws.write_string(r, 1 + k as u16, s.get(i).unwrap_or_default())?;
         }
         for (k, s) in num_cols.iter().enumerate() {
             let c = 6 + k as u16;
-            let v = s.get(i)?.extract::<f64>();
-            let fmt = if k == 2 { &f.pct } else if v.is_some_and(|x| x.fract() != 0.0) { &f.dec } else { &f.int };
-            match v {
-                Some(x) => ws.write_number_with_format(r, c, x, fmt)?,
-                None => ws.write_string_with_format(r, c, "", &f.text)?,
+            match s.get(i) {
+                Some(x) if k < 2 && x.fract() != 0.0 => ws.write_number_with_format(r, c, x, &f.dec)?,
+                Some(x) => ws.write_number(r, c, x)?,
+                None => ws.write_string(r, c, "")?,
             };
         }
-        let yes = verifiable.get(i)?.extract_bool().unwrap_or(false);
-        ws.write_string_with_format(r, 9, if yes { "Có" } else { "Không" }, &f.text)?;
+        ws.write_string(r, 9, if verifiable.get(i).unwrap_or(false) { "Có" } else { "Không" })?;
     }
     Ok(())
 }
