@@ -15,7 +15,7 @@ use crate::form_a::DossierRow;
 use crate::form_b::ServiceRow;
 use crate::form_c::StaffRow;
 use crate::form_d::IndicatorRow;
-use crate::workbook::{read_workbook, FileRead, ReadContext, TableData, WORKBOOK_EXTENSIONS};
+use crate::workbook::{read_workbook_with, FileRead, ReadContext, ReadMemo, TableData, WORKBOOK_EXTENSIONS};
 
 /// How to read a batch.
 #[derive(Debug, Clone)]
@@ -230,8 +230,10 @@ pub fn read_batch(inputs: &[PathBuf], opts: &BatchOptions, progress: &(dyn Fn() 
     let (files, mut findings) = collect_inputs(inputs);
     let reads: Vec<FileRead> = files
         .par_iter()
-        .map(|(path, shown)| {
-            let r = read_workbook(path, shown, &opts.context);
+        // Jobs of at least 16 files, so each memo serves many files.
+        .with_min_len(16)
+        .map_init(ReadMemo::default, |memo, (path, shown)| {
+            let r = read_workbook_with(path, shown, &opts.context, memo);
             progress();
             r
         })

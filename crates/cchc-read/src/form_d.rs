@@ -55,6 +55,45 @@ fn as_fraction(x: f64, had_percent: bool) -> f64 {
 
 /// Reads the indicator rows under a Form D header.
 pub fn read_table(grid: &Grid, h: &Header<DColumn>, catalogue: &Catalogue, file: &str, findings: &mut Vec<Finding>) -> FormDTable {
+    read_table_with(grid, h, catalogue, file, findings, &mut IndicatorMemo::default())
+}
+
+/// Which target each (code, name) written in Form D matched, kept across files by a
+/// reading thread: units write the same indicators.
+#[derive(Default)]
+pub struct IndicatorMemo {
+    matched: rustc_hash::FxHashMap<(String, String), Option<usize>>,
+}
+
+impl IndicatorMemo {
+    const CAPACITY: usize = 20_000;
+
+    fn target<'a>(&mut self, catalogue: &'a Catalogue, code: &str, name: &str) -> Option<&'a cchc_domain::target::Target> {
+        let key = (code.to_string(), name.to_string());
+        let index = match self.matched.get(&key) {
+            Some(i) => *i,
+            None => {
+                let i = catalogue.match_indicator(code, name).and_then(|t| catalogue.targets.iter().position(|x| x.id == t.id));
+                if self.matched.len() >= Self::CAPACITY {
+                    self.matched.clear();
+                }
+                self.matched.insert(key, i);
+                i
+            }
+        };
+        index.and_then(|i| catalogue.targets.get(i))
+    }
+}
+
+/// [`read_table`] with a memo of indicator matches (same catalogue only).
+pub fn read_table_with(
+    grid: &Grid,
+    h: &Header<DColumn>,
+    catalogue: &Catalogue,
+    file: &str,
+    findings: &mut Vec<Finding>,
+    memo: &mut IndicatorMemo,
+) -> FormDTable {
     let sheet = grid.name.as_str();
     let span = h.span();
     let mut rows = Vec::new();
@@ -93,7 +132,7 @@ pub fn read_table(grid: &Grid, h: &Header<DColumn>, catalogue: &Catalogue, file:
             set_aside += 1;
             continue;
         }
-        let Some(target) = catalogue.match_indicator(&code, &name) else {
+        let Some(target) = memo.target(catalogue, &code, &name) else {
             findings.push(
                 Finding::file(
                     Rule::IndicatorUnknown,

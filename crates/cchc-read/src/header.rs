@@ -155,19 +155,58 @@ impl HeaderCells {
     }
 }
 
+/// What each distinct header text says to one form, kept while a worker reads file
+/// after file: submissions repeat the same header wording, so most texts are classified
+/// once per thread rather than once per sheet.
+pub struct LevelMemo<L> {
+    levels: rustc_hash::FxHashMap<String, L>,
+}
+
+impl<L> Default for LevelMemo<L> {
+    fn default() -> Self {
+        LevelMemo { levels: rustc_hash::FxHashMap::default() }
+    }
+}
+
+impl<L: Clone> LevelMemo<L> {
+    /// Texts kept at most; beyond, the memo starts afresh (titles and unit lines are
+    /// different in every file and would otherwise pile up).
+    const CAPACITY: usize = 20_000;
+
+    fn level(&mut self, text: &str, compute: impl FnOnce() -> L) -> L {
+        if let Some(l) = self.levels.get(text) {
+            return l.clone();
+        }
+        if self.levels.len() >= Self::CAPACITY {
+            self.levels.clear();
+        }
+        let l = compute();
+        self.levels.insert(text.to_string(), l.clone());
+        l
+    }
+}
+
 /// Looks for the header of the form `classifier` describes (see [`find_header_in`]).
 pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
-    find_header_in(&HeaderCells::new(grid), classifier)
+    find_header_in(&HeaderCells::new(grid), classifier, &mut LevelMemo::default())
 }
 
 /// Looks for the header of the form `classifier` describes, in the first
 /// [`HEADER_SEARCH_ROWS`] rows, one to [`MAX_HEADER_DEPTH`] levels deep. Best is most
 /// scoring roles, then fewest levels, then highest up. A header starts in a row with
 /// at least one cell that means something to the form.
-pub fn find_header_in<C: ColumnClassifier>(cells: &HeaderCells, classifier: &C) -> Option<Header<C::Role>> {
+pub fn find_header_in<C: ColumnClassifier>(
+    cells: &HeaderCells,
+    classifier: &C,
+    memo: &mut LevelMemo<C::Level>,
+) -> Option<Header<C::Role>> {
     // What each distinct text says to this form, once.
-    let levels: Vec<Option<C::Level>> =
-        cells.texts.iter().enumerate().map(|(i, t)| (i != 0).then(|| classifier.level(t))).collect();
+    let levels: Vec<Option<C::Level>> = cells
+        .texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i != 0).then(|| memo.level(t, || classifier.level(t))))
+        .collect();
     let relevant = |id: u32| levels[id as usize].as_ref().is_some_and(|l| classifier.relevant(l));
     let mut best: Option<Header<C::Role>> = None;
     let mut refs: Vec<&C::Level> = Vec::with_capacity(MAX_HEADER_DEPTH as usize);

@@ -13,7 +13,9 @@ use crate::form_b::FormBTable;
 use crate::form_c::FormCTable;
 use crate::form_d::FormDTable;
 use crate::grid::Grid;
-use crate::header::{find_header_in, HeaderCells};
+use crate::header::{find_header_in, HeaderCells, LevelMemo};
+use cchc_domain::columns::PhraseLevel;
+use cchc_domain::measure::FormALevel;
 use crate::meta::{read_meta, SheetMeta};
 
 /// File extensions read as workbooks.
@@ -102,10 +104,25 @@ fn merges<RS: std::io::Read + std::io::Seek>(wb: &mut Sheets<RS>, name: &str) ->
     }
 }
 
+/// What a reader keeps from file to file (see [`LevelMemo`]); one per worker thread.
+#[derive(Default)]
+pub struct ReadMemo {
+    a: LevelMemo<FormALevel>,
+    b: LevelMemo<PhraseLevel>,
+    c: LevelMemo<PhraseLevel>,
+    d: LevelMemo<PhraseLevel>,
+    indicators: crate::form_d::IndicatorMemo,
+}
+
 /// Reads every sheet of a workbook. Never panics on file content: a panic inside
 /// the reading library is caught and becomes `file.unreadable`.
 pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path, file, ctx)));
+    read_workbook_with(path, file, ctx, &mut ReadMemo::default())
+}
+
+/// [`read_workbook`] reusing what earlier files taught `memo` (same context only).
+pub fn read_workbook_with(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo) -> FileRead {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path, file, ctx, memo)));
     result.unwrap_or_else(|_| FileRead {
         file: file.to_string(),
         findings: vec![Finding::file(
@@ -117,7 +134,7 @@ pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
     })
 }
 
-fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
+fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo) -> FileRead {
     let mut out = FileRead { file: file.to_string(), ..FileRead::default() };
     let mut wb = match open_workbook_auto(path) {
         Ok(wb) => wb,
@@ -164,13 +181,13 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
         // they are loaded only when the sheet does not read completely otherwise.
         let mut grid = Grid::new(sheet.name.clone(), range, Vec::new());
         let mut findings = Vec::new();
-        let mut read = read_sheet(&grid, file, ctx, &mut findings);
+        let mut read = read_sheet(&grid, file, ctx, memo, &mut findings);
         if !read.as_ref().is_some_and(|r| r.complete) {
             let merged = merges(&mut wb, &sheet.name);
             if !merged.is_empty() {
                 grid.set_merges(merged);
                 findings.clear();
-                read = read_sheet(&grid, file, ctx, &mut findings);
+                read = read_sheet(&grid, file, ctx, memo, &mut findings);
             }
         }
         out.findings.append(&mut findings);
@@ -204,12 +221,12 @@ struct SheetRead {
 
 /// Finds which form a sheet holds (the one whose header is most complete; ties go
 /// to the earlier form) and reads it.
-fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Finding>) -> Option<SheetRead> {
+fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, memo: &mut ReadMemo, findings: &mut Vec<Finding>) -> Option<SheetRead> {
     let cells = HeaderCells::new(grid);
-    let a = find_header_in(&cells, &ctx.aliases);
-    let b = find_header_in(&cells, ctx.aliases.form_b());
-    let c = find_header_in(&cells, ctx.aliases.form_c());
-    let d = find_header_in(&cells, ctx.aliases.form_d());
+    let a = find_header_in(&cells, &ctx.aliases, &mut memo.a);
+    let b = find_header_in(&cells, ctx.aliases.form_b(), &mut memo.b);
+    let c = find_header_in(&cells, ctx.aliases.form_c(), &mut memo.c);
+    let d = find_header_in(&cells, ctx.aliases.form_d(), &mut memo.d);
     let coverages = [
         a.as_ref().map(|h| h.coverage),
         b.as_ref().map(|h| h.coverage),
@@ -243,7 +260,7 @@ fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, findings: &mut Vec<Fin
         }
         _ => {
             let h = d?;
-            (h.top, TableData::D(crate::form_d::read_table(grid, &h, &ctx.catalogue, file, findings)))
+            (h.top, TableData::D(crate::form_d::read_table_with(grid, &h, &ctx.catalogue, file, findings, &mut memo.indicators)))
         }
     };
     Some(SheetRead { top, data, complete })
