@@ -107,6 +107,56 @@ def timings(stderr):
     return [line.strip() for line in stderr.splitlines() if line.startswith("timing")]
 
 
+# Parts of a `cchc check` run, by the function whose inclusive instruction count
+# measures them (callgrind; substrings of the demangled names).
+PROFILE_PARTS = [
+    ("calamine: open a workbook (zip directory, shared strings, styles)", "as calamine::Reader<RS>>::new"),
+    ("calamine: read a sheet's cells", "as calamine::Reader<RS>>::worksheet_range"),
+    ("calamine: merged regions (sheets incomplete without them)", "merge_cells_by_sheet_name"),
+    ("calamine: document properties (own-report check)", "Xlsx<RS>::workbook_properties"),
+    ("cchc: forms recognised (header search, all forms)", "cchc_read::header::find_header_in"),
+    ("cchc: header window normalised", "cchc_read::header::HeaderCells::new"),
+    ("cchc: Form A rows read and checked", "cchc_read::form_a::read_table"),
+    ("cchc: Form B rows", "cchc_read::form_b::read_table"),
+    ("cchc: Form C rows", "cchc_read::form_c::read_table"),
+    ("cchc: Form D rows (indicator matching)", "cchc_read::form_d::read_table"),
+    ("cchc: unit and period lines", "cchc_read::meta::read_meta"),
+    ("cchc: batch assembly (units, periods, duplicates, missing)", "cchc_read::batch::assemble"),
+    ("cchc: unit registry loaded", "cchc_domain::unit::Registry::from_csv"),
+]
+
+
+def profile(cchc, path):
+    """Instruction counts of the parts of `cchc check` on a corpus (callgrind: the same
+    count on every run, whatever else the machine does)."""
+    if not (shutil.which("valgrind") and shutil.which("callgrind_annotate")):
+        return []
+    out = os.path.join(HERE, "work", "callgrind.out")
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", cchc, "check",
+                    os.path.join(path, "in"), "--registry", os.path.join(path, "units.csv")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
+    total, counts = 0, {}
+    for line in text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) < 3 or not parts[0].replace(",", "").isdigit():
+            continue
+        n = int(parts[0].replace(",", ""))
+        if "PROGRAM TOTALS" in line:
+            total = n
+        for label, needle in PROFILE_PARTS:
+            if needle in parts[2]:
+                counts[label] = max(counts.get(label, 0), n)
+    if not total:
+        return []
+    rows = ["| part | instructions | share |", "|---|---|---|"]
+    for label, _ in PROFILE_PARTS:
+        n = counts.get(label, 0)
+        rows.append(f"| {label} | {n / 1e6:,.1f} M | {100 * n / total:.1f} % |")
+    rows.append(f"| whole run | {total / 1e6:,.1f} M | 100 % |")
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin-dir", required=True)
@@ -184,6 +234,14 @@ def main():
         lines += [f"## {n:,} workbooks ({size / 1e6:.1f} MB)", ""] + table + [""]
         if prof:
             lines += ["Where cchc's time goes (its own phase timings, last run):", "", "```"] + prof + ["```", ""]
+    if sizes:
+        path, _ = corpus(args.bin_dir, min(sizes), args.seed)
+        prof = profile(cchc, path)
+        if prof:
+            lines += [f"## Where reading goes ({min(sizes):,} workbooks, `cchc check`, callgrind)", "",
+                      "Inclusive instruction counts of the parts of a run, from valgrind's callgrind "
+                      "(deterministic; parts nest, so shares do not add up to 100 %). calamine's own "
+                      "work is the floor's; the rest is cchc's.", ""] + prof + [""]
     lines += targets(summary)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines).rstrip() + "\n")
