@@ -108,8 +108,9 @@ pub fn unit_key(name: &str) -> String {
     let norm = normalize(name);
     let class = kind_class(&norm);
     let mut ws: Vec<&str> = words(&norm);
-    for phrase in STOP_PHRASES {
-        let p = words(phrase);
+    static STOP_PHRASE_WORDS: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let stop_phrases = STOP_PHRASE_WORDS.get_or_init(|| STOP_PHRASES.iter().map(|p| words(p)).collect());
+    for p in stop_phrases {
         let mut i = 0;
         while i + p.len() <= ws.len() {
             if ws[i..i + p.len()] == p[..] {

@@ -529,21 +529,6 @@ fn unit_words_of_file_name(stem: &str) -> String {
     norm.split(' ').filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w)).collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_name_units() {
-        assert_eq!(unit_words_of_file_name("PGD Tien Lu_Q1_2022"), "pgd tien lu");
-        assert_eq!(unit_words_of_file_name("bao-cao-quy-1-2022-THPT-Van-Lam"), "thpt van lam");
-        let reg = Registry::default_hung_yen();
-        let id = |s: &str| reg.match_name(&unit_words_of_file_name(s)).map(|u| u.unit_id.clone());
-        assert_eq!(id("PGD Tien Lu_Q1_2022").as_deref(), Some("pgd-tienlu"));
-        assert_eq!(id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(), Some("thpt-tienlu"));
-    }
-}
-
 /// A quarter's carried-over dossiers should equal the previous quarter's pending
 /// ones, when both quarters were read together (warning, DOMAIN §2).
 fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
@@ -573,5 +558,20 @@ fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
                 .with_raw(format!("{carried} ≠ {pending}")),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_name_units() {
+        assert_eq!(unit_words_of_file_name("PGD Tien Lu_Q1_2022"), "pgd tien lu");
+        assert_eq!(unit_words_of_file_name("bao-cao-quy-1-2022-THPT-Van-Lam"), "thpt van lam");
+        let reg = Registry::default_hung_yen();
+        let id = |s: &str| reg.match_name(&unit_words_of_file_name(s)).map(|u| u.unit_id.clone());
+        assert_eq!(id("PGD Tien Lu_Q1_2022").as_deref(), Some("pgd-tienlu"));
+        assert_eq!(id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(), Some("thpt-tienlu"));
     }
 }
