@@ -5,6 +5,7 @@ words, join the header rows into column labels (filling merged parents from the 
 map the labels to the eleven measures, read the data rows, drop the total, group and
 signature rows, and sum. Only the reading engine differs between the peers.
 """
+import os
 import re
 import unicodedata
 
@@ -134,3 +135,21 @@ def rates(sums):
     if resolved == 0:
         return None, None
     return (sums[5] + sums[6]) / resolved, sums[5] / resolved
+
+
+def consolidate(in_dir, read_sheets):
+    """One record per workbook: the first sheet that is Form A, summed, with its rates.
+    `read_sheets(path)` gives each sheet as a list of rows — the only part that differs
+    between the peers."""
+    records = []
+    for name in sorted(os.listdir(in_dir)):
+        if not name.endswith(".xlsx"):
+            continue
+        for rows in read_sheets(os.path.join(in_dir, name)):
+            sums = form_a_sums(rows)
+            if sums is not None:
+                on_time, early = rates(sums)
+                records.append({"file": name, **dict(zip(MEASURES, sums)), "on_time_rate": on_time,
+                                "early_rate": early})
+                break
+    return records

@@ -7,6 +7,7 @@ use cchc_domain::target::Catalogue;
 use crate::cells::{read_decimal, CellValue};
 use crate::grid::{cell_text, Grid};
 use crate::header::{body_rows, BodyRow, Header};
+use crate::memo::Memo;
 
 /// One indicator row matched to a target.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,32 +59,8 @@ pub fn read_table(grid: &Grid, h: &Header<DColumn>, catalogue: &Catalogue, file:
     read_table_with(grid, h, catalogue, file, findings, &mut IndicatorMemo::default())
 }
 
-/// Which target each (code, name) written in Form D matched, kept across files by a
-/// reading thread: units write the same indicators.
-#[derive(Default)]
-pub struct IndicatorMemo {
-    matched: rustc_hash::FxHashMap<(String, String), Option<usize>>,
-}
-
-impl IndicatorMemo {
-    const CAPACITY: usize = 20_000;
-
-    fn target<'a>(&mut self, catalogue: &'a Catalogue, code: &str, name: &str) -> Option<&'a cchc_domain::target::Target> {
-        let key = (code.to_string(), name.to_string());
-        let index = match self.matched.get(&key) {
-            Some(i) => *i,
-            None => {
-                let i = catalogue.match_indicator(code, name).and_then(|t| catalogue.targets.iter().position(|x| x.id == t.id));
-                if self.matched.len() >= Self::CAPACITY {
-                    self.matched.clear();
-                }
-                self.matched.insert(key, i);
-                i
-            }
-        };
-        index.and_then(|i| catalogue.targets.get(i))
-    }
-}
+/// Which target (by catalogue index) each (code, name) written in Form D matched.
+pub type IndicatorMemo = Memo<(String, String), Option<usize>>;
 
 /// [`read_table`] with a memo of indicator matches (same catalogue only).
 pub fn read_table_with(
@@ -132,7 +109,10 @@ pub fn read_table_with(
             set_aside += 1;
             continue;
         }
-        let Some(target) = memo.target(catalogue, &code, &name) else {
+        let matched = memo.get_or_compute(&(code.clone(), name.clone()), || {
+            catalogue.match_indicator(&code, &name).and_then(|t| catalogue.targets.iter().position(|x| x.id == t.id))
+        });
+        let Some(target) = matched.and_then(|i| catalogue.targets.get(i)) else {
             findings.push(
                 Finding::file(
                     Rule::IndicatorUnknown,

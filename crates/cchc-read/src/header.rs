@@ -7,6 +7,7 @@ use cchc_domain::columns::ColumnClassifier;
 use cchc_domain::text::{contains_phrase, normalize};
 
 use crate::grid::{cell_text, is_blank, Grid};
+use crate::memo::Memo;
 
 /// Rows searched for a header (DOMAIN §3).
 pub const HEADER_SEARCH_ROWS: u32 = 30;
@@ -155,36 +156,8 @@ impl HeaderCells {
     }
 }
 
-/// What each distinct header text says to one form, kept while a worker reads file
-/// after file: submissions repeat the same header wording, so most texts are classified
-/// once per thread rather than once per sheet.
-pub struct LevelMemo<L> {
-    levels: rustc_hash::FxHashMap<String, L>,
-}
-
-impl<L> Default for LevelMemo<L> {
-    fn default() -> Self {
-        LevelMemo { levels: rustc_hash::FxHashMap::default() }
-    }
-}
-
-impl<L: Clone> LevelMemo<L> {
-    /// Texts kept at most; beyond, the memo starts afresh (titles and unit lines are
-    /// different in every file and would otherwise pile up).
-    const CAPACITY: usize = 20_000;
-
-    fn level(&mut self, text: &str, compute: impl FnOnce() -> L) -> L {
-        if let Some(l) = self.levels.get(text) {
-            return l.clone();
-        }
-        if self.levels.len() >= Self::CAPACITY {
-            self.levels.clear();
-        }
-        let l = compute();
-        self.levels.insert(text.to_string(), l.clone());
-        l
-    }
-}
+/// What each distinct (normalised) header text says to one form.
+pub type LevelMemo<L> = Memo<String, L>;
 
 /// Looks for the header of the form `classifier` describes (see [`find_header_in`]).
 pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
@@ -205,7 +178,7 @@ pub fn find_header_in<C: ColumnClassifier>(
         .texts
         .iter()
         .enumerate()
-        .map(|(i, t)| (i != 0).then(|| memo.level(t, || classifier.level(t))))
+        .map(|(i, t)| (i != 0).then(|| memo.get_or_compute(t.as_str(), || classifier.level(t))))
         .collect();
     let relevant = |id: u32| levels[id as usize].as_ref().is_some_and(|l| classifier.relevant(l));
     let mut best: Option<Header<C::Role>> = None;
