@@ -9,11 +9,18 @@ use std::process::{Command, Output};
 use calamine::{open_workbook_auto, Data, Reader};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 fn cchc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cchc")).current_dir(root()).args(args).output().expect("run cchc")
+    Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("run cchc")
 }
 
 struct Expected {
@@ -23,22 +30,46 @@ struct Expected {
 }
 
 fn expected() -> Expected {
-    let text = std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
+    let text =
+        std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let measures = v["measures"].as_array().expect("measures").iter().map(|m| m.as_str().unwrap_or("").to_string()).collect();
+    let measures = v["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .map(|m| m.as_str().unwrap_or("").to_string())
+        .collect();
     let units = v["units"]
         .as_object()
         .expect("units")
         .iter()
-        .map(|(k, s)| (k.clone(), s.as_array().expect("sums").iter().map(|x| x.as_i64().unwrap_or(-1)).collect()))
+        .map(|(k, s)| {
+            (
+                k.clone(),
+                s.as_array()
+                    .expect("sums")
+                    .iter()
+                    .map(|x| x.as_i64().unwrap_or(-1))
+                    .collect(),
+            )
+        })
         .collect();
     let findings = v["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["file"].as_str().unwrap_or("").to_string(), f["rule"].as_str().unwrap_or("").to_string()))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
-    Expected { measures, units, findings }
+    Expected {
+        measures,
+        units,
+        findings,
+    }
 }
 
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -47,20 +78,34 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     rdr.records()
         .map(|r| {
             let r = r.expect("record");
-            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
         })
         .collect()
 }
 
 /// District of each unit in samples/units.csv, read directly.
 fn districts() -> BTreeMap<String, String> {
-    read_csv(&root().join("samples/units.csv")).into_iter().map(|r| (r["unit_id"].clone(), r["district"].clone())).collect()
+    read_csv(&root().join("samples/units.csv"))
+        .into_iter()
+        .map(|r| (r["unit_id"].clone(), r["district"].clone()))
+        .collect()
 }
 
 fn consolidate_samples(out: &Path, extra: &[&str]) -> Output {
     let report = out.join("report.xlsx");
     let export = out.join("export");
-    let mut args = vec!["consolidate", "samples", "-o", report.to_str().expect("utf8"), "--export", export.to_str().expect("utf8")];
+    let mut args = vec![
+        "consolidate",
+        "samples",
+        "-o",
+        report.to_str().expect("utf8"),
+        "--export",
+        export.to_str().expect("utf8"),
+    ];
     args.extend_from_slice(extra);
     cchc(&args)
 }
@@ -83,10 +128,15 @@ fn consolidate_into(input: &Path, registry: Option<&Path>, export: &Path) -> Out
     cchc(&refs)
 }
 
-fn sums_by_unit(rows: &[BTreeMap<String, String>], measures: &[String]) -> BTreeMap<String, Vec<i64>> {
+fn sums_by_unit(
+    rows: &[BTreeMap<String, String>],
+    measures: &[String],
+) -> BTreeMap<String, Vec<i64>> {
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in rows {
-        let s = out.entry(r["unit_id"].clone()).or_insert(vec![0; measures.len()]);
+        let s = out
+            .entry(r["unit_id"].clone())
+            .or_insert(vec![0; measures.len()]);
         for (i, m) in measures.iter().enumerate() {
             s[i] += r[m].parse::<i64>().expect("integer measure");
         }
@@ -170,7 +220,9 @@ impl Pool {
             "org.public_units_cut" => (c(0)? - c(1)?, c(0)?),
             "org.staff_cut" => (c(2)? - c(3)?, c(2)?),
             // current / base − 1 = (current − base) / base
-            "finance.autonomy_increase" => self.d.get(target).map(|(cur, base)| (cur - base, *base))?,
+            "finance.autonomy_increase" => {
+                self.d.get(target).map(|(cur, base)| (cur - base, *base))?
+            }
             other => *self.d.get(other)?,
         })
     }
@@ -182,10 +234,17 @@ fn tenths(v: &serde_json::Value) -> i128 {
 
 /// Per unit, what samples/expected.json says feeds the targets.
 fn expected_pools() -> BTreeMap<String, Pool> {
-    let text = std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
+    let text =
+        std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     let mut pools: BTreeMap<String, Pool> = BTreeMap::new();
-    let ints = |x: &serde_json::Value| x.as_array().expect("array").iter().map(|n| n.as_i64().expect("int") as i128).collect::<Vec<_>>();
+    let ints = |x: &serde_json::Value| {
+        x.as_array()
+            .expect("array")
+            .iter()
+            .map(|n| n.as_i64().expect("int") as i128)
+            .collect::<Vec<_>>()
+    };
     for (unit, s) in v["units"].as_object().expect("units") {
         pools.entry(unit.clone()).or_default().a = Some(ints(s));
     }
@@ -218,11 +277,19 @@ fn hand_status(above: bool, tn: i128, td: i128, n: i128, d: i128) -> (&'static s
     if d == 0 {
         return ("not_applicable", String::new());
     }
-    let met = if above { n * td > tn * d } else { n * td >= tn * d };
+    let met = if above {
+        n * td > tn * d
+    } else {
+        n * td >= tn * d
+    };
     // t·d − n in items = (tn·d − n·td) / (td·10)
     let top = tn * d - n * td;
     let bottom = td * 10;
-    let gap = if above { top.div_euclid(bottom) + 1 } else { -((-top).div_euclid(bottom)) };
+    let gap = if above {
+        top.div_euclid(bottom) + 1
+    } else {
+        -((-top).div_euclid(bottom))
+    };
     (if met { "met" } else { "not_met" }, gap.max(0).to_string())
 }
 
@@ -231,7 +298,12 @@ fn sample_batch_figures_are_exact() {
     let exp = expected();
     let tmp = tempfile::tempdir().expect("tmp");
     let out = consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
-    assert_eq!(out.status.code(), Some(1), "errors in samples/loi give exit 1: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "errors in samples/loi give exit 1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let dossiers = read_csv(&tmp.path().join("export/dossiers.csv"));
     assert_eq!(sums_by_unit(&dossiers, &exp.measures), exp.units);
@@ -246,8 +318,14 @@ fn sample_batch_figures_are_exact() {
     let mut pools: BTreeMap<(String, String), Pool> = BTreeMap::new();
     for (unit, p) in &units {
         pools.insert(("unit".into(), unit.clone()), p.clone());
-        pools.entry(("district".into(), district_of[unit].clone())).or_default().pool(p);
-        pools.entry(("province".into(), "Hưng Yên".into())).or_default().pool(p);
+        pools
+            .entry(("district".into(), district_of[unit].clone()))
+            .or_default()
+            .pool(p);
+        pools
+            .entry(("province".into(), "Hưng Yên".into()))
+            .or_default()
+            .pool(p);
     }
     let attainment = read_csv(&tmp.path().join("export/attainment.csv"));
     let num = |s: &str| s.parse::<f64>().expect("number");
@@ -260,25 +338,58 @@ fn sample_batch_figures_are_exact() {
         let lone = pool.and_then(|p| p.lone.get(t)).filter(|_| key.0 == "unit");
         match (pool.and_then(|p| p.figure(t)), lone) {
             (Some((n, d)), _) => {
-                assert!((num(&r["numerator"]) - n as f64 / 10.0).abs() < 1e-9, "{key:?} {t} numerator {}", r["numerator"]);
-                assert!((num(&r["denominator"]) - d as f64 / 10.0).abs() < 1e-9, "{key:?} {t} denominator");
+                assert!(
+                    (num(&r["numerator"]) - n as f64 / 10.0).abs() < 1e-9,
+                    "{key:?} {t} numerator {}",
+                    r["numerator"]
+                );
+                assert!(
+                    (num(&r["denominator"]) - d as f64 / 10.0).abs() < 1e-9,
+                    "{key:?} {t} denominator"
+                );
                 let (status, gap) = hand_status(above, tn, td, n, d);
-                assert_eq!((r["status"].as_str(), r["gap"].as_str()), (status, gap.as_str()), "{key:?} {t}");
+                assert_eq!(
+                    (r["status"].as_str(), r["gap"].as_str()),
+                    (status, gap.as_str()),
+                    "{key:?} {t}"
+                );
                 if d != 0 {
-                    assert!((num(&r["value"]) - n as f64 / d as f64).abs() < 1e-9, "{key:?} {t} value");
+                    assert!(
+                        (num(&r["value"]) - n as f64 / d as f64).abs() < 1e-9,
+                        "{key:?} {t} value"
+                    );
                 }
                 *checked.entry(t).or_insert(0) += 1;
             }
             (None, Some(ratio)) => {
-                let met = if above { ratio * td as f64 > tn as f64 } else { ratio * td as f64 >= tn as f64 };
-                assert_eq!(r["status"], if met { "met" } else { "not_met" }, "{key:?} {t} lone ratio");
+                let met = if above {
+                    ratio * td as f64 > tn as f64
+                } else {
+                    ratio * td as f64 >= tn as f64
+                };
+                assert_eq!(
+                    r["status"],
+                    if met { "met" } else { "not_met" },
+                    "{key:?} {t} lone ratio"
+                );
                 assert!((num(&r["value"]) - ratio).abs() < 1e-12);
-                assert_eq!((r["numerator"].as_str(), r["denominator"].as_str(), r["gap"].as_str()), ("", "", ""));
+                assert_eq!(
+                    (
+                        r["numerator"].as_str(),
+                        r["denominator"].as_str(),
+                        r["gap"].as_str()
+                    ),
+                    ("", "", "")
+                );
                 *checked.entry(t).or_insert(0) += 1;
             }
             (None, None) => {
                 assert_eq!(r["status"], "no_data", "{key:?} {t}");
-                assert_eq!((r["numerator"].as_str(), r["gap"].as_str()), ("", ""), "{key:?} {t}");
+                assert_eq!(
+                    (r["numerator"].as_str(), r["gap"].as_str()),
+                    ("", ""),
+                    "{key:?} {t}"
+                );
             }
         }
     }
@@ -287,7 +398,10 @@ fn sample_batch_figures_are_exact() {
     // 20 targets for each registry unit, each district and the province.
     let registry_units = district_of.len();
     let districts: std::collections::BTreeSet<_> = district_of.values().collect();
-    assert_eq!(attainment.len(), 20 * (registry_units + districts.len() + 1));
+    assert_eq!(
+        attainment.len(),
+        20 * (registry_units + districts.len() + 1)
+    );
 }
 
 #[test]
@@ -297,19 +411,49 @@ fn sample_batch_findings_are_all_there() {
     consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
     let findings = read_csv(&tmp.path().join("export/findings.csv"));
     for (file, rule) in &exp.findings {
-        assert!(findings.iter().any(|f| &f["file"] == file && &f["rule"] == rule), "missing {rule} for {file}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| &f["file"] == file && &f["rule"] == rule),
+            "missing {rule} for {file}"
+        );
     }
     // No file outside the expected list has an error; missing submissions are the
     // two registry units that sent nothing usable or nothing at all.
     for f in findings.iter().filter(|f| f["severity"] == "error") {
-        assert!(exp.findings.iter().any(|(file, _)| file == &f["file"]), "unexpected error {f:?}");
+        assert!(
+            exp.findings.iter().any(|(file, _)| file == &f["file"]),
+            "unexpected error {f:?}"
+        );
     }
-    let mut missing: Vec<&str> = findings.iter().filter(|f| f["rule"] == "submission.missing").map(|f| f["raw"].as_str()).collect();
+    let mut missing: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "submission.missing")
+        .map(|f| f["raw"].as_str())
+        .collect();
     missing.sort_unstable();
-    assert_eq!(missing, ["pgd-tphungyen", "thpt-anthi", "thpt-chuyenhungyen", "thpt-khoaichau", "thpt-kimdong"]);
+    assert_eq!(
+        missing,
+        [
+            "pgd-tphungyen",
+            "thpt-anthi",
+            "thpt-chuyenhungyen",
+            "thpt-khoaichau",
+            "thpt-kimdong"
+        ]
+    );
     // Every finding about a cell says which cell.
-    let cell_rules = ["value.not_a_number", "value.negative", "value.fraction", "total_row.mismatch", "identity.resolved"];
-    for f in findings.iter().filter(|f| cell_rules.contains(&f["rule"].as_str())) {
+    let cell_rules = [
+        "value.not_a_number",
+        "value.negative",
+        "value.fraction",
+        "total_row.mismatch",
+        "identity.resolved",
+    ];
+    for f in findings
+        .iter()
+        .filter(|f| cell_rules.contains(&f["rule"].as_str()))
+    {
         assert!(!f["sheet"].is_empty() && !f["cell"].is_empty(), "{f:?}");
     }
     let bad_cells: Vec<(&str, &str)> = findings
@@ -333,16 +477,29 @@ fn broken_files_do_not_change_good_figures() {
     for e in std::fs::read_dir(root().join("samples")).expect("samples") {
         let p = e.expect("entry").path();
         if p.is_file() {
-            args.push(format!("samples/{}", p.file_name().expect("name").to_string_lossy()));
+            args.push(format!(
+                "samples/{}",
+                p.file_name().expect("name").to_string_lossy()
+            ));
         }
     }
     let report = tmp.path().join("good.xlsx");
     let export = tmp.path().join("good");
-    args.extend(["--registry".into(), "samples/units.csv".into(), "-o".into(), report.display().to_string()]);
+    args.extend([
+        "--registry".into(),
+        "samples/units.csv".into(),
+        "-o".into(),
+        report.display().to_string(),
+    ]);
     args.extend(["--export".into(), export.display().to_string()]);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = cchc(&refs);
-    assert_eq!(out.status.code(), Some(0), "good files alone: only warnings and info. {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "good files alone: only warnings and info. {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let exp = expected();
     let good = sums_by_unit(&read_csv(&export.join("dossiers.csv")), &exp.measures);
     for (unit, s) in &good {
@@ -358,7 +515,13 @@ fn same_inputs_same_bytes() {
     let b = tempfile::tempdir().expect("tmp");
     consolidate_samples(a.path(), &[]);
     consolidate_samples(b.path(), &[]);
-    for f in ["report.xlsx", "export/attainment.csv", "export/findings.csv", "export/dossiers.csv", "export/dossiers.parquet"] {
+    for f in [
+        "report.xlsx",
+        "export/attainment.csv",
+        "export/findings.csv",
+        "export/dossiers.csv",
+        "export/dossiers.parquet",
+    ] {
         let x = std::fs::read(a.path().join(f)).expect("a");
         let y = std::fs::read(b.path().join(f)).expect("b");
         assert!(x == y, "{f} differs between runs");
@@ -417,28 +580,118 @@ fn report_workbook_content() {
         let r = first + k as u32;
         assert_eq!(units.get_value((r, 1)), Some(&Data::String(unit.clone())));
         for i in 0..11 {
-            assert_eq!(as_i64(units.get_value((r, 4 + i as u32)).expect("cell")), s[i], "{unit} measure {i}");
+            assert_eq!(
+                as_i64(units.get_value((r, 4 + i as u32)).expect("cell")),
+                s[i],
+                "{unit} measure {i}"
+            );
         }
     }
     let total_row = first + exp.units.len() as u32;
-    assert_eq!(units.get_value((total_row, 2)), Some(&Data::String("Tổng cộng".into())));
+    assert_eq!(
+        units.get_value((total_row, 2)),
+        Some(&Data::String("Tổng cộng".into()))
+    );
     for i in 0..11 {
-        assert_eq!(as_i64(units.get_value((total_row, 4 + i as u32)).expect("total")), province[i], "cached total {i}");
+        assert_eq!(
+            as_i64(units.get_value((total_row, 4 + i as u32)).expect("total")),
+            province[i],
+            "cached total {i}"
+        );
     }
     // Summary: the province's early-resolution row, numerator and denominator by hand.
     let summary = sheet(&report, "Tổng hợp chỉ tiêu");
-    let early_row = (first..first + 20).find(|r| summary.get_value((*r, 1)) == Some(&Data::String("tthc.early".into()))).expect("row");
-    assert_eq!(as_i64(summary.get_value((early_row, 5)).expect("n")), province[5]);
-    assert_eq!(as_i64(summary.get_value((early_row, 6)).expect("d")), province[4]);
+    let early_row = (first..first + 20)
+        .find(|r| summary.get_value((*r, 1)) == Some(&Data::String("tthc.early".into())))
+        .expect("row");
+    assert_eq!(
+        as_i64(summary.get_value((early_row, 5)).expect("n")),
+        province[5]
+    );
+    assert_eq!(
+        as_i64(summary.get_value((early_row, 6)).expect("d")),
+        province[4]
+    );
+    // Form D: a row per unit from row 6, three columns (numerator, denominator, ratio) per
+    // Form D target of the catalogue in catalogue order from column D; the figures are
+    // the ones samples/expected.json was written with.
+    let d_targets: Vec<String> = cchc_domain::target::Catalogue::default_2022()
+        .targets
+        .iter()
+        .filter(|t| t.form == cchc_domain::target::Form::D)
+        .map(|t| t.id.clone())
+        .collect();
+    let d = sheet(&report, "Chỉ tiêu khác (Biểu D)");
+    assert_eq!(d.get_value((4, 3)), Some(&Data::String("Tử số".into())));
+    let exp_d: serde_json::Value = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(root().join("samples/expected.json")).expect("json"),
+    )
+    .expect("json")["d"]
+        .clone();
+    let mut checked = 0;
+    for (unit, by_target) in exp_d.as_object().expect("d") {
+        let row = (5..5 + 40)
+            .find(|r| d.get_value((*r, 1)) == Some(&Data::String(unit.clone())))
+            .expect(unit);
+        for (key, pair) in by_target.as_object().expect("targets") {
+            let (target, lone) = key
+                .split_once('#')
+                .map_or((key.as_str(), false), |(t, _)| (t, true));
+            let k = d_targets
+                .iter()
+                .position(|t| t == target)
+                .expect("a Form D target") as u32;
+            let col = 3 + 3 * k;
+            if lone {
+                // A ratio given alone: no numerator or denominator, the ratio as written.
+                assert_eq!(
+                    d.get_value((row, col)),
+                    Some(&Data::Empty),
+                    "{unit} {target}"
+                );
+                assert_eq!(
+                    d.get_value((row, col + 2)),
+                    Some(&Data::Float(pair.as_f64().expect("ratio"))),
+                    "{unit} {target}"
+                );
+                checked += 1;
+                continue;
+            }
+            let (n, den) = (pair[0].as_f64().expect("n"), pair[1].as_f64().expect("d"));
+            assert_eq!(
+                d.get_value((row, col)),
+                Some(&Data::Float(n)),
+                "{unit} {target} numerator"
+            );
+            assert_eq!(
+                d.get_value((row, col + 1)),
+                Some(&Data::Float(den)),
+                "{unit} {target} denominator"
+            );
+            match d.get_value((row, col + 2)) {
+                Some(Data::Float(r)) => {
+                    assert!((r - n / den).abs() < 1e-12, "{unit} {target} ratio {r}")
+                }
+                other => panic!("{unit} {target} ratio {other:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "{checked} Form D figures checked");
 }
 
 /// Recalculates a workbook with LibreOffice (forced recalculation on load) and
 /// returns the recalculated copy, or None when LibreOffice is not installed and
 /// CCHC_REQUIRE_LIBREOFFICE is not set.
 fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok());
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok());
     let Some(soffice) = soffice else {
-        assert!(std::env::var_os("CCHC_REQUIRE_LIBREOFFICE").is_none(), "LibreOffice required but not found");
+        assert!(
+            std::env::var_os("CCHC_REQUIRE_LIBREOFFICE").is_none(),
+            "LibreOffice required but not found"
+        );
         eprintln!("LibreOffice not installed: recalculation not checked");
         return None;
     };
@@ -458,13 +711,20 @@ fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
     .expect("xcu");
     let outdir = dir.join("recalc");
     let status = Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .args(["--headless", "--calc", "--convert-to", "ods", "--outdir"])
         .arg(&outdir)
         .arg(path)
         .output()
         .expect("soffice");
-    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     Some(outdir.join(path.with_extension("ods").file_name().expect("name")))
 }
 
@@ -478,17 +738,40 @@ fn libreoffice_recalculation_matches_cached_totals() {
     let ws = wb.add_worksheet();
     ws.write_number(0, 0, 2).expect("write");
     ws.write_number(1, 0, 3).expect("write");
-    ws.write_formula(2, 0, rust_xlsxwriter::Formula::new("=SUM(A1:A2)").set_result("99")).expect("write");
+    ws.write_formula(
+        2,
+        0,
+        rust_xlsxwriter::Formula::new("=SUM(A1:A2)").set_result("99"),
+    )
+    .expect("write");
     wb.save(&control).expect("save");
-    let Some(recalc) = recalculate(&control, tmp.path()) else { return };
+    let Some(recalc) = recalculate(&control, tmp.path()) else {
+        return;
+    };
     let mut r = open_workbook_auto(&recalc).expect("open");
     let first = r.sheet_names()[0].clone();
-    assert_eq!(as_i64(r.worksheet_range(&first).expect("range").get_value((2, 0)).expect("cell")), 5);
+    assert_eq!(
+        as_i64(
+            r.worksheet_range(&first)
+                .expect("range")
+                .get_value((2, 0))
+                .expect("cell")
+        ),
+        5
+    );
 
     consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
     let report = tmp.path().join("report.xlsx");
     let recalc = recalculate(&report, tmp.path()).expect("recalculated");
-    for name in ["Biểu A theo đơn vị", "Biểu A theo huyện", "Biểu B theo đơn vị", "Biểu B theo huyện", "Biểu C theo đơn vị", "Biểu C theo huyện"] {
+    for name in [
+        "Biểu A theo đơn vị",
+        "Biểu A theo huyện",
+        "Biểu B theo đơn vị",
+        "Biểu B theo huyện",
+        "Biểu C theo đơn vị",
+        "Biểu C theo huyện",
+        "Chỉ tiêu khác (Biểu D)",
+    ] {
         let ours = sheet(&report, name);
         let theirs = sheet(&recalc, name);
         let mut numbers = 0;
@@ -497,11 +780,19 @@ fn libreoffice_recalculation_matches_cached_totals() {
             let abs = (r as u32 + start.0, c as u32 + start.1);
             match (v, theirs.get_value(abs)) {
                 // Totals are whole numbers: equal exactly. Rates: to 12 digits.
-                (Data::Float(x), Some(Data::Float(y))) => assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{name} {abs:?}: {x} vs {y}"),
-                (Data::Float(x), other) => panic!("{name} {abs:?}: ours {x}, recalculated {other:?}"),
+                (Data::Float(x), Some(Data::Float(y))) => assert!(
+                    (x - y).abs() <= 1e-12 * x.abs().max(1.0),
+                    "{name} {abs:?}: {x} vs {y}"
+                ),
+                (Data::Float(x), other) => {
+                    panic!("{name} {abs:?}: ours {x}, recalculated {other:?}")
+                }
                 // An empty rate (no denominator) must stay empty.
                 (Data::String(s), other) if s.is_empty() => {
-                    assert!(matches!(other, None | Some(Data::Empty) | Some(Data::String(_))), "{name} {abs:?}: {other:?}")
+                    assert!(
+                        matches!(other, None | Some(Data::Empty) | Some(Data::String(_))),
+                        "{name} {abs:?}: {other:?}"
+                    )
                 }
                 _ => continue,
             }
@@ -513,16 +804,43 @@ fn libreoffice_recalculation_matches_cached_totals() {
 
 #[test]
 fn check_json_lists_findings_and_writes_nothing() {
-    let out = cchc(&["check", "samples/loi/THPT_PhungHung_Q1_2022.xlsx", "--format", "json", "--registry", "samples/units.csv"]);
+    let out = cchc(&[
+        "check",
+        "samples/loi/THPT_PhungHung_Q1_2022.xlsx",
+        "--format",
+        "json",
+        "--registry",
+        "samples/units.csv",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let rules: Vec<&str> = list.as_array().expect("array").iter().filter_map(|f| f["rule"].as_str()).collect();
-    assert!(rules.contains(&"identity.resolved") && rules.contains(&"total_row.mismatch"), "{rules:?}");
+    let rules: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"identity.resolved") && rules.contains(&"total_row.mismatch"),
+        "{rules:?}"
+    );
 }
 
 #[test]
 fn run_errors_exit_2() {
-    assert_eq!(cchc(&["consolidate", "samples", "-o", "/tmp/x.xlsx", "--period", "2022-Q5"]).status.code(), Some(2));
+    assert_eq!(
+        cchc(&[
+            "consolidate",
+            "samples",
+            "-o",
+            "/tmp/x.xlsx",
+            "--period",
+            "2022-Q5"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
     assert_eq!(cchc(&["check", "no/such/folder"]).status.code(), Some(2));
     assert_eq!(cchc(&["check"]).status.code(), Some(2));
     let tmp = tempfile::tempdir().expect("tmp");
@@ -532,7 +850,10 @@ fn run_errors_exit_2() {
     let out = cchc(&["check", "samples", "--targets", bad.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dòng 2") && err.contains("comparator"), "{err}");
+    assert!(
+        err.contains("dòng 2") && err.contains("comparator"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -540,16 +861,44 @@ fn own_report_in_the_input_folder_is_skipped() {
     let tmp = tempfile::tempdir().expect("tmp");
     let input = tmp.path().join("in");
     std::fs::create_dir(&input).expect("dir");
-    std::fs::copy(root().join("samples/THPT_VanLam_Q1_2022.xlsx"), input.join("THPT_VanLam_Q1_2022.xlsx")).expect("copy");
+    std::fs::copy(
+        root().join("samples/THPT_VanLam_Q1_2022.xlsx"),
+        input.join("THPT_VanLam_Q1_2022.xlsx"),
+    )
+    .expect("copy");
     let report = input.join("report.xlsx");
-    let (i, r) = (input.to_str().expect("utf8"), report.to_str().expect("utf8"));
-    assert_eq!(cchc(&["consolidate", i, "-o", r, "--registry", "samples/units.csv"]).status.code(), Some(0));
+    let (i, r) = (
+        input.to_str().expect("utf8"),
+        report.to_str().expect("utf8"),
+    );
+    assert_eq!(
+        cchc(&["consolidate", i, "-o", r, "--registry", "samples/units.csv"])
+            .status
+            .code(),
+        Some(0)
+    );
     // Second run: the report now lies among the inputs.
     let export = tmp.path().join("export");
-    let out = cchc(&["consolidate", i, "-o", r, "--registry", "samples/units.csv", "--export", export.to_str().expect("utf8")]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cchc(&[
+        "consolidate",
+        i,
+        "-o",
+        r,
+        "--registry",
+        "samples/units.csv",
+        "--export",
+        export.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings = read_csv(&export.join("findings.csv"));
-    assert!(findings.iter().any(|f| f["rule"] == "file.skipped" && f["file"].ends_with("report.xlsx")));
+    assert!(findings
+        .iter()
+        .any(|f| f["rule"] == "file.skipped" && f["file"].ends_with("report.xlsx")));
     let exp = expected();
     let got = sums_by_unit(&read_csv(&export.join("dossiers.csv")), &exp.measures);
     assert_eq!(got.len(), 1);
@@ -564,8 +913,10 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
     let path = tmp.path().join("bao_cao.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN VĂN LÂM").expect("w");
-    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
+    ws.write_string(0, 0, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN VĂN LÂM")
+        .expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
     write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "Giáo dục").expect("w");
@@ -575,16 +926,33 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
     wb.save(&path).expect("save");
     let export = tmp.path().join("e");
     let out = consolidate_into(&path, None, &export);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = read_csv(&export.join("dossiers.csv"));
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["unit_id"], "pgd-vanlam");
     assert_eq!(rows[0]["district"], "Văn Lâm");
     assert_eq!(rows[0]["resolved_early"], "6");
     let att = read_csv(&export.join("attainment.csv"));
-    let early = att.iter().find(|r| r["scope"] == "unit" && r["scope_id"] == "pgd-vanlam" && r["target_id"] == "tthc.early").expect("row");
+    let early = att
+        .iter()
+        .find(|r| {
+            r["scope"] == "unit" && r["scope_id"] == "pgd-vanlam" && r["target_id"] == "tthc.early"
+        })
+        .expect("row");
     // 6 / 8 = 0.75 < 0.8: not met; ⌈0.8·8⌉ − 6 = 7 − 6 = 1.
-    assert_eq!((early["status"].as_str(), early["gap"].as_str(), early["value"].as_str()), ("not_met", "1", "0.75"));
+    assert_eq!(
+        (
+            early["status"].as_str(),
+            early["gap"].as_str(),
+            early["value"].as_str()
+        ),
+        ("not_met", "1", "0.75")
+    );
 }
 
 /// Text from inputs that looks like a formula stays text in the report.
@@ -592,19 +960,31 @@ fn agency_line_names_the_unit_when_nothing_else_does() {
 fn input_text_never_becomes_a_formula() {
     let tmp = tempfile::tempdir().expect("tmp");
     let registry = tmp.path().join("units.csv");
-    std::fs::write(&registry, "unit_id,name,kind,district,aliases\n=cmd,=HYPERLINK(\"http://x\"),school,@SUM(1),+1-2\n").expect("w");
+    std::fs::write(
+        &registry,
+        "unit_id,name,kind,district,aliases\n=cmd,=HYPERLINK(\"http://x\"),school,@SUM(1),+1-2\n",
+    )
+    .expect("w");
     let path = tmp.path().join("bao_cao.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "Đơn vị báo cáo: +1-2").expect("w");
-    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
     write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "=1+1").expect("w");
     ws.write_string(4, 2, "=2+2").expect("w"); // not a number: a finding whose raw text starts with '='
     wb.save(&path).expect("save");
     let report = tmp.path().join("r.xlsx");
-    cchc(&["consolidate", path.to_str().expect("utf8"), "-o", report.to_str().expect("utf8"), "--registry", registry.to_str().expect("utf8")]);
+    cchc(&[
+        "consolidate",
+        path.to_str().expect("utf8"),
+        "-o",
+        report.to_str().expect("utf8"),
+        "--registry",
+        registry.to_str().expect("utf8"),
+    ]);
     let mut book = open_workbook_auto(&report).expect("open");
     let mut formula_sheets = Vec::new();
     for name in book.sheet_names() {
@@ -618,9 +998,14 @@ fn input_text_never_becomes_a_formula() {
     }
     assert!(formula_sheets.is_empty(), "{formula_sheets:?}");
     let matrix = sheet(&report, "Ma trận đơn vị");
-    assert_eq!(matrix.get_value((4, 2)), Some(&Data::String("=HYPERLINK(\"http://x\")".into())));
+    assert_eq!(
+        matrix.get_value((4, 2)),
+        Some(&Data::String("=HYPERLINK(\"http://x\")".into()))
+    );
     let findings = sheet(&report, "Phát hiện");
-    assert!(findings.used_cells().any(|(_, _, v)| v == &Data::String("=2+2".into())));
+    assert!(findings
+        .used_cells()
+        .any(|(_, _, v)| v == &Data::String("=2+2".into())));
 }
 
 /// A template filled the way a unit would (numbers typed into the yellow cells only),
@@ -638,53 +1023,136 @@ fn filled_template_reads_back_with_no_findings() {
     let fill = TemplateFill {
         form_a: vec![(0, [5, 3, 2, 6, 1, 1, 2, 0]), (3, [4, 0, 0, 3, 1, 0, 0, 0])],
         form_b: vec![
-            ServiceFill { code: "1.005092".into(), name: "Cấp bản sao văn bằng".into(), field: "Văn bằng".into(), level: 4, eligible: true, portal: true, dossiers: [12, 9] },
-            ServiceFill { code: "2.001818".into(), name: "Chuyển trường".into(), field: "Giáo dục trung học".into(), level: 2, eligible: false, portal: false, dossiers: [3, 0] },
+            ServiceFill {
+                code: "1.005092".into(),
+                name: "Cấp bản sao văn bằng".into(),
+                field: "Văn bằng".into(),
+                level: 4,
+                eligible: true,
+                portal: true,
+                dossiers: [12, 9],
+            },
+            ServiceFill {
+                code: "2.001818".into(),
+                name: "Chuyển trường".into(),
+                field: "Giáo dục trung học".into(),
+                level: 2,
+                eligible: false,
+                portal: false,
+                dossiers: [3, 0],
+            },
         ],
         form_c: vec![("Trường THPT Văn Lâm".into(), [1, 1, 98, 95])],
-        form_d: vec![("egov.work_files_online".into(), 130.0, 200.0), ("finance.autonomy_increase".into(), 33.0, 30.0)],
+        form_d: vec![
+            ("egov.work_files_online".into(), 130.0, 200.0),
+            ("finance.autonomy_increase".into(), 33.0, 30.0),
+        ],
     };
     let tmp = tempfile::tempdir().expect("tmp");
     let filled = tmp.path().join("mau_da_dien.xlsx");
-    std::fs::write(&filled, build_template_filled(Some(&unit), Some(period), Some(&fill)).expect("template")).expect("write");
+    std::fs::write(
+        &filled,
+        build_template_filled(Some(&unit), Some(period), Some(&fill)).expect("template"),
+    )
+    .expect("write");
     let reg = tmp.path().join("units.csv");
-    std::fs::write(&reg, "unit_id,name,kind,district,aliases\nthpt-vanlam,Trường THPT Văn Lâm,school,Văn Lâm,\n").expect("w");
+    std::fs::write(
+        &reg,
+        "unit_id,name,kind,district,aliases\nthpt-vanlam,Trường THPT Văn Lâm,school,Văn Lâm,\n",
+    )
+    .expect("w");
     let mut files = vec![filled.clone()];
     if let Some(recalc) = recalculate(&filled, tmp.path()) {
         files.push(recalc);
     }
     for file in files {
-        let export = tmp.path().join(format!("export-{}", file.extension().and_then(|e| e.to_str()).unwrap_or("")));
+        let export = tmp.path().join(format!(
+            "export-{}",
+            file.extension().and_then(|e| e.to_str()).unwrap_or("")
+        ));
         let out = consolidate_into(&file, Some(&reg), &export);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let findings = read_csv(&export.join("findings.csv"));
         assert!(findings.is_empty(), "{file:?}: {findings:?}");
         let dossiers = read_csv(&export.join("dossiers.csv"));
         let exp = expected();
         let sums = sums_by_unit(&dossiers, &exp.measures);
         // 10+4, 5+4, 3+0, 2+0, 8+4, 6+3, 1+1, 1+0, 2+0, 2+0, 0
-        assert_eq!(sums.get("thpt-vanlam"), Some(&vec![14, 9, 3, 2, 12, 9, 2, 1, 2, 2, 0]), "{file:?}");
+        assert_eq!(
+            sums.get("thpt-vanlam"),
+            Some(&vec![14, 9, 3, 2, 12, 9, 2, 1, 2, 2, 0]),
+            "{file:?}"
+        );
         let att = read_csv(&export.join("attainment.csv"));
-        let get = |t: &str| att.iter().find(|r| r["scope"] == "unit" && r["scope_id"] == "thpt-vanlam" && r["target_id"] == t).expect("row").clone();
+        let get = |t: &str| {
+            att.iter()
+                .find(|r| {
+                    r["scope"] == "unit" && r["scope_id"] == "thpt-vanlam" && r["target_id"] == t
+                })
+                .expect("row")
+                .clone()
+        };
         // Level 4 of 2 procedures: 1/2 = 50% > 40%: met. On the portal: 1 of 1 level 3–4.
-        assert_eq!((get("dvc.level4")["numerator"].as_str(), get("dvc.level4")["denominator"].as_str(), get("dvc.level4")["status"].as_str()), ("1", "2", "met"));
+        assert_eq!(
+            (
+                get("dvc.level4")["numerator"].as_str(),
+                get("dvc.level4")["denominator"].as_str(),
+                get("dvc.level4")["status"].as_str()
+            ),
+            ("1", "2", "met")
+        );
         assert_eq!(get("dvc.national_portal")["status"], "met");
         // Staff 98 → 95: cut 3/98 ≈ 3.06% ≥ 2%: met. Units 1 → 1: 0% < 2.5%: not met, gap ⌈0.025·1⌉ − 0 = 1.
-        assert_eq!((get("org.staff_cut")["numerator"].as_str(), get("org.staff_cut")["status"].as_str()), ("3", "met"));
-        assert_eq!((get("org.public_units_cut")["status"].as_str(), get("org.public_units_cut")["gap"].as_str()), ("not_met", "1"));
+        assert_eq!(
+            (
+                get("org.staff_cut")["numerator"].as_str(),
+                get("org.staff_cut")["status"].as_str()
+            ),
+            ("3", "met")
+        );
+        assert_eq!(
+            (
+                get("org.public_units_cut")["status"].as_str(),
+                get("org.public_units_cut")["gap"].as_str()
+            ),
+            ("not_met", "1")
+        );
         // 130/200 = 65% ≥ 50%; autonomy 33/30 − 1 = 10% ≥ 10%: met exactly.
         assert_eq!(get("egov.work_files_online")["status"], "met");
         let auto = get("finance.autonomy_increase");
-        assert_eq!((auto["numerator"].as_str(), auto["denominator"].as_str(), auto["status"].as_str(), auto["gap"].as_str()), ("3", "30", "met", "0"));
+        assert_eq!(
+            (
+                auto["numerator"].as_str(),
+                auto["denominator"].as_str(),
+                auto["status"].as_str(),
+                auto["gap"].as_str()
+            ),
+            ("3", "30", "met", "0")
+        );
     }
 }
 
 /// A one-row Form A header, `parent - child` with abbreviations, at `row`.
 fn write_flat_header(ws: &mut rust_xlsxwriter::Worksheet, row: u32) {
     let header = [
-        "STT", "Lĩnh vực", "Nhận GQ - Tổng số", "Nhận GQ - Trực tuyến", "Nhận GQ - Trực tiếp", "Nhận GQ - Từ kỳ trước",
-        "Đã GQ - Tổng số", "Đã GQ - Trước hạn", "Đã GQ - Đúng hạn", "Đã GQ - Quá hạn", "Đang GQ - Tổng số",
-        "Đang GQ - Trong hạn", "Đang GQ - Quá hạn",
+        "STT",
+        "Lĩnh vực",
+        "Nhận GQ - Tổng số",
+        "Nhận GQ - Trực tuyến",
+        "Nhận GQ - Trực tiếp",
+        "Nhận GQ - Từ kỳ trước",
+        "Đã GQ - Tổng số",
+        "Đã GQ - Trước hạn",
+        "Đã GQ - Đúng hạn",
+        "Đã GQ - Quá hạn",
+        "Đang GQ - Tổng số",
+        "Đang GQ - Trong hạn",
+        "Đang GQ - Quá hạn",
     ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string(row, c as u16, *h).expect("w");
@@ -696,8 +1164,10 @@ fn write_flat_header(ws: &mut rust_xlsxwriter::Worksheet, row: u32) {
 fn boundary_workbook(path: &Path, unit: &str, form_a: [i64; 11], levels: &[u8]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}")).expect("w");
-    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022").expect("w");
+    ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
+        .expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
     write_flat_header(ws, 3);
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "Giáo dục trung học").expect("w");
@@ -706,15 +1176,26 @@ fn boundary_workbook(path: &Path, unit: &str, form_a: [i64; 11], levels: &[u8]) 
     }
     if !levels.is_empty() {
         let ws = wb.add_worksheet();
-        ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}")).expect("w");
-        for (c, h) in ["STT", "Mã TTHC", "Tên thủ tục hành chính", "Mức độ DVC trực tuyến", "Tích hợp trên Cổng DVC quốc gia"].iter().enumerate() {
+        ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
+            .expect("w");
+        for (c, h) in [
+            "STT",
+            "Mã TTHC",
+            "Tên thủ tục hành chính",
+            "Mức độ DVC trực tuyến",
+            "Tích hợp trên Cổng DVC quốc gia",
+        ]
+        .iter()
+        .enumerate()
+        {
             ws.write_string(2, c as u16, *h).expect("w");
         }
         for (i, l) in levels.iter().enumerate() {
             let r = 3 + i as u32;
             ws.write_number(r, 0, (i + 1) as f64).expect("w");
             ws.write_string(r, 1, format!("1.00{i}")).expect("w");
-            ws.write_string(r, 2, format!("Thủ tục {}", i + 1)).expect("w");
+            ws.write_string(r, 2, format!("Thủ tục {}", i + 1))
+                .expect("w");
             ws.write_number(r, 3, f64::from(*l)).expect("w");
             ws.write_string(r, 4, "x").expect("w");
         }
@@ -730,11 +1211,21 @@ fn boundary_cases() {
     std::fs::create_dir(&dir).expect("dir");
     // THPT Văn Lâm: 10 resolved, 8 early, 2 on time: exactly 80% early. 10 procedures:
     // 5 at level 3 (exactly 50%, not > 50%), 4 at level 4 (exactly 40%, not > 40%), 1 at level 2.
-    boundary_workbook(&dir.join("a.xlsx"), "Trường THPT Văn Lâm", [10, 4, 6, 0, 10, 8, 2, 0, 0, 0, 0], &[3, 3, 3, 3, 3, 4, 4, 4, 4, 2]);
+    boundary_workbook(
+        &dir.join("a.xlsx"),
+        "Trường THPT Văn Lâm",
+        [10, 4, 6, 0, 10, 8, 2, 0, 0, 0, 0],
+        &[3, 3, 3, 3, 3, 4, 4, 4, 4, 2],
+    );
     // THPT Trưng Vương: no dossiers at all.
     boundary_workbook(&dir.join("b.xlsx"), "Trường THPT Trưng Vương", [0; 11], &[]);
     // THPT Tiên Lữ: 57 resolved = 40 early + 16 on time + 1 late; 7 procedures, 4 at level 3, 3 at level 4.
-    boundary_workbook(&dir.join("c.xlsx"), "Trường THPT Tiên Lữ", [57, 30, 27, 0, 57, 40, 16, 1, 0, 0, 0], &[3, 3, 3, 3, 4, 4, 4]);
+    boundary_workbook(
+        &dir.join("c.xlsx"),
+        "Trường THPT Tiên Lữ",
+        [57, 30, 27, 0, 57, 40, 16, 1, 0, 0, 0],
+        &[3, 3, 3, 3, 4, 4, 4],
+    );
     let reg = tmp.path().join("units.csv");
     std::fs::write(
         &reg,
@@ -743,35 +1234,98 @@ fn boundary_cases() {
     .expect("w");
     let export = tmp.path().join("e");
     let out = consolidate_into(&dir, Some(&reg), &export);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let att = read_csv(&export.join("attainment.csv"));
     let row = |scope: &str, id: &str, t: &str| {
-        let r = att.iter().find(|r| r["scope"] == scope && r["scope_id"] == id && r["target_id"] == t).expect("row");
-        (r["numerator"].clone(), r["denominator"].clone(), r["status"].clone(), r["gap"].clone())
+        let r = att
+            .iter()
+            .find(|r| r["scope"] == scope && r["scope_id"] == id && r["target_id"] == t)
+            .expect("row");
+        (
+            r["numerator"].clone(),
+            r["denominator"].clone(),
+            r["status"].clone(),
+            r["gap"].clone(),
+        )
     };
-    let s = |n: &str, d: &str, st: &str, g: &str| (n.to_string(), d.to_string(), st.to_string(), g.to_string());
+    let s = |n: &str, d: &str, st: &str, g: &str| {
+        (n.to_string(), d.to_string(), st.to_string(), g.to_string())
+    };
     // Exactly 80% early meets ≥ 80%.
-    assert_eq!(row("unit", "thpt-vanlam", "tthc.early"), s("8", "10", "met", "0"));
-    assert_eq!(row("unit", "thpt-vanlam", "tthc.on_time"), s("10", "10", "met", "0"));
+    assert_eq!(
+        row("unit", "thpt-vanlam", "tthc.early"),
+        s("8", "10", "met", "0")
+    );
+    assert_eq!(
+        row("unit", "thpt-vanlam", "tthc.on_time"),
+        s("10", "10", "met", "0")
+    );
     // Exactly 50% at level 3 does not meet > 50%: ⌊0.5·10⌋ + 1 − 5 = 1. Same for 40% at level 4.
-    assert_eq!(row("unit", "thpt-vanlam", "dvc.level3"), s("5", "10", "not_met", "1"));
-    assert_eq!(row("unit", "thpt-vanlam", "dvc.level4"), s("4", "10", "not_met", "1"));
+    assert_eq!(
+        row("unit", "thpt-vanlam", "dvc.level3"),
+        s("5", "10", "not_met", "1")
+    );
+    assert_eq!(
+        row("unit", "thpt-vanlam", "dvc.level4"),
+        s("4", "10", "not_met", "1")
+    );
     // Online 4 of 4 + 6 = 40% < 50%: ⌈0.5·10⌉ − 4 = 1.
-    assert_eq!(row("unit", "thpt-vanlam", "dvc.online_dossiers"), s("4", "10", "not_met", "1"));
+    assert_eq!(
+        row("unit", "thpt-vanlam", "dvc.online_dossiers"),
+        s("4", "10", "not_met", "1")
+    );
     // Zero dossiers: not applicable, never 100%.
-    assert_eq!(row("unit", "thpt-trungvuong", "tthc.on_time"), s("0", "0", "not_applicable", ""));
-    assert_eq!(row("unit", "thpt-trungvuong", "dvc.online_dossiers"), s("0", "0", "not_applicable", ""));
-    assert_eq!(row("unit", "thpt-trungvuong", "dvc.level3"), s("", "", "no_data", ""));
+    assert_eq!(
+        row("unit", "thpt-trungvuong", "tthc.on_time"),
+        s("0", "0", "not_applicable", "")
+    );
+    assert_eq!(
+        row("unit", "thpt-trungvuong", "dvc.online_dossiers"),
+        s("0", "0", "not_applicable", "")
+    );
+    assert_eq!(
+        row("unit", "thpt-trungvuong", "dvc.level3"),
+        s("", "", "no_data", "")
+    );
     // One late dossier: 56/57 misses 100% by 1; early 40/57: ⌈0.8·57⌉ − 40 = ⌈45.6⌉ − 40 = 6.
-    assert_eq!(row("unit", "thpt-tienlu", "tthc.on_time"), s("56", "57", "not_met", "1"));
-    assert_eq!(row("unit", "thpt-tienlu", "tthc.early"), s("40", "57", "not_met", "6"));
-    assert_eq!(row("unit", "thpt-tienlu", "dvc.level3"), s("4", "7", "met", "0"));
+    assert_eq!(
+        row("unit", "thpt-tienlu", "tthc.on_time"),
+        s("56", "57", "not_met", "1")
+    );
+    assert_eq!(
+        row("unit", "thpt-tienlu", "tthc.early"),
+        s("40", "57", "not_met", "6")
+    );
+    assert_eq!(
+        row("unit", "thpt-tienlu", "dvc.level3"),
+        s("4", "7", "met", "0")
+    );
     // Văn Lâm pools its two schools: early 8/10.
-    assert_eq!(row("district", "Văn Lâm", "tthc.early"), s("8", "10", "met", "0"));
+    assert_eq!(
+        row("district", "Văn Lâm", "tthc.early"),
+        s("8", "10", "met", "0")
+    );
     // Province: early (8 + 40)/(10 + 57) = 48/67: ⌈53.6⌉ − 48 = 6; on time 66/67, gap 1.
-    assert_eq!(row("province", "Hưng Yên", "tthc.early"), s("48", "67", "not_met", "6"));
-    assert_eq!(row("province", "Hưng Yên", "tthc.on_time"), s("66", "67", "not_met", "1"));
+    assert_eq!(
+        row("province", "Hưng Yên", "tthc.early"),
+        s("48", "67", "not_met", "6")
+    );
+    assert_eq!(
+        row("province", "Hưng Yên", "tthc.on_time"),
+        s("66", "67", "not_met", "1")
+    );
     // Level 3: 9/17 ≈ 52.9% > 50%; level 4: 7/17 ≈ 41.2% > 40%.
-    assert_eq!(row("province", "Hưng Yên", "dvc.level3"), s("9", "17", "met", "0"));
-    assert_eq!(row("province", "Hưng Yên", "dvc.level4"), s("7", "17", "met", "0"));
+    assert_eq!(
+        row("province", "Hưng Yên", "dvc.level3"),
+        s("9", "17", "met", "0")
+    );
+    assert_eq!(
+        row("province", "Hưng Yên", "dvc.level4"),
+        s("7", "17", "met", "0")
+    );
 }

@@ -19,10 +19,17 @@ fn generated_corpus_reads_back_exactly() {
         .expect("generator runs");
     assert!(status.success());
     let registry = std::fs::read_to_string(dir.path().join("units.csv")).expect("units.csv");
-    let opts = BatchOptions { registry: Registry::from_csv(&registry).expect("registry"), ..BatchOptions::default() };
+    let opts = BatchOptions {
+        registry: Registry::from_csv(&registry).expect("registry"),
+        ..BatchOptions::default()
+    };
     let batch = read_batch(&[dir.path().join("in")], &opts, &|| {});
 
-    let errors: Vec<_> = batch.findings.iter().filter(|f| f.severity() != Severity::Info).collect();
+    let errors: Vec<_> = batch
+        .findings
+        .iter()
+        .filter(|f| f.severity() != Severity::Info)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let mut read: BTreeMap<String, [i64; 11]> = BTreeMap::new();
     for s in batch.submissions.iter().filter(|s| s.counted) {
@@ -35,8 +42,16 @@ fn generated_corpus_reads_back_exactly() {
     let mut units = 0;
     for line in expected.lines().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
-        let want: Vec<i64> = fields[2..].iter().map(|v| v.parse().expect("number")).collect();
-        assert_eq!(read.get(fields[0]).map(|s| s.to_vec()), Some(want), "unit {}", fields[0]);
+        let want: Vec<i64> = fields[2..]
+            .iter()
+            .map(|v| v.parse().expect("number"))
+            .collect();
+        assert_eq!(
+            read.get(fields[0]).map(|s| s.to_vec()),
+            Some(want),
+            "unit {}",
+            fields[0]
+        );
         units += 1;
     }
     assert_eq!(units, 60);

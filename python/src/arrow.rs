@@ -35,15 +35,29 @@ impl ArrowStream {
 impl ArrowStream {
     /// The Arrow PyCapsule stream protocol.
     #[pyo3(signature = (requested_schema=None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyCapsule>> {
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema; // we offer one schema; consumers cast if they wish
         let compat = CompatLevel::oldest();
-        let fields: Vec<ArrowField> = self.df.columns().iter().map(|c| c.field().to_arrow(compat)).collect();
+        let fields: Vec<ArrowField> = self
+            .df
+            .columns()
+            .iter()
+            .map(|c| c.field().to_arrow(compat))
+            .collect();
         let dtype = ArrowDataType::Struct(fields);
         let height = self.df.height();
         let batches: Vec<PolarsResult<Box<dyn Array>>> = if self.df.width() == 0 || height == 0 {
             // An empty frame still carries its schema; one empty struct chunk.
-            let arrays = self.df.columns().iter().map(|c| c.as_materialized_series().to_arrow(0, compat)).collect();
+            let arrays = self
+                .df
+                .columns()
+                .iter()
+                .map(|c| c.as_materialized_series().to_arrow(0, compat))
+                .collect();
             vec![Ok(StructArray::new(dtype.clone(), 0, arrays, None).boxed())]
         } else {
             self.df
@@ -54,7 +68,10 @@ impl ArrowStream {
                 })
                 .collect()
         };
-        let stream = export_iterator(Box::new(batches.into_iter()), ArrowField::new("".into(), dtype, false));
+        let stream = export_iterator(
+            Box::new(batches.into_iter()),
+            ArrowField::new("".into(), dtype, false),
+        );
         PyCapsule::new_with_value(py, stream, STREAM_NAME)
     }
 
@@ -73,8 +90,12 @@ pub fn frame_from_py(obj: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
         )));
     }
     let capsule = obj.call_method0("__arrow_c_stream__")?;
-    let capsule = capsule.cast::<PyCapsule>().map_err(|_| input_error("__arrow_c_stream__ không trả về PyCapsule".into()))?;
-    let ptr = capsule.pointer_checked(Some(STREAM_NAME))?.cast::<ArrowArrayStream>();
+    let capsule = capsule
+        .cast::<PyCapsule>()
+        .map_err(|_| input_error("__arrow_c_stream__ không trả về PyCapsule".into()))?;
+    let ptr = capsule
+        .pointer_checked(Some(STREAM_NAME))?
+        .cast::<ArrowArrayStream>();
     // SAFETY: the capsule is named `arrow_array_stream`, so by the PyCapsule protocol it
     // holds a valid ArrowArrayStream. We move the struct out and leave a released one
     // behind, which is how a consumer takes ownership; the capsule's destructor then
@@ -88,7 +109,9 @@ pub fn frame_from_py(obj: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
     while let Some(array) = unsafe { reader.next() } {
         let array = array.map_err(err)?;
         let Some(s) = array.as_any().downcast_ref::<StructArray>() else {
-            return Err(input_error("luồng Arrow không phải là bảng (struct)".into()));
+            return Err(input_error(
+                "luồng Arrow không phải là bảng (struct)".into(),
+            ));
         };
         let df = DataFrame::try_from(s.clone()).map_err(err)?;
         match &mut out {
@@ -104,7 +127,9 @@ pub fn frame_from_py(obj: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
             // No chunk at all: an empty frame with the stream's columns.
             let field = reader.field().clone();
             let ArrowDataType::Struct(fields) = field.dtype else {
-                return Err(input_error("luồng Arrow không phải là bảng (struct)".into()));
+                return Err(input_error(
+                    "luồng Arrow không phải là bảng (struct)".into(),
+                ));
             };
             let cols = fields
                 .iter()

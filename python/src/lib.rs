@@ -30,7 +30,8 @@ fn load_catalogue(path: Option<&str>) -> PyResult<Catalogue> {
     match path {
         None => Ok(Catalogue::default_2022()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
             Catalogue::from_toml(&text).map_err(|e| catalogue_error(format!("{p}: {e}")))
         }
     }
@@ -40,14 +41,17 @@ fn load_registry(path: Option<&str>) -> PyResult<Registry> {
     match path {
         None => Ok(Registry::default_hung_yen()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
             Registry::from_csv(&text).map_err(|e| registry_error(format!("{p}: {e}")))
         }
     }
 }
 
 fn parse_period(period: Option<&str>) -> PyResult<Option<Period>> {
-    period.map(|p| p.parse::<Period>().map_err(|e| input_error(e.to_string()))).transpose()
+    period
+        .map(|p| p.parse::<Period>().map_err(|e| input_error(e.to_string())))
+        .transpose()
 }
 
 fn frame_err(e: impl std::fmt::Display) -> PyErr {
@@ -107,11 +111,20 @@ fn units_frame(units: &[Unit]) -> PolarsResult<DataFrame> {
 
 fn registry_from_frame(df: &DataFrame) -> PyResult<Registry> {
     let text = |name: &str| -> PyResult<Vec<String>> {
-        let c = df.column(name).map_err(frame_err)?.cast(&DataType::String).map_err(frame_err)?;
+        let c = df
+            .column(name)
+            .map_err(frame_err)?
+            .cast(&DataType::String)
+            .map_err(frame_err)?;
         let ca = c.str().map_err(frame_err)?;
         Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
     };
-    let (ids, names, kinds, districts) = (text("unit_id")?, text("name")?, text("kind")?, text("district")?);
+    let (ids, names, kinds, districts) = (
+        text("unit_id")?,
+        text("name")?,
+        text("kind")?,
+        text("district")?,
+    );
     let aliases = text("aliases").unwrap_or_else(|_| vec![String::new(); ids.len()]);
     let units = (0..ids.len())
         .map(|i| Unit {
@@ -119,7 +132,11 @@ fn registry_from_frame(df: &DataFrame) -> PyResult<Registry> {
             name: names[i].clone(),
             kind: kinds[i].clone(),
             district: districts[i].clone(),
-            aliases: aliases[i].split(';').filter(|a| !a.is_empty()).map(String::from).collect(),
+            aliases: aliases[i]
+                .split(';')
+                .filter(|a| !a.is_empty())
+                .map(String::from)
+                .collect(),
         })
         .collect();
     Ok(Registry::from_units(units))
@@ -128,7 +145,13 @@ fn registry_from_frame(df: &DataFrame) -> PyResult<Registry> {
 /// Reads a batch: `paths` are files or folders.
 #[pyfunction]
 #[pyo3(signature = (paths, registry=None, period=None, targets=None))]
-fn read(py: Python<'_>, paths: Vec<PathBuf>, registry: Option<&str>, period: Option<&str>, targets: Option<&str>) -> PyResult<RawBatch> {
+fn read(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    registry: Option<&str>,
+    period: Option<&str>,
+    targets: Option<&str>,
+) -> PyResult<RawBatch> {
     let catalogue = load_catalogue(targets)?;
     let registry = load_registry(registry)?;
     let period = parse_period(period)?;
@@ -141,15 +164,24 @@ fn read(py: Python<'_>, paths: Vec<PathBuf>, registry: Option<&str>, period: Opt
         registry,
         period,
         unit_fallback: None,
-        context: ReadContext { catalogue: catalogue.clone(), ..Default::default() },
+        context: ReadContext {
+            catalogue: catalogue.clone(),
+            ..Default::default()
+        },
     };
     let batch = py.detach(|| read_batch(&paths, &opts, &|| {}));
     let frames = Frames::from_batch(&batch).map_err(frame_err)?;
-    Ok(RawBatch { batch, frames, catalogue })
+    Ok(RawBatch {
+        batch,
+        frames,
+        catalogue,
+    })
 }
 
 /// Frames handed back from Python (possibly edited), in a fixed set.
-fn frames_from_py(frames: &Bound<'_, pyo3::types::PyDict>) -> PyResult<BTreeMap<String, DataFrame>> {
+fn frames_from_py(
+    frames: &Bound<'_, pyo3::types::PyDict>,
+) -> PyResult<BTreeMap<String, DataFrame>> {
     let mut out = BTreeMap::new();
     for (k, v) in frames.iter() {
         let name: String = k.extract()?;
@@ -162,7 +194,9 @@ fn frames_from_py(frames: &Bound<'_, pyo3::types::PyDict>) -> PyResult<BTreeMap<
 }
 
 fn frames_ref(frames: &BTreeMap<String, DataFrame>) -> PyResult<FramesRef<'_>> {
-    let dossiers = frames.get("dossiers").ok_or_else(|| input_error("thiếu bảng `dossiers`".to_string()))?;
+    let dossiers = frames
+        .get("dossiers")
+        .ok_or_else(|| input_error("thiếu bảng `dossiers`".to_string()))?;
     Ok(FramesRef {
         dossiers,
         online_services: frames.get("online_services"),
@@ -183,7 +217,11 @@ fn period_of(frames: &BTreeMap<String, DataFrame>) -> String {
             }
         }
     }
-    counts.into_iter().max_by_key(|(p, n)| (*n, p.clone())).map(|(p, _)| p).unwrap_or_default()
+    counts
+        .into_iter()
+        .max_by_key(|(p, n)| (*n, p.clone()))
+        .map(|(p, _)| p)
+        .unwrap_or_default()
 }
 
 /// Attainment of every target from frames (`dossiers` required, the others
@@ -207,12 +245,25 @@ fn attainment_of(
         Some("unit") => Some(Scope::Unit),
         Some("district") => Some(Scope::District),
         Some("province") => Some(Scope::Province),
-        Some(other) => return Err(input_error(format!("scope `{other}` không hợp lệ (unit, district, province)"))),
+        Some(other) => {
+            return Err(input_error(format!(
+                "scope `{other}` không hợp lệ (unit, district, province)"
+            )))
+        }
     };
     let frames = frames_from_py(frames)?;
     let period = period.unwrap_or_else(|| period_of(&frames));
-    let rows = attainment(frames_ref(&frames)?, &registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
-    let rows: Vec<_> = rows.into_iter().filter(|r| wanted.is_none_or(|w| r.scope == w)).collect();
+    let rows = attainment(
+        frames_ref(&frames)?,
+        &registry,
+        &catalogue,
+        DEFAULT_PROVINCE,
+    )
+    .map_err(frame_err)?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| wanted.is_none_or(|w| r.scope == w))
+        .collect();
     let df = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
     Ok(ArrowStream::new(df))
 }
@@ -220,7 +271,12 @@ fn attainment_of(
 /// Writes the consolidated workbook from a batch and its (possibly edited) frames.
 #[pyfunction]
 #[pyo3(signature = (batch, frames, path, targets=None))]
-fn write_report(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, path: PathBuf, targets: Option<&str>) -> PyResult<()> {
+fn write_report(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    path: PathBuf,
+    targets: Option<&str>,
+) -> PyResult<()> {
     let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch: &batch.batch,
@@ -239,10 +295,24 @@ fn recompute(
     batch: &RawBatch,
     frames: &Bound<'_, pyo3::types::PyDict>,
     targets: Option<&str>,
-) -> PyResult<(Catalogue, Frames, Vec<cchc_analysis::attainment::Attainment>)> {
-    let catalogue = if targets.is_some() { load_catalogue(targets)? } else { batch.catalogue.clone() };
+) -> PyResult<(
+    Catalogue,
+    Frames,
+    Vec<cchc_analysis::attainment::Attainment>,
+)> {
+    let catalogue = if targets.is_some() {
+        load_catalogue(targets)?
+    } else {
+        batch.catalogue.clone()
+    };
     let edited = merged_frames(batch, frames)?;
-    let rows = attainment((&edited).into(), &batch.batch.registry, &catalogue, DEFAULT_PROVINCE).map_err(frame_err)?;
+    let rows = attainment(
+        (&edited).into(),
+        &batch.batch.registry,
+        &catalogue,
+        DEFAULT_PROVINCE,
+    )
+    .map_err(frame_err)?;
     Ok((catalogue, edited, rows))
 }
 
@@ -261,9 +331,18 @@ fn merged_frames(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>) -> P
 /// Writes the exports of the CLI's `--export DIR` from a batch and its frames.
 #[pyfunction]
 #[pyo3(signature = (batch, frames, dir, targets=None))]
-fn export(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>, dir: PathBuf, targets: Option<&str>) -> PyResult<()> {
+fn export(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    dir: PathBuf,
+    targets: Option<&str>,
+) -> PyResult<()> {
     let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
-    let period = batch.batch.period.map(|p| p.to_string()).unwrap_or_default();
+    let period = batch
+        .batch
+        .period
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let att = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
     let findings = findings_frame(&batch.batch.findings).map_err(frame_err)?;
     cchc_report::export::write_exports(
@@ -287,13 +366,36 @@ fn targets(path: Option<&str>) -> PyResult<ArrowStream> {
     let df = DataFrame::new(
         t.len(),
         vec![
-            Column::new("target_id".into(), t.iter().map(|x| x.id.clone()).collect::<Vec<_>>()),
-            Column::new("plan_ref".into(), t.iter().map(|x| x.plan_ref.clone()).collect::<Vec<_>>()),
-            Column::new("name".into(), t.iter().map(|x| x.name.clone()).collect::<Vec<_>>()),
-            Column::new("wording".into(), t.iter().map(|x| x.wording.clone()).collect::<Vec<_>>()),
-            Column::new("comparator".into(), t.iter().map(|x| x.comparator.symbol()).collect::<Vec<_>>()),
-            Column::new("threshold".into(), t.iter().map(|x| x.threshold.to_f64()).collect::<Vec<_>>()),
-            Column::new("form".into(), t.iter().map(|x| format!("{:?}", x.form)).collect::<Vec<_>>()),
+            Column::new(
+                "target_id".into(),
+                t.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "plan_ref".into(),
+                t.iter().map(|x| x.plan_ref.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "name".into(),
+                t.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "wording".into(),
+                t.iter().map(|x| x.wording.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "comparator".into(),
+                t.iter().map(|x| x.comparator.symbol()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "threshold".into(),
+                t.iter().map(|x| x.threshold.to_f64()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "form".into(),
+                t.iter()
+                    .map(|x| format!("{:?}", x.form))
+                    .collect::<Vec<_>>(),
+            ),
         ],
     )
     .map_err(frame_err)?;
@@ -303,14 +405,25 @@ fn targets(path: Option<&str>) -> PyResult<ArrowStream> {
 /// Writes the blank template units fill.
 #[pyfunction]
 #[pyo3(signature = (path, unit=None, period=None, registry=None))]
-fn template(path: PathBuf, unit: Option<&str>, period: Option<&str>, registry: Option<&str>) -> PyResult<()> {
+fn template(
+    path: PathBuf,
+    unit: Option<&str>,
+    period: Option<&str>,
+    registry: Option<&str>,
+) -> PyResult<()> {
     let reg = load_registry(registry)?;
     let unit = match unit {
-        Some(u) => Some(reg.get(u).or_else(|| reg.match_name(u)).cloned().ok_or_else(|| input_error(format!("đơn vị `{u}` không có trong danh mục")))?),
+        Some(u) => Some(
+            reg.get(u)
+                .or_else(|| reg.match_name(u))
+                .cloned()
+                .ok_or_else(|| input_error(format!("đơn vị `{u}` không có trong danh mục")))?,
+        ),
         None => None,
     };
     let period = parse_period(period)?;
-    let bytes = cchc_report::template::build_template(unit.as_ref(), period).map_err(|e| output_error(e.to_string()))?;
+    let bytes = cchc_report::template::build_template(unit.as_ref(), period)
+        .map_err(|e| output_error(e.to_string()))?;
     cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
 }
 

@@ -40,12 +40,12 @@ const MEASURES: [&str; 11] = [
 ];
 
 const S1: [&str; 20] = [
-    "An", "Bình", "Cẩm", "Đông", "Gia", "Hòa", "Kim", "Lạc", "Minh", "Nam", "Phú", "Quang", "Tân", "Thanh", "Vĩnh",
-    "Xuân", "Hải", "Long", "Phúc", "Thuận",
+    "An", "Bình", "Cẩm", "Đông", "Gia", "Hòa", "Kim", "Lạc", "Minh", "Nam", "Phú", "Quang", "Tân",
+    "Thanh", "Vĩnh", "Xuân", "Hải", "Long", "Phúc", "Thuận",
 ];
 const S2: [&str; 20] = [
-    "Lâm", "Giang", "Mỹ", "Châu", "Thi", "Động", "Cừ", "Lữ", "Hào", "Sơn", "Hà", "Bắc", "Trung", "Tiến", "Thịnh",
-    "Lộc", "Điền", "Thành", "Định", "Phong",
+    "Lâm", "Giang", "Mỹ", "Châu", "Thi", "Động", "Cừ", "Lữ", "Hào", "Sơn", "Hà", "Bắc", "Trung",
+    "Tiến", "Thịnh", "Lộc", "Điền", "Thành", "Định", "Phong",
 ];
 
 const FIELDS: [&str; 7] = [
@@ -59,30 +59,106 @@ const FIELDS: [&str; 7] = [
 ];
 
 const PROCEDURES: [(&str, &str, &str); 10] = [
-    ("1.005092", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Hệ thống văn bằng, chứng chỉ"),
-    ("1.005093", "Chỉnh sửa nội dung văn bằng, chứng chỉ", "Hệ thống văn bằng, chứng chỉ"),
-    ("1.004435", "Công nhận trường tiểu học đạt chuẩn quốc gia", "Giáo dục tiểu học"),
-    ("1.004444", "Cho phép trường trung học cơ sở hoạt động giáo dục", "Giáo dục trung học"),
-    ("1.004494", "Sáp nhập, chia, tách trường mầm non", "Giáo dục mầm non"),
-    ("2.001818", "Chuyển trường đối với học sinh trung học cơ sở", "Giáo dục trung học"),
-    ("1.001639", "Xét, duyệt chính sách hỗ trợ đối với học sinh bán trú", "Giáo dục dân tộc"),
-    ("1.000728", "Thành lập trung tâm ngoại ngữ, tin học", "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân"),
-    ("2.001914", "Cấp giấy phép tổ chức dạy thêm, học thêm", "Giáo dục trung học"),
-    ("1.008950", "Phê duyệt việc dạy và học bằng tiếng nước ngoài", "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân"),
+    (
+        "1.005092",
+        "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc",
+        "Hệ thống văn bằng, chứng chỉ",
+    ),
+    (
+        "1.005093",
+        "Chỉnh sửa nội dung văn bằng, chứng chỉ",
+        "Hệ thống văn bằng, chứng chỉ",
+    ),
+    (
+        "1.004435",
+        "Công nhận trường tiểu học đạt chuẩn quốc gia",
+        "Giáo dục tiểu học",
+    ),
+    (
+        "1.004444",
+        "Cho phép trường trung học cơ sở hoạt động giáo dục",
+        "Giáo dục trung học",
+    ),
+    (
+        "1.004494",
+        "Sáp nhập, chia, tách trường mầm non",
+        "Giáo dục mầm non",
+    ),
+    (
+        "2.001818",
+        "Chuyển trường đối với học sinh trung học cơ sở",
+        "Giáo dục trung học",
+    ),
+    (
+        "1.001639",
+        "Xét, duyệt chính sách hỗ trợ đối với học sinh bán trú",
+        "Giáo dục dân tộc",
+    ),
+    (
+        "1.000728",
+        "Thành lập trung tâm ngoại ngữ, tin học",
+        "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân",
+    ),
+    (
+        "2.001914",
+        "Cấp giấy phép tổ chức dạy thêm, học thêm",
+        "Giáo dục trung học",
+    ),
+    (
+        "1.008950",
+        "Phê duyệt việc dạy và học bằng tiếng nước ngoài",
+        "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân",
+    ),
 ];
 
 /// Form D rows: target id, the indicator's wording, a denominator.
 const INDICATORS: [(&str, &str, u32); 10] = [
-    ("tthc.satisfaction", "Mức độ hài lòng của người dân, tổ chức về giải quyết TTHC", 200),
-    ("tthc.published", "TTHC được công bố công khai và cập nhật kịp thời", 45),
-    ("org.satisfaction_admin", "Mức độ hài lòng với cơ quan hành chính nhà nước", 300),
-    ("org.satisfaction_education", "Mức độ hài lòng về dịch vụ giáo dục công lập", 500),
-    ("civil.job_positions", "Cơ quan, đơn vị sắp xếp công chức, viên chức theo vị trí việc làm", 12),
-    ("civil.online_work", "Cán bộ, công chức, viên chức trao đổi công việc trên môi trường mạng", 80),
+    (
+        "tthc.satisfaction",
+        "Mức độ hài lòng của người dân, tổ chức về giải quyết TTHC",
+        200,
+    ),
+    (
+        "tthc.published",
+        "TTHC được công bố công khai và cập nhật kịp thời",
+        45,
+    ),
+    (
+        "org.satisfaction_admin",
+        "Mức độ hài lòng với cơ quan hành chính nhà nước",
+        300,
+    ),
+    (
+        "org.satisfaction_education",
+        "Mức độ hài lòng về dịch vụ giáo dục công lập",
+        500,
+    ),
+    (
+        "civil.job_positions",
+        "Cơ quan, đơn vị sắp xếp công chức, viên chức theo vị trí việc làm",
+        12,
+    ),
+    (
+        "civil.online_work",
+        "Cán bộ, công chức, viên chức trao đổi công việc trên môi trường mạng",
+        80,
+    ),
     ("egov.esigned_documents", "Văn bản điện tử được ký số", 640),
-    ("egov.work_files_online", "Hồ sơ công việc được xử lý trên môi trường mạng", 260),
-    ("egov.reports_on_system", "Báo cáo trên hệ thống thông tin báo cáo", 24),
-    ("egov.portal_compliance", "Cổng/trang thông tin điện tử cung cấp đủ thông tin", 1),
+    (
+        "egov.work_files_online",
+        "Hồ sơ công việc được xử lý trên môi trường mạng",
+        260,
+    ),
+    (
+        "egov.reports_on_system",
+        "Báo cáo trên hệ thống thông tin báo cáo",
+        24,
+    ),
+    (
+        "egov.portal_compliance",
+        "Cổng/trang thông tin điện tử cung cấp đủ thông tin",
+        1,
+    ),
 ];
 
 // ---------------------------------------------------------------- units
@@ -109,7 +185,11 @@ fn fold(s: &str) -> String {
 }
 
 fn slug(s: &str) -> String {
-    fold(s).to_lowercase().split_whitespace().collect::<Vec<_>>().join("")
+    fold(s)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 fn district_name(d: usize) -> String {
@@ -140,7 +220,10 @@ fn units(n: usize) -> Vec<Unit> {
                     name: format!("Phòng Giáo dục và Đào tạo huyện {place}"),
                     kind: "district_office",
                     district: place.clone(),
-                    written: vec![format!("PGD {}", fold(&place)), format!("Phòng GDĐT huyện {place}")],
+                    written: vec![
+                        format!("PGD {}", fold(&place)),
+                        format!("Phòng GDĐT huyện {place}"),
+                    ],
                 },
                 1 => Unit {
                     id: format!("gdnn-{p}"),
@@ -156,7 +239,10 @@ fn units(n: usize) -> Vec<Unit> {
                         name: format!("Trường THPT {school}"),
                         kind: "school",
                         district: place.clone(),
-                        written: vec![format!("THPT {}", fold(&school)), format!("TRƯỜNG THPT {}", school.to_uppercase())],
+                        written: vec![
+                            format!("THPT {}", fold(&school)),
+                            format!("TRƯỜNG THPT {}", school.to_uppercase()),
+                        ],
                     }
                 }
             };
@@ -370,11 +456,25 @@ const FLAT: [&str; 11] = [
     "Số HS đang GQ - Quá hạn",
 ];
 
-fn write_header(ws: &mut Worksheet, top: u32, h: &Header, nfd: bool, wrap: &Format) -> Result<(), XlsxError> {
-    let text = |t: &str| if nfd { t.nfd().collect::<String>() } else { t.to_string() };
+fn write_header(
+    ws: &mut Worksheet,
+    top: u32,
+    h: &Header,
+    nfd: bool,
+    wrap: &Format,
+) -> Result<(), XlsxError> {
+    let text = |t: &str| {
+        if nfd {
+            t.nfd().collect::<String>()
+        } else {
+            t.to_string()
+        }
+    };
     let mut covered = Vec::new();
     for &(r1, c1, r2, c2) in h.merges {
-        let t = h.rows[r1 as usize][c1 as usize].map(text).unwrap_or_default();
+        let t = h.rows[r1 as usize][c1 as usize]
+            .map(text)
+            .unwrap_or_default();
         ws.merge_range(top + r1, c1, top + r2, c2, &t, wrap)?;
         for r in r1..=r2 {
             for c in c1..=c2 {
@@ -398,15 +498,47 @@ fn write_header(ws: &mut Worksheet, top: u32, h: &Header, nfd: bool, wrap: &Form
 type Row = [u64; 11];
 
 fn row_values(rng: &mut fastrand::Rng, scale: u64) -> Row {
-    let (online, direct, carried) = (rng.u64(0..=scale), rng.u64(0..=scale), rng.u64(0..=scale / 4));
+    let (online, direct, carried) = (
+        rng.u64(0..=scale),
+        rng.u64(0..=scale),
+        rng.u64(0..=scale / 4),
+    );
     let received = online + direct + carried;
-    let resolved = if received > 0 { rng.u64(received / 2..=received) } else { 0 };
-    let early = if resolved > 0 { rng.u64(resolved * 6 / 10..=resolved) } else { 0 };
-    let late = if resolved > early && rng.f64() < 0.3 { rng.u64(0..=1) } else { 0 };
+    let resolved = if received > 0 {
+        rng.u64(received / 2..=received)
+    } else {
+        0
+    };
+    let early = if resolved > 0 {
+        rng.u64(resolved * 6 / 10..=resolved)
+    } else {
+        0
+    };
+    let late = if resolved > early && rng.f64() < 0.3 {
+        rng.u64(0..=1)
+    } else {
+        0
+    };
     let on_time = resolved - early - late;
     let pending = received - resolved;
-    let overdue = if pending > 0 && rng.f64() < 0.2 { rng.u64(0..=1) } else { 0 };
-    [received, online, direct, carried, resolved, early, on_time, late, pending, pending - overdue, overdue]
+    let overdue = if pending > 0 && rng.f64() < 0.2 {
+        rng.u64(0..=1)
+    } else {
+        0
+    };
+    [
+        received,
+        online,
+        direct,
+        carried,
+        resolved,
+        early,
+        on_time,
+        late,
+        pending,
+        pending - overdue,
+        overdue,
+    ]
 }
 
 fn vn_text(n: u64) -> String {
@@ -430,7 +562,12 @@ struct Lines {
 }
 
 /// Titles, the period and unit lines; returns the next free row.
-fn title_block(ws: &mut Worksheet, lines: &Lines, title: &str, extra: bool) -> Result<u32, XlsxError> {
+fn title_block(
+    ws: &mut Worksheet,
+    lines: &Lines,
+    title: &str,
+    extra: bool,
+) -> Result<u32, XlsxError> {
     let mut r = 0;
     if extra {
         ws.write_string(r, 0, "UBND TỈNH - SỞ GIÁO DỤC VÀ ĐÀO TẠO")?;
@@ -448,10 +585,17 @@ fn title_block(ws: &mut Worksheet, lines: &Lines, title: &str, extra: bool) -> R
     Ok(r + 2)
 }
 
-fn form_a(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines, wrap: &Format) -> Result<Row, XlsxError> {
+fn form_a(
+    ws: &mut Worksheet,
+    rng: &mut fastrand::Rng,
+    lines: &Lines,
+    wrap: &Format,
+) -> Result<Row, XlsxError> {
     let n = rng.usize(3..=8);
     let scale = if rng.f64() < 0.1 { 900 } else { 40 };
-    let rows: Vec<(usize, Row)> = (0..n).map(|i| ((i + rng.usize(0..7)) % 7, row_values(rng, scale))).collect();
+    let rows: Vec<(usize, Row)> = (0..n)
+        .map(|i| ((i + rng.usize(0..7)) % 7, row_values(rng, scale)))
+        .collect();
     let mut sums = [0u64; 11];
     for (_, v) in &rows {
         for k in 0..11 {
@@ -523,7 +667,11 @@ fn form_a(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines, wrap: &For
         r += 1;
     }
     if rng.f64() < 0.8 {
-        ws.write_string(r, 1, ["Tổng số", "Tổng cộng", "Cộng", "TỔNG CỘNG"][rng.usize(0..4)])?;
+        ws.write_string(
+            r,
+            1,
+            ["Tổng số", "Tổng cộng", "Cộng", "TỔNG CỘNG"][rng.usize(0..4)],
+        )?;
         for (k, x) in sums.iter().enumerate() {
             ws.write_number(r, 2 + k as u16, *x as f64)?;
         }
@@ -560,8 +708,16 @@ fn form_b(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<
         ws.write_string(top + 1, 7, "Tổng số")?;
         ws.write_string(top + 1, 8, "Trực tuyến")?;
     } else {
-        for (c, h) in ["TT", "Ma TTHC", "Ten thu tuc", "Linh vuc", "Muc do", "Tich hop Cong DVC quoc gia",
-            "So ho so - Tong so", "So ho so - Truc tuyen"]
+        for (c, h) in [
+            "TT",
+            "Ma TTHC",
+            "Ten thu tuc",
+            "Linh vuc",
+            "Muc do",
+            "Tich hop Cong DVC quoc gia",
+            "So ho so - Tong so",
+            "So ho so - Truc tuyen",
+        ]
         .iter()
         .enumerate()
         {
@@ -608,7 +764,12 @@ fn form_b(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<
     Ok(())
 }
 
-fn form_c(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines, own_name: &str) -> Result<(), XlsxError> {
+fn form_c(
+    ws: &mut Worksheet,
+    rng: &mut fastrand::Rng,
+    lines: &Lines,
+    own_name: &str,
+) -> Result<(), XlsxError> {
     let n = rng.usize(1..=4);
     let fmt = Format::new();
     let rows: Vec<(String, [u32; 5])> = (0..n)
@@ -618,18 +779,37 @@ fn form_c(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines, own_name: 
             let st_b = rng.u32(40..=400);
             let st_c = st_b - rng.u32(0..=st_b / 20);
             let present = st_c - rng.u32(0..=3);
-            let name = if i == 0 { own_name.to_string() } else { format!("Trường trực thuộc {i}") };
+            let name = if i == 0 {
+                own_name.to_string()
+            } else {
+                format!("Trường trực thuộc {i}")
+            };
             (name, [pu_b, pu_c, st_b, st_c, present])
         })
         .collect();
     if rng.f64() < 0.7 {
-        let top = title_block(ws, lines, "BIỂU TỔNG HỢP BIÊN CHẾ, ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP", false)?;
+        let top = title_block(
+            ws,
+            lines,
+            "BIỂU TỔNG HỢP BIÊN CHẾ, ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP",
+            false,
+        )?;
         ws.merge_range(top, 0, top + 1, 0, "STT", &fmt)?;
         ws.merge_range(top, 1, top + 1, 1, "Tên đơn vị", &fmt)?;
         ws.merge_range(top, 2, top, 3, "Số đơn vị sự nghiệp công lập", &fmt)?;
-        ws.merge_range(top, 4, top, 5, "Biên chế sự nghiệp hưởng lương từ NSNN được giao", &fmt)?;
+        ws.merge_range(
+            top,
+            4,
+            top,
+            5,
+            "Biên chế sự nghiệp hưởng lương từ NSNN được giao",
+            &fmt,
+        )?;
         ws.merge_range(top, 6, top + 1, 6, "Số người làm việc có mặt", &fmt)?;
-        for (c, y) in ["Năm 2021", "Năm 2022", "Năm 2021", "Năm 2022"].iter().enumerate() {
+        for (c, y) in ["Năm 2021", "Năm 2022", "Năm 2021", "Năm 2022"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string(top + 1, 2 + c as u16, *y)?;
         }
         let mut tot = [0u32; 5];
@@ -670,8 +850,20 @@ fn form_c(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines, own_name: 
 
 fn form_d(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<(), XlsxError> {
     let with_code = rng.f64() < 0.8;
-    let top = title_block(ws, lines, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH", false)?;
-    let mut heads = vec!["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số thực hiện (tử số)", "Tổng số (mẫu số)"];
+    let top = title_block(
+        ws,
+        lines,
+        "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH",
+        false,
+    )?;
+    let mut heads = vec![
+        "STT",
+        "Mã chỉ tiêu",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Số thực hiện (tử số)",
+        "Tổng số (mẫu số)",
+    ];
     heads.extend(["Tỷ lệ (%)", "Ghi chú"]);
     if !with_code {
         heads.remove(1);
@@ -681,7 +873,11 @@ fn form_d(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<
     }
     let mut r = top + 1;
     for (i, &(code, name, den)) in INDICATORS.iter().enumerate() {
-        let num = if rng.bool() { den } else { rng.u32(den * 7 / 10..=den) };
+        let num = if rng.bool() {
+            den
+        } else {
+            rng.u32(den * 7 / 10..=den)
+        };
         let mut vals = vec![V::N((i + 1) as f64)];
         if with_code {
             vals.push(s(code));
@@ -698,7 +894,12 @@ fn form_d(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<
     if with_code {
         vals.push(s("finance.autonomy_increase"));
     }
-    vals.extend([s("Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)"), s("%"), V::N(cur), V::N(base)]);
+    vals.extend([
+        s("Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)"),
+        s("%"),
+        V::N(cur),
+        V::N(base),
+    ]);
     for (c, v) in vals.iter().enumerate() {
         put(ws, r, c as u16, v)?;
     }
@@ -708,12 +909,18 @@ fn form_d(ws: &mut Worksheet, rng: &mut fastrand::Rng, lines: &Lines) -> Result<
 // ---------------------------------------------------------------- workbooks
 
 fn unit_line(rng: &mut fastrand::Rng, u: &Unit) -> Vec<V> {
-    let written = if rng.f64() < 0.5 { u.name.clone() } else { u.written[rng.usize(0..u.written.len())].clone() };
+    let written = if rng.f64() < 0.5 {
+        u.name.clone()
+    } else {
+        u.written[rng.usize(0..u.written.len())].clone()
+    };
     match rng.usize(0..6) {
         0 => vec![s("Đơn vị báo cáo:"), s(written)],
         1 => vec![s(format!("Đơn vị: {written}"))],
         2 => vec![s(format!("Don vi bao cao: {}", fold(&written)))],
-        3 => vec![s(format!("Đơn vị báo cáo: {written}").nfd().collect::<String>())],
+        3 => vec![s(format!("Đơn vị báo cáo: {written}")
+            .nfd()
+            .collect::<String>())],
         _ => vec![s(format!("Đơn vị báo cáo: {written}"))],
     }
 }
@@ -721,12 +928,19 @@ fn unit_line(rng: &mut fastrand::Rng, u: &Unit) -> Vec<V> {
 fn lines(rng: &mut fastrand::Rng, u: &Unit) -> Lines {
     let (period, title_period) = match rng.usize(0..6) {
         0 => (Some("Kỳ báo cáo: Quý 1/2022".to_string()), ""),
-        1 => (Some("(Từ ngày 15/12/2021 đến ngày 14/3/2022)".to_string()), ""),
+        1 => (
+            Some("(Từ ngày 15/12/2021 đến ngày 14/3/2022)".to_string()),
+            "",
+        ),
         2 => (Some("Ky bao cao: Quy I nam 2022".to_string()), ""),
         3 => (None, " QUÝ I/2022"),
         _ => (Some("Kỳ báo cáo: Quý I năm 2022".to_string()), ""),
     };
-    Lines { unit: unit_line(rng, u), period, title_period }
+    Lines {
+        unit: unit_line(rng, u),
+        period,
+        title_period,
+    }
 }
 
 fn workbook(u: &Unit, seed: u64, dir: &Path) -> Result<(String, Row)> {
@@ -748,8 +962,12 @@ fn workbook(u: &Unit, seed: u64, dir: &Path) -> Result<(String, Row)> {
         rng.shuffle(&mut order);
     }
     let a_name = ["Biểu 06a", "06a", "Sheet1", "Ket qua TTHC", "Biểu A"][rng.usize(0..5)];
-    let names = [a_name, ["Biểu B", "DVC", "B"][rng.usize(0..3)], ["Biểu C", "Bien che", "C"][rng.usize(0..3)],
-        ["Biểu D", "Chi tieu", "D"][rng.usize(0..3)]];
+    let names = [
+        a_name,
+        ["Biểu B", "DVC", "B"][rng.usize(0..3)],
+        ["Biểu C", "Bien che", "C"][rng.usize(0..3)],
+        ["Biểu D", "Chi tieu", "D"][rng.usize(0..3)],
+    ];
     let mut sums = [0; 11];
     for form in order {
         let l = lines(&mut rng, u);
@@ -783,7 +1001,9 @@ fn main() -> Result<()> {
             _ => bail!("usage: cchc-bench-gen --count N [--seed S] --out DIR"),
         }
     }
-    let (Some(count), Some(out)) = (count, out) else { bail!("usage: cchc-bench-gen --count N [--seed S] --out DIR") };
+    let (Some(count), Some(out)) = (count, out) else {
+        bail!("usage: cchc-bench-gen --count N [--seed S] --out DIR")
+    };
     let inputs = out.join("in");
     if inputs.exists() {
         std::fs::remove_dir_all(&inputs)?;
@@ -793,19 +1013,40 @@ fn main() -> Result<()> {
     let written: Vec<(String, Row)> = units
         .par_iter()
         .enumerate()
-        .map(|(i, u)| workbook(u, seed.wrapping_mul(1_000_003).wrapping_add(i as u64), &inputs))
+        .map(|(i, u)| {
+            workbook(
+                u,
+                seed.wrapping_mul(1_000_003).wrapping_add(i as u64),
+                &inputs,
+            )
+        })
         .collect::<Result<_>>()?;
 
     let mut registry = String::from("unit_id,name,kind,district,aliases\n");
     let mut expected = format!("unit_id,file,{}\n", MEASURES.join(","));
     for (u, (file, sums)) in units.iter().zip(&written) {
-        writeln!(registry, "{},{},{},{},{}", u.id, u.name, u.kind, u.district, u.written.join(";"))?;
+        writeln!(
+            registry,
+            "{},{},{},{},{}",
+            u.id,
+            u.name,
+            u.kind,
+            u.district,
+            u.written.join(";")
+        )?;
         let sums: Vec<String> = sums.iter().map(u64::to_string).collect();
         writeln!(expected, "{},{},{}", u.id, file, sums.join(","))?;
     }
     std::fs::write(out.join("units.csv"), registry)?;
     std::fs::write(out.join("expected.csv"), expected)?;
-    let bytes: u64 = std::fs::read_dir(&inputs)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    println!("{count} workbooks, {:.1} MB, in {}", bytes as f64 / 1e6, inputs.display());
+    let bytes: u64 = std::fs::read_dir(&inputs)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "{count} workbooks, {:.1} MB, in {}",
+        bytes as f64 / 1e6,
+        inputs.display()
+    );
     Ok(())
 }

@@ -137,7 +137,10 @@ impl Inputs {
         add_opt(&mut self.c_units, &o.c_units);
         add_opt(&mut self.c_staff, &o.c_staff);
         for (id, (n, d)) in &o.d {
-            let e = self.d.entry(id.clone()).or_insert((Fraction::int(0), Fraction::int(0)));
+            let e = self
+                .d
+                .entry(id.clone())
+                .or_insert((Fraction::int(0), Fraction::int(0)));
             *e = (e.0.add(*n), e.1.add(*d));
         }
     }
@@ -202,8 +205,20 @@ pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, Analys
             let Some(id) = id else { continue };
             let l = level[i].unwrap_or(0);
             let l34 = l == 3 || l == 4;
-            let counts = units.entry(id.clone()).or_default().b.get_or_insert([0; B_COUNTS]);
-            let flags = [true, l == 3, l == 4, l34, l34 && portal[i], eligible[i], eligible[i] && l34];
+            let counts = units
+                .entry(id.clone())
+                .or_default()
+                .b
+                .get_or_insert([0; B_COUNTS]);
+            let flags = [
+                true,
+                l == 3,
+                l == 4,
+                l34,
+                l34 && portal[i],
+                eligible[i],
+                eligible[i] && l34,
+            ];
             for (k, on) in flags.iter().enumerate() {
                 counts[k] += i128::from(*on);
             }
@@ -231,13 +246,24 @@ pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, Analys
     if let Some(df) = f.indicators {
         let ids = strings(df, "unit_id")?;
         let targets = strings(df, "target_id")?;
-        let (num, den, ratio) = (floats(df, "numerator")?, floats(df, "denominator")?, floats(df, "ratio")?);
+        let (num, den, ratio) = (
+            floats(df, "numerator")?,
+            floats(df, "denominator")?,
+            floats(df, "ratio")?,
+        );
         for (i, id) in ids.iter().enumerate() {
-            let (Some(id), Some(t)) = (id, &targets[i]) else { continue };
+            let (Some(id), Some(t)) = (id, &targets[i]) else {
+                continue;
+            };
             let u = units.entry(id.clone()).or_default();
-            match (num[i].and_then(Fraction::from_f64), den[i].and_then(Fraction::from_f64)) {
+            match (
+                num[i].and_then(Fraction::from_f64),
+                den[i].and_then(Fraction::from_f64),
+            ) {
                 (Some(n), Some(d)) => {
-                    let e = u.d.entry(t.clone()).or_insert((Fraction::int(0), Fraction::int(0)));
+                    let e =
+                        u.d.entry(t.clone())
+                            .or_insert((Fraction::int(0), Fraction::int(0)));
                     *e = (e.0.add(n), e.1.add(d));
                 }
                 _ => {
@@ -267,11 +293,17 @@ fn figure(target: &Target, x: &Inputs) -> Figure {
     let v = |s: &[i128; 11], m: Measure| s[m.index()];
     match (target.form, target.id.as_str()) {
         (Form::A, id) => match (x.a, id) {
-            (Some(s), "tthc.on_time") => pair(v(&s, Measure::ResolvedEarly) + v(&s, Measure::ResolvedOnTime), v(&s, Measure::ResolvedTotal)),
-            (Some(s), "tthc.early") => pair(v(&s, Measure::ResolvedEarly), v(&s, Measure::ResolvedTotal)),
-            (Some(s), "dvc.online_dossiers") => {
-                pair(v(&s, Measure::ReceivedOnline), v(&s, Measure::ReceivedOnline) + v(&s, Measure::ReceivedDirect))
+            (Some(s), "tthc.on_time") => pair(
+                v(&s, Measure::ResolvedEarly) + v(&s, Measure::ResolvedOnTime),
+                v(&s, Measure::ResolvedTotal),
+            ),
+            (Some(s), "tthc.early") => {
+                pair(v(&s, Measure::ResolvedEarly), v(&s, Measure::ResolvedTotal))
             }
+            (Some(s), "dvc.online_dossiers") => pair(
+                v(&s, Measure::ReceivedOnline),
+                v(&s, Measure::ReceivedOnline) + v(&s, Measure::ReceivedDirect),
+            ),
             _ => Figure::None,
         },
         (Form::B, id) => match (x.b, id) {
@@ -282,12 +314,16 @@ fn figure(target: &Target, x: &Inputs) -> Figure {
             (Some(b), "dvc.level4") => pair(b[2], b[0]),
             _ => Figure::None,
         },
-        (Form::C, "org.public_units_cut") => x.c_units.map_or(Figure::None, |[b, c]| pair(b - c, b)),
+        (Form::C, "org.public_units_cut") => {
+            x.c_units.map_or(Figure::None, |[b, c]| pair(b - c, b))
+        }
         (Form::C, "org.staff_cut") => x.c_staff.map_or(Figure::None, |[b, c]| pair(b - c, b)),
         (Form::C, _) => Figure::None,
         (Form::D, id) => match (x.d.get(id), x.d_lone.get(id)) {
             // DOMAIN §7.8: current / base − 1 = (current − base) / base.
-            (Some((cur, base)), _) if id == "finance.autonomy_increase" => Figure::Pair(cur.sub(*base), *base),
+            (Some((cur, base)), _) if id == "finance.autonomy_increase" => {
+                Figure::Pair(cur.sub(*base), *base)
+            }
             (Some((n, d)), _) => Figure::Pair(*n, *d),
             (None, Some(r)) => Figure::Lone(*r),
             (None, None) => Figure::None,
@@ -308,7 +344,12 @@ fn judge(scope: Scope, scope_id: &str, target: &Target, figure: Figure) -> Attai
     };
     match figure {
         Figure::None => base,
-        Figure::Pair(n, d) if d.is_zero() => Attainment { numerator: Some(n), denominator: Some(d), status: Status::NotApplicable, ..base },
+        Figure::Pair(n, d) if d.is_zero() => Attainment {
+            numerator: Some(n),
+            denominator: Some(d),
+            status: Status::NotApplicable,
+            ..base
+        },
         Figure::Pair(n, d) => {
             let met = target.is_met_fraction(n, d);
             Attainment {
@@ -321,8 +362,13 @@ fn judge(scope: Scope, scope_id: &str, target: &Target, figure: Figure) -> Attai
             }
         }
         Figure::Lone(r) => {
-            let met = Fraction::from_f64(r).is_some_and(|f| target.is_met_fraction(f, Fraction::int(1)));
-            Attainment { value: Some(r), status: if met { Status::Met } else { Status::NotMet }, ..base }
+            let met =
+                Fraction::from_f64(r).is_some_and(|f| target.is_met_fraction(f, Fraction::int(1)));
+            Attainment {
+                value: Some(r),
+                status: if met { Status::Met } else { Status::NotMet },
+                ..base
+            }
         }
     }
 }
@@ -342,7 +388,12 @@ pub struct FramesRef<'a> {
 
 impl<'a> From<&'a crate::frames::Frames> for FramesRef<'a> {
     fn from(f: &'a crate::frames::Frames) -> Self {
-        FramesRef { dossiers: &f.dossiers, online_services: Some(&f.online_services), staffing: Some(&f.staffing), indicators: Some(&f.indicators) }
+        FramesRef {
+            dossiers: &f.dossiers,
+            online_services: Some(&f.online_services),
+            staffing: Some(&f.staffing),
+            indicators: Some(&f.indicators),
+        }
     }
 }
 
@@ -352,9 +403,18 @@ impl<'a> From<&'a crate::frames::Frames> for FramesRef<'a> {
 ///
 /// # Errors
 /// [`AnalysisError::Frame`] when a frame lacks a column or has a wrong type.
-pub fn attainment(frames: FramesRef<'_>, registry: &Registry, catalogue: &Catalogue, province: &str) -> Result<Vec<Attainment>, AnalysisError> {
+pub fn attainment(
+    frames: FramesRef<'_>,
+    registry: &Registry,
+    catalogue: &Catalogue,
+    province: &str,
+) -> Result<Vec<Attainment>, AnalysisError> {
     let units = unit_inputs(&frames)?;
-    let district_of: BTreeMap<&str, &str> = registry.units().iter().map(|u| (u.unit_id.as_str(), u.district.as_str())).collect();
+    let district_of: BTreeMap<&str, &str> = registry
+        .units()
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.district.as_str()))
+        .collect();
     let mut by_district: BTreeMap<String, Inputs> = BTreeMap::new();
     let mut province_inputs = Inputs::default();
     for (unit, x) in &units {
@@ -364,8 +424,17 @@ pub fn attainment(frames: FramesRef<'_>, registry: &Registry, catalogue: &Catalo
     }
     let empty = Inputs::default();
     let mut out = Vec::new();
-    let mut unit_ids: Vec<&str> = registry.units().iter().map(|u| u.unit_id.as_str()).collect();
-    unit_ids.extend(units.keys().map(String::as_str).filter(|id| !district_of.contains_key(id)));
+    let mut unit_ids: Vec<&str> = registry
+        .units()
+        .iter()
+        .map(|u| u.unit_id.as_str())
+        .collect();
+    unit_ids.extend(
+        units
+            .keys()
+            .map(String::as_str)
+            .filter(|id| !district_of.contains_key(id)),
+    );
     unit_ids.sort_unstable();
     unit_ids.dedup();
     for id in unit_ids {
@@ -385,7 +454,12 @@ pub fn attainment(frames: FramesRef<'_>, registry: &Registry, catalogue: &Catalo
         }
     }
     for t in &catalogue.targets {
-        out.push(judge(Scope::Province, province, t, figure(t, &province_inputs)));
+        out.push(judge(
+            Scope::Province,
+            province,
+            t,
+            figure(t, &province_inputs),
+        ));
     }
     Ok(out)
 }
@@ -394,29 +468,65 @@ pub fn attainment(frames: FramesRef<'_>, registry: &Registry, catalogue: &Catalo
 ///
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns.
-pub fn attainment_frame(rows: &[Attainment], period: &str, catalogue: &Catalogue) -> Result<DataFrame, AnalysisError> {
+pub fn attainment_frame(
+    rows: &[Attainment],
+    period: &str,
+    catalogue: &Catalogue,
+) -> Result<DataFrame, AnalysisError> {
     let target = |id: &str| catalogue.get(id);
     let n = rows.len();
     let to_i64 = |v: Option<i128>| v.and_then(|x| i64::try_from(x).ok());
     let to_f64 = |v: Option<Fraction>| v.map(Fraction::to_f64);
     let columns = vec![
-        Column::new("scope".into(), rows.iter().map(|r| r.scope.id()).collect::<Vec<_>>()),
-        Column::new("scope_id".into(), rows.iter().map(|r| r.scope_id.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "scope".into(),
+            rows.iter().map(|r| r.scope.id()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "scope_id".into(),
+            rows.iter().map(|r| r.scope_id.as_str()).collect::<Vec<_>>(),
+        ),
         Column::new("period".into(), vec![period; n]),
-        Column::new("target_id".into(), rows.iter().map(|r| r.target_id.as_str()).collect::<Vec<_>>()),
-        Column::new("numerator".into(), rows.iter().map(|r| to_f64(r.numerator)).collect::<Vec<_>>()),
-        Column::new("denominator".into(), rows.iter().map(|r| to_f64(r.denominator)).collect::<Vec<_>>()),
-        Column::new("value".into(), rows.iter().map(Attainment::value).collect::<Vec<_>>()),
+        Column::new(
+            "target_id".into(),
+            rows.iter()
+                .map(|r| r.target_id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "numerator".into(),
+            rows.iter().map(|r| to_f64(r.numerator)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "denominator".into(),
+            rows.iter()
+                .map(|r| to_f64(r.denominator))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            rows.iter().map(Attainment::value).collect::<Vec<_>>(),
+        ),
         Column::new(
             "threshold".into(),
-            rows.iter().map(|r| target(&r.target_id).map(|t| t.threshold.to_f64())).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| target(&r.target_id).map(|t| t.threshold.to_f64()))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "comparator".into(),
-            rows.iter().map(|r| target(&r.target_id).map(|t| t.comparator.symbol())).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| target(&r.target_id).map(|t| t.comparator.symbol()))
+                .collect::<Vec<_>>(),
         ),
-        Column::new("status".into(), rows.iter().map(|r| r.status.id()).collect::<Vec<_>>()),
-        Column::new("gap".into(), rows.iter().map(|r| to_i64(r.gap)).collect::<Vec<_>>()),
+        Column::new(
+            "status".into(),
+            rows.iter().map(|r| r.status.id()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "gap".into(),
+            rows.iter().map(|r| to_i64(r.gap)).collect::<Vec<_>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
 }

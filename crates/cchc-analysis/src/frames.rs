@@ -13,7 +13,9 @@ pub const DOSSIER_KEY_COLUMNS: [&str; 5] = ["unit_id", "unit_name", "district", 
 /// Provenance columns, after the measures.
 pub const SOURCE_COLUMNS: [&str; 3] = ["source_file", "sheet", "cell"];
 /// Columns of the `findings` frame.
-pub const FINDING_COLUMNS: [&str; 7] = ["severity", "rule", "file", "sheet", "cell", "message", "raw"];
+pub const FINDING_COLUMNS: [&str; 7] = [
+    "severity", "rule", "file", "sheet", "cell", "message", "raw",
+];
 
 /// The `dossiers` frame: one row per accepted Form A row of a counted submission,
 /// in submission order (unit, period, file, sheet) then sheet order.
@@ -78,13 +80,23 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame, AnalysisError> 
         findings.iter().map(|f| f.raw.as_str()).collect(),
     ];
     let height = findings.len();
-    let columns = FINDING_COLUMNS.iter().zip(cols.iter()).map(|(n, v)| Column::new((*n).into(), v)).collect();
+    let columns = FINDING_COLUMNS
+        .iter()
+        .zip(cols.iter())
+        .map(|(n, v)| Column::new((*n).into(), v))
+        .collect();
     Ok(DataFrame::new(height, columns)?)
 }
 
 /// Counted submissions of one form, in batch order.
-fn counted<'a>(batch: &'a Batch, pick: impl Fn(&'a SubmissionData) -> bool + 'a) -> impl Iterator<Item = &'a Submission> + 'a {
-    batch.submissions.iter().filter(move |s| s.counted && pick(&s.data))
+fn counted<'a>(
+    batch: &'a Batch,
+    pick: impl Fn(&'a SubmissionData) -> bool + 'a,
+) -> impl Iterator<Item = &'a Submission> + 'a {
+    batch
+        .submissions
+        .iter()
+        .filter(move |s| s.counted && pick(&s.data))
 }
 
 /// Key columns every frame starts with, one value per row.
@@ -142,9 +154,12 @@ impl<'a> Keys<'a> {
 pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut code, mut name, mut field) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut level, mut eligible, mut portal, mut total, mut online) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut level, mut eligible, mut portal, mut total, mut online) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in counted(batch, |d| matches!(d, SubmissionData::B(_))) {
-        let SubmissionData::B(rows) = &s.data else { continue };
+        let SubmissionData::B(rows) = &s.data else {
+            continue;
+        };
         for r in rows {
             k.push(s, &r.cell);
             code.push(r.procedure_code.as_str());
@@ -176,9 +191,17 @@ pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> 
 pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut row_name, mut base_year, mut current_year) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut pu_b, mut pu_c, mut st_b, mut st_c, mut present) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut pu_b, mut pu_c, mut st_b, mut st_c, mut present) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in counted(batch, |d| matches!(d, SubmissionData::C { .. })) {
-        let SubmissionData::C { base_year: by, current_year: cy, rows } = &s.data else { continue };
+        let SubmissionData::C {
+            base_year: by,
+            current_year: cy,
+            rows,
+        } = &s.data
+        else {
+            continue;
+        };
         for r in rows {
             k.push(s, &r.cell);
             row_name.push(r.name.as_str());
@@ -210,9 +233,12 @@ pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
 pub fn indicators_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut target, mut indicator, mut uom) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut num, mut den, mut ratio, mut verifiable) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut num, mut den, mut ratio, mut verifiable) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in counted(batch, |d| matches!(d, SubmissionData::D(_))) {
-        let SubmissionData::D(rows) = &s.data else { continue };
+        let SubmissionData::D(rows) = &s.data else {
+            continue;
+        };
         for r in rows {
             k.push(s, &r.cell);
             target.push(r.target_id.as_str());
@@ -259,6 +285,11 @@ impl Frames {
             || rayon::join(|| dossiers_frame(batch), || online_services_frame(batch)),
             || rayon::join(|| staffing_frame(batch), || indicators_frame(batch)),
         );
-        Ok(Frames { dossiers: dossiers?, online_services: online_services?, staffing: staffing?, indicators: indicators? })
+        Ok(Frames {
+            dossiers: dossiers?,
+            online_services: online_services?,
+            staffing: staffing?,
+            indicators: indicators?,
+        })
     }
 }

@@ -17,7 +17,9 @@ use cchc_report::workbook::{build_workbook, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TargetsArgs, TemplateArgs};
+use crate::cli::{
+    BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TargetsArgs, TemplateArgs,
+};
 
 /// Runs the CLI and returns the exit code (0 clean, 1 errors found, 2 could not run).
 pub fn main() -> i32 {
@@ -38,7 +40,12 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         // A closed pipe (`cchc targets | head`) is the reader's choice, not an error.
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => 0,
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("cchc: lỗi: {e:#}");
             2
@@ -54,7 +61,8 @@ struct Setup {
 fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("không đọc được {}", p.display()))?;
             Ok(Catalogue::from_toml(&text).with_context(|| format!("tệp {}", p.display()))?)
         }
         None => Ok(Catalogue::default_2022()),
@@ -64,7 +72,8 @@ fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
 fn load_registry(path: Option<&Path>) -> Result<Registry> {
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("không đọc được {}", p.display()))?;
             Ok(Registry::from_csv(&text).with_context(|| format!("tệp {}", p.display()))?)
         }
         None => Ok(Registry::default_hung_yen()),
@@ -74,14 +83,26 @@ fn load_registry(path: Option<&Path>) -> Result<Registry> {
 fn setup(args: &BatchArgs) -> Result<Setup> {
     let catalogue = load_catalogue(args.targets.as_deref())?;
     let registry = load_registry(args.registry.as_deref())?;
-    let period = args.period.as_deref().map(str::parse::<Period>).transpose()?;
+    let period = args
+        .period
+        .as_deref()
+        .map(str::parse::<Period>)
+        .transpose()?;
     for input in &args.inputs {
         if !input.exists() {
             anyhow::bail!("không tìm thấy {}", input.display());
         }
     }
-    let context = cchc_read::workbook::ReadContext { catalogue: catalogue.clone(), ..Default::default() };
-    let opts = BatchOptions { registry, period, unit_fallback: args.unit.clone(), context };
+    let context = cchc_read::workbook::ReadContext {
+        catalogue: catalogue.clone(),
+        ..Default::default()
+    };
+    let opts = BatchOptions {
+        registry,
+        period,
+        unit_fallback: args.unit.clone(),
+        context,
+    };
     Ok(Setup { opts, catalogue })
 }
 
@@ -104,17 +125,30 @@ fn read_with_progress(args: &BatchArgs, opts: &BatchOptions) -> Batch {
 
 /// Units with at least one consolidated submission.
 fn counted_units(batch: &Batch) -> usize {
-    batch.submissions.iter().filter(|s| s.counted).map(|s| &s.unit.unit_id).collect::<std::collections::BTreeSet<_>>().len()
+    batch
+        .submissions
+        .iter()
+        .filter(|s| s.counted)
+        .map(|s| &s.unit.unit_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 fn summary(batch: &Batch, units: usize, started: Instant) -> i32 {
     let count = |s: Severity| batch.findings.iter().filter(|f| f.severity() == s).count();
-    let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     eprintln!(
         "cchc: {} tệp, {} đơn vị, kỳ {}; phát hiện: {} lỗi, {} cảnh báo, {} thông tin; {:.2} s",
         batch.files.len(),
         units,
-        batch.period.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+        batch
+            .period
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "?".into()),
         errors,
         warnings,
         infos,
@@ -131,12 +165,19 @@ struct Phases {
 
 impl Phases {
     fn new() -> Phases {
-        Phases { on: std::env::var_os("CCHC_TIMINGS").is_some(), last: Instant::now() }
+        Phases {
+            on: std::env::var_os("CCHC_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
     }
 
     fn done(&mut self, phase: &str) {
         if self.on {
-            eprintln!("timing {phase:<12} {:8.1} ms{}", self.last.elapsed().as_secs_f64() * 1e3, peak_memory());
+            eprintln!(
+                "timing {phase:<12} {:8.1} ms{}",
+                self.last.elapsed().as_secs_f64() * 1e3,
+                peak_memory()
+            );
         }
         self.last = Instant::now();
     }
@@ -146,7 +187,11 @@ impl Phases {
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|kb| kb.parse::<u64>().ok())
         .map(|kb| format!(", peak {} MB", kb / 1024))
         .unwrap_or_default()
@@ -166,7 +211,12 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     let units = counted_units(&batch);
     batch.submissions = Vec::new();
     phases.done("frames");
-    let rows = attainment((&frames).into(), &batch.registry, &s.catalogue, DEFAULT_PROVINCE)?;
+    let rows = attainment(
+        (&frames).into(),
+        &batch.registry,
+        &s.catalogue,
+        DEFAULT_PROVINCE,
+    )?;
     phases.done("attainment");
     // The report and the exports are independent: written side by side.
     let write_report = || -> Result<f64> {
@@ -186,19 +236,36 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
         let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
         let att = attainment_frame(&rows, &period, &s.catalogue)?;
         let findings = findings_frame(&batch.findings)?;
-        write_exports(dir, &Exports { attainment: &att, findings: &findings, frames: &frames, province: DEFAULT_PROVINCE })?;
+        write_exports(
+            dir,
+            &Exports {
+                attainment: &att,
+                findings: &findings,
+                frames: &frames,
+                province: DEFAULT_PROVINCE,
+            },
+        )?;
         Ok(start.elapsed().as_secs_f64())
     };
     let (report, exports) = std::thread::scope(|scope| {
-        let exports = args.export.as_deref().map(|dir| scope.spawn(move || write_exports_to(dir)));
+        let exports = args
+            .export
+            .as_deref()
+            .map(|dir| scope.spawn(move || write_exports_to(dir)));
         let report = write_report();
-        let exports = exports.map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("ghi tệp xuất thất bại"))));
+        let exports = exports.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("ghi tệp xuất thất bại")))
+        });
         (report, exports)
     });
     let report = report?;
     let exports = exports.transpose()?;
     if phases.on {
-        eprintln!("timing   report     {:8.1} ms (beside the exports)", report * 1e3);
+        eprintln!(
+            "timing   report     {:8.1} ms (beside the exports)",
+            report * 1e3
+        );
         if let Some(e) = exports {
             eprintln!("timing   exports    {:8.1} ms (beside the report)", e * 1e3);
         }
@@ -244,8 +311,19 @@ fn check(args: &CheckArgs) -> Result<i32> {
                     .copied()
                     .collect::<Vec<_>>()
                     .join(" › ");
-                let raw = if f.raw.is_empty() { String::new() } else { format!(" [{}]", f.raw) };
-                println!("{:<9} {:<22} {}\n          {}{}", f.severity().label_vi(), f.rule.id(), place, f.message, raw);
+                let raw = if f.raw.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", f.raw)
+                };
+                println!(
+                    "{:<9} {:<22} {}\n          {}{}",
+                    f.severity().label_vi(),
+                    f.rule.id(),
+                    place,
+                    f.message,
+                    raw
+                );
             }
         }
     }
@@ -273,10 +351,26 @@ fn targets(args: &TargetsArgs) -> Result<i32> {
         }
         OutputFormat::Table => {
             writeln!(out, "{}", cat.plan)?;
-            writeln!(out, "{:<28} {:<11} {:<5} {:>9}  {}", "mã chỉ tiêu", "căn cứ", "biểu", "chỉ tiêu", "nội dung theo kế hoạch")?;
+            writeln!(
+                out,
+                "{:<28} {:<11} {:<5} {:>9}  {}",
+                "mã chỉ tiêu", "căn cứ", "biểu", "chỉ tiêu", "nội dung theo kế hoạch"
+            )?;
             for t in &cat.targets {
-                let threshold = format!("{} {}%", t.comparator.symbol_vi(), cchc_report::workbook::percent_text(t.threshold.to_f64()));
-                writeln!(out, "{:<28} {:<11} {:<5} {:>9}  {}", t.id, t.plan_ref, format!("{:?}", t.form), threshold, t.wording)?;
+                let threshold = format!(
+                    "{} {}%",
+                    t.comparator.symbol_vi(),
+                    cchc_report::workbook::percent_text(t.threshold.to_f64())
+                );
+                writeln!(
+                    out,
+                    "{:<28} {:<11} {:<5} {:>9}  {}",
+                    t.id,
+                    t.plan_ref,
+                    format!("{:?}", t.form),
+                    threshold,
+                    t.wording
+                )?;
             }
         }
     }
@@ -295,7 +389,11 @@ fn template(args: &TemplateArgs) -> Result<i32> {
         ),
         None => None,
     };
-    let period = args.period.as_deref().map(str::parse::<Period>).transpose()?;
+    let period = args
+        .period
+        .as_deref()
+        .map(str::parse::<Period>)
+        .transpose()?;
     let bytes = cchc_report::template::build_template(unit.as_ref(), period)?;
     cchc_report::write_atomic(&args.output, &bytes)?;
     eprintln!("cchc: đã ghi mẫu báo cáo {}", args.output.display());

@@ -32,8 +32,12 @@ pub trait ColumnClassifier {
 
     /// The role of a column from its header cells as written, top level first.
     fn classify(&self, path: &[&str]) -> Option<Self::Role> {
-        let levels: Vec<Self::Level> =
-            path.iter().map(|c| normalize(c)).filter(|c| !c.is_empty()).map(|c| self.level(&c)).collect();
+        let levels: Vec<Self::Level> = path
+            .iter()
+            .map(|c| normalize(c))
+            .filter(|c| !c.is_empty())
+            .map(|c| self.level(&c))
+            .collect();
         if levels.is_empty() {
             return None;
         }
@@ -64,7 +68,10 @@ impl Abbreviations {
 
     fn get(&self, word: &str) -> Option<&str> {
         let first = *word.as_bytes().first()?;
-        if !first.is_ascii_lowercase() || self.first_letters & (1 << (first - b'a')) == 0 || word.len() > MAX_ABBREVIATION {
+        if !first.is_ascii_lowercase()
+            || self.first_letters & (1 << (first - b'a')) == 0
+            || word.len() > MAX_ABBREVIATION
+        {
             return None;
         }
         self.map.get(word).map(String::as_str)
@@ -75,7 +82,12 @@ impl Abbreviations {
         if !normalized.split(' ').any(|w| self.get(w).is_some()) {
             return std::borrow::Cow::Borrowed(normalized);
         }
-        normalized.split(' ').map(|w| self.get(w).unwrap_or(w)).collect::<Vec<_>>().join(" ").into()
+        normalized
+            .split(' ')
+            .map(|w| self.get(w).unwrap_or(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .into()
     }
 }
 
@@ -118,7 +130,10 @@ impl PhraseTable {
     /// A message naming the entry that is not a list of strings, or a table with
     /// more phrases than a [`PhraseSet`] holds.
     pub fn from_value(form: &str, value: &toml::Value) -> Result<PhraseTable, String> {
-        let rows = value.get("columns").and_then(|c| c.as_array()).ok_or_else(|| format!("{form}.columns phải là danh sách"))?;
+        let rows = value
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .ok_or_else(|| format!("{form}.columns phải là danh sách"))?;
         let mut table = PhraseTable::default();
         for (i, row) in rows.iter().enumerate() {
             let items: Vec<&str> = row
@@ -136,7 +151,10 @@ impl PhraseTable {
                     None => {
                         let mut bits = 0;
                         for part in p.split('+').filter(|s| !normalize(s).is_empty()) {
-                            bits |= table.phrases.add(part).ok_or_else(|| format!("{form}: quá nhiều cụm từ"))?;
+                            bits |= table
+                                .phrases
+                                .add(part)
+                                .ok_or_else(|| format!("{form}: quá nhiều cụm từ"))?;
                         }
                         Matcher::All(bits)
                     }
@@ -261,7 +279,8 @@ impl<R: Copy + Ord + Debug> ColumnClassifier for FormColumns<R> {
     type Level = PhraseLevel;
 
     fn level(&self, normalized: &str) -> PhraseLevel {
-        self.table.level(normalized, &self.abbreviations.expand(normalized))
+        self.table
+            .level(normalized, &self.abbreviations.expand(normalized))
     }
 
     fn relevant(&self, level: &PhraseLevel) -> bool {
@@ -337,12 +356,27 @@ mod tests {
         let a = HeaderAliases::embedded();
         let b = a.form_b();
         assert_eq!(b.classify(&["Mức độ DVC trực tuyến"]), Some(BColumn::Level));
-        assert_eq!(b.classify(&["Đủ điều kiện cung cấp mức độ 3, 4"]), Some(BColumn::Eligible));
-        assert_eq!(b.classify(&["Tích hợp trên Cổng DVC quốc gia"]), Some(BColumn::NationalPortal));
-        assert_eq!(b.classify(&["Số hồ sơ tiếp nhận", "Trực tuyến"]), Some(BColumn::DossiersOnline));
-        assert_eq!(b.classify(&["Số hồ sơ tiếp nhận", "Tổng số"]), Some(BColumn::DossiersTotal));
+        assert_eq!(
+            b.classify(&["Đủ điều kiện cung cấp mức độ 3, 4"]),
+            Some(BColumn::Eligible)
+        );
+        assert_eq!(
+            b.classify(&["Tích hợp trên Cổng DVC quốc gia"]),
+            Some(BColumn::NationalPortal)
+        );
+        assert_eq!(
+            b.classify(&["Số hồ sơ tiếp nhận", "Trực tuyến"]),
+            Some(BColumn::DossiersOnline)
+        );
+        assert_eq!(
+            b.classify(&["Số hồ sơ tiếp nhận", "Tổng số"]),
+            Some(BColumn::DossiersTotal)
+        );
         assert_eq!(b.classify(&["Mã TTHC"]), Some(BColumn::ProcedureCode));
-        assert_eq!(b.classify(&["Tên thủ tục hành chính"]), Some(BColumn::ProcedureName));
+        assert_eq!(
+            b.classify(&["Tên thủ tục hành chính"]),
+            Some(BColumn::ProcedureName)
+        );
         assert_eq!(b.classify(&["Lĩnh vực"]), Some(BColumn::Field));
         assert_eq!(b.classify(&["STT"]), Some(BColumn::RowNumber));
         assert_eq!(b.classify(&["Ghi chú"]), None);
@@ -357,12 +391,21 @@ mod tests {
             Some(CColumn::Measure(CMeasure::PublicUnits, Some(2021)))
         );
         assert_eq!(
-            c.classify(&["Biên chế sự nghiệp hưởng lương từ NSNN được giao", "Năm 2022"]),
+            c.classify(&[
+                "Biên chế sự nghiệp hưởng lương từ NSNN được giao",
+                "Năm 2022"
+            ]),
             Some(CColumn::Measure(CMeasure::StatePaidStaff, Some(2022)))
         );
-        assert_eq!(c.classify(&["Số người làm việc có mặt"]), Some(CColumn::Measure(CMeasure::StaffPresent, None)));
+        assert_eq!(
+            c.classify(&["Số người làm việc có mặt"]),
+            Some(CColumn::Measure(CMeasure::StaffPresent, None))
+        );
         assert_eq!(c.classify(&["Tên đơn vị"]), Some(CColumn::UnitName));
-        assert_eq!(c.classify(&["Bien che nam 2022"]), Some(CColumn::Measure(CMeasure::StatePaidStaff, Some(2022))));
+        assert_eq!(
+            c.classify(&["Bien che nam 2022"]),
+            Some(CColumn::Measure(CMeasure::StatePaidStaff, Some(2022)))
+        );
     }
 
     #[test]
@@ -372,8 +415,14 @@ mod tests {
         assert_eq!(d.classify(&["Mã chỉ tiêu"]), Some(DColumn::Code));
         assert_eq!(d.classify(&["Chỉ tiêu"]), Some(DColumn::Name));
         assert_eq!(d.classify(&["Đơn vị tính"]), Some(DColumn::UnitOfMeasure));
-        assert_eq!(d.classify(&["Số thực hiện (tử số)"]), Some(DColumn::Numerator));
-        assert_eq!(d.classify(&["Tổng số (mẫu số)"]), Some(DColumn::Denominator));
+        assert_eq!(
+            d.classify(&["Số thực hiện (tử số)"]),
+            Some(DColumn::Numerator)
+        );
+        assert_eq!(
+            d.classify(&["Tổng số (mẫu số)"]),
+            Some(DColumn::Denominator)
+        );
         assert_eq!(d.classify(&["Tỷ lệ (%)"]), Some(DColumn::Ratio));
     }
 }

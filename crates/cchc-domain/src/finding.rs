@@ -110,7 +110,14 @@ pub struct Finding {
 impl Finding {
     /// A finding about a file (no sheet, no cell).
     pub fn file(rule: Rule, file: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { rule, file: file.into(), sheet: String::new(), cell: String::new(), message: message.into(), raw: String::new() }
+        Finding {
+            rule,
+            file: file.into(),
+            sheet: String::new(),
+            cell: String::new(),
+            message: message.into(),
+            raw: String::new(),
+        }
     }
 
     /// The severity of this finding's rule.

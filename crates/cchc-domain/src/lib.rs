@@ -25,3 +25,6 @@ pub const REPORT_MARKER: &str = "cchc-consolidated-report";
 /// Keyword in the properties of every template cchc writes: its instructions sheet
 /// is then skipped silently when a filled template is read.
 pub const TEMPLATE_MARKER: &str = "cchc-template";
+
+/// Name of the first sheet of every report cchc writes.
+pub const REPORT_FIRST_SHEET: &str = "Tổng hợp chỉ tiêu";

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::columns::{
-    map_b, map_c, map_d, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn, FormColumns, PhraseTable,
+    map_b, map_c, map_d, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn,
+    FormColumns, PhraseTable,
 };
 use crate::text::{normalize, PhraseBits, PhraseSet};
 
@@ -185,20 +186,18 @@ impl HeaderAliases {
     pub fn embedded() -> HeaderAliases {
         // Checked by a unit test; an error here is a build defect, and an empty table
         // then recognises nothing rather than crashing.
-        HeaderAliases::from_toml(HEADERS_TOML).unwrap_or_else(|_| {
-            HeaderAliases {
-                abbreviations: Abbreviations::default(),
-                phrases: PhraseSet::default(),
-                field: 0,
-                unit_rows: Vec::new(),
-                groups: Vec::new(),
-                leaves: Vec::new(),
-                leaf_group: Vec::new(),
-                measures: BTreeMap::new(),
-                form_b: form_b(PhraseTable::default(), Abbreviations::default()),
-                form_c: form_c(PhraseTable::default(), Abbreviations::default()),
-                form_d: form_d(PhraseTable::default(), Abbreviations::default()),
-            }
+        HeaderAliases::from_toml(HEADERS_TOML).unwrap_or_else(|_| HeaderAliases {
+            abbreviations: Abbreviations::default(),
+            phrases: PhraseSet::default(),
+            field: 0,
+            unit_rows: Vec::new(),
+            groups: Vec::new(),
+            leaves: Vec::new(),
+            leaf_group: Vec::new(),
+            measures: BTreeMap::new(),
+            form_b: form_b(PhraseTable::default(), Abbreviations::default()),
+            form_c: form_c(PhraseTable::default(), Abbreviations::default()),
+            form_d: form_d(PhraseTable::default(), Abbreviations::default()),
         })
     }
 
@@ -224,7 +223,11 @@ impl HeaderAliases {
     /// phrases than a [`PhraseSet`] holds.
     pub fn from_toml(text: &str) -> Result<HeaderAliases, AliasError> {
         let raw: RawHeaders = toml::from_str(text).map_err(|e| AliasError(e.to_string()))?;
-        if let Some(long) = raw.abbreviations.keys().find(|k| k.len() > crate::columns::MAX_ABBREVIATION) {
+        if let Some(long) = raw
+            .abbreviations
+            .keys()
+            .find(|k| k.len() > crate::columns::MAX_ABBREVIATION)
+        {
             return Err(AliasError(format!(
                 "abbreviations: `{long}` dài quá {} ký tự",
                 crate::columns::MAX_ABBREVIATION
@@ -235,7 +238,9 @@ impl HeaderAliases {
             let mut bits = 0;
             for p in list {
                 if !normalize(p).is_empty() {
-                    bits |= phrases.add(p).ok_or_else(|| AliasError("quá nhiều cụm từ trong form_a".into()))?;
+                    bits |= phrases
+                        .add(p)
+                        .ok_or_else(|| AliasError("quá nhiều cụm từ trong form_a".into()))?;
                 }
             }
             Ok(bits)
@@ -256,7 +261,8 @@ impl HeaderAliases {
             named_leaves.push((name.clone(), add_all(&mut list.into_iter())?));
         }
         // toml::Table keeps keys sorted; restore the file's order for priority.
-        named_leaves.sort_by_key(|(name, _)| text.find(&format!("\n{name} =")).unwrap_or(usize::MAX));
+        named_leaves
+            .sort_by_key(|(name, _)| text.find(&format!("\n{name} =")).unwrap_or(usize::MAX));
         let group_index = |g: &str| groups.iter().position(|(n, _)| n == g);
         let leaf_index = |l: &str| named_leaves.iter().position(|(n, _)| n == l);
         let mut leaf_group = vec![None; named_leaves.len()];
@@ -264,21 +270,38 @@ impl HeaderAliases {
             let (l, g) = (leaf_index(leaf), group_index(group));
             match (l, g) {
                 (Some(l), Some(g)) => leaf_group[l] = Some(g),
-                _ => return Err(AliasError(format!("form_a.leaf_group: `{leaf}` = `{group}` không có"))),
+                _ => {
+                    return Err(AliasError(format!(
+                        "form_a.leaf_group: `{leaf}` = `{group}` không có"
+                    )))
+                }
             }
         }
         let mut measures = BTreeMap::new();
         for m in raw.form_a.measure {
-            let measure = Measure::from_id(&m.id).ok_or_else(|| AliasError(format!("measure `{}` không có", m.id)))?;
+            let measure = Measure::from_id(&m.id)
+                .ok_or_else(|| AliasError(format!("measure `{}` không có", m.id)))?;
             let (Some(g), Some(l)) = (group_index(&m.group), leaf_index(&m.leaf)) else {
-                return Err(AliasError(format!("measure `{}`: nhóm `{}` hoặc cột `{}` không có", m.id, m.group, m.leaf)));
+                return Err(AliasError(format!(
+                    "measure `{}`: nhóm `{}` hoặc cột `{}` không có",
+                    m.id, m.group, m.leaf
+                )));
             };
             measures.insert((g, l), measure);
         }
         Ok(HeaderAliases {
-            form_b: form_b(PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
-            form_c: form_c(PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
-            form_d: form_d(PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?, Abbreviations::new(raw.abbreviations.clone())),
+            form_b: form_b(
+                PhraseTable::from_value("form_b", &raw.form_b).map_err(AliasError)?,
+                Abbreviations::new(raw.abbreviations.clone()),
+            ),
+            form_c: form_c(
+                PhraseTable::from_value("form_c", &raw.form_c).map_err(AliasError)?,
+                Abbreviations::new(raw.abbreviations.clone()),
+            ),
+            form_d: form_d(
+                PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?,
+                Abbreviations::new(raw.abbreviations.clone()),
+            ),
             abbreviations: Abbreviations::new(raw.abbreviations),
             phrases,
             field,
@@ -330,7 +353,10 @@ impl ColumnClassifier for HeaderAliases {
 
     fn combine(&self, levels: &[&FormALevel]) -> Option<ColumnRole> {
         let first_of = |table: &[(String, PhraseBits)]| {
-            levels.iter().rev().find_map(|l| table.iter().position(|(_, bits)| l.phrases & bits != 0))
+            levels
+                .iter()
+                .rev()
+                .find_map(|l| table.iter().position(|(_, bits)| l.phrases & bits != 0))
         };
         let leaf = first_of(&self.leaves);
         let group = first_of(&self.groups);
@@ -350,7 +376,9 @@ impl ColumnClassifier for HeaderAliases {
         }
         let leaf = leaf?;
         let group = group.or(self.leaf_group.get(leaf).copied().flatten())?;
-        self.measures.get(&(group, leaf)).map(|m| ColumnRole::Measure(*m))
+        self.measures
+            .get(&(group, leaf))
+            .map(|m| ColumnRole::Measure(*m))
     }
 
     fn scores(&self, role: &ColumnRole) -> bool {
@@ -383,7 +411,12 @@ fn form_c(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<CColu
         table,
         abbreviations,
         map: map_c,
-        scoring: |r| matches!(r, CColumn::Measure(CMeasure::PublicUnits | CMeasure::StatePaidStaff, Some(_))),
+        scoring: |r| {
+            matches!(
+                r,
+                CColumn::Measure(CMeasure::PublicUnits | CMeasure::StatePaidStaff, Some(_))
+            )
+        },
         min: 2,
         max: 4,
     }
@@ -394,7 +427,16 @@ fn form_d(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<DColu
         table,
         abbreviations,
         map: map_d,
-        scoring: |r| matches!(r, DColumn::Name | DColumn::Code | DColumn::Numerator | DColumn::Denominator | DColumn::Ratio),
+        scoring: |r| {
+            matches!(
+                r,
+                DColumn::Name
+                    | DColumn::Code
+                    | DColumn::Numerator
+                    | DColumn::Denominator
+                    | DColumn::Ratio
+            )
+        },
         min: 3,
         max: 5,
     }
@@ -421,37 +463,117 @@ mod tests {
 
     #[test]
     fn wording_2020_three_levels() {
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Tổng số", "Tổng số"]), Some(Measure::ReceivedTotal));
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Trong kỳ", "Trực tuyến"]), Some(Measure::ReceivedOnline));
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Trong kỳ", "Trực tiếp, dịch vụ bưu chính"]), Some(Measure::ReceivedDirect));
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Từ kỳ trước", ""]), Some(Measure::CarriedOver));
-        assert_eq!(m(&["Số hồ sơ đã giải quyết", "Tổng số"]), Some(Measure::ResolvedTotal));
-        assert_eq!(m(&["Số hồ sơ đã giải quyết", "Trước hạn"]), Some(Measure::ResolvedEarly));
-        assert_eq!(m(&["Số hồ sơ đã giải quyết", "Đúng hạn"]), Some(Measure::ResolvedOnTime));
-        assert_eq!(m(&["Số hồ sơ đang giải quyết", "Tổng số"]), Some(Measure::PendingTotal));
-        assert_eq!(m(&["Số hồ sơ đang giải quyết", "Trong hạn"]), Some(Measure::PendingInTime));
+        assert_eq!(
+            m(&["Số hồ sơ nhận giải quyết", "Tổng số", "Tổng số"]),
+            Some(Measure::ReceivedTotal)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ nhận giải quyết", "Trong kỳ", "Trực tuyến"]),
+            Some(Measure::ReceivedOnline)
+        );
+        assert_eq!(
+            m(&[
+                "Số hồ sơ nhận giải quyết",
+                "Trong kỳ",
+                "Trực tiếp, dịch vụ bưu chính"
+            ]),
+            Some(Measure::ReceivedDirect)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ nhận giải quyết", "Từ kỳ trước", ""]),
+            Some(Measure::CarriedOver)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ đã giải quyết", "Tổng số"]),
+            Some(Measure::ResolvedTotal)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ đã giải quyết", "Trước hạn"]),
+            Some(Measure::ResolvedEarly)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ đã giải quyết", "Đúng hạn"]),
+            Some(Measure::ResolvedOnTime)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ đang giải quyết", "Tổng số"]),
+            Some(Measure::PendingTotal)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ đang giải quyết", "Trong hạn"]),
+            Some(Measure::PendingInTime)
+        );
     }
 
     #[test]
     fn wording_2017() {
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Trong đó", "Số kỳ trước chuyển qua"]), Some(Measure::CarriedOver));
-        assert_eq!(m(&["Số hồ sơ nhận giải quyết", "Số mới tiếp nhận trực tuyến"]), Some(Measure::ReceivedOnline));
         assert_eq!(
-            m(&["Số hồ sơ nhận giải quyết", "Số mới tiếp nhận trực tiếp hoặc qua dịch vụ bưu chính công ích"]),
+            m(&[
+                "Số hồ sơ nhận giải quyết",
+                "Trong đó",
+                "Số kỳ trước chuyển qua"
+            ]),
+            Some(Measure::CarriedOver)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ nhận giải quyết", "Số mới tiếp nhận trực tuyến"]),
+            Some(Measure::ReceivedOnline)
+        );
+        assert_eq!(
+            m(&[
+                "Số hồ sơ nhận giải quyết",
+                "Số mới tiếp nhận trực tiếp hoặc qua dịch vụ bưu chính công ích"
+            ]),
             Some(Measure::ReceivedDirect)
         );
-        assert_eq!(m(&["Kết quả giải quyết", "Số hồ sơ đã giải quyết", "Tổng số"]), Some(Measure::ResolvedTotal));
-        assert_eq!(m(&["Kết quả giải quyết", "Số hồ sơ đã giải quyết", "Trả đúng thời hạn"]), Some(Measure::ResolvedOnTime));
-        assert_eq!(m(&["Kết quả giải quyết", "Số hồ sơ đã giải quyết", "Trả quá hạn"]), Some(Measure::ResolvedLate));
-        assert_eq!(m(&["Kết quả giải quyết", "Số hồ sơ đang giải quyết", "Chưa đến hạn"]), Some(Measure::PendingInTime));
-        assert_eq!(m(&["Kết quả giải quyết", "Số hồ sơ đang giải quyết", "Quá hạn"]), Some(Measure::PendingOverdue));
+        assert_eq!(
+            m(&["Kết quả giải quyết", "Số hồ sơ đã giải quyết", "Tổng số"]),
+            Some(Measure::ResolvedTotal)
+        );
+        assert_eq!(
+            m(&[
+                "Kết quả giải quyết",
+                "Số hồ sơ đã giải quyết",
+                "Trả đúng thời hạn"
+            ]),
+            Some(Measure::ResolvedOnTime)
+        );
+        assert_eq!(
+            m(&[
+                "Kết quả giải quyết",
+                "Số hồ sơ đã giải quyết",
+                "Trả quá hạn"
+            ]),
+            Some(Measure::ResolvedLate)
+        );
+        assert_eq!(
+            m(&[
+                "Kết quả giải quyết",
+                "Số hồ sơ đang giải quyết",
+                "Chưa đến hạn"
+            ]),
+            Some(Measure::PendingInTime)
+        );
+        assert_eq!(
+            m(&["Kết quả giải quyết", "Số hồ sơ đang giải quyết", "Quá hạn"]),
+            Some(Measure::PendingOverdue)
+        );
     }
 
     #[test]
     fn flat_abbreviated_and_unaccented() {
-        assert_eq!(m(&["Số HS đã GQ - Trước hạn"]), Some(Measure::ResolvedEarly));
-        assert_eq!(m(&["SO HO SO DANG GIAI QUYET - QUA HAN"]), Some(Measure::PendingOverdue));
-        assert_eq!(m(&["Số hồ sơ nhận\ngiải quyết", "Trong kỳ", "TT"]), Some(Measure::ReceivedOnline));
+        assert_eq!(
+            m(&["Số HS đã GQ - Trước hạn"]),
+            Some(Measure::ResolvedEarly)
+        );
+        assert_eq!(
+            m(&["SO HO SO DANG GIAI QUYET - QUA HAN"]),
+            Some(Measure::PendingOverdue)
+        );
+        assert_eq!(
+            m(&["Số hồ sơ nhận\ngiải quyết", "Trong kỳ", "TT"]),
+            Some(Measure::ReceivedOnline)
+        );
         assert_eq!(m(&["Ghi chú"]), None);
     }
 
@@ -460,8 +582,14 @@ mod tests {
         let a = HeaderAliases::embedded();
         assert_eq!(a.classify(&["TT"]), Some(ColumnRole::RowNumber));
         assert_eq!(a.classify(&["STT", "STT"]), Some(ColumnRole::RowNumber));
-        assert_eq!(a.classify(&["Lĩnh vực, công việc giải quyết theo cấp"]), Some(ColumnRole::Field));
+        assert_eq!(
+            a.classify(&["Lĩnh vực, công việc giải quyết theo cấp"]),
+            Some(ColumnRole::Field)
+        );
         assert_eq!(a.classify(&["Đơn vị"]), Some(ColumnRole::UnitLabel));
-        assert_eq!(a.classify(&["Đơn vị tính: Số hồ sơ TTHC", "TT"]), Some(ColumnRole::RowNumber));
+        assert_eq!(
+            a.classify(&["Đơn vị tính: Số hồ sơ TTHC", "TT"]),
+            Some(ColumnRole::RowNumber)
+        );
     }
 }

@@ -40,10 +40,16 @@ pub fn parse_vn_number(text: &str) -> Option<f64> {
         Some(rest) => (true, rest.to_string()),
         None => (false, s.strip_prefix('+').unwrap_or(&s).to_string()),
     };
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
-    if !body.starts_with(|c: char| c.is_ascii_digit()) || !body.ends_with(|c: char| c.is_ascii_digit()) {
+    if !body.starts_with(|c: char| c.is_ascii_digit())
+        || !body.ends_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     let dots = body.matches('.').count();
@@ -57,7 +63,11 @@ pub fn parse_vn_number(text: &str) -> Option<f64> {
         (_, _) if dots > 0 && commas > 0 => {
             let last_dot = body.rfind('.')?;
             let last_comma = body.rfind(',')?;
-            let (group, decimal) = if last_comma > last_dot { ('.', ',') } else { (',', '.') };
+            let (group, decimal) = if last_comma > last_dot {
+                ('.', ',')
+            } else {
+                (',', '.')
+            };
             if body.matches(decimal).count() != 1 {
                 return None;
             }

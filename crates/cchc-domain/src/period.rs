@@ -45,15 +45,24 @@ impl Period {
     /// The period just before this one, for the carried-over check (quarters only).
     pub fn previous_quarter(&self) -> Option<Period> {
         match self.kind {
-            PeriodKind::Quarter(1) => Some(Period { year: self.year - 1, kind: PeriodKind::Quarter(4) }),
-            PeriodKind::Quarter(q) => Some(Period { year: self.year, kind: PeriodKind::Quarter(q - 1) }),
+            PeriodKind::Quarter(1) => Some(Period {
+                year: self.year - 1,
+                kind: PeriodKind::Quarter(4),
+            }),
+            PeriodKind::Quarter(q) => Some(Period {
+                year: self.year,
+                kind: PeriodKind::Quarter(q - 1),
+            }),
             _ => None,
         }
     }
 }
 
 fn roman(q: u8) -> &'static str {
-    ["I", "II", "III", "IV"].get(usize::from(q.saturating_sub(1))).copied().unwrap_or("?")
+    ["I", "II", "III", "IV"]
+        .get(usize::from(q.saturating_sub(1)))
+        .copied()
+        .unwrap_or("?")
 }
 
 impl fmt::Display for Period {
@@ -141,20 +150,31 @@ pub fn parse_period_text(text: &str) -> Option<Period> {
         return Some(p);
     }
     // A dated line (`ngày 04 tháng 01 năm 2022`) is a signature date, not a period.
-    let dated = ws.windows(2).any(|w| w[0] == "ngay" && w[1].parse::<u32>().is_ok())
-        || ws.windows(2).any(|w| w[0] == "thang" && w[1].parse::<u32>().is_ok());
+    let dated = ws
+        .windows(2)
+        .any(|w| w[0] == "ngay" && w[1].parse::<u32>().is_ok())
+        || ws
+            .windows(2)
+            .any(|w| w[0] == "thang" && w[1].parse::<u32>().is_ok());
     for (i, w) in ws.iter().enumerate() {
         match *w {
             "quy" => {
                 if let Some(q) = ws.get(i + 1).and_then(|w| quarter_word(w)) {
                     if let Some(year) = year_after(&ws, i + 2) {
-                        return Some(Period { year, kind: PeriodKind::Quarter(q) });
+                        return Some(Period {
+                            year,
+                            kind: PeriodKind::Quarter(q),
+                        });
                     }
                 }
             }
             "6" | "9" if ws.get(i + 1) == Some(&"thang") => {
                 if let Some(year) = year_after(&ws, i + 2) {
-                    let kind = if *w == "6" { PeriodKind::FirstHalf } else { PeriodKind::NineMonths };
+                    let kind = if *w == "6" {
+                        PeriodKind::FirstHalf
+                    } else {
+                        PeriodKind::NineMonths
+                    };
                     return Some(Period { year, kind });
                 }
             }
@@ -167,7 +187,10 @@ pub fn parse_period_text(text: &str) -> Option<Period> {
     for (i, w) in ws.iter().enumerate() {
         if *w == "nam" {
             if let Some(year) = ws.get(i + 1).and_then(|w| year_word(w)) {
-                return Some(Period { year, kind: PeriodKind::Year });
+                return Some(Period {
+                    year,
+                    kind: PeriodKind::Year,
+                });
             }
         }
     }
@@ -180,8 +203,14 @@ fn parse_date_range(ws: &[&str]) -> Option<Period> {
     let mut dates = Vec::new();
     let mut i = 0;
     while i + 2 < ws.len() {
-        let d = ws[i].parse::<u32>().ok().filter(|d| (1..=31).contains(d) && ws[i].len() <= 2);
-        let m = ws[i + 1].parse::<u32>().ok().filter(|m| (1..=12).contains(m) && ws[i + 1].len() <= 2);
+        let d = ws[i]
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=31).contains(d) && ws[i].len() <= 2);
+        let m = ws[i + 1]
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=12).contains(m) && ws[i + 1].len() <= 2);
         let y = year_word(ws[i + 2]);
         if let (Some(d), Some(m), Some(y)) = (d, m, y) {
             dates.push((d, m, y));
@@ -190,7 +219,9 @@ fn parse_date_range(ws: &[&str]) -> Option<Period> {
             i += 1;
         }
     }
-    let [(d1, m1, y1), (d2, m2, y2)] = dates[..] else { return None };
+    let [(d1, m1, y1), (d2, m2, y2)] = dates[..] else {
+        return None;
+    };
     let kind = match ((d1, m1), (d2, m2)) {
         ((15, 12), (14, 3)) if y1 + 1 == y2 => PeriodKind::Quarter(1),
         ((15, 3), (14, 6)) if y1 == y2 => PeriodKind::Quarter(2),
@@ -221,7 +252,16 @@ fn parse_date_range(ws: &[&str]) -> Option<Period> {
 /// ```
 pub fn parse_period_filename(name: &str) -> Option<Period> {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let spaced: String = stem.chars().map(|c| if c == '_' || c == '-' || c == '.' { ' ' } else { c }).collect();
+    let spaced: String = stem
+        .chars()
+        .map(|c| {
+            if c == '_' || c == '-' || c == '.' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     if let Some(p) = parse_period_text(&spaced) {
         return Some(p);
     }
@@ -243,7 +283,9 @@ pub fn parse_period_filename(name: &str) -> Option<Period> {
         let kind = q.map(PeriodKind::Quarter).or(half);
         if let Some(kind) = kind {
             let year = ws.get(i + 1).and_then(|w| year_word(w)).or_else(|| {
-                i.checked_sub(1).and_then(|j| ws.get(j)).and_then(|w| year_word(w))
+                i.checked_sub(1)
+                    .and_then(|j| ws.get(j))
+                    .and_then(|w| year_word(w))
             });
             if let Some(year) = year {
                 return Some(Period { year, kind });
@@ -264,7 +306,10 @@ mod tests {
     #[test]
     fn written_periods() {
         assert_eq!(key("Quý 1 năm 2022").as_deref(), Some("2022-Q1"));
-        assert_eq!(key("KỲ BÁO CÁO: QUÝ IV NĂM 2022").as_deref(), Some("2022-Q4"));
+        assert_eq!(
+            key("KỲ BÁO CÁO: QUÝ IV NĂM 2022").as_deref(),
+            Some("2022-Q4")
+        );
         assert_eq!(key("Quy II/2022").as_deref(), Some("2022-Q2"));
         assert_eq!(key("9 tháng năm 2022").as_deref(), Some("2022-9M"));
         assert_eq!(key("Báo cáo năm 2022").as_deref(), Some("2022"));
@@ -273,11 +318,26 @@ mod tests {
 
     #[test]
     fn official_calendar() {
-        assert_eq!(key("từ ngày 15/3/2022 đến ngày 14/6/2022").as_deref(), Some("2022-Q2"));
-        assert_eq!(key("từ ngày 15/12/2021 đến ngày 14/6/2022").as_deref(), Some("2022-H1"));
-        assert_eq!(key("từ ngày 15/12/2021 đến ngày 14/9/2022").as_deref(), Some("2022-9M"));
-        assert_eq!(key("từ ngày 15/12/2021 đến ngày 14/12/2022").as_deref(), Some("2022"));
-        assert_eq!(key("từ ngày 01/01/2022 đến ngày 31/03/2022").as_deref(), Some("2022-Q1"));
+        assert_eq!(
+            key("từ ngày 15/3/2022 đến ngày 14/6/2022").as_deref(),
+            Some("2022-Q2")
+        );
+        assert_eq!(
+            key("từ ngày 15/12/2021 đến ngày 14/6/2022").as_deref(),
+            Some("2022-H1")
+        );
+        assert_eq!(
+            key("từ ngày 15/12/2021 đến ngày 14/9/2022").as_deref(),
+            Some("2022-9M")
+        );
+        assert_eq!(
+            key("từ ngày 15/12/2021 đến ngày 14/12/2022").as_deref(),
+            Some("2022")
+        );
+        assert_eq!(
+            key("từ ngày 01/01/2022 đến ngày 31/03/2022").as_deref(),
+            Some("2022-Q1")
+        );
         assert_eq!(key("từ ngày 16/12/2021 đến ngày 14/3/2022"), None);
     }
 
@@ -289,7 +349,10 @@ mod tests {
         assert!("2022-Q5".parse::<Period>().is_err());
         assert!("Q1".parse::<Period>().is_err());
         let q1: Period = "2022-Q1".parse().expect("valid key");
-        assert_eq!(q1.previous_quarter().map(|p| p.to_string()).as_deref(), Some("2021-Q4"));
+        assert_eq!(
+            q1.previous_quarter().map(|p| p.to_string()).as_deref(),
+            Some("2021-Q4")
+        );
         assert_eq!(q1.label_vi(), "Quý I năm 2022");
     }
 

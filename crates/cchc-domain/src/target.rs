@@ -70,7 +70,10 @@ impl Fraction {
             None => (t, 1i128),
         };
         let (int_part, frac_part) = t.split_once('.').unwrap_or((&t, ""));
-        if int_part.is_empty() || !int_part.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit()) {
+        if int_part.is_empty()
+            || !int_part.chars().all(|c| c.is_ascii_digit())
+            || !frac_part.chars().all(|c| c.is_ascii_digit())
+        {
             return None;
         }
         if frac_part.len() > 12 || int_part.len() > 12 {
@@ -94,12 +97,19 @@ impl Fraction {
 
     /// Exact sum, reduced.
     pub fn add(self, o: Fraction) -> Fraction {
-        Fraction { num: self.num * o.den + o.num * self.den, den: self.den * o.den }.reduced()
+        Fraction {
+            num: self.num * o.den + o.num * self.den,
+            den: self.den * o.den,
+        }
+        .reduced()
     }
 
     /// Exact difference, reduced.
     pub fn sub(self, o: Fraction) -> Fraction {
-        self.add(Fraction { num: -o.num, den: o.den })
+        self.add(Fraction {
+            num: -o.num,
+            den: o.den,
+        })
     }
 
     /// The same value with numerator and denominator divided by their gcd.
@@ -109,7 +119,10 @@ impl Fraction {
             (a, b) = (b, a % b);
         }
         let g = a.max(1);
-        Fraction { num: self.num / g, den: self.den / g }
+        Fraction {
+            num: self.num / g,
+            den: self.den / g,
+        }
     }
 
     /// Whether the value is 0.
@@ -122,6 +135,10 @@ impl Fraction {
     pub fn from_f64(x: f64) -> Option<Fraction> {
         if !x.is_finite() || !(0.0..=1e15).contains(&x) {
             return None;
+        }
+        // Whole numbers (every count) are exact as they are: no need to print them.
+        if x.fract() == 0.0 {
+            return Some(Fraction::int(x as i128));
         }
         Fraction::parse_decimal(&format!("{x:.10}")).map(Fraction::reduced)
     }
@@ -256,7 +273,11 @@ struct IndicatorName {
 impl IndicatorName {
     fn new(name: &str) -> IndicatorName {
         let text = normalize(name);
-        let words = text.split(' ').filter(|w| !w.is_empty() && !FILLER.contains(w)).map(String::from).collect();
+        let words = text
+            .split(' ')
+            .filter(|w| !w.is_empty() && !FILLER.contains(w))
+            .map(String::from)
+            .collect();
         IndicatorName { text, words }
     }
 }
@@ -277,7 +298,11 @@ impl Catalogue {
     /// The embedded 2022 catalogue.
     pub fn default_2022() -> Catalogue {
         // Checked by a unit test; an error here is a build defect.
-        Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue { plan: String::new(), targets: Vec::new(), names: Default::default() })
+        Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue {
+            plan: String::new(),
+            targets: Vec::new(),
+            names: Default::default(),
+        })
     }
 
     /// Reads a catalogue.
@@ -285,7 +310,8 @@ impl Catalogue {
     /// # Errors
     /// [`CatalogueError`] naming the line and key of the first problem.
     pub fn from_toml(text: &str) -> Result<Catalogue, CatalogueError> {
-        let raw: RawCatalogue = toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
+        let raw: RawCatalogue =
+            toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
         if raw.target.is_empty() {
             return Err(CatalogueError::Empty);
         }
@@ -296,20 +322,39 @@ impl Catalogue {
         };
         let mut targets = Vec::new();
         for t in raw.target {
-            let invalid = |key, message: String| CatalogueError::Invalid { line: line_of(&t.id), id: t.id.clone(), key, message };
+            let invalid = |key, message: String| CatalogueError::Invalid {
+                line: line_of(&t.id),
+                id: t.id.clone(),
+                key,
+                message,
+            };
             let comparator = match t.comparator.trim() {
                 ">=" | "≥" => Comparator::AtLeast,
                 ">" => Comparator::Above,
-                other => return Err(invalid("comparator", format!("`{other}` không hợp lệ (dùng \">=\" hoặc \">\")"))),
+                other => {
+                    return Err(invalid(
+                        "comparator",
+                        format!("`{other}` không hợp lệ (dùng \">=\" hoặc \">\")"),
+                    ))
+                }
             };
-            let threshold = Fraction::parse_decimal(&t.threshold)
-                .ok_or_else(|| invalid("threshold", format!("`{}` không phải số thập phân (ví dụ \"0.8\")", t.threshold)))?;
+            let threshold = Fraction::parse_decimal(&t.threshold).ok_or_else(|| {
+                invalid(
+                    "threshold",
+                    format!("`{}` không phải số thập phân (ví dụ \"0.8\")", t.threshold),
+                )
+            })?;
             let form = match t.form.trim() {
                 "A" => Form::A,
                 "B" => Form::B,
                 "C" => Form::C,
                 "D" => Form::D,
-                other => return Err(invalid("form", format!("`{other}` không hợp lệ (dùng A, B, C hoặc D)"))),
+                other => {
+                    return Err(invalid(
+                        "form",
+                        format!("`{other}` không hợp lệ (dùng A, B, C hoặc D)"),
+                    ))
+                }
             };
             if t.id.trim().is_empty() {
                 return Err(invalid("id", "mã chỉ tiêu trống".into()));
@@ -330,7 +375,11 @@ impl Catalogue {
                 aliases: t.aliases,
             });
         }
-        Ok(Catalogue { plan: raw.plan.unwrap_or_default(), targets, names: Default::default() })
+        Ok(Catalogue {
+            plan: raw.plan.unwrap_or_default(),
+            targets,
+            names: Default::default(),
+        })
     }
 
     /// The target with this id.
@@ -355,10 +404,16 @@ impl Catalogue {
         let form_d = || self.targets.iter().filter(|t| t.form == Form::D);
         let code = code.trim();
         if !code.is_empty() {
-            if let Some(t) = self.targets.iter().find(|t| t.id.eq_ignore_ascii_case(code)) {
+            if let Some(t) = self
+                .targets
+                .iter()
+                .find(|t| t.id.eq_ignore_ascii_case(code))
+            {
                 return Some(t);
             }
-            let by_ref: Vec<&Target> = form_d().filter(|t| normalize(&t.plan_ref) == normalize(code)).collect();
+            let by_ref: Vec<&Target> = form_d()
+                .filter(|t| normalize(&t.plan_ref) == normalize(code))
+                .collect();
             if let [t] = by_ref[..] {
                 return Some(t);
             }
@@ -367,11 +422,20 @@ impl Catalogue {
         if n.is_empty() {
             return None;
         }
-        let row_words: BTreeSet<&str> = words(&n).into_iter().filter(|w| !FILLER.contains(w)).collect();
+        let row_words: BTreeSet<&str> = words(&n)
+            .into_iter()
+            .filter(|w| !FILLER.contains(w))
+            .collect();
         let index = || -> Vec<Vec<IndicatorName>> {
             self.targets
                 .iter()
-                .map(|t| std::iter::once(&t.name).chain(std::iter::once(&t.wording)).chain(&t.aliases).map(|s| IndicatorName::new(s)).collect())
+                .map(|t| {
+                    std::iter::once(&t.name)
+                        .chain(std::iter::once(&t.wording))
+                        .chain(&t.aliases)
+                        .map(|s| IndicatorName::new(s))
+                        .collect()
+                })
                 .collect()
         };
         let built;
@@ -384,7 +448,12 @@ impl Catalogue {
             }
         };
         let mut best: Vec<(usize, &Target)> = Vec::new();
-        for (t, t_names) in self.targets.iter().zip(names).filter(|(t, _)| t.form == Form::D) {
+        for (t, t_names) in self
+            .targets
+            .iter()
+            .zip(names)
+            .filter(|(t, _)| t.form == Form::D)
+        {
             let mut score = 0;
             for c in t_names {
                 if c.text == n {
@@ -392,7 +461,11 @@ impl Catalogue {
                 } else if n.contains(c.text.as_str()) || c.text.contains(n.as_str()) {
                     score = score.max(500);
                 } else {
-                    let common = c.words.iter().filter(|w| row_words.contains(w.as_str())).count();
+                    let common = c
+                        .words
+                        .iter()
+                        .filter(|w| row_words.contains(w.as_str()))
+                        .count();
                     let smaller = row_words.len().min(c.words.len()).max(1);
                     if common * 4 >= smaller * 3 {
                         score = score.max(100 * common / smaller);
@@ -412,7 +485,9 @@ impl Catalogue {
 }
 
 /// Words too common in indicator names to tell them apart.
-const FILLER: &[&str] = &["ty", "le", "so", "cac", "cua", "va", "duoc", "tren", "theo", "quy", "dinh", "100", "dat"];
+const FILLER: &[&str] = &[
+    "ty", "le", "so", "cac", "cua", "va", "duoc", "tren", "theo", "quy", "dinh", "100", "dat",
+];
 
 #[cfg(test)]
 mod tests {
@@ -421,7 +496,9 @@ mod tests {
     #[test]
     fn autonomy_indicator_by_the_name_units_give_it() {
         let cat = Catalogue::default_2022();
-        let t = cat.match_indicator("", "Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)").map(|t| t.id.as_str());
+        let t = cat
+            .match_indicator("", "Mức độ tự chủ chi thường xuyên (năm nay / năm gốc)")
+            .map(|t| t.id.as_str());
         assert_eq!(t, Some("finance.autonomy_increase"));
     }
 
@@ -467,14 +544,37 @@ mod tests {
     }
 
     #[test]
+    fn floats_become_exact_fractions() {
+        let f = |x: f64| Fraction::from_f64(x).map(|q| (q.num, q.den));
+        assert_eq!(f(57.0), Some((57, 1)));
+        assert_eq!(f(0.0), Some((0, 1)));
+        assert_eq!(f(1e15), Some((1_000_000_000_000_000, 1)));
+        assert_eq!(f(45.5), Some((91, 2)));
+        assert_eq!(f(0.1), Some((1, 10)));
+        assert_eq!(f(-1.0), None);
+        assert_eq!(f(f64::NAN), None);
+        assert_eq!(f(2e15), None);
+    }
+
+    #[test]
     fn errors_name_line_and_key() {
         let text = "[[target]]\nid = \"x\"\nplan_ref = \"MT\"\nname = \"n\"\nwording = \"w\"\ncomparator = \"=>\"\nthreshold = \"0.5\"\nform = \"A\"\n";
-        let err = Catalogue::from_toml(text).expect_err("bad comparator").to_string();
-        assert!(err.contains("dòng 2") && err.contains("comparator"), "{err}");
+        let err = Catalogue::from_toml(text)
+            .expect_err("bad comparator")
+            .to_string();
+        assert!(
+            err.contains("dòng 2") && err.contains("comparator"),
+            "{err}"
+        );
         let missing = "[[target]]\nid = \"x\"\n";
-        let err = Catalogue::from_toml(missing).expect_err("missing keys").to_string();
+        let err = Catalogue::from_toml(missing)
+            .expect_err("missing keys")
+            .to_string();
         assert!(err.contains("line") || err.contains("dòng"), "{err}");
         assert!(Fraction::parse_decimal("abc").is_none());
-        assert_eq!(Fraction::parse_decimal("2,5%"), Some(Fraction { num: 25, den: 1000 }));
+        assert_eq!(
+            Fraction::parse_decimal("2,5%"),
+            Some(Fraction { num: 25, den: 1000 })
+        );
     }
 }

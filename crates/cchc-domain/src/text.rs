@@ -90,7 +90,11 @@ fn fold_table() -> &'static [Fold] {
 fn fold_lookup(table: &[Fold], c: char) -> Fold {
     if c.is_ascii() {
         let b = c as u8;
-        return if b.is_ascii_alphanumeric() { Fold::Ascii(b.to_ascii_lowercase()) } else { Fold::Separator };
+        return if b.is_ascii_alphanumeric() {
+            Fold::Ascii(b.to_ascii_lowercase())
+        } else {
+            Fold::Separator
+        };
     }
     table.get(c as usize).copied().unwrap_or(Fold::Slow)
 }
@@ -173,7 +177,8 @@ fn is_normalized(s: &str) -> bool {
     let b = s.as_bytes();
     b.first() != Some(&b' ')
         && b.last() != Some(&b' ')
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b' ')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b' ')
         && !s.contains("  ")
 }
 
@@ -199,7 +204,11 @@ impl PhraseSet {
     /// phrase is empty or the set is full.
     pub fn add(&mut self, phrase: &str) -> Option<PhraseBits> {
         let phrase = normalize(phrase);
-        let first = phrase.split(' ').next().filter(|w| !w.is_empty())?.to_string();
+        let first = phrase
+            .split(' ')
+            .next()
+            .filter(|w| !w.is_empty())?
+            .to_string();
         if let Some(i) = self.phrases.iter().position(|p| *p == phrase) {
             return Some(1 << i);
         }
@@ -218,7 +227,10 @@ impl PhraseSet {
         let mut bits = 0;
         let mut i = 0;
         while i < h.len() {
-            let end = h[i..].iter().position(|&b| b == b' ').map_or(h.len(), |k| i + k);
+            let end = h[i..]
+                .iter()
+                .position(|&b| b == b' ')
+                .map_or(h.len(), |k| i + k);
             if let Some(ids) = text.get(i..end).and_then(|w| self.by_first_word.get(w)) {
                 for &id in ids {
                     if phrase_at(h, i, self.phrases[id as usize].as_bytes()) {
@@ -321,7 +333,10 @@ mod tests {
     #[test]
     fn vietnamese_letters_fold() {
         assert_eq!(normalize("ĐƯỜNG Quốc lộ 5, Ỷ Lan"), "duong quoc lo 5 y lan");
-        assert_eq!(normalize("Trường THPT Văn Lâm – Hưng Yên"), "truong thpt van lam hung yen");
+        assert_eq!(
+            normalize("Trường THPT Văn Lâm – Hưng Yên"),
+            "truong thpt van lam hung yen"
+        );
     }
 
     #[test]

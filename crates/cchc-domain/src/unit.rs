@@ -69,7 +69,10 @@ fn kind_class(norm: &str) -> &'static str {
     let ws = words(norm);
     let has = |w: &str| ws.contains(&w);
     let has_phrase = |p: &str| crate::text::contains_phrase(norm, p);
-    if has("pgd") || has("pgddt") || (has("phong") && (has("gd") || has("gddt") || has_phrase("giao duc"))) {
+    if has("pgd")
+        || has("pgddt")
+        || (has("phong") && (has("gd") || has("gddt") || has_phrase("giao duc")))
+    {
         "office"
     } else if has("gdtx") || has("gdnn") || has_phrase("trung tam") || has_phrase("thuong xuyen") {
         "centre"
@@ -93,8 +96,8 @@ const STOP_PHRASES: &[&str] = &[
     "trung tam",
 ];
 const STOP_WORDS: &[&str] = &[
-    "phong", "pgd", "pgddt", "gddt", "gd", "dt", "huyen", "tp", "tx", "truong", "thpt", "gdnn", "gdtx", "ubnd", "va",
-    "tinh", "tt",
+    "phong", "pgd", "pgddt", "gddt", "gd", "dt", "huyen", "tp", "tx", "truong", "thpt", "gdnn",
+    "gdtx", "ubnd", "va", "tinh", "tt",
 ];
 
 /// The matching key of a written unit name: class and remaining words.
@@ -108,8 +111,10 @@ pub fn unit_key(name: &str) -> String {
     let norm = normalize(name);
     let class = kind_class(&norm);
     let mut ws: Vec<&str> = words(&norm);
-    static STOP_PHRASE_WORDS: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
-    let stop_phrases = STOP_PHRASE_WORDS.get_or_init(|| STOP_PHRASES.iter().map(|p| words(p)).collect());
+    static STOP_PHRASE_WORDS: std::sync::OnceLock<Vec<Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    let stop_phrases =
+        STOP_PHRASE_WORDS.get_or_init(|| STOP_PHRASES.iter().map(|p| words(p)).collect());
     for p in stop_phrases {
         let mut i = 0;
         while i + p.len() <= ws.len() {
@@ -131,7 +136,11 @@ fn strip_province(norm: &str) -> String {
         if let Some(rest) = norm.strip_suffix(suffix) {
             let core = unit_key(rest);
             let place = core.split_once(':').map_or("", |(_, p)| p);
-            if !place.is_empty() && !rest.ends_with(" tp") && !rest.ends_with(" thanh pho") && !rest.ends_with(" chuyen") {
+            if !place.is_empty()
+                && !rest.ends_with(" tp")
+                && !rest.ends_with(" thanh pho")
+                && !rest.ends_with(" chuyen")
+            {
                 return rest.to_string();
             }
         }
@@ -143,7 +152,8 @@ impl Registry {
     /// The embedded default registry.
     pub fn default_hung_yen() -> Registry {
         // The embedded file is checked by a unit test; an error here is a build defect.
-        Registry::from_csv(DEFAULT_REGISTRY_CSV).unwrap_or_else(|_| Registry::from_units(Vec::new()))
+        Registry::from_csv(DEFAULT_REGISTRY_CSV)
+            .unwrap_or_else(|_| Registry::from_units(Vec::new()))
     }
 
     /// Parses a registry CSV.
@@ -158,12 +168,23 @@ impl Registry {
             .from_reader(text.as_bytes());
         let headers = rdr
             .headers()
-            .map_err(|e| RegistryError::Csv { line: 1, message: e.to_string() })?
+            .map_err(|e| RegistryError::Csv {
+                line: 1,
+                message: e.to_string(),
+            })?
             .clone();
         let col = |name: &'static str| {
-            headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name).ok_or(RegistryError::MissingColumn(name))
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == name)
+                .ok_or(RegistryError::MissingColumn(name))
         };
-        let (c_id, c_name, c_kind, c_district) = (col("unit_id")?, col("name")?, col("kind")?, col("district")?);
+        let (c_id, c_name, c_kind, c_district) = (
+            col("unit_id")?,
+            col("name")?,
+            col("kind")?,
+            col("district")?,
+        );
         let c_alias = col("aliases").ok();
         let mut units = Vec::new();
         let mut seen = BTreeMap::new();
@@ -182,9 +203,22 @@ impl Registry {
                 return Err(RegistryError::DuplicateId { line, unit_id });
             }
             let aliases = c_alias
-                .map(|c| get(c).split(';').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect())
+                .map(|c| {
+                    get(c)
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
                 .unwrap_or_default();
-            units.push(Unit { unit_id, name: get(c_name), kind: get(c_kind), district: get(c_district), aliases });
+            units.push(Unit {
+                unit_id,
+                name: get(c_name),
+                kind: get(c_kind),
+                district: get(c_district),
+                aliases,
+            });
         }
         Ok(Registry::from_units(units))
     }
@@ -195,7 +229,10 @@ impl Registry {
         let mut by_name = BTreeMap::new();
         let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, u) in units.iter().enumerate() {
-            for n in std::iter::once(&u.name).chain(&u.aliases).chain(std::iter::once(&u.unit_id)) {
+            for n in std::iter::once(&u.name)
+                .chain(&u.aliases)
+                .chain(std::iter::once(&u.unit_id))
+            {
                 by_name.entry(normalize(n)).or_insert(i);
                 let keyed = by_key.entry(unit_key(n)).or_default();
                 if !keyed.contains(&i) {
@@ -203,7 +240,11 @@ impl Registry {
                 }
             }
         }
-        Registry { units, by_name, by_key }
+        Registry {
+            units,
+            by_name,
+            by_key,
+        }
     }
 
     /// All units, sorted by id.
@@ -214,12 +255,20 @@ impl Registry {
     /// The unit with this id.
     pub fn get(&self, unit_id: &str) -> Option<&Unit> {
         // Sorted by id (the first field of `Unit`'s order), ids unique.
-        self.units.binary_search_by(|u| u.unit_id.as_str().cmp(unit_id)).ok().and_then(|i| self.units.get(i))
+        self.units
+            .binary_search_by(|u| u.unit_id.as_str().cmp(unit_id))
+            .ok()
+            .and_then(|i| self.units.get(i))
     }
 
     /// Districts as written in the registry, sorted, without repeats.
     pub fn districts(&self) -> Vec<String> {
-        let mut d: Vec<String> = self.units.iter().map(|u| u.district.clone()).filter(|d| !d.is_empty()).collect();
+        let mut d: Vec<String> = self
+            .units
+            .iter()
+            .map(|u| u.district.clone())
+            .filter(|d| !d.is_empty())
+            .collect();
         d.sort();
         d.dedup();
         d
@@ -258,7 +307,13 @@ mod tests {
     #[test]
     fn default_registry_loads() {
         let reg = Registry::from_csv(DEFAULT_REGISTRY_CSV).expect("embedded registry parses");
-        assert_eq!(reg.units().iter().filter(|u| u.kind == "district_office").count(), 10);
+        assert_eq!(
+            reg.units()
+                .iter()
+                .filter(|u| u.kind == "district_office")
+                .count(),
+            10
+        );
         assert_eq!(reg.districts().len(), 10);
     }
 
@@ -267,24 +322,51 @@ mod tests {
         let reg = Registry::default_hung_yen();
         let id = |s: &str| reg.match_name(s).map(|u| u.unit_id.clone());
         assert_eq!(id("PGD Van Lam").as_deref(), Some("pgd-vanlam"));
-        assert_eq!(id("Phòng Giáo dục và Đào tạo huyện Văn Lâm").as_deref(), Some("pgd-vanlam"));
+        assert_eq!(
+            id("Phòng Giáo dục và Đào tạo huyện Văn Lâm").as_deref(),
+            Some("pgd-vanlam")
+        );
         assert_eq!(id("PHÒNG GD&ĐT HUYỆN ÂN THI").as_deref(), Some("pgd-anthi"));
         assert_eq!(id("Trường THPT Văn Lâm").as_deref(), Some("thpt-vanlam"));
-        assert_eq!(id("THPT chuyên Hưng Yên").as_deref(), Some("thpt-chuyenhungyen"));
-        assert_eq!(id("Phòng GDĐT thành phố Hưng Yên").as_deref(), Some("pgd-tphungyen"));
-        assert_eq!(id("Trung tâm GDNN-GDTX huyện Văn Lâm").as_deref(), Some("gdnn-vanlam"));
+        assert_eq!(
+            id("THPT chuyên Hưng Yên").as_deref(),
+            Some("thpt-chuyenhungyen")
+        );
+        assert_eq!(
+            id("Phòng GDĐT thành phố Hưng Yên").as_deref(),
+            Some("pgd-tphungyen")
+        );
+        assert_eq!(
+            id("Trung tâm GDNN-GDTX huyện Văn Lâm").as_deref(),
+            Some("gdnn-vanlam")
+        );
         assert_eq!(id("TT GDNN - GDTX Tiên Lữ").as_deref(), Some("gdnn-tienlu"));
-        assert_eq!(id("Trường THPT Văn Lâm - Hưng Yên").as_deref(), Some("thpt-vanlam"));
-        assert_eq!(id("Phòng GDĐT Ân Thi, tỉnh Hưng Yên").as_deref(), Some("pgd-anthi"));
-        assert_eq!(id("Phòng GDĐT TP Hưng Yên").as_deref(), Some("pgd-tphungyen"));
+        assert_eq!(
+            id("Trường THPT Văn Lâm - Hưng Yên").as_deref(),
+            Some("thpt-vanlam")
+        );
+        assert_eq!(
+            id("Phòng GDĐT Ân Thi, tỉnh Hưng Yên").as_deref(),
+            Some("pgd-anthi")
+        );
+        assert_eq!(
+            id("Phòng GDĐT TP Hưng Yên").as_deref(),
+            Some("pgd-tphungyen")
+        );
         assert_eq!(id("Sở Y tế"), None);
         assert_eq!(id(""), None);
     }
 
     #[test]
     fn bad_registry_is_an_error() {
-        assert!(matches!(Registry::from_csv("id,name\nx,y\n"), Err(RegistryError::MissingColumn("unit_id"))));
+        assert!(matches!(
+            Registry::from_csv("id,name\nx,y\n"),
+            Err(RegistryError::MissingColumn("unit_id"))
+        ));
         let dup = "unit_id,name,kind,district,aliases\na,A,school,X,\na,B,school,X,\n";
-        assert!(matches!(Registry::from_csv(dup), Err(RegistryError::DuplicateId { .. })));
+        assert!(matches!(
+            Registry::from_csv(dup),
+            Err(RegistryError::DuplicateId { .. })
+        ));
     }
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use cchc_domain::finding::{Finding, Rule};
 use cchc_domain::measure::Measure;
-use cchc_domain::target::Form;
 use cchc_domain::period::{parse_period_filename, Period};
+use cchc_domain::target::Form;
 use cchc_domain::unit::{Registry, Unit};
 use rayon::prelude::*;
 
@@ -15,7 +15,9 @@ use crate::form_a::DossierRow;
 use crate::form_b::ServiceRow;
 use crate::form_c::StaffRow;
 use crate::form_d::IndicatorRow;
-use crate::workbook::{read_workbook_with, FileRead, ReadContext, ReadMemo, TableData, WORKBOOK_EXTENSIONS};
+use crate::workbook::{
+    read_workbook_with, FileRead, ReadContext, ReadMemo, TableData, WORKBOOK_EXTENSIONS,
+};
 
 /// How to read a batch.
 #[derive(Debug, Clone)]
@@ -143,13 +145,20 @@ impl Submission {
     fn same_figures(&self, other: &Submission) -> bool {
         match (&self.data, &other.data) {
             (SubmissionData::A(_), SubmissionData::A(_)) => self.totals() == other.totals(),
-            (SubmissionData::B(a), SubmissionData::B(b)) => a.iter().map(|r| (&r.procedure_code, r.level)).eq(b.iter().map(|r| (&r.procedure_code, r.level))),
-            (SubmissionData::C { rows: a, .. }, SubmissionData::C { rows: b, .. }) => {
-                a.iter().map(|r| (r.public_units, r.state_paid_staff)).eq(b.iter().map(|r| (r.public_units, r.state_paid_staff)))
-            }
-            (SubmissionData::D(a), SubmissionData::D(b)) => {
-                a.iter().map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio)).eq(b.iter().map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio)))
-            }
+            (SubmissionData::B(a), SubmissionData::B(b)) => a
+                .iter()
+                .map(|r| (&r.procedure_code, r.level))
+                .eq(b.iter().map(|r| (&r.procedure_code, r.level))),
+            (SubmissionData::C { rows: a, .. }, SubmissionData::C { rows: b, .. }) => a
+                .iter()
+                .map(|r| (r.public_units, r.state_paid_staff))
+                .eq(b.iter().map(|r| (r.public_units, r.state_paid_staff))),
+            (SubmissionData::D(a), SubmissionData::D(b)) => a
+                .iter()
+                .map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio))
+                .eq(b
+                    .iter()
+                    .map(|r| (&r.target_id, r.numerator, r.denominator, r.ratio))),
             _ => false,
         }
     }
@@ -208,15 +217,33 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<Findin
     all.dedup();
     for p in all {
         let shown = p.display().to_string();
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
         if name.starts_with("~$") || name.starts_with(".~lock") {
-            findings.push(Finding::file(Rule::FileSkipped, shown, "Tệp tạm của Excel/LibreOffice (~$…): bỏ qua"));
+            findings.push(Finding::file(
+                Rule::FileSkipped,
+                shown,
+                "Tệp tạm của Excel/LibreOffice (~$…): bỏ qua",
+            ));
         } else if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
             if p.exists() {
-                findings.push(Finding::file(Rule::FileSkipped, shown, "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods): bỏ qua"));
+                findings.push(Finding::file(
+                    Rule::FileSkipped,
+                    shown,
+                    "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods): bỏ qua",
+                ));
             } else {
-                findings.push(Finding::file(Rule::FileUnreadable, shown, "Không tìm thấy tệp"));
+                findings.push(Finding::file(
+                    Rule::FileUnreadable,
+                    shown,
+                    "Không tìm thấy tệp",
+                ));
             }
         } else {
             files.push((p, shown));
@@ -261,10 +288,17 @@ struct Candidate {
 }
 
 fn file_name_of(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
 }
 
-fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptions, findings: &mut Vec<Finding>) -> Batch {
+fn assemble(
+    reads: Vec<FileRead>,
+    files: &[(PathBuf, String)],
+    opts: &BatchOptions,
+    findings: &mut Vec<Finding>,
+) -> Batch {
     let reg = &opts.registry;
     let mut stats: BTreeMap<String, FileStat> = BTreeMap::new();
     let mut candidates = Vec::new();
@@ -279,13 +313,22 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
         });
         stat.tables += read.tables.len();
         let file_name = file_name_of(path);
-        let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string();
+        let stem = file_name
+            .rsplit_once('.')
+            .map_or(file_name.as_str(), |(s, _)| s)
+            .to_string();
         // A unit or period stated on any sheet of the file serves sheets that state none.
         let file_unit = read.tables.iter().find_map(|t| t.meta.unit.clone());
         let file_period = read.tables.iter().find_map(|t| t.meta.period.clone());
         for t in read.tables {
             stat.rows_set_aside += t.data.rows_set_aside();
-            let period = t.meta.period.clone().or(file_period.clone()).map(|p| p.value).or_else(|| parse_period_filename(&file_name));
+            let period = t
+                .meta
+                .period
+                .clone()
+                .or(file_period.clone())
+                .map(|p| p.value)
+                .or_else(|| parse_period_filename(&file_name));
             let (data, usable) = match t.data {
                 TableData::A(table) if table.header.label_is_unit => {
                     // District roll-up: every row names its unit (DOMAIN §7.11).
@@ -308,7 +351,11 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 TableData::A(table) => (SubmissionData::A(table.rows), table.complete),
                 TableData::B(table) => (SubmissionData::B(table.rows), true),
                 TableData::C(table) => (
-                    SubmissionData::C { base_year: table.base_year, current_year: table.current_year, rows: table.rows },
+                    SubmissionData::C {
+                        base_year: table.base_year,
+                        current_year: table.current_year,
+                        rows: table.rows,
+                    },
                     true,
                 ),
                 TableData::D(table) => (SubmissionData::D(table.rows), true),
@@ -318,8 +365,17 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 .as_ref()
                 .and_then(|w| reg.match_name(&w.value))
                 .or_else(|| reg.match_name(&unit_words_of_file_name(&stem)))
-                .or_else(|| t.meta.other_lines.iter().find_map(|l| reg.match_name(&l.value)))
-                .or_else(|| opts.unit_fallback.as_deref().and_then(|u| reg.get(u).or_else(|| reg.match_name(u))))
+                .or_else(|| {
+                    t.meta
+                        .other_lines
+                        .iter()
+                        .find_map(|l| reg.match_name(&l.value))
+                })
+                .or_else(|| {
+                    opts.unit_fallback
+                        .as_deref()
+                        .and_then(|u| reg.get(u).or_else(|| reg.match_name(u)))
+                })
                 .cloned();
             let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());
             candidates.push(Candidate {
@@ -344,18 +400,28 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                 *counts.entry(p).or_default() += 1;
             }
         }
-        counts.into_iter().max_by_key(|(p, n)| (*n, *p)).map(|(p, _)| p)
+        counts
+            .into_iter()
+            .max_by_key(|(p, n)| (*n, *p))
+            .map(|(p, _)| p)
     });
 
     let mut submissions = Vec::new();
     for mut c in candidates {
         let Some(unit) = c.unit.take() else {
-            let what = if c.roll_up { "Dòng tổng hợp của đơn vị" } else { "Đơn vị báo cáo" };
+            let what = if c.roll_up {
+                "Dòng tổng hợp của đơn vị"
+            } else {
+                "Đơn vị báo cáo"
+            };
             findings.push(
                 Finding::file(
                     Rule::UnitUnknown,
                     &c.file,
-                    format!("{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp", c.unit_raw),
+                    format!(
+                        "{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp",
+                        c.unit_raw
+                    ),
                 )
                 .at(&c.sheet, c.data.first_cell())
                 .with_raw(c.unit_raw.clone()),
@@ -373,7 +439,9 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
                     Finding::file(
                         Rule::PeriodUnknown,
                         &c.file,
-                        format!("Không xác định được kỳ báo cáo; tính vào kỳ của đợt tổng hợp ({run})"),
+                        format!(
+                            "Không xác định được kỳ báo cáo; tính vào kỳ của đợt tổng hợp ({run})"
+                        ),
                     )
                     .at(&c.sheet, ""),
                 );
@@ -381,8 +449,12 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
             }
             (None, None) => {
                 findings.push(
-                    Finding::file(Rule::PeriodUnknown, &c.file, "Không xác định được kỳ báo cáo: số liệu không được tổng hợp")
-                        .at(&c.sheet, ""),
+                    Finding::file(
+                        Rule::PeriodUnknown,
+                        &c.file,
+                        "Không xác định được kỳ báo cáo: số liệu không được tổng hợp",
+                    )
+                    .at(&c.sheet, ""),
                 );
                 if let Some(s) = stats.get_mut(&c.file) {
                     s.rows_set_aside += c.data.len();
@@ -419,14 +491,22 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
     // Per unit, period and form: own reports before roll-up rows, then file and
     // sheet order; the first counts.
     submissions.sort_by(|a, b| {
-        (&a.unit.unit_id, a.period, a.data.form(), a.from_roll_up, &a.file, &a.sheet).cmp(&(
-            &b.unit.unit_id,
-            b.period,
-            b.data.form(),
-            b.from_roll_up,
-            &b.file,
-            &b.sheet,
-        ))
+        (
+            &a.unit.unit_id,
+            a.period,
+            a.data.form(),
+            a.from_roll_up,
+            &a.file,
+            &a.sheet,
+        )
+            .cmp(&(
+                &b.unit.unit_id,
+                b.period,
+                b.data.form(),
+                b.from_roll_up,
+                &b.file,
+                &b.sheet,
+            ))
     });
     let mut i = 0;
     while i < submissions.len() {
@@ -484,20 +564,33 @@ fn assemble(reads: Vec<FileRead>, files: &[(PathBuf, String)], opts: &BatchOptio
     }
 
     if let Some(run) = run_period {
-        let sent: std::collections::BTreeSet<&str> =
-            submissions.iter().filter(|s| s.counted && s.period == run).map(|s| s.unit.unit_id.as_str()).collect();
+        let sent: std::collections::BTreeSet<&str> = submissions
+            .iter()
+            .filter(|s| s.counted && s.period == run)
+            .map(|s| s.unit.unit_id.as_str())
+            .collect();
         for u in reg.units() {
             if !sent.contains(u.unit_id.as_str()) {
                 findings.push(
-                    Finding::file(Rule::SubmissionMissing, "", format!("Đơn vị \"{}\" chưa gửi báo cáo kỳ {run}", u.name))
-                        .with_raw(u.unit_id.clone()),
+                    Finding::file(
+                        Rule::SubmissionMissing,
+                        "",
+                        format!("Đơn vị \"{}\" chưa gửi báo cáo kỳ {run}", u.name),
+                    )
+                    .with_raw(u.unit_id.clone()),
                 );
             }
         }
     }
 
     findings.sort_by(|a, b| {
-        (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(&b.file, &b.sheet, cell_order(&b.cell), b.rule, &b.message))
+        (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(
+            &b.file,
+            &b.sheet,
+            cell_order(&b.cell),
+            b.rule,
+            &b.message,
+        ))
     });
     findings.dedup();
     Batch {
@@ -519,14 +612,43 @@ fn cell_order(cell: &str) -> (u64, usize, String) {
 /// The words of a file name that may name a unit: period words, years and
 /// report words removed (`PGD Tien Lu_Q1_2022` → `pgd tien lu`).
 fn unit_words_of_file_name(stem: &str) -> String {
-    const REPORT_WORDS: &[&str] = &["quy", "nam", "bao", "cao", "bc", "cchc", "tthc", "ket", "qua", "ky", "thang", "dau"];
-    let spaced: String = stem.chars().map(|c| if c == '_' || c == '-' || c == '.' { ' ' } else { c }).collect();
+    const REPORT_WORDS: &[&str] = &[
+        "quy", "nam", "bao", "cao", "bc", "cchc", "tthc", "ket", "qua", "ky", "thang", "dau",
+    ];
+    let spaced: String = stem
+        .chars()
+        .map(|c| {
+            if c == '_' || c == '-' || c == '.' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     let norm = cchc_domain::text::normalize(&spaced);
     let period_word = |w: &str| {
         w.chars().all(|c| c.is_ascii_digit())
-            || matches!(w, "q1" | "q2" | "q3" | "q4" | "qi" | "qii" | "qiii" | "qiv" | "h1" | "9m" | "i" | "ii" | "iii" | "iv")
+            || matches!(
+                w,
+                "q1" | "q2"
+                    | "q3"
+                    | "q4"
+                    | "qi"
+                    | "qii"
+                    | "qiii"
+                    | "qiv"
+                    | "h1"
+                    | "9m"
+                    | "i"
+                    | "ii"
+                    | "iii"
+                    | "iv"
+            )
     };
-    norm.split(' ').filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w)).collect::<Vec<_>>().join(" ")
+    norm.split(' ')
+        .filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A quarter's carried-over dossiers should equal the previous quarter's pending
@@ -534,11 +656,21 @@ fn unit_words_of_file_name(stem: &str) -> String {
 fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
     // Each unit's own Form A report per period, the first in batch order.
     let mut own_a: BTreeMap<(&str, Period), &Submission> = BTreeMap::new();
-    for s in submissions.iter().filter(|s| s.data.form() == Form::A && !s.from_roll_up) {
-        own_a.entry((s.unit.unit_id.as_str(), s.period)).or_insert(s);
+    for s in submissions
+        .iter()
+        .filter(|s| s.data.form() == Form::A && !s.from_roll_up)
+    {
+        own_a
+            .entry((s.unit.unit_id.as_str(), s.period))
+            .or_insert(s);
     }
-    for s in submissions.iter().filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up) {
-        let Some(prev) = s.period.previous_quarter() else { continue };
+    for s in submissions
+        .iter()
+        .filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up)
+    {
+        let Some(prev) = s.period.previous_quarter() else {
+            continue;
+        };
         let Some(p) = own_a.get(&(s.unit.unit_id.as_str(), prev)) else {
             continue;
         };
@@ -567,11 +699,23 @@ mod tests {
 
     #[test]
     fn file_names_name_units() {
-        assert_eq!(unit_words_of_file_name("PGD Tien Lu_Q1_2022"), "pgd tien lu");
-        assert_eq!(unit_words_of_file_name("bao-cao-quy-1-2022-THPT-Van-Lam"), "thpt van lam");
+        assert_eq!(
+            unit_words_of_file_name("PGD Tien Lu_Q1_2022"),
+            "pgd tien lu"
+        );
+        assert_eq!(
+            unit_words_of_file_name("bao-cao-quy-1-2022-THPT-Van-Lam"),
+            "thpt van lam"
+        );
         let reg = Registry::default_hung_yen();
-        let id = |s: &str| reg.match_name(&unit_words_of_file_name(s)).map(|u| u.unit_id.clone());
+        let id = |s: &str| {
+            reg.match_name(&unit_words_of_file_name(s))
+                .map(|u| u.unit_id.clone())
+        };
         assert_eq!(id("PGD Tien Lu_Q1_2022").as_deref(), Some("pgd-tienlu"));
-        assert_eq!(id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(), Some("thpt-tienlu"));
+        assert_eq!(
+            id("BC_CCHC_QI_2022_THPT_Tien_Lu").as_deref(),
+            Some("thpt-tienlu")
+        );
     }
 }

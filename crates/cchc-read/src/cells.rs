@@ -17,9 +17,15 @@ pub enum CellValue<T> {
 /// A count: a non-negative whole number; blank and `-` are 0.
 pub fn read_count(d: &Data) -> CellValue<i64> {
     let problem = |p: CountProblem| match p {
-        CountProblem::NotANumber => CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into()),
-        CountProblem::Negative(x) => CellValue::Problem(Rule::ValueNegative, format!("số âm ({x}) trong ô đếm")),
-        CountProblem::Fraction(x) => CellValue::Problem(Rule::ValueFraction, format!("số lẻ ({x}) trong ô đếm")),
+        CountProblem::NotANumber => {
+            CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into())
+        }
+        CountProblem::Negative(x) => {
+            CellValue::Problem(Rule::ValueNegative, format!("số âm ({x}) trong ô đếm"))
+        }
+        CountProblem::Fraction(x) => {
+            CellValue::Problem(Rule::ValueFraction, format!("số lẻ ({x}) trong ô đếm"))
+        }
     };
     match d {
         Data::Empty => CellValue::Ok(0),
@@ -30,7 +36,9 @@ pub fn read_count(d: &Data) -> CellValue<i64> {
             Err(p) => problem(p),
         },
         Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
-        Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => problem(CountProblem::NotANumber),
+        Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            problem(CountProblem::NotANumber)
+        }
     }
 }
 
@@ -68,7 +76,12 @@ pub fn read_decimal(d: &Data) -> CellValue<Option<f64>> {
 /// An online-service level: `1`–`4`, `Mức độ 3`, `MĐ4`, `Toàn trình` (4), `Một phần` (3).
 /// `Ok(None)` for a blank cell.
 pub fn read_level(d: &Data) -> CellValue<Option<u8>> {
-    let bad = || CellValue::Problem(Rule::ValueNotANumber, "mức độ DVC trực tuyến không hợp lệ (dùng 1, 2, 3, 4)".into());
+    let bad = || {
+        CellValue::Problem(
+            Rule::ValueNotANumber,
+            "mức độ DVC trực tuyến không hợp lệ (dùng 1, 2, 3, 4)".into(),
+        )
+    };
     let from_number = |x: f64| {
         if x.fract() == 0.0 && (1.0..=4.0).contains(&x) {
             CellValue::Ok(Some(x as u8))
@@ -99,8 +112,20 @@ pub fn read_level(d: &Data) -> CellValue<Option<u8>> {
                 .collect();
             // Words that may stand around the digit: "Mức độ 3", "DVC mức độ 4", "MĐ 2".
             let words_ok = n.split(' ').all(|w| {
-                matches!(w, "muc" | "do" | "md" | "dvc" | "dich" | "vu" | "cong" | "truc" | "tuyen" | "tt" | "cap")
-                    || w.strip_prefix("md").unwrap_or(w).parse::<u8>().is_ok()
+                matches!(
+                    w,
+                    "muc"
+                        | "do"
+                        | "md"
+                        | "dvc"
+                        | "dich"
+                        | "vu"
+                        | "cong"
+                        | "truc"
+                        | "tuyen"
+                        | "tt"
+                        | "cap"
+                ) || w.strip_prefix("md").unwrap_or(w).parse::<u8>().is_ok()
             });
             match digits[..] {
                 [l] if words_ok => CellValue::Ok(Some(l)),
@@ -156,7 +181,10 @@ mod tests {
         assert_eq!(level(""), None);
         assert_eq!(level("5"), Some(0));
         assert_eq!(level("cao"), Some(0));
-        assert!(matches!(read_level(&Data::Float(4.0)), CellValue::Ok(Some(4))));
+        assert!(matches!(
+            read_level(&Data::Float(4.0)),
+            CellValue::Ok(Some(4))
+        ));
     }
 
     #[test]
@@ -171,8 +199,16 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert!(matches!(read_decimal(&Data::String("12,5%".into())), CellValue::Ok(Some(x)) if (x - 0.125).abs() < 1e-12));
-        assert!(matches!(read_decimal(&Data::String("-".into())), CellValue::Ok(None)));
-        assert!(matches!(read_decimal(&Data::Float(-1.0)), CellValue::Problem(Rule::ValueNegative, _)));
+        assert!(
+            matches!(read_decimal(&Data::String("12,5%".into())), CellValue::Ok(Some(x)) if (x - 0.125).abs() < 1e-12)
+        );
+        assert!(matches!(
+            read_decimal(&Data::String("-".into())),
+            CellValue::Ok(None)
+        ));
+        assert!(matches!(
+            read_decimal(&Data::Float(-1.0)),
+            CellValue::Problem(Rule::ValueNegative, _)
+        ));
     }
 }

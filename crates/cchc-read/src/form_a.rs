@@ -92,7 +92,9 @@ fn is_total_label(raw: &str) -> bool {
     let n = normalize(raw);
     let ws = words(&n);
     let lower: String = cchc_domain::text::nfc(raw.trim()).to_lowercase();
-    (ws.first() == Some(&"tong") && ws.len() <= 4) || n == "cong" || (lower.starts_with("cộng") && ws.len() <= 4)
+    (ws.first() == Some(&"tong") && ws.len() <= 4)
+        || n == "cong"
+        || (lower.starts_with("cộng") && ws.len() <= 4)
 }
 
 /// The four identities of DOMAIN §2: (rule, total, parts, Vietnamese formula).
@@ -100,17 +102,35 @@ const IDENTITIES: [(Rule, Measure, &[Measure], &str); 4] = [
     (
         Rule::IdentityReceived,
         Measure::ReceivedTotal,
-        &[Measure::ReceivedOnline, Measure::ReceivedDirect, Measure::CarriedOver],
+        &[
+            Measure::ReceivedOnline,
+            Measure::ReceivedDirect,
+            Measure::CarriedOver,
+        ],
         "(3) = (4) + (5) + (6)",
     ),
     (
         Rule::IdentityResolved,
         Measure::ResolvedTotal,
-        &[Measure::ResolvedEarly, Measure::ResolvedOnTime, Measure::ResolvedLate],
+        &[
+            Measure::ResolvedEarly,
+            Measure::ResolvedOnTime,
+            Measure::ResolvedLate,
+        ],
         "(7) = (8) + (9) + (10)",
     ),
-    (Rule::IdentityPending, Measure::PendingTotal, &[Measure::PendingInTime, Measure::PendingOverdue], "(11) = (12) + (13)"),
-    (Rule::IdentityBalance, Measure::ReceivedTotal, &[Measure::ResolvedTotal, Measure::PendingTotal], "(3) = (7) + (11)"),
+    (
+        Rule::IdentityPending,
+        Measure::PendingTotal,
+        &[Measure::PendingInTime, Measure::PendingOverdue],
+        "(11) = (12) + (13)",
+    ),
+    (
+        Rule::IdentityBalance,
+        Measure::ReceivedTotal,
+        &[Measure::ResolvedTotal, Measure::PendingTotal],
+        "(3) = (7) + (11)",
+    ),
 ];
 
 /// Checks the identities of one row; returns findings (the row still counts).
@@ -120,10 +140,16 @@ pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
         let sum: i64 = parts.iter().map(|m| values[m.index()]).sum();
         let t = values[total.index()];
         if sum != t {
-            let parts_text: Vec<String> = parts.iter().map(|m| values[m.index()].to_string()).collect();
+            let parts_text: Vec<String> = parts
+                .iter()
+                .map(|m| values[m.index()].to_string())
+                .collect();
             out.push((
                 rule,
-                format!("không khớp {formula}: {t} ≠ {} = {sum}", parts_text.join(" + ")),
+                format!(
+                    "không khớp {formula}: {t} ≠ {} = {sum}",
+                    parts_text.join(" + ")
+                ),
                 format!("{t} ≠ {sum}"),
             ));
         }
@@ -133,7 +159,12 @@ pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
 
 /// Reads the Form A table under a found header. Findings go to `findings` with
 /// `file` and the sheet filled in.
-pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut Vec<Finding>) -> FormATable {
+pub fn read_table(
+    grid: &Grid,
+    header: HeaderMatch,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> FormATable {
     let span = header.span.clone();
     let sheet = grid.name.as_str();
     let mut complete = true;
@@ -144,7 +175,11 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
                 Finding::file(
                     Rule::ColumnMissing,
                     file,
-                    format!("Biểu A thiếu cột ({}) \"{}\"; các dòng của bảng không được tổng hợp", m.form_column(), m.label_vi()),
+                    format!(
+                        "Biểu A thiếu cột ({}) \"{}\"; các dòng của bảng không được tổng hợp",
+                        m.form_column(),
+                        m.label_vi()
+                    ),
                 )
                 .at(sheet, a1(header.top, span.start)),
             );
@@ -157,7 +192,12 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
     let mut group_sums = [0i64; 11];
     let mut rows = Vec::new();
     let mut set_aside = 0;
-    for body in body_rows(grid, header.top + header.depth, span.clone(), header.number_col) {
+    for body in body_rows(
+        grid,
+        header.top + header.depth,
+        span.clone(),
+        header.number_col,
+    ) {
         let r = match body {
             BodyRow::Group(_) => {
                 group_sums = [0; 11];
@@ -165,15 +205,23 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
             }
             BodyRow::Data(r) => r,
         };
-        let number_text = header.number_col.map(|c| cell_text(grid.cell(r, c))).unwrap_or_default();
-        let label = header.label_col.map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
+        let number_text = header
+            .number_col
+            .map(|c| cell_text(grid.cell(r, c)))
+            .unwrap_or_default();
+        let label = header
+            .label_col
+            .map(|c| cell_text(grid.cell(r, c)).trim().to_string())
+            .unwrap_or_default();
         let is_total = is_total_label(&label) || is_total_label(&number_text);
         let mut values = [0i64; 11];
         let mut parsed = [None; 11];
         let mut problems = Vec::new();
         let mut any_value = false;
         for m in Measure::ALL {
-            let Some(c) = header.measure_cols[m.index()] else { continue };
+            let Some(c) = header.measure_cols[m.index()] else {
+                continue;
+            };
             let d = grid.cell(r, c);
             if !is_blank(d) {
                 any_value = true;
@@ -193,9 +241,13 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         for (rule, what, c, raw) in &problems {
             let where_ = if is_total { "dòng tổng" } else { "dòng" };
             findings.push(
-                Finding::file(*rule, file, format!("Biểu A, {where_} \"{label}\": {what}; dòng không được tổng hợp"))
-                    .at(sheet, a1(r, *c))
-                    .with_raw(raw.clone()),
+                Finding::file(
+                    *rule,
+                    file,
+                    format!("Biểu A, {where_} \"{label}\": {what}; dòng không được tổng hợp"),
+                )
+                .at(sheet, a1(r, *c))
+                .with_raw(raw.clone()),
             );
         }
         if is_total {
@@ -218,19 +270,31 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         }
         for (rule, message, raw) in check_identities(&values) {
             findings.push(
-                Finding::file(rule, file, format!("Biểu A, dòng \"{label}\": {message}")).at(sheet, row_cell.clone()).with_raw(raw),
+                Finding::file(rule, file, format!("Biểu A, dòng \"{label}\": {message}"))
+                    .at(sheet, row_cell.clone())
+                    .with_raw(raw),
             );
         }
-        rows.push(DossierRow { label, values, cell: row_cell });
+        rows.push(DossierRow {
+            label,
+            values,
+            cell: row_cell,
+        });
     }
     if complete {
         for (r, parsed, running, group) in totals {
-            let matches = |reference: &[i64; 11]| Measure::ALL.iter().all(|m| parsed[m.index()].is_none_or(|v| v == reference[m.index()]));
+            let matches = |reference: &[i64; 11]| {
+                Measure::ALL
+                    .iter()
+                    .all(|m| parsed[m.index()].is_none_or(|v| v == reference[m.index()]))
+            };
             if matches(&sums) || matches(&running) || matches(&group) {
                 continue;
             }
             for m in Measure::ALL {
-                let (Some(c), Some(v)) = (header.measure_cols[m.index()], parsed[m.index()]) else { continue };
+                let (Some(c), Some(v)) = (header.measure_cols[m.index()], parsed[m.index()]) else {
+                    continue;
+                };
                 if v != sums[m.index()] {
                     findings.push(
                         Finding::file(
@@ -254,7 +318,12 @@ pub fn read_table(grid: &Grid, header: HeaderMatch, file: &str, findings: &mut V
         set_aside += rows.len();
         rows.clear();
     }
-    FormATable { header, rows, rows_set_aside: set_aside, complete }
+    FormATable {
+        header,
+        rows,
+        rows_set_aside: set_aside,
+        complete,
+    }
 }
 
 #[cfg(test)]
@@ -277,7 +346,10 @@ mod tests {
         assert!(check_identities(&ok).is_empty());
         // resolved total 9 but parts sum to 8, and then 10 ≠ 9 + 2
         let bad = [10, 4, 5, 1, 9, 6, 1, 1, 2, 2, 0];
-        let rules: Vec<Rule> = check_identities(&bad).into_iter().map(|(r, _, _)| r).collect();
+        let rules: Vec<Rule> = check_identities(&bad)
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .collect();
         assert_eq!(rules, vec![Rule::IdentityResolved, Rule::IdentityBalance]);
     }
 }

@@ -41,16 +41,32 @@ pub struct FormBTable {
 }
 
 /// Reads the procedures under a Form B header.
-pub fn read_table(grid: &Grid, h: &Header<BColumn>, file: &str, findings: &mut Vec<Finding>) -> FormBTable {
+pub fn read_table(
+    grid: &Grid,
+    h: &Header<BColumn>,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> FormBTable {
     let sheet = grid.name.as_str();
     let span = h.span();
-    let text = |r: u32, role: BColumn| h.col(role).map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
+    let text = |r: u32, role: BColumn| {
+        h.col(role)
+            .map(|c| cell_text(grid.cell(r, c)).trim().to_string())
+            .unwrap_or_default()
+    };
     if h.col(BColumn::Level).is_none() {
         findings.push(
-            Finding::file(Rule::ColumnMissing, file, "Biểu B thiếu cột \"Mức độ DVC trực tuyến\"; các dòng không được tổng hợp")
-                .at(sheet, a1(h.top, span.start)),
+            Finding::file(
+                Rule::ColumnMissing,
+                file,
+                "Biểu B thiếu cột \"Mức độ DVC trực tuyến\"; các dòng không được tổng hợp",
+            )
+            .at(sheet, a1(h.top, span.start)),
         );
-        return FormBTable { rows: Vec::new(), rows_set_aside: 0 };
+        return FormBTable {
+            rows: Vec::new(),
+            rows_set_aside: 0,
+        };
     }
     let mut rows = Vec::new();
     let mut set_aside = 0;
@@ -58,7 +74,11 @@ pub fn read_table(grid: &Grid, h: &Header<BColumn>, file: &str, findings: &mut V
         let BodyRow::Data(r) = body else { continue };
         let name = text(r, BColumn::ProcedureName);
         let code = text(r, BColumn::ProcedureCode);
-        let label = if name.is_empty() { code.clone() } else { name.clone() };
+        let label = if name.is_empty() {
+            code.clone()
+        } else {
+            name.clone()
+        };
         let first = normalize(&label);
         if first.starts_with("tong") || first == "cong" {
             continue; // a total row: counts only, nothing to check against
@@ -69,7 +89,12 @@ pub fn read_table(grid: &Grid, h: &Header<BColumn>, file: &str, findings: &mut V
             Some((_, _, CellValue::Ok(Some(l)))) => Some(l),
             Some((c, d, CellValue::Ok(None))) => {
                 if !label.is_empty() {
-                    problems.push((Rule::ValueNotANumber, "thiếu mức độ DVC trực tuyến".to_string(), c, cell_text(d)));
+                    problems.push((
+                        Rule::ValueNotANumber,
+                        "thiếu mức độ DVC trực tuyến".to_string(),
+                        c,
+                        cell_text(d),
+                    ));
                 }
                 None
             }
@@ -96,9 +121,13 @@ pub fn read_table(grid: &Grid, h: &Header<BColumn>, file: &str, findings: &mut V
         }
         for (rule, what, c, raw) in &problems {
             findings.push(
-                Finding::file(*rule, file, format!("Biểu B, thủ tục \"{label}\": {what}; dòng không được tổng hợp"))
-                    .at(sheet, a1(r, *c))
-                    .with_raw(raw.clone()),
+                Finding::file(
+                    *rule,
+                    file,
+                    format!("Biểu B, thủ tục \"{label}\": {what}; dòng không được tổng hợp"),
+                )
+                .at(sheet, a1(r, *c))
+                .with_raw(raw.clone()),
             );
         }
         let Some(level) = level.filter(|_| problems.is_empty()) else {
@@ -118,5 +147,8 @@ pub fn read_table(grid: &Grid, h: &Header<BColumn>, file: &str, findings: &mut V
             cell: a1(r, span.start),
         });
     }
-    FormBTable { rows, rows_set_aside: set_aside }
+    FormBTable {
+        rows,
+        rows_set_aside: set_aside,
+    }
 }

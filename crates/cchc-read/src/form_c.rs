@@ -38,7 +38,12 @@ pub struct FormCTable {
 
 /// Reads the rows under a Form C header. `None` (with a `column.missing` finding)
 /// when the headers do not name two years for any measure.
-pub fn read_table(grid: &Grid, h: &Header<CColumn>, file: &str, findings: &mut Vec<Finding>) -> Option<FormCTable> {
+pub fn read_table(
+    grid: &Grid,
+    h: &Header<CColumn>,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<FormCTable> {
     let sheet = grid.name.as_str();
     let span = h.span();
     let mut years: Vec<u16> = h
@@ -51,25 +56,36 @@ pub fn read_table(grid: &Grid, h: &Header<CColumn>, file: &str, findings: &mut V
         .collect();
     years.sort_unstable();
     years.dedup();
-    let (Some(&base_year), Some(&current_year)) = (years.first(), years.last()) else { return None };
+    let (Some(&base_year), Some(&current_year)) = (years.first(), years.last()) else {
+        return None;
+    };
     if base_year == current_year {
         findings.push(
             Finding::file(
                 Rule::ColumnMissing,
                 file,
-                format!("Biểu C chỉ có số liệu năm {base_year}; cần hai năm (năm gốc và năm báo cáo)"),
+                format!(
+                    "Biểu C chỉ có số liệu năm {base_year}; cần hai năm (năm gốc và năm báo cáo)"
+                ),
             )
             .at(sheet, a1(h.top, span.start)),
         );
         return None;
     }
     let col_of = |m: CMeasure, y: u16| h.col(CColumn::Measure(m, Some(y)));
-    let present_col = h.columns.iter().find(|(_, r)| matches!(r, CColumn::Measure(CMeasure::StaffPresent, _))).map(|(c, _)| *c);
+    let present_col = h
+        .columns
+        .iter()
+        .find(|(_, r)| matches!(r, CColumn::Measure(CMeasure::StaffPresent, _)))
+        .map(|(c, _)| *c);
     let mut rows = Vec::new();
     let mut set_aside = 0;
     for body in body_rows(grid, h.end(), span.clone(), h.col(CColumn::RowNumber)) {
         let BodyRow::Data(r) = body else { continue };
-        let name = h.col(CColumn::UnitName).map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
+        let name = h
+            .col(CColumn::UnitName)
+            .map(|c| cell_text(grid.cell(r, c)).trim().to_string())
+            .unwrap_or_default();
         let n = normalize(&name);
         if n.starts_with("tong") || n == "cong" {
             continue;
@@ -84,27 +100,35 @@ pub fn read_table(grid: &Grid, h: &Header<CColumn>, file: &str, findings: &mut V
                 }
             })
         };
-        let pair = |m: CMeasure, read: &mut dyn FnMut(Option<u32>) -> Option<i64>| {
-            match (read(col_of(m, base_year)), read(col_of(m, current_year))) {
-                (Some(b), Some(c)) => Some([b, c]),
-                _ => None,
-            }
+        let pair = |m: CMeasure, read: &mut dyn FnMut(Option<u32>) -> Option<i64>| match (
+            read(col_of(m, base_year)),
+            read(col_of(m, current_year)),
+        ) {
+            (Some(b), Some(c)) => Some([b, c]),
+            _ => None,
         };
         let public_units = pair(CMeasure::PublicUnits, &mut read);
         let state_paid_staff = pair(CMeasure::StatePaidStaff, &mut read);
         let staff_present = read(present_col);
         for (rule, what, c, raw) in &problems {
             findings.push(
-                Finding::file(*rule, file, format!("Biểu C, dòng \"{name}\": {what}; dòng không được tổng hợp"))
-                    .at(sheet, a1(r, *c))
-                    .with_raw(raw.clone()),
+                Finding::file(
+                    *rule,
+                    file,
+                    format!("Biểu C, dòng \"{name}\": {what}; dòng không được tổng hợp"),
+                )
+                .at(sheet, a1(r, *c))
+                .with_raw(raw.clone()),
             );
         }
         if !problems.is_empty() {
             set_aside += 1;
             continue;
         }
-        for (label, v) in [("số đơn vị sự nghiệp công lập", public_units), ("biên chế hưởng lương từ NSNN", state_paid_staff)] {
+        for (label, v) in [
+            ("số đơn vị sự nghiệp công lập", public_units),
+            ("biên chế hưởng lương từ NSNN", state_paid_staff),
+        ] {
             if let Some([b, c]) = v {
                 if c > b {
                     findings.push(
@@ -119,7 +143,18 @@ pub fn read_table(grid: &Grid, h: &Header<CColumn>, file: &str, findings: &mut V
                 }
             }
         }
-        rows.push(StaffRow { name, public_units, state_paid_staff, staff_present, cell: a1(r, span.start) });
+        rows.push(StaffRow {
+            name,
+            public_units,
+            state_paid_staff,
+            staff_present,
+            cell: a1(r, span.start),
+        });
     }
-    Some(FormCTable { base_year, current_year, rows, rows_set_aside: set_aside })
+    Some(FormCTable {
+        base_year,
+        current_year,
+        rows,
+        rows_set_aside: set_aside,
+    })
 }

@@ -55,8 +55,21 @@ fn as_fraction(x: f64, had_percent: bool) -> f64 {
 }
 
 /// Reads the indicator rows under a Form D header.
-pub fn read_table(grid: &Grid, h: &Header<DColumn>, catalogue: &Catalogue, file: &str, findings: &mut Vec<Finding>) -> FormDTable {
-    read_table_with(grid, h, catalogue, file, findings, &mut IndicatorMemo::default())
+pub fn read_table(
+    grid: &Grid,
+    h: &Header<DColumn>,
+    catalogue: &Catalogue,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> FormDTable {
+    read_table_with(
+        grid,
+        h,
+        catalogue,
+        file,
+        findings,
+        &mut IndicatorMemo::default(),
+    )
 }
 
 /// Which target (by catalogue index) each (code, name) written in Form D matched.
@@ -77,7 +90,11 @@ pub fn read_table_with(
     let mut set_aside = 0;
     for body in body_rows(grid, h.end(), span.clone(), h.col(DColumn::RowNumber)) {
         let BodyRow::Data(r) = body else { continue };
-        let text = |role| h.col(role).map(|c| cell_text(grid.cell(r, c)).trim().to_string()).unwrap_or_default();
+        let text = |role| {
+            h.col(role)
+                .map(|c| cell_text(grid.cell(r, c)).trim().to_string())
+                .unwrap_or_default()
+        };
         let (code, name) = (text(DColumn::Code), text(DColumn::Name));
         let mut problems = Vec::new();
         let mut value = |role| {
@@ -94,15 +111,29 @@ pub fn read_table_with(
         let numerator = value(DColumn::Numerator);
         let denominator = value(DColumn::Denominator);
         let ratio_raw = value(DColumn::Ratio);
-        if code.is_empty() && name.is_empty() && numerator.is_none() && denominator.is_none() && ratio_raw.is_none() && problems.is_empty() {
+        if code.is_empty()
+            && name.is_empty()
+            && numerator.is_none()
+            && denominator.is_none()
+            && ratio_raw.is_none()
+            && problems.is_empty()
+        {
             continue;
         }
-        let label = if name.is_empty() { code.clone() } else { name.clone() };
+        let label = if name.is_empty() {
+            code.clone()
+        } else {
+            name.clone()
+        };
         for (rule, what, c, raw) in &problems {
             findings.push(
-                Finding::file(*rule, file, format!("Biểu D, chỉ tiêu \"{label}\": {what}; dòng không được tổng hợp"))
-                    .at(sheet, a1(r, *c))
-                    .with_raw(raw.clone()),
+                Finding::file(
+                    *rule,
+                    file,
+                    format!("Biểu D, chỉ tiêu \"{label}\": {what}; dòng không được tổng hợp"),
+                )
+                .at(sheet, a1(r, *c))
+                .with_raw(raw.clone()),
             );
         }
         if !problems.is_empty() {
@@ -110,7 +141,9 @@ pub fn read_table_with(
             continue;
         }
         let matched = memo.get_or_compute(&(code.clone(), name.clone()), || {
-            catalogue.match_indicator(&code, &name).and_then(|t| catalogue.targets.iter().position(|x| x.id == t.id))
+            catalogue
+                .match_indicator(&code, &name)
+                .and_then(|t| catalogue.targets.iter().position(|x| x.id == t.id))
         });
         let Some(target) = matched.and_then(|i| catalogue.targets.get(i)) else {
             findings.push(
@@ -125,7 +158,9 @@ pub fn read_table_with(
             set_aside += 1;
             continue;
         };
-        let had_percent = h.col(DColumn::Ratio).is_some_and(|c| cell_text(grid.cell(r, c)).contains('%'));
+        let had_percent = h
+            .col(DColumn::Ratio)
+            .is_some_and(|c| cell_text(grid.cell(r, c)).contains('%'));
         let ratio = ratio_raw.map(|x| as_fraction(x, had_percent));
         let row = IndicatorRow {
             target_id: target.id.clone(),
@@ -149,5 +184,8 @@ pub fn read_table_with(
         }
         rows.push(row);
     }
-    FormDTable { rows, rows_set_aside: set_aside }
+    FormDTable {
+        rows,
+        rows_set_aside: set_aside,
+    }
 }

@@ -19,7 +19,11 @@ pub struct Grid {
 impl Grid {
     /// Wraps a calamine range and its merged regions (empty where the format has none).
     pub fn new(name: String, range: Range<Data>, merges: Vec<Dimensions>) -> Grid {
-        Grid { name, range, merges }
+        Grid {
+            name,
+            range,
+            merges,
+        }
     }
 
     /// Replaces the merged regions.
@@ -44,7 +48,9 @@ impl Grid {
 
     /// One past the last column looked at (capped at [`MAX_TABLE_COLUMNS`]).
     pub fn end_col(&self) -> u32 {
-        self.range.end().map_or(0, |(_, c)| (c + 1).min(MAX_TABLE_COLUMNS))
+        self.range
+            .end()
+            .map_or(0, |(_, c)| (c + 1).min(MAX_TABLE_COLUMNS))
     }
 
     /// The cell at an absolute position (empty outside the data).

@@ -32,7 +32,10 @@ pub struct Header<R> {
 impl<R: Copy + PartialEq> Header<R> {
     /// The first column with this role.
     pub fn col(&self, role: R) -> Option<u32> {
-        self.columns.iter().find(|(_, r)| *r == role).map(|(c, _)| *c)
+        self.columns
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map(|(c, _)| *c)
     }
 
     /// Columns the table spans.
@@ -80,7 +83,9 @@ impl HeaderCells {
     /// Reads the window: the first [`HEADER_SEARCH_ROWS`] rows and the levels below.
     pub fn new(grid: &Grid) -> HeaderCells {
         let first_row = grid.first_row();
-        let end_row = grid.end_row().min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
+        let end_row = grid
+            .end_row()
+            .min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
         let last_top = grid.end_row().min(first_row + HEADER_SEARCH_ROWS);
         let cols = grid.first_col()..grid.end_col();
         let width = cols.len();
@@ -91,7 +96,8 @@ impl HeaderCells {
         for (r_i, r) in (first_row..end_row).enumerate() {
             // A header row holds no number other than a year (DOMAIN §3: header rows
             // may type years as numbers); rows with counts are never header rows.
-            let ok = !grid.row_is_blank(r, cols.clone()) && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
+            let ok = !grid.row_is_blank(r, cols.clone())
+                && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
             header_like.push(ok);
             if !ok {
                 continue;
@@ -113,7 +119,15 @@ impl HeaderCells {
                 ids[r_i * width + c_i] = id;
             }
         }
-        HeaderCells { first_row, end_row, last_top, cols, ids, texts, header_like }
+        HeaderCells {
+            first_row,
+            end_row,
+            last_top,
+            cols,
+            ids,
+            texts,
+            header_like,
+        }
     }
 
     fn id(&self, row: u32, col_index: usize) -> u32 {
@@ -121,7 +135,9 @@ impl HeaderCells {
     }
 
     fn header_like(&self, row: u32) -> bool {
-        row >= self.first_row && row < self.end_row && self.header_like[(row - self.first_row) as usize]
+        row >= self.first_row
+            && row < self.end_row
+            && self.header_like[(row - self.first_row) as usize]
     }
 
     /// Text ids of each column over `depth` rows from `top`: a blank parent cell takes
@@ -138,7 +154,9 @@ impl HeaderCells {
                 p
             })
             .collect();
-        let has_below = |p: &[u32; MAX_HEADER_DEPTH as usize], level: usize| p[level + 1..depth].iter().any(|&t| t != 0);
+        let has_below = |p: &[u32; MAX_HEADER_DEPTH as usize], level: usize| {
+            p[level + 1..depth].iter().any(|&t| t != 0)
+        };
         for level in 0..depth.saturating_sub(1) {
             for i in 1..paths.len() {
                 let (prev, cur) = (paths[i - 1], paths[i]);
@@ -161,7 +179,11 @@ pub type LevelMemo<L> = Memo<String, L>;
 
 /// Looks for the header of the form `classifier` describes (see [`find_header_in`]).
 pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
-    find_header_in(&HeaderCells::new(grid), classifier, &mut LevelMemo::default())
+    find_header_in(
+        &HeaderCells::new(grid),
+        classifier,
+        &mut LevelMemo::default(),
+    )
 }
 
 /// Looks for the header of the form `classifier` describes, in the first
@@ -180,7 +202,11 @@ pub fn find_header_in<C: ColumnClassifier>(
         .enumerate()
         .map(|(i, t)| (i != 0).then(|| memo.get_or_compute(t.as_str(), || classifier.level(t))))
         .collect();
-    let relevant = |id: u32| levels[id as usize].as_ref().is_some_and(|l| classifier.relevant(l));
+    let relevant = |id: u32| {
+        levels[id as usize]
+            .as_ref()
+            .is_some_and(|l| classifier.relevant(l))
+    };
     let mut best: Option<Header<C::Role>> = None;
     let mut refs: Vec<&C::Level> = Vec::with_capacity(MAX_HEADER_DEPTH as usize);
     for top in cells.first_row..cells.last_top {
@@ -211,10 +237,18 @@ pub fn find_header_in<C: ColumnClassifier>(
             if score < classifier.min_score() {
                 continue;
             }
-            let better = best.as_ref().is_none_or(|b| (score, std::cmp::Reverse(depth)) > (b.score, std::cmp::Reverse(b.depth)));
+            let better = best.as_ref().is_none_or(|b| {
+                (score, std::cmp::Reverse(depth)) > (b.score, std::cmp::Reverse(b.depth))
+            });
             if better {
                 let coverage = score as f64 / classifier.max_score().max(1) as f64;
-                best = Some(Header { top, depth, columns, score, coverage });
+                best = Some(Header {
+                    top,
+                    depth,
+                    columns,
+                    score,
+                    coverage,
+                });
             }
         }
     }
@@ -222,15 +256,32 @@ pub fn find_header_in<C: ColumnClassifier>(
 }
 
 /// Row-end markers of the signature block (DOMAIN §7.1).
-const SIGNATURE_PHRASES: &[&str] = &["nguoi lap bieu", "thu truong don vi", "thu truong co quan", "giam doc", "nguoi lap"];
+const SIGNATURE_PHRASES: &[&str] = &[
+    "nguoi lap bieu",
+    "thu truong don vi",
+    "thu truong co quan",
+    "giam doc",
+    "nguoi lap",
+];
 
 /// Whether a row is (the start of) the signature block.
 pub fn is_signature_row(grid: &Grid, row: u32) -> bool {
     (grid.first_col()..grid.end_col()).any(|c| match grid.cell(row, c) {
-        // Only text can be a signature line; numbers and blanks are skipped unformatted.
-        Data::String(s) => is_signature_text(&normalize(s)),
+        // Only text with letters can be a signature line; numbers, blanks and text
+        // numbers (`1.234`, `-`) are skipped unformatted.
+        Data::String(s) if s.chars().any(char::is_alphabetic) => is_signature_raw(s),
         _ => false,
     })
+}
+
+thread_local! {
+    /// Row labels repeat from file to file (procedure and indicator names): each
+    /// reading thread decides once per text whether it opens the signature block.
+    static SIGNATURE_MEMO: std::cell::RefCell<Memo<String, bool>> = std::cell::RefCell::default();
+}
+
+fn is_signature_raw(s: &str) -> bool {
+    SIGNATURE_MEMO.with_borrow_mut(|m| m.get_or_compute(s, || is_signature_text(&normalize(s))))
 }
 
 /// `Người lập biểu`, `Thủ trưởng đơn vị`, `…, ngày … tháng … năm …` (normalised).
@@ -307,7 +358,12 @@ pub enum BodyRow {
 
 /// The rows of the table under a header: the numbering row skipped, single blank
 /// rows skipped, ending at two blank rows or the signature block (DOMAIN §7.1).
-pub fn body_rows(grid: &Grid, header_end: u32, span: std::ops::Range<u32>, number_col: Option<u32>) -> Vec<BodyRow> {
+pub fn body_rows(
+    grid: &Grid,
+    header_end: u32,
+    span: std::ops::Range<u32>,
+    number_col: Option<u32>,
+) -> Vec<BodyRow> {
     let mut out = Vec::new();
     let mut row = header_end;
     if row < grid.end_row() && is_numbering_row(grid, row, span.clone()) {
@@ -328,8 +384,14 @@ pub fn body_rows(grid: &Grid, header_end: u32, span: std::ops::Range<u32>, numbe
         if is_signature_row(grid, r) {
             break;
         }
-        let number_text = number_col.map(|c| cell_text(grid.cell(r, c))).unwrap_or_default();
-        out.push(if is_group_marker(&number_text) { BodyRow::Group(r) } else { BodyRow::Data(r) });
+        let number_text = number_col
+            .map(|c| cell_text(grid.cell(r, c)))
+            .unwrap_or_default();
+        out.push(if is_group_marker(&number_text) {
+            BodyRow::Group(r)
+        } else {
+            BodyRow::Data(r)
+        });
     }
     out
 }
@@ -349,7 +411,10 @@ mod tests {
 
     #[test]
     fn numbering_values() {
-        assert_eq!(numbering_value(&Data::String("(3)=(4)+(5)+(6)".into())), Some(3));
+        assert_eq!(
+            numbering_value(&Data::String("(3)=(4)+(5)+(6)".into())),
+            Some(3)
+        );
         assert_eq!(numbering_value(&Data::String("(12)".into())), Some(12));
         assert_eq!(numbering_value(&Data::Float(4.0)), Some(4));
         assert_eq!(numbering_value(&Data::String("12".into())), None);

@@ -12,8 +12,8 @@ pub mod form_b;
 pub mod form_c;
 pub mod form_d;
 pub mod grid;
-pub mod memo;
 pub mod header;
+pub mod memo;
 pub mod meta;
 pub mod workbook;
 

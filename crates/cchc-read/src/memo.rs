@@ -12,7 +12,9 @@ pub struct Memo<K, V> {
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        Memo { map: rustc_hash::FxHashMap::default() }
+        Memo {
+            map: rustc_hash::FxHashMap::default(),
+        }
     }
 }
 

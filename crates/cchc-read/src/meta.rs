@@ -9,7 +9,13 @@ use crate::grid::Grid;
 
 /// Labels that introduce the reporting unit (DOMAIN §7.3); `Đơn vị tính` and
 /// `Đơn vị nhận báo cáo` are not among them.
-const UNIT_LABELS: &[&str] = &["don vi", "don vi bao cao", "ten don vi", "ten don vi bao cao", "co quan bao cao"];
+const UNIT_LABELS: &[&str] = &[
+    "don vi",
+    "don vi bao cao",
+    "ten don vi",
+    "ten don vi bao cao",
+    "co quan bao cao",
+];
 const PERIOD_LABELS: &[&str] = &["ky bao cao"];
 
 /// A value read from a labelled line, with where it was.
@@ -70,7 +76,11 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
         if meta.unit.is_none() {
             if let Some((c, v)) = labelled_value(&cells, UNIT_LABELS) {
                 if !v.is_empty() {
-                    meta.unit = Some(Located { value: v.clone(), raw: v, cell: a1(r, c) });
+                    meta.unit = Some(Located {
+                        value: v.clone(),
+                        raw: v,
+                        cell: a1(r, c),
+                    });
                     continue;
                 }
             }
@@ -78,17 +88,33 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
         if labelled_period.is_none() {
             if let Some((c, v)) = labelled_value(&cells, PERIOD_LABELS) {
                 if let Some(p) = parse_period_text(&v) {
-                    labelled_period = Some(Located { value: p, raw: v, cell: a1(r, c) });
+                    labelled_period = Some(Located {
+                        value: p,
+                        raw: v,
+                        cell: a1(r, c),
+                    });
                     continue;
                 }
             }
         }
         for (c, text) in &cells {
-            meta.other_lines.push(Located { value: text.clone(), raw: text.clone(), cell: a1(r, *c) });
+            meta.other_lines.push(Located {
+                value: text.clone(),
+                raw: text.clone(),
+                cell: a1(r, *c),
+            });
             if let Some(p) = parse_period_text(text) {
-                let slot = if p.kind == PeriodKind::Year { &mut year_period } else { &mut specific_period };
+                let slot = if p.kind == PeriodKind::Year {
+                    &mut year_period
+                } else {
+                    &mut specific_period
+                };
                 if slot.is_none() {
-                    *slot = Some(Located { value: p, raw: text.clone(), cell: a1(r, *c) });
+                    *slot = Some(Located {
+                        value: p,
+                        raw: text.clone(),
+                        cell: a1(r, *c),
+                    });
                 }
             }
         }

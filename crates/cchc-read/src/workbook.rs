@@ -13,10 +13,10 @@ use crate::form_b::FormBTable;
 use crate::form_c::FormCTable;
 use crate::form_d::FormDTable;
 use crate::grid::Grid;
-use crate::header::{find_header_in, HeaderCells, LevelMemo};
+use crate::header::{find_header_in, Header, HeaderCells, LevelMemo};
+use crate::meta::{read_meta, SheetMeta};
 use cchc_domain::columns::PhraseLevel;
 use cchc_domain::measure::FormALevel;
-use crate::meta::{read_meta, SheetMeta};
 
 /// File extensions read as workbooks.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
@@ -80,7 +80,10 @@ pub struct ReadContext {
 
 impl Default for ReadContext {
     fn default() -> Self {
-        ReadContext { aliases: HeaderAliases::embedded(), catalogue: Catalogue::default_2022() }
+        ReadContext {
+            aliases: HeaderAliases::embedded(),
+            catalogue: Catalogue::default_2022(),
+        }
     }
 }
 
@@ -95,7 +98,10 @@ pub struct FileRead {
     pub tables: Vec<SheetTable>,
 }
 
-fn merges<RS: std::io::Read + std::io::Seek>(wb: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
+fn merges<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Sheets<RS>,
+    name: &str,
+) -> Vec<calamine::Dimensions> {
     match wb {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
@@ -121,8 +127,15 @@ pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
 }
 
 /// [`read_workbook`] reusing what earlier files taught `memo` (same context only).
-pub fn read_workbook_with(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo) -> FileRead {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_inner(path, file, ctx, memo)));
+pub fn read_workbook_with(
+    path: &Path,
+    file: &str,
+    ctx: &ReadContext,
+    memo: &mut ReadMemo,
+) -> FileRead {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_inner(path, file, ctx, memo)
+    }));
     result.unwrap_or_else(|_| FileRead {
         file: file.to_string(),
         findings: vec![Finding::file(
@@ -134,27 +147,64 @@ pub fn read_workbook_with(path: &Path, file: &str, ctx: &ReadContext, memo: &mut
     })
 }
 
-fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo) -> FileRead {
-    let mut out = FileRead { file: file.to_string(), ..FileRead::default() };
+fn read_workbook_inner(
+    path: &Path,
+    file: &str,
+    ctx: &ReadContext,
+    memo: &mut ReadMemo,
+) -> FileRead {
+    let mut out = FileRead {
+        file: file.to_string(),
+        ..FileRead::default()
+    };
     let mut wb = match open_workbook_auto(path) {
         Ok(wb) => wb,
         Err(e) => {
             out.findings.push(
-                Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính: {e}")).with_raw(e.to_string()),
+                Finding::file(
+                    Rule::FileUnreadable,
+                    file,
+                    format!("Không đọc được tệp bảng tính: {e}"),
+                )
+                .with_raw(e.to_string()),
             );
             return out;
         }
     };
-    let keywords = wb.workbook_properties().ok().and_then(|p| p.keywords).unwrap_or_default();
-    let is_own_report = keywords.contains(cchc_domain::REPORT_MARKER);
-    let is_template = keywords.contains(cchc_domain::TEMPLATE_MARKER);
-    if is_own_report {
-        out.findings.push(Finding::file(Rule::FileSkipped, file, "Đây là báo cáo tổng hợp do cchc tạo ra, không phải báo cáo của đơn vị: bỏ qua"));
+    let sheets = wb.sheets_metadata().to_vec();
+    // The properties (a second part of the file to inflate and parse) are read only
+    // when they can matter: a workbook shaped like our report (its first sheet's name,
+    // or more sheets than a submission has), or a sheet that holds no form (a filled
+    // template's instructions are then passed over silently).
+    let mut keywords: Option<String> = None;
+    let mut keywords_of = |wb: &mut Sheets<_>| -> String {
+        keywords
+            .get_or_insert_with(|| {
+                wb.workbook_properties()
+                    .ok()
+                    .and_then(|p| p.keywords)
+                    .unwrap_or_default()
+            })
+            .clone()
+    };
+    let looks_like_report = sheets.len() > 8
+        || sheets
+            .first()
+            .is_some_and(|s| s.name == cchc_domain::REPORT_FIRST_SHEET);
+    if looks_like_report && keywords_of(&mut wb).contains(cchc_domain::REPORT_MARKER) {
+        out.findings.push(Finding::file(
+            Rule::FileSkipped,
+            file,
+            "Đây là báo cáo tổng hợp do cchc tạo ra, không phải báo cáo của đơn vị: bỏ qua",
+        ));
         return out;
     }
-    let sheets = wb.sheets_metadata().to_vec();
     if sheets.is_empty() {
-        out.findings.push(Finding::file(Rule::FileUnreadable, file, "Tệp không có trang tính nào"));
+        out.findings.push(Finding::file(
+            Rule::FileUnreadable,
+            file,
+            "Tệp không có trang tính nào",
+        ));
     }
     for sheet in sheets {
         if sheet.typ != SheetType::WorkSheet {
@@ -162,7 +212,12 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext, memo: &mut Re
         }
         if sheet.visible != SheetVisible::Visible {
             out.findings.push(
-                Finding::file(Rule::SheetHidden, file, format!("Trang tính \"{}\" bị ẩn: bỏ qua", sheet.name)).at(&sheet.name, ""),
+                Finding::file(
+                    Rule::SheetHidden,
+                    file,
+                    format!("Trang tính \"{}\" bị ẩn: bỏ qua", sheet.name),
+                )
+                .at(&sheet.name, ""),
             );
             continue;
         }
@@ -170,8 +225,12 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext, memo: &mut Re
             Ok(r) => r,
             Err(e) => {
                 out.findings.push(
-                    Finding::file(Rule::FileUnreadable, file, format!("Không đọc được trang tính \"{}\": {e}", sheet.name))
-                        .at(&sheet.name, ""),
+                    Finding::file(
+                        Rule::FileUnreadable,
+                        file,
+                        format!("Không đọc được trang tính \"{}\": {e}", sheet.name),
+                    )
+                    .at(&sheet.name, ""),
                 );
                 continue;
             }
@@ -194,15 +253,22 @@ fn read_workbook_inner(path: &Path, file: &str, ctx: &ReadContext, memo: &mut Re
         match read.map(|r| (r.top, r.data)) {
             Some((top, data)) => {
                 let meta = read_meta(&grid, grid.first_row()..top);
-                out.tables.push(SheetTable { sheet: sheet.name.clone(), meta, data });
+                out.tables.push(SheetTable {
+                    sheet: sheet.name.clone(),
+                    meta,
+                    data,
+                });
             }
             // A template's instructions sheet is ours, not the unit's: nothing to say.
-            None if is_template => {}
+            None if keywords_of(&mut wb).contains(cchc_domain::TEMPLATE_MARKER) => {}
             None => out.findings.push(
                 Finding::file(
                     Rule::SheetUnrecognized,
                     file,
-                    format!("Trang tính \"{}\" không có biểu mẫu nào được nhận dạng: bỏ qua", sheet.name),
+                    format!(
+                        "Trang tính \"{}\" không có biểu mẫu nào được nhận dạng: bỏ qua",
+                        sheet.name
+                    ),
                 )
                 .at(&sheet.name, ""),
             ),
@@ -221,18 +287,40 @@ struct SheetRead {
 
 /// Finds which form a sheet holds (the one whose header is most complete; ties go
 /// to the earlier form) and reads it.
-fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, memo: &mut ReadMemo, findings: &mut Vec<Finding>) -> Option<SheetRead> {
+fn read_sheet(
+    grid: &Grid,
+    file: &str,
+    ctx: &ReadContext,
+    memo: &mut ReadMemo,
+    findings: &mut Vec<Finding>,
+) -> Option<SheetRead> {
     let cells = HeaderCells::new(grid);
+    // Forms are tried in order; a complete header cannot be beaten (ties go to the
+    // earlier form), so the forms after it are not searched.
+    fn coverage<R>(h: &Option<Header<R>>) -> Option<f64> {
+        h.as_ref().map(|h| h.coverage)
+    }
+    let whole = |cov: Option<f64>| cov.is_some_and(|c| c >= 1.0);
     let a = find_header_in(&cells, &ctx.aliases, &mut memo.a);
-    let b = find_header_in(&cells, ctx.aliases.form_b(), &mut memo.b);
-    let c = find_header_in(&cells, ctx.aliases.form_c(), &mut memo.c);
-    let d = find_header_in(&cells, ctx.aliases.form_d(), &mut memo.d);
-    let coverages = [
-        a.as_ref().map(|h| h.coverage),
-        b.as_ref().map(|h| h.coverage),
-        c.as_ref().map(|h| h.coverage),
-        d.as_ref().map(|h| h.coverage),
-    ];
+    let done = whole(coverage(&a));
+    let b = if done {
+        None
+    } else {
+        find_header_in(&cells, ctx.aliases.form_b(), &mut memo.b)
+    };
+    let done = done || whole(coverage(&b));
+    let c = if done {
+        None
+    } else {
+        find_header_in(&cells, ctx.aliases.form_c(), &mut memo.c)
+    };
+    let done = done || whole(coverage(&c));
+    let d = if done {
+        None
+    } else {
+        find_header_in(&cells, ctx.aliases.form_d(), &mut memo.d)
+    };
+    let coverages = [coverage(&a), coverage(&b), coverage(&c), coverage(&d)];
     let mut best: Option<(usize, f64)> = None;
     for (i, cov) in coverages.iter().enumerate() {
         if let Some(cov) = cov {
@@ -248,20 +336,44 @@ fn read_sheet(grid: &Grid, file: &str, ctx: &ReadContext, memo: &mut ReadMemo, f
             let h = a?;
             let table = read_table(grid, HeaderMatch::from_header(&h), file, findings);
             let complete = table.complete;
-            return Some(SheetRead { top: h.top, data: TableData::A(table), complete });
+            return Some(SheetRead {
+                top: h.top,
+                data: TableData::A(table),
+                complete,
+            });
         }
         1 => {
             let h = b?;
-            (h.top, TableData::B(crate::form_b::read_table(grid, &h, file, findings)))
+            (
+                h.top,
+                TableData::B(crate::form_b::read_table(grid, &h, file, findings)),
+            )
         }
         2 => {
             let h = c?;
-            (h.top, TableData::C(crate::form_c::read_table(grid, &h, file, findings)?))
+            (
+                h.top,
+                TableData::C(crate::form_c::read_table(grid, &h, file, findings)?),
+            )
         }
         _ => {
             let h = d?;
-            (h.top, TableData::D(crate::form_d::read_table_with(grid, &h, &ctx.catalogue, file, findings, &mut memo.indicators)))
+            (
+                h.top,
+                TableData::D(crate::form_d::read_table_with(
+                    grid,
+                    &h,
+                    &ctx.catalogue,
+                    file,
+                    findings,
+                    &mut memo.indicators,
+                )),
+            )
         }
     };
-    Some(SheetRead { top, data, complete })
+    Some(SheetRead {
+        top,
+        data,
+        complete,
+    })
 }

@@ -27,7 +27,8 @@ fn workbook(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16)]) -> (tempfile::Temp
             S(s) => *s,
             _ => "",
         };
-        ws.merge_range(r1, c1, r2, c2, text, &Format::new()).expect("merge");
+        ws.merge_range(r1, c1, r2, c2, text, &Format::new())
+            .expect("merge");
         for r in r1..=r2 {
             for c in c1..=c2 {
                 merged_cells.push((r, c));
@@ -101,7 +102,10 @@ fn form_a(read: &FileRead) -> Vec<&FormATable> {
 }
 
 fn values(read: &FileRead) -> Vec<Vec<i64>> {
-    form_a(read).iter().flat_map(|t| t.rows.iter().map(|r| r.values.to_vec())).collect()
+    form_a(read)
+        .iter()
+        .flat_map(|t| t.rows.iter().map(|r| r.values.to_vec()))
+        .collect()
 }
 
 fn rules(read: &FileRead) -> Vec<Rule> {
@@ -110,7 +114,11 @@ fn rules(read: &FileRead) -> Vec<Rule> {
 
 #[test]
 fn three_level_merged_header_with_numbering_row() {
-    let mut top = vec![S("TT"), S("Lĩnh vực, công việc giải quyết theo cấp"), S("Số hồ sơ nhận giải quyết")];
+    let mut top = vec![
+        S("TT"),
+        S("Lĩnh vực, công việc giải quyết theo cấp"),
+        S("Số hồ sơ nhận giải quyết"),
+    ];
     top.extend(vec![Blank; 3]);
     top.push(S("Số hồ sơ đã giải quyết"));
     top.extend(vec![Blank; 3]);
@@ -147,20 +155,43 @@ fn three_level_merged_header_with_numbering_row() {
         row(vec![N(1.0), S("Giáo dục trung học")], R1),
         row(vec![N(2.0), S("Quy chế thi")], R2),
         // 17 = 10 + 7, 6 = 4 + 2, … the total row, correct, not counted again.
-        row(vec![Blank, S("Tổng số")], [17, 6, 10, 1, 15, 13, 1, 1, 2, 2, 0]),
+        row(
+            vec![Blank, S("Tổng số")],
+            [17, 6, 10, 1, 15, 13, 1, 1, 2, 2, 0],
+        ),
     ];
-    let merges = [(4, 0, 6, 0), (4, 1, 6, 1), (4, 2, 4, 5), (4, 6, 4, 9), (4, 10, 4, 12), (5, 2, 6, 2), (5, 3, 5, 4), (5, 5, 6, 5)];
+    let merges = [
+        (4, 0, 6, 0),
+        (4, 1, 6, 1),
+        (4, 2, 4, 5),
+        (4, 6, 4, 9),
+        (4, 10, 4, 12),
+        (5, 2, 6, 2),
+        (5, 3, 5, 4),
+        (5, 5, 6, 5),
+    ];
     let (_d, read) = workbook(&rows, &merges);
     assert_eq!(values(&read), vec![R1.to_vec(), R2.to_vec()]);
     assert!(rules(&read).is_empty(), "{:?}", read.findings);
     let meta = &read.tables[0].meta;
-    assert_eq!(meta.unit.as_ref().map(|u| u.value.as_str()), Some("Trường THPT Văn Lâm"));
+    assert_eq!(
+        meta.unit.as_ref().map(|u| u.value.as_str()),
+        Some("Trường THPT Văn Lâm")
+    );
     assert_eq!(meta.unit.as_ref().map(|u| u.cell.as_str()), Some("A4"));
 }
 
 #[test]
 fn header_deep_down_and_columns_reversed() {
-    let mut rows: Vec<Vec<C>> = (0..24).map(|i| if i % 5 == 0 { vec![S("Ghi chú đầu trang")] } else { vec![] }).collect();
+    let mut rows: Vec<Vec<C>> = (0..24)
+        .map(|i| {
+            if i % 5 == 0 {
+                vec![S("Ghi chú đầu trang")]
+            } else {
+                vec![]
+            }
+        })
+        .collect();
     let mut h = flat_header();
     h[2..].reverse();
     rows.push(h);
@@ -197,7 +228,12 @@ fn signature_block_ends_the_table() {
     ];
     let (_d, read) = workbook(&rows, &[]);
     assert_eq!(values(&read), vec![R1.to_vec()]);
-    let rows = vec![flat_header(), row(vec![N(1.0), S("a")], R1), vec![Blank, S("NGƯỜI LẬP BIỂU")], row(vec![N(2.0), S("x")], R2)];
+    let rows = vec![
+        flat_header(),
+        row(vec![N(1.0), S("a")], R1),
+        vec![Blank, S("NGƯỜI LẬP BIỂU")],
+        row(vec![N(2.0), S("x")], R2),
+    ];
     let (_d, read) = workbook(&rows, &[]);
     assert_eq!(values(&read), vec![R1.to_vec()]);
 }
@@ -220,12 +256,27 @@ fn group_and_subtotal_rows_are_not_counted() {
 fn text_numbers_dashes_and_empty_rows() {
     let mut r = vec![N(1.0), S("a")];
     // 1.234 = 1.000 + 234 + 0; resolved 1.234 = 1.234 + 0 + 0; nothing pending.
-    r.extend([S("1.234"), S("1.000"), S("234"), S("-"), S("1.234"), S("1.234"), S("-"), S("0"), Blank, Blank, S("–")]);
+    r.extend([
+        S("1.234"),
+        S("1.000"),
+        S("234"),
+        S("-"),
+        S("1.234"),
+        S("1.234"),
+        S("-"),
+        S("0"),
+        Blank,
+        Blank,
+        S("–"),
+    ]);
     let mut empty = vec![N(2.0), S("no counts")];
     empty.extend(vec![Blank; 11]);
     let rows = vec![flat_header(), r, empty];
     let (_d, read) = workbook(&rows, &[]);
-    assert_eq!(values(&read), vec![vec![1234, 1000, 234, 0, 1234, 1234, 0, 0, 0, 0, 0]]);
+    assert_eq!(
+        values(&read),
+        vec![vec![1234, 1000, 234, 0, 1234, 1234, 0, 0, 0, 0, 0]]
+    );
     assert!(read.findings.is_empty(), "{:?}", read.findings);
 }
 
@@ -238,18 +289,36 @@ fn wrong_total_and_broken_identity() {
         row(vec![N(1.0), S("a")], R1),
         row(vec![N(2.0), S("b")], bad),
         // received total should be 17; 18 written.
-        row(vec![Blank, S("Tổng cộng")], [18, 6, 10, 1, 15, 13, 1, 1, 2, 2, 3]),
+        row(
+            vec![Blank, S("Tổng cộng")],
+            [18, 6, 10, 1, 15, 13, 1, 1, 2, 2, 3],
+        ),
     ];
     let (_d, read) = workbook(&rows, &[]);
-    assert_eq!(values(&read), vec![R1.to_vec(), bad.to_vec()], "identity breaks are flagged, not dropped");
-    assert_eq!(rules(&read), vec![Rule::IdentityPending, Rule::TotalRowMismatch]);
-    let total = read.findings.iter().find(|f| f.rule == Rule::TotalRowMismatch).expect("total finding");
+    assert_eq!(
+        values(&read),
+        vec![R1.to_vec(), bad.to_vec()],
+        "identity breaks are flagged, not dropped"
+    );
+    assert_eq!(
+        rules(&read),
+        vec![Rule::IdentityPending, Rule::TotalRowMismatch]
+    );
+    let total = read
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::TotalRowMismatch)
+        .expect("total finding");
     assert_eq!((total.cell.as_str(), total.raw.as_str()), ("C4", "18"));
 }
 
 #[test]
 fn not_a_form() {
-    let rows = vec![vec![S("Danh sách cán bộ")], vec![S("Họ tên"), S("Chức vụ")], vec![S("Nguyễn Văn A"), S("Hiệu trưởng")]];
+    let rows = vec![
+        vec![S("Danh sách cán bộ")],
+        vec![S("Họ tên"), S("Chức vụ")],
+        vec![S("Nguyễn Văn A"), S("Hiệu trưởng")],
+    ];
     let (_d, read) = workbook(&rows, &[]);
     assert!(read.tables.is_empty());
     assert_eq!(rules(&read), vec![Rule::SheetUnrecognized]);
@@ -259,7 +328,15 @@ fn not_a_form() {
 fn four_level_2017_header_unmerged() {
     // Số hồ sơ nhận giải quyết › Trong đó › Số mới tiếp nhận › Trực tuyến, parents over
     // their first child only (no merges at all).
-    let mut l0 = vec![S("STT"), S("Lĩnh vực giải quyết"), S("Số hồ sơ nhận giải quyết"), Blank, Blank, Blank, S("Kết quả giải quyết")];
+    let mut l0 = vec![
+        S("STT"),
+        S("Lĩnh vực giải quyết"),
+        S("Số hồ sơ nhận giải quyết"),
+        Blank,
+        Blank,
+        Blank,
+        S("Kết quả giải quyết"),
+    ];
     l0.extend(vec![Blank; 6]);
     let l1 = vec![
         Blank,
@@ -304,12 +381,18 @@ fn total_first_subtotals_and_a_field_named_cong_chung() {
     let rows = vec![
         flat_header(),
         // Total of everything written first: R1 + R2 + R1 = 27, 10, 15, 2, 23, 19, 2, 2, 4, 4, 0.
-        row(vec![Blank, S("Tổng số")], [27, 10, 15, 2, 23, 19, 2, 2, 4, 4, 0]),
+        row(
+            vec![Blank, S("Tổng số")],
+            [27, 10, 15, 2, 23, 19, 2, 2, 4, 4, 0],
+        ),
         vec![S("I"), S("Cấp tỉnh")],
         row(vec![N(1.0), S("Công chứng")], R1),
         row(vec![N(2.0), S("Giáo dục")], R2),
         // Subtotal of group I: R1 + R2.
-        row(vec![Blank, S("Cộng cấp tỉnh")], [17, 6, 10, 1, 15, 13, 1, 1, 2, 2, 0]),
+        row(
+            vec![Blank, S("Cộng cấp tỉnh")],
+            [17, 6, 10, 1, 15, 13, 1, 1, 2, 2, 0],
+        ),
         vec![S("II"), S("Cấp huyện")],
         row(vec![N(1.0), S("Văn bằng")], R1),
         row(vec![Blank, S("Cộng cấp huyện")], R1),

@@ -45,7 +45,9 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
         let s = c.as_materialized_series();
         cols.push(match s.dtype() {
             DataType::String => CsvColumn::Text(s.str()?),
-            DataType::Float64 | DataType::Float32 => CsvColumn::Float(s.cast(&DataType::Float64)?.f64()?.clone()),
+            DataType::Float64 | DataType::Float32 => {
+                CsvColumn::Float(s.cast(&DataType::Float64)?.f64()?.clone())
+            }
             dt if dt.is_integer() => CsvColumn::Int(s.cast(&DataType::Int64)?.i64()?.clone()),
             _ => CsvColumn::Other(s),
         });
@@ -56,7 +58,9 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
             field.clear();
             match c {
                 CsvColumn::Text(a) => field.push_str(a.get(i).unwrap_or_default()),
-                CsvColumn::Float(a) => field.push_str(&a.get(i).map(format_float).unwrap_or_default()),
+                CsvColumn::Float(a) => {
+                    field.push_str(&a.get(i).map(format_float).unwrap_or_default())
+                }
                 CsvColumn::Int(a) => {
                     if let Some(v) = a.get(i) {
                         use std::fmt::Write as _;
@@ -86,7 +90,11 @@ pub fn format_float(f: f64) -> String {
     }
     let s = format!("{f:.12}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Writes a frame as Parquet (zstd-free, uncompressed statistics kept simple).
@@ -117,11 +125,19 @@ pub struct Exports<'a> {
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     write_atomic_with(&dir.join("attainment.csv"), |w| write_csv(e.attainment, w))?;
     write_atomic_with(&dir.join("findings.csv"), |w| write_csv(e.findings, w))?;
     let f = e.frames;
-    for (name, df) in [("dossiers", &f.dossiers), ("online_services", &f.online_services), ("staffing", &f.staffing), ("indicators", &f.indicators)] {
+    for (name, df) in [
+        ("dossiers", &f.dossiers),
+        ("online_services", &f.online_services),
+        ("staffing", &f.staffing),
+        ("indicators", &f.indicators),
+    ] {
         write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
         write_atomic(&dir.join(format!("{name}.parquet")), &frame_to_parquet(df)?)?;
         write_partitioned(&dir.join("parquet"), name, df, e.province)?;
@@ -142,18 +158,34 @@ pub fn province_slug(province: &str) -> String {
 ///
 /// # Errors
 /// [`ReportError`] if polars cannot split or write the frame, or a file cannot be written.
-pub fn write_partitioned(root: &Path, name: &str, df: &DataFrame, province: &str) -> Result<(), ReportError> {
-    let periods: std::collections::BTreeSet<String> =
-        df.column("period")?.str()?.iter().flatten().map(str::to_string).collect();
+pub fn write_partitioned(
+    root: &Path,
+    name: &str,
+    df: &DataFrame,
+    province: &str,
+) -> Result<(), ReportError> {
+    let periods: std::collections::BTreeSet<String> = df
+        .column("period")?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
     let slug = province_slug(province);
     for period in periods {
         let mask = df.column("period")?.str()?.equal(period.as_str());
-        let part = df
-            .filter(&mask)?
-            .drop("period")?
-            .sort(["unit_id"], SortMultipleOptions::default().with_maintain_order(true))?;
-        let dir = root.join(name).join(format!("period={period}")).join(format!("province={slug}"));
-        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
+        let part = df.filter(&mask)?.drop("period")?.sort(
+            ["unit_id"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )?;
+        let dir = root
+            .join(name)
+            .join(format!("period={period}"))
+            .join(format!("province={slug}"));
+        std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io {
+            path: dir.clone(),
+            source,
+        })?;
         write_atomic(&dir.join("part-0.parquet"), &frame_to_parquet(&part)?)?;
     }
     Ok(())

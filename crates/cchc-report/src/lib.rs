@@ -43,9 +43,18 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
-    let io = |source| ReportError::Io { path: path.to_path_buf(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let io = |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.cchc-tmp"));
     std::fs::create_dir_all(dir).map_err(io)?;
     let result = (|| {
@@ -66,5 +75,10 @@ pub fn write_atomic_with(
 /// # Errors
 /// [`ReportError::Io`] with the destination path.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    write_atomic_with(path, |w| w.write_all(bytes).map_err(|source| ReportError::Io { path: path.to_path_buf(), source }))
+    write_atomic_with(path, |w| {
+        w.write_all(bytes).map_err(|source| ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
 }

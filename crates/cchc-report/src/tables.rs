@@ -54,8 +54,15 @@ pub struct Placed {
 }
 
 fn rate_cached(values: &[i128], r: &Rate) -> String {
-    let (n, d) = (r.num.iter().map(|k| values[*k]).sum::<i128>(), r.den.iter().map(|k| values[*k]).sum::<i128>());
-    if d == 0 { String::new() } else { (n as f64 / d as f64).to_string() }
+    let (n, d) = (
+        r.num.iter().map(|k| values[*k]).sum::<i128>(),
+        r.den.iter().map(|k| values[*k]).sum::<i128>(),
+    );
+    if d == 0 {
+        String::new()
+    } else {
+        (n as f64 / d as f64).to_string()
+    }
 }
 
 fn write_rates(
@@ -70,13 +77,23 @@ fn write_rates(
     for (k, r) in rates.iter().enumerate() {
         let row1 = row + 1;
         let sum = |cols: &[usize]| {
-            let cells: Vec<String> = cols.iter().map(|k| format!("{}{row1}", col_letters(value_col + *k as u16))).collect();
-            if cells.len() == 1 { cells[0].clone() } else { format!("({})", cells.join("+")) }
+            let cells: Vec<String> = cols
+                .iter()
+                .map(|k| format!("{}{row1}", col_letters(value_col + *k as u16)))
+                .collect();
+            if cells.len() == 1 {
+                cells[0].clone()
+            } else {
+                format!("({})", cells.join("+"))
+            }
         };
         let (n, d) = (sum(r.num), sum(r.den));
-        let formula = Formula::new(format!("=IF({d}>0,{n}/{d},\"\")")).set_result(rate_cached(values, r));
+        let formula =
+            Formula::new(format!("=IF({d}>0,{n}/{d},\"\")")).set_result(rate_cached(values, r));
         match format {
-            Some(fmt) => ws.write_formula_with_format(row, value_col + nv + k as u16, formula, fmt)?,
+            Some(fmt) => {
+                ws.write_formula_with_format(row, value_col + nv + k as u16, formula, fmt)?
+            }
             None => ws.write_formula(row, value_col + nv + k as u16, formula)?,
         };
     }
@@ -87,7 +104,12 @@ fn write_rates(
 ///
 /// # Errors
 /// [`ReportError::Xlsx`] if the workbook library refuses a value.
-pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &FormTables<'_>) -> Result<(Placed, Placed), ReportError> {
+pub fn write_form_tables(
+    wb: &mut Workbook,
+    f: &Formats,
+    period_text: &str,
+    t: &FormTables<'_>,
+) -> Result<(Placed, Placed), ReportError> {
     let nv = t.columns.len();
     let first = DATA_ROW;
     let last = DATA_ROW + t.rows.len().max(1) as u32 - 1;
@@ -96,7 +118,12 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
         ws.set_formula_result_default("");
         setup(ws, t.unit_sheet, t.unit_title, period_text, f)?;
         ws.write_string_with_format(2, 0, t.note, &f.plain)?;
-        let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 40.0), ("Huyện/TX/TP", 14.0)];
+        let mut cols: Vec<(&str, f64)> = vec![
+            ("STT", 5.0),
+            ("Mã đơn vị", 18.0),
+            ("Tên đơn vị", 40.0),
+            ("Huyện/TX/TP", 14.0),
+        ];
         cols.extend(t.columns.iter().map(|c| (*c, 12.0)));
         cols.extend(t.rates.iter().map(|r| (r.label, 11.0)));
         headers(ws, &cols, f)?;
@@ -122,16 +149,23 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
         for (k, total) in totals.iter().enumerate() {
             let c = 4 + k as u16;
             let l = col_letters(c);
-            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1)).set_result(total.to_string());
+            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1))
+                .set_result(total.to_string());
             ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
         }
         write_rates(ws, tr, 4, &totals, &t.rates, Some(&f.pct))?;
-        Placed { first, last: DATA_ROW + t.rows.len() as u32 - u32::from(!t.rows.is_empty()), first_value_col: 4 }
+        Placed {
+            first,
+            last: DATA_ROW + t.rows.len() as u32 - u32::from(!t.rows.is_empty()),
+            first_value_col: 4,
+        }
     };
     let district_placed = {
         let mut by_district: BTreeMap<&str, Vec<i128>> = BTreeMap::new();
         for (u, values) in &t.rows {
-            let e = by_district.entry(u.district.as_str()).or_insert(vec![0; nv]);
+            let e = by_district
+                .entry(u.district.as_str())
+                .or_insert(vec![0; nv]);
             for (k, v) in values.iter().enumerate() {
                 e[k] += v;
             }
@@ -139,7 +173,12 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
         let ws = wb.add_worksheet();
         ws.set_formula_result_default("");
         setup(ws, t.district_sheet, t.district_title, period_text, f)?;
-        ws.write_string_with_format(2, 0, "Gồm phòng GDĐT và các trường, trung tâm trên địa bàn", &f.plain)?;
+        ws.write_string_with_format(
+            2,
+            0,
+            "Gồm phòng GDĐT và các trường, trung tâm trên địa bàn",
+            &f.plain,
+        )?;
         let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Huyện/TX/TP", 18.0)];
         cols.extend(t.columns.iter().map(|c| (*c, 12.0)));
         cols.extend(t.rates.iter().map(|r| (r.label, 11.0)));
@@ -173,11 +212,16 @@ pub fn write_form_tables(wb: &mut Workbook, f: &Formats, period_text: &str, t: &
             let c = 2 + k as u16;
             let l = col_letters(c);
             let end = DATA_ROW + t.districts.len().max(1) as u32;
-            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", DATA_ROW + 1, end)).set_result(total.to_string());
+            let formula = Formula::new(format!("=SUM({l}{}:{l}{})", DATA_ROW + 1, end))
+                .set_result(total.to_string());
             ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
         }
         write_rates(ws, tr, 2, &totals, &t.rates, Some(&f.pct))?;
-        Placed { first: DATA_ROW, last: DATA_ROW + t.districts.len().max(1) as u32 - 1, first_value_col: 2 }
+        Placed {
+            first: DATA_ROW,
+            last: DATA_ROW + t.districts.len().max(1) as u32 - 1,
+            first_value_col: 2,
+        }
     };
     Ok((unit_placed, district_placed))
 }

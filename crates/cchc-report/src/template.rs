@@ -8,8 +8,8 @@ use cchc_domain::period::Period;
 use cchc_domain::target::{Catalogue, Form};
 use cchc_domain::unit::Unit;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
-    Workbook, Worksheet,
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Formula, Workbook, Worksheet,
 };
 
 use crate::ReportError;
@@ -79,9 +79,15 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name("Times New Roman").set_font_size(11).set_border(FormatBorder::Thin);
+    let base = Format::new()
+        .set_font_name("Times New Roman")
+        .set_font_size(11)
+        .set_border(FormatBorder::Thin);
     Formats {
-        title: Format::new().set_font_name("Times New Roman").set_font_size(13).set_bold(),
+        title: Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(13)
+            .set_bold(),
         header: base
             .clone()
             .set_bold()
@@ -90,15 +96,25 @@ fn formats() -> Formats {
             .set_align(FormatAlign::VerticalCenter)
             .set_background_color(Color::RGB(0xDDEBF7)),
         text: base.clone().set_text_wrap(),
-        input_int: base.clone().set_num_format("#,##0").set_background_color(Color::RGB(0xFFF2CC)).set_unlocked(),
-        input_dec: base.clone().set_num_format("#,##0.##").set_background_color(Color::RGB(0xFFF2CC)).set_unlocked(),
+        input_int: base
+            .clone()
+            .set_num_format("#,##0")
+            .set_background_color(Color::RGB(0xFFF2CC))
+            .set_unlocked(),
+        input_dec: base
+            .clone()
+            .set_num_format("#,##0.##")
+            .set_background_color(Color::RGB(0xFFF2CC))
+            .set_unlocked(),
         formula: base.clone().set_num_format("#,##0"),
         total: base.set_bold().set_num_format("#,##0"),
     }
 }
 
 fn col_letter(c: u16) -> String {
-    cchc_domain::finding::a1(0, u32::from(c)).trim_end_matches('1').to_string()
+    cchc_domain::finding::a1(0, u32::from(c))
+        .trim_end_matches('1')
+        .to_string()
 }
 
 fn count_validation() -> Result<DataValidation, ReportError> {
@@ -140,17 +156,30 @@ fn signature(ws: &mut Worksheet, row: u32) -> Result<(), ReportError> {
 ///
 /// # Errors
 /// [`ReportError::Xlsx`] if the workbook library refuses a value.
-pub fn build_template_filled(unit: Option<&Unit>, period: Option<Period>, fill: Option<&TemplateFill>) -> Result<Vec<u8>, ReportError> {
+pub fn build_template_filled(
+    unit: Option<&Unit>,
+    period: Option<Period>,
+    fill: Option<&TemplateFill>,
+) -> Result<Vec<u8>, ReportError> {
     let f = formats();
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2022, 1, 4)?;
     wb.set_properties(
-        &DocProperties::new().set_title("Mẫu báo cáo cải cách hành chính").set_keywords(TEMPLATE_MARKER).set_creation_datetime(&created),
+        &DocProperties::new()
+            .set_title("Mẫu báo cáo cải cách hành chính")
+            .set_keywords(TEMPLATE_MARKER)
+            .set_creation_datetime(&created),
     );
     let empty = TemplateFill::default();
     let fill = fill.unwrap_or(&empty);
-    let unit_line = format!("Đơn vị báo cáo: {}", unit.map_or("………………………………", |u| u.name.as_str()));
-    let period_line = format!("Kỳ báo cáo: {}", period.map_or_else(|| "Quý … năm …".to_string(), |p| p.label_vi()));
+    let unit_line = format!(
+        "Đơn vị báo cáo: {}",
+        unit.map_or("………………………………", |u| u.name.as_str())
+    );
+    let period_line = format!(
+        "Kỳ báo cáo: {}",
+        period.map_or_else(|| "Quý … năm …".to_string(), |p| p.label_vi())
+    );
     let year = period.map_or(2022, |p| p.year);
 
     instructions(wb.add_worksheet(), &f, year)?;
@@ -195,14 +224,21 @@ fn instructions(ws: &mut Worksheet, f: &Formats, year: u16) -> Result<(), Report
     Ok(())
 }
 
-fn form_a(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, fill: &TemplateFill) -> Result<(), ReportError> {
+fn form_a(
+    ws: &mut Worksheet,
+    f: &Formats,
+    unit_line: &str,
+    period_line: &str,
+    fill: &TemplateFill,
+) -> Result<(), ReportError> {
     ws.set_name("Biểu A")?;
     heading(
         ws,
         f,
         &[
             "Biểu số II.06a/VPCP/KSTT".into(),
-            "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC".into(),
+            "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
+                .into(),
             period_line.into(),
             unit_line.into(),
             "Đơn vị tính: Số hồ sơ TTHC".into(),
@@ -211,7 +247,14 @@ fn form_a(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
     let top = 6;
     let h = &f.header;
     ws.merge_range(top, 0, top + 2, 0, "TT", h)?;
-    ws.merge_range(top, 1, top + 2, 1, "Lĩnh vực, công việc giải quyết theo cấp", h)?;
+    ws.merge_range(
+        top,
+        1,
+        top + 2,
+        1,
+        "Lĩnh vực, công việc giải quyết theo cấp",
+        h,
+    )?;
     ws.merge_range(top, 2, top, 5, "Số hồ sơ nhận giải quyết", h)?;
     ws.merge_range(top, 6, top, 9, "Số hồ sơ đã giải quyết", h)?;
     ws.merge_range(top, 10, top, 12, "Số hồ sơ đang giải quyết", h)?;
@@ -219,7 +262,16 @@ fn form_a(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
     ws.merge_range(top + 1, 3, top + 1, 4, "Trong kỳ", h)?;
     ws.write_string_with_format(top + 2, 3, "Trực tuyến", h)?;
     ws.write_string_with_format(top + 2, 4, "Trực tiếp, dịch vụ bưu chính", h)?;
-    for (c, label) in [(5, "Từ kỳ trước"), (6, "Tổng số"), (7, "Trước hạn"), (8, "Đúng hạn"), (9, "Quá hạn"), (10, "Tổng số"), (11, "Trong hạn"), (12, "Quá hạn")] {
+    for (c, label) in [
+        (5, "Từ kỳ trước"),
+        (6, "Tổng số"),
+        (7, "Trước hạn"),
+        (8, "Đúng hạn"),
+        (9, "Quá hạn"),
+        (10, "Tổng số"),
+        (11, "Trong hạn"),
+        (12, "Quá hạn"),
+    ] {
         ws.merge_range(top + 1, c, top + 2, c, label, h)?;
     }
     for c in 0..13u16 {
@@ -238,15 +290,38 @@ fn form_a(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
         let inputs = [3u16, 4, 5, 7, 8, 9, 11, 12];
         for (k, c) in inputs.iter().enumerate() {
             match parts {
-                Some(p) if p[k] != 0 => ws.write_number_with_format(r, *c, p[k] as f64, &f.input_int)?,
+                Some(p) if p[k] != 0 => {
+                    ws.write_number_with_format(r, *c, p[k] as f64, &f.input_int)?
+                }
                 _ => ws.write_blank(r, *c, &f.input_int)?,
             };
         }
         let p = parts.unwrap_or([0; 8]);
-        let values = [p[0] + p[1] + p[2], p[0], p[1], p[2], p[3] + p[4] + p[5], p[3], p[4], p[5], p[6] + p[7], p[6], p[7]];
-        for (c, cached, cols) in [(2u16, values[0], "D{r}+E{r}+F{r}"), (6, values[4], "H{r}+I{r}+J{r}"), (10, values[8], "L{r}+M{r}")] {
+        let values = [
+            p[0] + p[1] + p[2],
+            p[0],
+            p[1],
+            p[2],
+            p[3] + p[4] + p[5],
+            p[3],
+            p[4],
+            p[5],
+            p[6] + p[7],
+            p[6],
+            p[7],
+        ];
+        for (c, cached, cols) in [
+            (2u16, values[0], "D{r}+E{r}+F{r}"),
+            (6, values[4], "H{r}+I{r}+J{r}"),
+            (10, values[8], "L{r}+M{r}"),
+        ] {
             let formula = format!("={}", cols.replace("{r}", &(r + 1).to_string()));
-            ws.write_formula_with_format(r, c, Formula::new(formula).set_result(cached.to_string()), &f.formula)?;
+            ws.write_formula_with_format(
+                r,
+                c,
+                Formula::new(formula).set_result(cached.to_string()),
+                &f.formula,
+            )?;
         }
         for m in Measure::ALL {
             totals[m.index()] += values[m.index()];
@@ -260,16 +335,32 @@ fn form_a(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
     for m in Measure::ALL {
         let c = (m.index() + 2) as u16;
         let l = col_letter(c);
-        let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, tr)).set_result(totals[m.index()].to_string());
+        let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, tr))
+            .set_result(totals[m.index()].to_string());
         ws.write_formula_with_format(tr, c, formula, &f.total)?;
     }
     ws.set_freeze_panes(first, 2)?;
     signature(ws, tr + 2)
 }
 
-fn form_b(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, fill: &TemplateFill) -> Result<(), ReportError> {
+fn form_b(
+    ws: &mut Worksheet,
+    f: &Formats,
+    unit_line: &str,
+    period_line: &str,
+    fill: &TemplateFill,
+) -> Result<(), ReportError> {
     ws.set_name("Biểu B")?;
-    heading(ws, f, &["Biểu B".into(), "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN".into(), period_line.into(), unit_line.into()])?;
+    heading(
+        ws,
+        f,
+        &[
+            "Biểu B".into(),
+            "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN".into(),
+            period_line.into(),
+            unit_line.into(),
+        ],
+    )?;
     let top = 5;
     let h = &f.header;
     let heads = [
@@ -318,22 +409,47 @@ fn form_b(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
         .set_error_title("Mức độ không hợp lệ")?
         .set_error_message("Chọn mức độ 1, 2, 3 hoặc 4.")?;
     ws.add_data_validation(first, 4, last, 4, &levels)?;
-    let marks = DataValidation::new().allow_list_strings(&["x"])?.set_error_message("Đánh dấu \"x\" hoặc để trống.")?;
+    let marks = DataValidation::new()
+        .allow_list_strings(&["x"])?
+        .set_error_message("Đánh dấu \"x\" hoặc để trống.")?;
     ws.add_data_validation(first, 5, last, 6, &marks)?;
     ws.add_data_validation(first, 7, last, 8, &count_validation()?)?;
     ws.set_freeze_panes(first, 3)?;
     Ok(())
 }
 
-fn form_c(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, year: u16, fill: &TemplateFill) -> Result<(), ReportError> {
+fn form_c(
+    ws: &mut Worksheet,
+    f: &Formats,
+    unit_line: &str,
+    period_line: &str,
+    year: u16,
+    fill: &TemplateFill,
+) -> Result<(), ReportError> {
     ws.set_name("Biểu C")?;
-    heading(ws, f, &["Biểu C".into(), "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP".into(), period_line.into(), unit_line.into()])?;
+    heading(
+        ws,
+        f,
+        &[
+            "Biểu C".into(),
+            "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP".into(),
+            period_line.into(),
+            unit_line.into(),
+        ],
+    )?;
     let top = 5;
     let h = &f.header;
     ws.merge_range(top, 0, top + 1, 0, "STT", h)?;
     ws.merge_range(top, 1, top + 1, 1, "Tên đơn vị", h)?;
     ws.merge_range(top, 2, top, 3, "Số đơn vị sự nghiệp công lập", h)?;
-    ws.merge_range(top, 4, top, 5, "Biên chế sự nghiệp hưởng lương từ NSNN được giao", h)?;
+    ws.merge_range(
+        top,
+        4,
+        top,
+        5,
+        "Biên chế sự nghiệp hưởng lương từ NSNN được giao",
+        h,
+    )?;
     ws.merge_range(top, 6, top + 1, 6, "Số người làm việc có mặt", h)?;
     for c in [2u16, 4] {
         ws.write_string_with_format(top + 1, c, format!("Năm {}", year - 1), h)?;
@@ -367,17 +483,33 @@ fn form_c(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, y
     ws.write_string_with_format(tr, 1, "Tổng cộng", &f.total)?;
     for k in 0..4u16 {
         let l = col_letter(2 + k);
-        let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1)).set_result(totals[usize::from(k)].to_string());
+        let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1))
+            .set_result(totals[usize::from(k)].to_string());
         ws.write_formula_with_format(tr, 2 + k, formula, &f.total)?;
     }
     Ok(())
 }
 
-fn form_d(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, fill: &TemplateFill) -> Result<(), ReportError> {
+fn form_d(
+    ws: &mut Worksheet,
+    f: &Formats,
+    unit_line: &str,
+    period_line: &str,
+    fill: &TemplateFill,
+) -> Result<(), ReportError> {
     ws.set_name("Biểu D")?;
     // An empty ratio must read back as empty text, not as 0%.
     ws.set_formula_result_default("");
-    heading(ws, f, &["Biểu D".into(), "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH KHÁC".into(), period_line.into(), unit_line.into()])?;
+    heading(
+        ws,
+        f,
+        &[
+            "Biểu D".into(),
+            "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH KHÁC".into(),
+            period_line.into(),
+            unit_line.into(),
+        ],
+    )?;
     let top = 5;
     let heads = [
         ("STT", 5.0),
@@ -393,9 +525,16 @@ fn form_d(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
         ws.write_string_with_format(top, c as u16, *label, &f.header)?;
         ws.set_column_width(c as u16, *width)?;
     }
-    let pct = Format::new().set_font_name("Times New Roman").set_border(FormatBorder::Thin).set_num_format("0.0%");
+    let pct = Format::new()
+        .set_font_name("Times New Roman")
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.0%");
     let catalogue = Catalogue::default_2022();
-    let targets: Vec<_> = catalogue.targets.iter().filter(|t| t.form == Form::D).collect();
+    let targets: Vec<_> = catalogue
+        .targets
+        .iter()
+        .filter(|t| t.form == Form::D)
+        .collect();
     let first = top + 1;
     for (i, t) in targets.iter().enumerate() {
         let r = first + i as u32;
@@ -403,7 +542,11 @@ fn form_d(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
         ws.write_string_with_format(r, 1, &t.id, &f.text)?;
         ws.write_string_with_format(r, 2, &t.wording, &f.text)?;
         ws.write_string_with_format(r, 3, "%", &f.text)?;
-        let values = fill.form_d.iter().find(|(id, _, _)| *id == t.id).map(|(_, n, d)| (*n, *d));
+        let values = fill
+            .form_d
+            .iter()
+            .find(|(id, _, _)| *id == t.id)
+            .map(|(_, n, d)| (*n, *d));
         match values {
             Some((n, d)) => {
                 ws.write_number_with_format(r, 4, n, &f.input_dec)?;
@@ -414,8 +557,12 @@ fn form_d(ws: &mut Worksheet, f: &Formats, unit_line: &str, period_line: &str, f
                 ws.write_blank(r, 5, &f.input_dec)?;
             }
         }
-        let cached = values.filter(|(_, d)| *d > 0.0).map(|(n, d)| (n / d).to_string()).unwrap_or_default();
-        let formula = Formula::new(format!("=IF(N(F{0})>0,E{0}/F{0},\"\")", r + 1)).set_result(cached);
+        let cached = values
+            .filter(|(_, d)| *d > 0.0)
+            .map(|(n, d)| (n / d).to_string())
+            .unwrap_or_default();
+        let formula =
+            Formula::new(format!("=IF(N(F{0})>0,E{0}/F{0},\"\")", r + 1)).set_result(cached);
         ws.write_formula_with_format(r, 6, formula, &pct)?;
         ws.write_blank(r, 7, &f.text)?;
     }

@@ -11,12 +11,14 @@ use cchc_domain::unit::Unit;
 use rust_xlsxwriter::{Chart, ChartType};
 
 use crate::tables::{write_form_tables, FormTables, Placed, Rate};
+use cchc_analysis::frames::Frames;
 use cchc_domain::measure::Measure;
 use cchc_domain::target::Catalogue;
 use cchc_read::Batch;
-use cchc_analysis::frames::Frames;
-use polars::prelude::{DataType, Float64Chunked, StringChunked};
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
+    Worksheet,
+};
 
 use crate::ReportError;
 
@@ -35,7 +37,7 @@ pub struct ReportInput<'a> {
 }
 
 /// Sheet names.
-pub const SHEET_SUMMARY: &str = "Tổng hợp chỉ tiêu";
+pub const SHEET_SUMMARY: &str = cchc_domain::REPORT_FIRST_SHEET;
 /// Unit × target matrix.
 pub const SHEET_MATRIX: &str = "Ma trận đơn vị";
 /// Form A by unit.
@@ -80,34 +82,75 @@ pub(crate) struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name("Times New Roman").set_font_size(11).set_border(FormatBorder::Thin);
-    let header = base.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_background_color(Color::RGB(0xDDEBF7));
+    let base = Format::new()
+        .set_font_name("Times New Roman")
+        .set_font_size(11)
+        .set_border(FormatBorder::Thin);
+    let header = base
+        .clone()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color(Color::RGB(0xDDEBF7));
     let colour = |s: Status| match s {
         Status::Met => 0xC6EFCE,
         Status::NotMet => 0xFFC7CE,
         Status::NoData => 0xEDEDED,
         Status::NotApplicable => 0xFFEB9C,
     };
-    let statuses = [Status::Met, Status::NotMet, Status::NoData, Status::NotApplicable];
+    let statuses = [
+        Status::Met,
+        Status::NotMet,
+        Status::NoData,
+        Status::NotApplicable,
+    ];
     Formats {
-        title: Format::new().set_font_name("Times New Roman").set_font_size(13).set_bold(),
+        title: Format::new()
+            .set_font_name("Times New Roman")
+            .set_font_size(13)
+            .set_bold(),
         header,
-        text: base.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
+        text: base
+            .clone()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter),
         int: base.clone().set_num_format("#,##0"),
         dec: base.clone().set_num_format("#,##0.00"),
         pct: base.clone().set_num_format("0.0%"),
         total_text: base.clone().set_bold(),
         total_int: base.clone().set_bold().set_num_format("#,##0"),
-        status: statuses.iter().map(|s| (*s, base.clone().set_background_color(Color::RGB(colour(*s))))).collect(),
+        status: statuses
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    base.clone().set_background_color(Color::RGB(colour(*s))),
+                )
+            })
+            .collect(),
         status_pct: statuses
             .iter()
-            .map(|s| (*s, base.clone().set_num_format("0.0%").set_background_color(Color::RGB(colour(*s)))))
+            .map(|s| {
+                (
+                    *s,
+                    base.clone()
+                        .set_num_format("0.0%")
+                        .set_background_color(Color::RGB(colour(*s))),
+                )
+            })
             .collect(),
         plain: Format::new(),
     }
 }
 
-pub(crate) fn setup(ws: &mut Worksheet, name: &str, title: &str, subtitle: &str, f: &Formats) -> Result<(), ReportError> {
+pub(crate) fn setup(
+    ws: &mut Worksheet,
+    name: &str,
+    title: &str,
+    subtitle: &str,
+    f: &Formats,
+) -> Result<(), ReportError> {
     ws.set_name(name)?;
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -128,7 +171,11 @@ pub(crate) fn column_formats(ws: &mut Worksheet, formats: &[&Format]) -> Result<
     Ok(())
 }
 
-pub(crate) fn headers(ws: &mut Worksheet, cols: &[(&str, f64)], f: &Formats) -> Result<(), ReportError> {
+pub(crate) fn headers(
+    ws: &mut Worksheet,
+    cols: &[(&str, f64)],
+    f: &Formats,
+) -> Result<(), ReportError> {
     for (i, (label, width)) in cols.iter().enumerate() {
         let c = i as u16;
         ws.write_string_with_format(DATA_ROW - 1, c, *label, &f.header)?;
@@ -156,17 +203,33 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     wb.set_zip_compression_level(1);
     // A fixed creation time keeps the bytes identical from run to run.
     let created = ExcelDateTime::from_ymd(2022, 1, 4)?;
-    wb.set_properties(&DocProperties::new().set_title("Tổng hợp báo cáo cải cách hành chính")
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("Tổng hợp báo cáo cải cách hành chính")
             .set_keywords(cchc_domain::REPORT_MARKER)
-            .set_creation_datetime(&created));
-    let period_text = input.batch.period.map(|p| format!("Kỳ báo cáo: {}", p.label_vi())).unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
-    let by_key: BTreeMap<(Scope, &str, &str), &Attainment> =
-        input.attainment.iter().map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a)).collect();
+            .set_creation_datetime(&created),
+    );
+    let period_text = input
+        .batch
+        .period
+        .map(|p| format!("Kỳ báo cáo: {}", p.label_vi()))
+        .unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
+    let by_key: BTreeMap<(Scope, &str, &str), &Attainment> = input
+        .attainment
+        .iter()
+        .map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a))
+        .collect();
 
     // 1. Summary of targets.
     {
         let ws = wb.add_worksheet();
-        setup(ws, SHEET_SUMMARY, "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH", &period_text, &f)?;
+        setup(
+            ws,
+            SHEET_SUMMARY,
+            "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH",
+            &period_text,
+            &f,
+        )?;
         ws.write_string_with_format(2, 0, &input.catalogue.plan, &f.plain)?;
         headers(
             ws,
@@ -189,19 +252,46 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
         for (i, t) in input.catalogue.targets.iter().enumerate() {
             let r = DATA_ROW + i as u32;
             let prov = by_key.get(&(Scope::Province, input.province, t.id.as_str()));
-            let units: Vec<&&Attainment> =
-                by_key.iter().filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id).map(|(_, a)| a).collect();
+            let units: Vec<&&Attainment> = by_key
+                .iter()
+                .filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id)
+                .map(|(_, a)| a)
+                .collect();
             let met = units.iter().filter(|a| a.status == Status::Met).count();
-            let with_data = units.iter().filter(|a| matches!(a.status, Status::Met | Status::NotMet)).count();
+            let with_data = units
+                .iter()
+                .filter(|a| matches!(a.status, Status::Met | Status::NotMet))
+                .count();
             ws.set_row_height(r, 32)?;
             ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
             ws.write_string_with_format(r, 1, &t.id, &f.text)?;
             ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
             ws.write_string_with_format(r, 3, &t.wording, &f.text)?;
-            ws.write_string_with_format(r, 4, format!("{} {}%", t.comparator.symbol_vi(), percent_text(t.threshold.to_f64())), &f.text)?;
+            ws.write_string_with_format(
+                r,
+                4,
+                format!(
+                    "{} {}%",
+                    t.comparator.symbol_vi(),
+                    percent_text(t.threshold.to_f64())
+                ),
+                &f.text,
+            )?;
             let status = prov.map_or(Status::NoData, |a| a.status);
-            write_opt(ws, r, 5, prov.and_then(|a| a.numerator).map(|x| x.to_f64()), &f)?;
-            write_opt(ws, r, 6, prov.and_then(|a| a.denominator).map(|x| x.to_f64()), &f)?;
+            write_opt(
+                ws,
+                r,
+                5,
+                prov.and_then(|a| a.numerator).map(|x| x.to_f64()),
+                &f,
+            )?;
+            write_opt(
+                ws,
+                r,
+                6,
+                prov.and_then(|a| a.denominator).map(|x| x.to_f64()),
+                &f,
+            )?;
             match prov.and_then(|a| a.value()) {
                 Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
                 None => ws.write_string_with_format(r, 7, "", &f.status[&status])?,
@@ -216,10 +306,32 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     // 2. Unit × target matrix.
     {
         let ws = wb.add_worksheet_with_low_memory()?;
-        setup(ws, SHEET_MATRIX, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ", &period_text, &f)?;
-        ws.write_string_with_format(2, 0, "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)", &f.plain)?;
-        let mut cols: Vec<(&str, f64)> = vec![("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 40.0), ("Huyện/TX/TP", 14.0)];
-        cols.extend(input.catalogue.targets.iter().map(|t| (t.name.as_str(), 12.0)));
+        setup(
+            ws,
+            SHEET_MATRIX,
+            "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
+            &period_text,
+            &f,
+        )?;
+        ws.write_string_with_format(
+            2,
+            0,
+            "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)",
+            &f.plain,
+        )?;
+        let mut cols: Vec<(&str, f64)> = vec![
+            ("STT", 5.0),
+            ("Mã đơn vị", 18.0),
+            ("Tên đơn vị", 40.0),
+            ("Huyện/TX/TP", 14.0),
+        ];
+        cols.extend(
+            input
+                .catalogue
+                .targets
+                .iter()
+                .map(|t| (t.name.as_str(), 12.0)),
+        );
         headers(ws, &cols, &f)?;
         for (i, u) in input.batch.registry.units().iter().enumerate() {
             let r = DATA_ROW + i as u32;
@@ -242,7 +354,13 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     // 3–8. Forms A, B and C by unit and by district.
     let inputs = unit_inputs(&FramesRef::from(input.frames))?;
     let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
-        input.batch.registry.units().iter().filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v))).collect()
+        input
+            .batch
+            .registry
+            .units()
+            .iter()
+            .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
+            .collect()
     };
     let districts = input.batch.registry.districts();
     let form_a = FormTables {
@@ -253,9 +371,21 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
         note: "Đơn vị tính: Số hồ sơ TTHC",
         columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
         rates: vec![
-            Rate { label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)", num: &[5, 6], den: &[4] },
-            Rate { label: "Tỷ lệ trước hạn", num: &[5], den: &[4] },
-            Rate { label: "Tỷ lệ hồ sơ nhận trực tuyến", num: &[1], den: &[1, 2] },
+            Rate {
+                label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
+                num: &[5, 6],
+                den: &[4],
+            },
+            Rate {
+                label: "Tỷ lệ trước hạn",
+                num: &[5],
+                den: &[4],
+            },
+            Rate {
+                label: "Tỷ lệ hồ sơ nhận trực tuyến",
+                num: &[1],
+                den: &[1, 2],
+            },
         ],
         rows: units_with(&|x| x.a.map(|a| a.to_vec())),
         districts: districts.clone(),
@@ -277,9 +407,21 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             "Đủ điều kiện, đã cung cấp mức độ 3, 4",
         ],
         rates: vec![
-            Rate { label: "Tỷ lệ mức độ 3", num: &[1], den: &[0] },
-            Rate { label: "Tỷ lệ mức độ 4", num: &[2], den: &[0] },
-            Rate { label: "Tỷ lệ tích hợp Cổng DVC quốc gia", num: &[4], den: &[3] },
+            Rate {
+                label: "Tỷ lệ mức độ 3",
+                num: &[1],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ mức độ 4",
+                num: &[2],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
+                num: &[4],
+                den: &[3],
+            },
         ],
         rows: units_with(&|x| x.b.map(|b| b.to_vec())),
         districts: districts.clone(),
@@ -289,10 +431,29 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
         unit_sheet: SHEET_FORM_C_UNITS,
         district_sheet: SHEET_FORM_C_DISTRICTS,
         unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
-        district_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
+        district_title:
+            "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
         note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
-        columns: vec!["Số ĐVSNCL năm gốc", "Số ĐVSNCL năm báo cáo", "Giảm ĐVSNCL", "Biên chế năm gốc", "Biên chế năm báo cáo", "Giảm biên chế"],
-        rates: vec![Rate { label: "Tỷ lệ giảm ĐVSNCL", num: &[2], den: &[0] }, Rate { label: "Tỷ lệ giảm biên chế", num: &[5], den: &[3] }],
+        columns: vec![
+            "Số ĐVSNCL năm gốc",
+            "Số ĐVSNCL năm báo cáo",
+            "Giảm ĐVSNCL",
+            "Biên chế năm gốc",
+            "Biên chế năm báo cáo",
+            "Giảm biên chế",
+        ],
+        rates: vec![
+            Rate {
+                label: "Tỷ lệ giảm ĐVSNCL",
+                num: &[2],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ giảm biên chế",
+                num: &[5],
+                den: &[3],
+            },
+        ],
         rows: units_with(&|x| {
             if x.c_units.is_none() && x.c_staff.is_none() {
                 return None;
@@ -305,17 +466,40 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     };
     write_form_tables(&mut wb, &f, &period_text, &form_c)?;
 
-    // 9. Other indicators (Form D), row by row.
-    indicators_sheet(&mut wb, &f, &period_text, input)?;
+    // 9. Other indicators (Form D), a row per unit.
+    indicators_sheet(&mut wb, &f, &period_text, input, &inputs)?;
 
     // 10. Charts.
-    charts_sheet(&mut wb, &period_text, &form_a, &a_units, &form_b, &b_districts, input.catalogue.targets.len())?;
+    charts_sheet(
+        &mut wb,
+        &period_text,
+        &form_a,
+        &a_units,
+        &form_b,
+        &b_districts,
+        input.catalogue.targets.len(),
+    )?;
 
     // 5. Missing submissions.
     {
         let ws = wb.add_worksheet_with_low_memory()?;
-        setup(ws, SHEET_MISSING, "ĐƠN VỊ CHƯA NỘP BÁO CÁO", &period_text, &f)?;
-        headers(ws, &[("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 45.0), ("Huyện/TX/TP", 16.0)], &f)?;
+        setup(
+            ws,
+            SHEET_MISSING,
+            "ĐƠN VỊ CHƯA NỘP BÁO CÁO",
+            &period_text,
+            &f,
+        )?;
+        headers(
+            ws,
+            &[
+                ("STT", 5.0),
+                ("Mã đơn vị", 18.0),
+                ("Tên đơn vị", 45.0),
+                ("Huyện/TX/TP", 16.0),
+            ],
+            &f,
+        )?;
         column_formats(ws, &[&f.int, &f.text, &f.text, &f.text])?;
         let missing: Vec<&str> = input
             .batch
@@ -337,16 +521,38 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     // 6. Findings.
     {
         let ws = wb.add_worksheet_with_low_memory()?;
-        setup(ws, SHEET_FINDINGS, "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU", &period_text, &f)?;
+        setup(
+            ws,
+            SHEET_FINDINGS,
+            "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU",
+            &period_text,
+            &f,
+        )?;
         headers(
             ws,
-            &[("Mức độ", 10.0), ("Mã quy tắc", 20.0), ("Tệp", 30.0), ("Trang tính", 16.0), ("Ô", 8.0), ("Nội dung", 70.0), ("Giá trị gốc", 16.0)],
+            &[
+                ("Mức độ", 10.0),
+                ("Mã quy tắc", 20.0),
+                ("Tệp", 30.0),
+                ("Trang tính", 16.0),
+                ("Ô", 8.0),
+                ("Nội dung", 70.0),
+                ("Giá trị gốc", 16.0),
+            ],
             &f,
         )?;
         column_formats(ws, &[&f.text; 7])?;
         for (i, x) in input.batch.findings.iter().enumerate() {
             let r = DATA_ROW + i as u32;
-            let fields = [x.severity().label_vi(), x.rule.id(), &x.file, &x.sheet, &x.cell, &x.message, &x.raw];
+            let fields = [
+                x.severity().label_vi(),
+                x.rule.id(),
+                &x.file,
+                &x.sheet,
+                &x.cell,
+                &x.message,
+                &x.raw,
+            ];
             for (c, v) in fields.iter().enumerate() {
                 ws.write_string(r, c as u16, *v)?;
             }
@@ -357,7 +563,16 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     {
         let ws = wb.add_worksheet_with_low_memory()?;
         setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", &period_text, &f)?;
-        headers(ws, &[("Tệp", 50.0), ("Số bảng biểu A", 10.0), ("Số dòng được tổng hợp", 12.0), ("Số dòng để riêng", 12.0)], &f)?;
+        headers(
+            ws,
+            &[
+                ("Tệp", 50.0),
+                ("Số bảng biểu A", 10.0),
+                ("Số dòng được tổng hợp", 12.0),
+                ("Số dòng để riêng", 12.0),
+            ],
+            &f,
+        )?;
         column_formats(ws, &[&f.text, &f.int, &f.int, &f.int])?;
         for (i, s) in input.batch.files.iter().enumerate() {
             let r = DATA_ROW + i as u32;
@@ -373,11 +588,19 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
 /// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
 pub fn percent_text(fraction: f64) -> String {
     let s = format!("{:.4}", fraction * 100.0);
-    s.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
+    s.trim_end_matches('0')
+        .trim_end_matches('.')
+        .replace('.', ",")
 }
 
 /// A number (whole numbers without decimals), or an empty bordered cell.
-fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Formats) -> Result<(), ReportError> {
+fn write_opt(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: Option<f64>,
+    f: &Formats,
+) -> Result<(), ReportError> {
     match v {
         Some(v) if v.fract() == 0.0 => ws.write_number_with_format(r, c, v, &f.int)?,
         Some(v) => ws.write_number_with_format(r, c, v, &f.dec)?,
@@ -386,50 +609,107 @@ fn write_opt(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Formats) ->
     Ok(())
 }
 
-fn indicators_sheet(wb: &mut Workbook, f: &Formats, period_text: &str, input: &ReportInput<'_>) -> Result<(), ReportError> {
-    let df = &input.frames.indicators;
+fn indicators_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    period_text: &str,
+    input: &ReportInput<'_>,
+    inputs: &BTreeMap<String, Inputs>,
+) -> Result<(), ReportError> {
+    // One row per unit, three columns (numerator, denominator, ratio) per Form D target
+    // under a two-level header: the layout of a consolidated report, and far fewer
+    // cells than a row per unit and indicator (the exports keep that level of detail).
+    let targets: Vec<&cchc_domain::target::Target> = input
+        .catalogue
+        .targets
+        .iter()
+        .filter(|t| t.form == cchc_domain::target::Form::D)
+        .collect();
     let ws = wb.add_worksheet_with_low_memory()?;
-    setup(ws, SHEET_INDICATORS, "KẾT QUẢ CÁC CHỈ TIÊU KHÁC THEO ĐƠN VỊ (BIỂU D)", period_text, f)?;
-    ws.write_string_with_format(2, 0, "Tỷ lệ chỉ có một mình (không có tử số, mẫu số) chỉ tính cho đơn vị, không cộng vào huyện và tỉnh", &f.plain)?;
-    headers(
+    setup(
         ws,
-        &[
-            ("STT", 5.0),
-            ("Mã đơn vị", 18.0),
-            ("Tên đơn vị", 34.0),
-            ("Mã chỉ tiêu", 24.0),
-            ("Chỉ tiêu (như đơn vị ghi)", 44.0),
-            ("Đơn vị tính", 9.0),
-            ("Tử số", 11.0),
-            ("Mẫu số", 11.0),
-            ("Tỷ lệ", 9.0),
-            ("Kiểm chứng được", 10.0),
-        ],
+        SHEET_INDICATORS,
+        "KẾT QUẢ CÁC CHỈ TIÊU KHÁC THEO ĐƠN VỊ (BIỂU D)",
+        period_text,
         f,
     )?;
-    column_formats(ws, &[&f.int, &f.text, &f.text, &f.text, &f.text, &f.text, &f.int, &f.int, &f.pct, &f.text])?;
-    let text = |name: &str| -> Result<StringChunked, ReportError> { Ok(df.column(name)?.str()?.clone()) };
-    let number = |name: &str| -> Result<Float64Chunked, ReportError> {
-        Ok(df.column(name)?.as_materialized_series().cast(&DataType::Float64)?.f64()?.clone())
-    };
-    let text_cols = [text("unit_id")?, text("unit_name")?, text("target_id")?, text("indicator")?, text("unit_of_measure")?];
-    let num_cols = [number("numerator")?, number("denominator")?, number("ratio")?];
-    let verifiable = df.column("verifiable")?.bool()?.clone();
-    for i in 0..df.height() {
-        let r = DATA_ROW + i as u32;
+    ws.write_string_with_format(
+        2,
+        0,
+        "Tỷ lệ chỉ có một mình (không có tử số, mẫu số) chỉ tính cho đơn vị, không cộng vào huyện và tỉnh",
+        &f.plain,
+    )?;
+    let (top, sub, first) = (DATA_ROW - 1, DATA_ROW, DATA_ROW + 1);
+    for (c, (label, width)) in [("STT", 5.0), ("Mã đơn vị", 18.0), ("Tên đơn vị", 34.0)]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(top, c as u16, label, &f.header)?;
+        ws.set_column_width(c as u16, width)?;
+    }
+    for (k, t) in targets.iter().enumerate() {
+        let c = 3 + 3 * k as u16;
+        ws.merge_range(
+            top,
+            c,
+            top,
+            c + 2,
+            &format!("{} ({})", t.name, t.plan_ref),
+            &f.header,
+        )?;
+    }
+    ws.set_row_height(top, 48)?;
+    for c in 0..3 {
+        ws.write_blank(sub, c, &f.header)?;
+    }
+    for k in 0..targets.len() {
+        for (j, label) in ["Tử số", "Mẫu số", "Tỷ lệ"].into_iter().enumerate() {
+            let c = 3 + 3 * k as u16 + j as u16;
+            ws.write_string_with_format(sub, c, label, &f.header)?;
+            ws.set_column_width(c, 10.0)?;
+        }
+    }
+    let mut formats: Vec<&Format> = vec![&f.int, &f.text, &f.text];
+    for _ in &targets {
+        formats.extend([&f.int, &f.int, &f.pct]);
+    }
+    column_formats(ws, &formats)?;
+    let rows = input.batch.registry.units().iter().filter_map(|u| {
+        let x = inputs.get(&u.unit_id)?;
+        (!x.d.is_empty() || !x.d_lone.is_empty()).then_some((u, x))
+    });
+    for (i, (u, x)) in rows.enumerate() {
+        let r = first + i as u32;
         ws.write_number(r, 0, (i + 1) as f64)?;
-        for (k, s) in text_cols.iter().enumerate() {
-            ws.write_string(r, 1 + k as u16, s.get(i).unwrap_or_default())?;
+        ws.write_string(r, 1, &u.unit_id)?;
+        ws.write_string(r, 2, &u.name)?;
+        for (k, t) in targets.iter().enumerate() {
+            let c = 3 + 3 * k as u16;
+            if let Some((n, d)) = x.d.get(&t.id) {
+                for (j, v) in [n.to_f64(), d.to_f64()].into_iter().enumerate() {
+                    match v.fract() == 0.0 {
+                        true => ws.write_number(r, c + j as u16, v)?,
+                        false => ws.write_number_with_format(r, c + j as u16, v, &f.dec)?,
+                    };
+                }
+                let (nc, dc) = (
+                    format!("{}{}", col_letters(c), r + 1),
+                    format!("{}{}", col_letters(c + 1), r + 1),
+                );
+                let cached = if d.is_zero() {
+                    String::new()
+                } else {
+                    (n.to_f64() / d.to_f64()).to_string()
+                };
+                ws.write_formula(
+                    r,
+                    c + 2,
+                    Formula::new(format!("=IF({dc}>0,{nc}/{dc},\"\")")).set_result(cached),
+                )?;
+            } else if let Some(ratio) = x.d_lone.get(&t.id) {
+                ws.write_number(r, c + 2, *ratio)?;
+            }
         }
-        for (k, s) in num_cols.iter().enumerate() {
-            let c = 6 + k as u16;
-            match s.get(i) {
-                Some(x) if k < 2 && x.fract() != 0.0 => ws.write_number_with_format(r, c, x, &f.dec)?,
-                Some(x) => ws.write_number(r, c, x)?,
-                None => ws.write_string(r, c, "")?,
-            };
-        }
-        ws.write_string(r, 9, if verifiable.get(i).unwrap_or(false) { "Có" } else { "Không" })?;
     }
     Ok(())
 }
@@ -452,10 +732,13 @@ fn charts_sheet(
     ws.set_print_fit_to_pages(1, 0);
     ws.write_string(0, 0, "BIỂU ĐỒ")?;
     ws.write_string(1, 0, period_text)?;
-    let rate_col = |t: &FormTables<'_>, placed: &Placed, k: usize| placed.first_value_col + (t.columns.len() + k) as u16;
+    let rate_col = |t: &FormTables<'_>, placed: &Placed, k: usize| {
+        placed.first_value_col + (t.columns.len() + k) as u16
+    };
 
     let mut c1 = Chart::new(ChartType::Bar);
-    c1.title().set_name("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn theo đơn vị (Biểu A)");
+    c1.title()
+        .set_name("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn theo đơn vị (Biểu A)");
     for k in [0usize, 1] {
         let col = rate_col(form_a, a_units, k);
         c1.add_series()
@@ -468,13 +751,26 @@ fn charts_sheet(
     ws.insert_chart(3, 0, &c1)?;
 
     let mut c2 = Chart::new(ChartType::Column);
-    c2.title().set_name("Tỷ lệ thủ tục mức độ 3, mức độ 4 theo huyện (Biểu B)");
+    c2.title()
+        .set_name("Tỷ lệ thủ tục mức độ 3, mức độ 4 theo huyện (Biểu B)");
     for k in [0usize, 1] {
         let col = rate_col(form_b, b_districts, k);
         c2.add_series()
             .set_name((SHEET_FORM_B_DISTRICTS, DATA_ROW - 1, col))
-            .set_categories((SHEET_FORM_B_DISTRICTS, b_districts.first, 1, b_districts.last, 1))
-            .set_values((SHEET_FORM_B_DISTRICTS, b_districts.first, col, b_districts.last, col));
+            .set_categories((
+                SHEET_FORM_B_DISTRICTS,
+                b_districts.first,
+                1,
+                b_districts.last,
+                1,
+            ))
+            .set_values((
+                SHEET_FORM_B_DISTRICTS,
+                b_districts.first,
+                col,
+                b_districts.last,
+                col,
+            ));
     }
     c2.y_axis().set_num_format("0%");
     c2.set_width(760).set_height(400);
@@ -482,7 +778,8 @@ fn charts_sheet(
 
     // Units that meet each target against units with data (summary sheet columns J and K).
     let mut c3 = Chart::new(ChartType::Bar);
-    c3.title().set_name("Số đơn vị đạt chỉ tiêu / số đơn vị có số liệu");
+    c3.title()
+        .set_name("Số đơn vị đạt chỉ tiêu / số đơn vị có số liệu");
     let last = DATA_ROW + n_targets.max(1) as u32 - 1;
     for (col, _) in [(10u16, "có số liệu"), (9, "đạt")] {
         c3.add_series()
