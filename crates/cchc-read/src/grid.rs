@@ -58,15 +58,15 @@ impl Grid {
         self.range.get_value((row, col)).unwrap_or(&EMPTY)
     }
 
-    /// The cell as header text: a merged cell anywhere in its region shows the
+    /// The cell as a header reads it: a merged cell anywhere in its region shows the
     /// region's top-left value.
-    pub fn merged_text(&self, row: u32, col: u32) -> String {
+    pub fn merged_cell(&self, row: u32, col: u32) -> &Data {
         let origin = self
             .merges
             .iter()
             .find(|d| d.start.0 <= row && row <= d.end.0 && d.start.1 <= col && col <= d.end.1)
             .map_or((row, col), |d| d.start);
-        cell_text(self.cell(origin.0, origin.1))
+        self.cell(origin.0, origin.1)
     }
 
     /// Whether the row has no non-blank cell in the given columns.

@@ -61,9 +61,94 @@ fn header_number_ok(d: &Data) -> bool {
     }
 }
 
+/// Header texts a reading thread has met, each given a number: submissions repeat the
+/// same header wording from file to file, so each raw text is normalised once per
+/// thread and what it says to each form is looked up by number.
+pub struct HeaderTexts {
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// Normalised text per id; id 0 is the blank text.
+    normalized: Vec<String>,
+}
+
+impl Default for HeaderTexts {
+    fn default() -> Self {
+        HeaderTexts { ids: rustc_hash::FxHashMap::default(), normalized: vec![String::new()] }
+    }
+}
+
+impl HeaderTexts {
+    /// Texts kept at most; beyond, the owner starts afresh between sheets (titles and
+    /// unit lines differ in every file and would otherwise pile up).
+    pub const CAPACITY: usize = 20_000;
+
+    /// Distinct texts held.
+    pub fn len(&self) -> usize {
+        self.normalized.len()
+    }
+
+    /// Whether only the blank text is held.
+    pub fn is_empty(&self) -> bool {
+        self.normalized.len() == 1
+    }
+
+    /// The id of a raw text (0 when it normalises to nothing).
+    fn intern(&mut self, raw: &str) -> u32 {
+        if let Some(id) = self.ids.get(raw) {
+            return *id;
+        }
+        let text = normalize(raw);
+        let id = if text.is_empty() {
+            0
+        } else {
+            self.normalized.push(text);
+            (self.normalized.len() - 1) as u32
+        };
+        self.ids.insert(raw.into(), id);
+        id
+    }
+
+    /// The normalised text of an id.
+    pub fn text(&self, id: u32) -> &str {
+        &self.normalized[id as usize]
+    }
+}
+
+/// What each header text (by [`HeaderTexts`] id) says to one form, worked out once.
+pub struct Levels<L> {
+    /// `None` until worked out.
+    by_id: Vec<Option<L>>,
+}
+
+impl<L> Default for Levels<L> {
+    fn default() -> Self {
+        Levels { by_id: Vec::new() }
+    }
+}
+
+impl<L> Levels<L> {
+    fn ensure(&mut self, id: u32, compute: impl FnOnce() -> L) {
+        let i = id as usize;
+        if i >= self.by_id.len() {
+            self.by_id.resize_with(i + 1, || None);
+        }
+        if self.by_id[i].is_none() {
+            self.by_id[i] = Some(compute());
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<&L> {
+        self.by_id.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// Forgets everything (when the texts are forgotten).
+    pub fn clear(&mut self) {
+        self.by_id.clear();
+    }
+}
+
 /// The header search window of one sheet, read once and shared by every form: the
-/// normalised text of each cell (a merged cell shows its region's value) in the rows
-/// that can hold a header, interned so each distinct text is classified once per form.
+/// text id of each cell (a merged cell shows its region's value) in the rows that can
+/// hold a header.
 pub struct HeaderCells {
     first_row: u32,
     /// One past the last row a header may reach.
@@ -73,61 +158,46 @@ pub struct HeaderCells {
     cols: std::ops::Range<u32>,
     /// Text id per cell, row-major from `first_row`; 0 is blank.
     ids: Vec<u32>,
-    /// Distinct normalised texts; `texts[0]` is the blank text.
-    texts: Vec<String>,
+    /// The distinct non-blank ids of the window.
+    distinct: Vec<u32>,
     /// Per row: no non-year number and not blank, so a header may include it.
     header_like: Vec<bool>,
 }
 
 impl HeaderCells {
     /// Reads the window: the first [`HEADER_SEARCH_ROWS`] rows and the levels below.
-    pub fn new(grid: &Grid) -> HeaderCells {
+    pub fn new(grid: &Grid, texts: &mut HeaderTexts) -> HeaderCells {
         let first_row = grid.first_row();
-        let end_row = grid
-            .end_row()
-            .min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
+        let end_row = grid.end_row().min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
         let last_top = grid.end_row().min(first_row + HEADER_SEARCH_ROWS);
         let cols = grid.first_col()..grid.end_col();
         let width = cols.len();
         let mut ids = vec![0; (end_row - first_row) as usize * width];
-        let mut texts = vec![String::new()];
-        let mut index: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+        let mut distinct = Vec::new();
         let mut header_like = Vec::with_capacity((end_row - first_row) as usize);
         for (r_i, r) in (first_row..end_row).enumerate() {
             // A header row holds no number other than a year (DOMAIN §3: header rows
             // may type years as numbers); rows with counts are never header rows.
-            let ok = !grid.row_is_blank(r, cols.clone())
-                && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
+            let ok = !grid.row_is_blank(r, cols.clone()) && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
             header_like.push(ok);
             if !ok {
                 continue;
             }
             for (c_i, c) in cols.clone().enumerate() {
-                let text = normalize(&grid.merged_text(r, c));
-                if text.is_empty() {
-                    continue;
-                }
-                let id = match index.get(&text) {
-                    Some(id) => *id,
-                    None => {
-                        let id = texts.len() as u32;
-                        index.insert(text.clone(), id);
-                        texts.push(text);
-                        id
-                    }
+                let id = match grid.merged_cell(r, c) {
+                    Data::Empty => 0,
+                    Data::String(s) => texts.intern(s),
+                    other => texts.intern(&cell_text(other)),
                 };
-                ids[r_i * width + c_i] = id;
+                if id != 0 {
+                    ids[r_i * width + c_i] = id;
+                    distinct.push(id);
+                }
             }
         }
-        HeaderCells {
-            first_row,
-            end_row,
-            last_top,
-            cols,
-            ids,
-            texts,
-            header_like,
-        }
+        distinct.sort_unstable();
+        distinct.dedup();
+        HeaderCells { first_row, end_row, last_top, cols, ids, distinct, header_like }
     }
 
     fn id(&self, row: u32, col_index: usize) -> u32 {
@@ -174,16 +244,11 @@ impl HeaderCells {
     }
 }
 
-/// What each distinct (normalised) header text says to one form.
-pub type LevelMemo<L> = Memo<String, L>;
-
 /// Looks for the header of the form `classifier` describes (see [`find_header_in`]).
 pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<Header<C::Role>> {
-    find_header_in(
-        &HeaderCells::new(grid),
-        classifier,
-        &mut LevelMemo::default(),
-    )
+    let mut texts = HeaderTexts::default();
+    let cells = HeaderCells::new(grid, &mut texts);
+    find_header_in(&cells, &texts, classifier, &mut Levels::default())
 }
 
 /// Looks for the header of the form `classifier` describes, in the first
@@ -192,21 +257,16 @@ pub fn find_header<C: ColumnClassifier>(grid: &Grid, classifier: &C) -> Option<H
 /// at least one cell that means something to the form.
 pub fn find_header_in<C: ColumnClassifier>(
     cells: &HeaderCells,
+    texts: &HeaderTexts,
     classifier: &C,
-    memo: &mut LevelMemo<C::Level>,
+    levels: &mut Levels<C::Level>,
 ) -> Option<Header<C::Role>> {
-    // What each distinct text says to this form, once.
-    let levels: Vec<Option<C::Level>> = cells
-        .texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (i != 0).then(|| memo.get_or_compute(t.as_str(), || classifier.level(t))))
-        .collect();
-    let relevant = |id: u32| {
-        levels[id as usize]
-            .as_ref()
-            .is_some_and(|l| classifier.relevant(l))
-    };
+    // What each distinct text says to this form, once per thread.
+    for &id in &cells.distinct {
+        levels.ensure(id, || classifier.level(texts.text(id)));
+    }
+    let levels = &*levels;
+    let relevant = |id: u32| levels.get(id).is_some_and(|l| classifier.relevant(l));
     let mut best: Option<Header<C::Role>> = None;
     let mut refs: Vec<&C::Level> = Vec::with_capacity(MAX_HEADER_DEPTH as usize);
     for top in cells.first_row..cells.last_top {
@@ -222,7 +282,7 @@ pub fn find_header_in<C: ColumnClassifier>(
             let mut scoring = Vec::new();
             for (i, path) in cells.paths(top, depth as usize).iter().enumerate() {
                 refs.clear();
-                refs.extend(path.iter().filter_map(|&id| levels[id as usize].as_ref()));
+                refs.extend(path.iter().filter_map(|&id| levels.get(id)));
                 if refs.is_empty() {
                     continue;
                 }

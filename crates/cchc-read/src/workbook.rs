@@ -13,7 +13,7 @@ use crate::form_b::FormBTable;
 use crate::form_c::FormCTable;
 use crate::form_d::FormDTable;
 use crate::grid::Grid;
-use crate::header::{find_header_in, Header, HeaderCells, LevelMemo};
+use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
 use cchc_domain::columns::PhraseLevel;
 use cchc_domain::measure::FormALevel;
@@ -110,14 +110,30 @@ fn merges<RS: std::io::Read + std::io::Seek>(
     }
 }
 
-/// What a reader keeps from file to file (see [`LevelMemo`]); one per worker thread.
+/// What a reader keeps from file to file (header texts and what they say to each
+/// form, Form D indicator names); one per worker thread.
 #[derive(Default)]
 pub struct ReadMemo {
-    a: LevelMemo<FormALevel>,
-    b: LevelMemo<PhraseLevel>,
-    c: LevelMemo<PhraseLevel>,
-    d: LevelMemo<PhraseLevel>,
+    texts: HeaderTexts,
+    a: Levels<FormALevel>,
+    b: Levels<PhraseLevel>,
+    c: Levels<PhraseLevel>,
+    d: Levels<PhraseLevel>,
     indicators: crate::form_d::IndicatorMemo,
+}
+
+impl ReadMemo {
+    /// Starts afresh when the header texts have piled up (between sheets only: the
+    /// ids of a sheet's window must stay valid while it is searched).
+    fn trim(&mut self) {
+        if self.texts.len() >= HeaderTexts::CAPACITY {
+            self.texts = HeaderTexts::default();
+            self.a.clear();
+            self.b.clear();
+            self.c.clear();
+            self.d.clear();
+        }
+    }
 }
 
 /// Reads every sheet of a workbook. Never panics on file content: a panic inside
@@ -294,31 +310,32 @@ fn read_sheet(
     memo: &mut ReadMemo,
     findings: &mut Vec<Finding>,
 ) -> Option<SheetRead> {
-    let cells = HeaderCells::new(grid);
+    memo.trim();
+    let cells = HeaderCells::new(grid, &mut memo.texts);
     // Forms are tried in order; a complete header cannot be beaten (ties go to the
     // earlier form), so the forms after it are not searched.
     fn coverage<R>(h: &Option<Header<R>>) -> Option<f64> {
         h.as_ref().map(|h| h.coverage)
     }
     let whole = |cov: Option<f64>| cov.is_some_and(|c| c >= 1.0);
-    let a = find_header_in(&cells, &ctx.aliases, &mut memo.a);
+    let a = find_header_in(&cells, &memo.texts, &ctx.aliases, &mut memo.a);
     let done = whole(coverage(&a));
     let b = if done {
         None
     } else {
-        find_header_in(&cells, ctx.aliases.form_b(), &mut memo.b)
+        find_header_in(&cells, &memo.texts, ctx.aliases.form_b(), &mut memo.b)
     };
     let done = done || whole(coverage(&b));
     let c = if done {
         None
     } else {
-        find_header_in(&cells, ctx.aliases.form_c(), &mut memo.c)
+        find_header_in(&cells, &memo.texts, ctx.aliases.form_c(), &mut memo.c)
     };
     let done = done || whole(coverage(&c));
     let d = if done {
         None
     } else {
-        find_header_in(&cells, ctx.aliases.form_d(), &mut memo.d)
+        find_header_in(&cells, &memo.texts, ctx.aliases.form_d(), &mut memo.d)
     };
     let coverages = [coverage(&a), coverage(&b), coverage(&c), coverage(&d)];
     let mut best: Option<(usize, f64)> = None;
