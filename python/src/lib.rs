@@ -284,6 +284,7 @@ fn write_report(
         attainment: &rows,
         catalogue: &catalogue,
         province: DEFAULT_PROVINCE,
+        inputs: None,
     })
     .map_err(|e| output_error(e.to_string()))?;
     cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))

@@ -409,7 +409,21 @@ pub fn attainment(
     catalogue: &Catalogue,
     province: &str,
 ) -> Result<Vec<Attainment>, AnalysisError> {
-    let units = unit_inputs(&frames)?;
+    Ok(attainment_of(
+        &unit_inputs(&frames)?,
+        registry,
+        catalogue,
+        province,
+    ))
+}
+
+/// [`attainment`] from per-unit inputs already read from the frames ([`unit_inputs`]).
+pub fn attainment_of(
+    units: &BTreeMap<String, Inputs>,
+    registry: &Registry,
+    catalogue: &Catalogue,
+    province: &str,
+) -> Vec<Attainment> {
     let district_of: BTreeMap<&str, &str> = registry
         .units()
         .iter()
@@ -417,13 +431,12 @@ pub fn attainment(
         .collect();
     let mut by_district: BTreeMap<String, Inputs> = BTreeMap::new();
     let mut province_inputs = Inputs::default();
-    for (unit, x) in &units {
+    for (unit, x) in units {
         let d = district_of.get(unit.as_str()).copied().unwrap_or("");
         by_district.entry(d.to_string()).or_default().pool(x);
         province_inputs.pool(x);
     }
     let empty = Inputs::default();
-    let mut out = Vec::new();
     let mut unit_ids: Vec<&str> = registry
         .units()
         .iter()
@@ -437,16 +450,20 @@ pub fn attainment(
     );
     unit_ids.sort_unstable();
     unit_ids.dedup();
+    let mut districts = registry.districts();
+    districts.extend(by_district.keys().filter(|d| !d.is_empty()).cloned());
+    districts.sort();
+    districts.dedup();
+    // Sized once: a row per target for every unit, every district and the province
+    // (a growing vector holds up to twice that).
+    let mut out =
+        Vec::with_capacity((unit_ids.len() + districts.len() + 1) * catalogue.targets.len());
     for id in unit_ids {
         let x = units.get(id).unwrap_or(&empty);
         for t in &catalogue.targets {
             out.push(judge(Scope::Unit, id, t, figure(t, x)));
         }
     }
-    let mut districts = registry.districts();
-    districts.extend(by_district.keys().filter(|d| !d.is_empty()).cloned());
-    districts.sort();
-    districts.dedup();
     for d in &districts {
         let x = by_district.get(d).unwrap_or(&empty);
         for t in &catalogue.targets {
@@ -461,7 +478,7 @@ pub fn attainment(
             figure(t, &province_inputs),
         ));
     }
-    Ok(out)
+    out
 }
 
 /// The attainment table as a frame with the columns of `attainment.csv`.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use cchc_analysis::attainment::{attainment, attainment_frame};
+use cchc_analysis::attainment::{attainment_frame, attainment_of, unit_inputs};
 use cchc_analysis::frames::{findings_frame, Frames};
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
@@ -13,7 +13,7 @@ use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
 use cchc_read::{read_batch, Batch, BatchOptions};
 use cchc_report::export::{write_exports, Exports};
-use cchc_report::workbook::{build_workbook, ReportInput};
+use cchc_report::workbook::{write_workbook, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -211,24 +211,21 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     let units = counted_units(&batch);
     batch.submissions = Vec::new();
     phases.done("frames");
-    let rows = attainment(
-        (&frames).into(),
-        &batch.registry,
-        &s.catalogue,
-        DEFAULT_PROVINCE,
-    )?;
+    let inputs = unit_inputs(&(&frames).into())?;
+    let rows = attainment_of(&inputs, &batch.registry, &s.catalogue, DEFAULT_PROVINCE);
     phases.done("attainment");
     // The report and the exports are independent: written side by side.
     let write_report = || -> Result<f64> {
         let start = Instant::now();
-        let bytes = build_workbook(&ReportInput {
+        let input = ReportInput {
             batch: &batch,
             frames: &frames,
             attainment: &rows,
             catalogue: &s.catalogue,
             province: DEFAULT_PROVINCE,
-        })?;
-        cchc_report::write_atomic(&args.output, &bytes)?;
+            inputs: Some(&inputs),
+        };
+        cchc_report::write_atomic_seekable(&args.output, |out| write_workbook(&input, out))?;
         Ok(start.elapsed().as_secs_f64())
     };
     let write_exports_to = |dir: &Path| -> Result<f64> {

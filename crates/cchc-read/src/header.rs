@@ -72,7 +72,10 @@ pub struct HeaderTexts {
 
 impl Default for HeaderTexts {
     fn default() -> Self {
-        HeaderTexts { ids: rustc_hash::FxHashMap::default(), normalized: vec![String::new()] }
+        HeaderTexts {
+            ids: rustc_hash::FxHashMap::default(),
+            normalized: vec![String::new()],
+        }
     }
 }
 
@@ -168,7 +171,9 @@ impl HeaderCells {
     /// Reads the window: the first [`HEADER_SEARCH_ROWS`] rows and the levels below.
     pub fn new(grid: &Grid, texts: &mut HeaderTexts) -> HeaderCells {
         let first_row = grid.first_row();
-        let end_row = grid.end_row().min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
+        let end_row = grid
+            .end_row()
+            .min(first_row + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1);
         let last_top = grid.end_row().min(first_row + HEADER_SEARCH_ROWS);
         let cols = grid.first_col()..grid.end_col();
         let width = cols.len();
@@ -178,7 +183,8 @@ impl HeaderCells {
         for (r_i, r) in (first_row..end_row).enumerate() {
             // A header row holds no number other than a year (DOMAIN §3: header rows
             // may type years as numbers); rows with counts are never header rows.
-            let ok = !grid.row_is_blank(r, cols.clone()) && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
+            let ok = !grid.row_is_blank(r, cols.clone())
+                && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
             header_like.push(ok);
             if !ok {
                 continue;
@@ -197,7 +203,15 @@ impl HeaderCells {
         }
         distinct.sort_unstable();
         distinct.dedup();
-        HeaderCells { first_row, end_row, last_top, cols, ids, distinct, header_like }
+        HeaderCells {
+            first_row,
+            end_row,
+            last_top,
+            cols,
+            ids,
+            distinct,
+            header_like,
+        }
     }
 
     fn id(&self, row: u32, col_index: usize) -> u32 {

@@ -12,7 +12,7 @@ use std::path::Path;
 use cchc_analysis::frames::Frames;
 use polars::prelude::*;
 
-use crate::{write_atomic, write_atomic_with, ReportError};
+use crate::{write_atomic_with, ReportError};
 
 /// Writes a frame as CSV: integers plain, floats with up to 12 significant
 /// decimals and no exponent, nulls empty.
@@ -103,9 +103,18 @@ pub fn format_float(f: f64) -> String {
 /// [`ReportError`] if polars cannot write it.
 pub fn frame_to_parquet(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
     let mut buf = Vec::new();
-    let mut df = df.clone();
-    ParquetWriter::new(&mut buf).finish(&mut df)?;
+    write_parquet(df, &mut buf)?;
     Ok(buf)
+}
+
+/// Writes a frame as Parquet into `out`.
+///
+/// # Errors
+/// [`ReportError::Frame`] if polars cannot write the frame.
+pub fn write_parquet(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    let mut df = df.clone();
+    ParquetWriter::new(out).finish(&mut df)?;
+    Ok(())
 }
 
 /// The frames of one run, for export.
@@ -139,7 +148,9 @@ pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
         ("indicators", &f.indicators),
     ] {
         write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
-        write_atomic(&dir.join(format!("{name}.parquet")), &frame_to_parquet(df)?)?;
+        write_atomic_with(&dir.join(format!("{name}.parquet")), |w| {
+            write_parquet(df, w)
+        })?;
         write_partitioned(&dir.join("parquet"), name, df, e.province)?;
     }
     Ok(())
@@ -172,12 +183,24 @@ pub fn write_partitioned(
         .map(str::to_string)
         .collect();
     let slug = province_slug(province);
+    let periods_count = periods.len();
     for period in periods {
-        let mask = df.column("period")?.str()?.equal(period.as_str());
-        let part = df.filter(&mask)?.drop("period")?.sort(
-            ["unit_id"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )?;
+        // One period (the usual run) needs no filtering, and frames already in unit
+        // order no sorting: neither then copies the frame.
+        let part = if periods_count == 1 {
+            df.drop("period")?
+        } else {
+            let mask = df.column("period")?.str()?.equal(period.as_str());
+            df.filter(&mask)?.drop("period")?
+        };
+        let part = if is_sorted(part.column("unit_id")?.str()?) {
+            part
+        } else {
+            part.sort(
+                ["unit_id"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )?
+        };
         let dir = root
             .join(name)
             .join(format!("period={period}"))
@@ -186,9 +209,21 @@ pub fn write_partitioned(
             path: dir.clone(),
             source,
         })?;
-        write_atomic(&dir.join("part-0.parquet"), &frame_to_parquet(&part)?)?;
+        write_atomic_with(&dir.join("part-0.parquet"), |w| write_parquet(&part, w))?;
     }
     Ok(())
+}
+
+/// Whether the values are in ascending order (nulls first).
+fn is_sorted(ca: &StringChunked) -> bool {
+    let mut prev: Option<Option<&str>> = None;
+    for v in ca.iter() {
+        if prev.is_some_and(|p| p > v) {
+            return false;
+        }
+        prev = Some(v);
+    }
+    true
 }
 
 #[cfg(test)]

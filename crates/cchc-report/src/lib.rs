@@ -43,6 +43,17 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
+    write_atomic_seekable(path, |out| write(out))
+}
+
+/// [`write_atomic_with`] for writers that also seek (a zip archive such as xlsx).
+///
+/// # Errors
+/// [`ReportError::Io`] with the destination path, or what `write` returns.
+pub fn write_atomic_seekable(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
         path: path.to_path_buf(),
         source,

@@ -34,6 +34,9 @@ pub struct ReportInput<'a> {
     pub catalogue: &'a Catalogue,
     /// Province name (scope id of the province rows).
     pub province: &'a str,
+    /// Per-unit inputs already read from the frames for the attainment
+    /// ([`unit_inputs`]); read again from the frames when `None`.
+    pub inputs: Option<&'a BTreeMap<String, Inputs>>,
 }
 
 /// Sheet names.
@@ -196,6 +199,20 @@ pub(crate) fn col_letters(col: u16) -> String {
 /// # Errors
 /// [`ReportError::Xlsx`] if the workbook library refuses a value.
 pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    write_workbook(input, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// [`build_workbook`] written straight into `out` (a file): the workbook is never
+/// held whole in memory.
+///
+/// # Errors
+/// [`ReportError::Xlsx`] if the workbook library refuses a value or cannot write.
+pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
+    input: &ReportInput<'_>,
+    out: W,
+) -> Result<(), ReportError> {
     let f = formats();
     let mut wb = Workbook::new();
     // Deflate level 1: most of the time writing a large report went into compressing
@@ -352,7 +369,14 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     }
 
     // 3–8. Forms A, B and C by unit and by district.
-    let inputs = unit_inputs(&FramesRef::from(input.frames))?;
+    let computed;
+    let inputs = match input.inputs {
+        Some(i) => i,
+        None => {
+            computed = unit_inputs(&FramesRef::from(input.frames))?;
+            &computed
+        }
+    };
     let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
         input
             .batch
@@ -467,7 +491,7 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
     write_form_tables(&mut wb, &f, &period_text, &form_c)?;
 
     // 9. Other indicators (Form D), a row per unit.
-    indicators_sheet(&mut wb, &f, &period_text, input, &inputs)?;
+    indicators_sheet(&mut wb, &f, &period_text, input, inputs)?;
 
     // 10. Charts.
     charts_sheet(
@@ -582,7 +606,8 @@ pub fn build_workbook(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
             ws.write_number(r, 3, s.rows_set_aside as f64)?;
         }
     }
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_writer(out)?;
+    Ok(())
 }
 
 /// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
