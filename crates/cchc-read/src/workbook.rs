@@ -257,7 +257,10 @@ fn read_workbook_inner(
         let mut grid = Grid::new(sheet.name.clone(), range, Vec::new());
         let mut findings = Vec::new();
         let mut read = read_sheet(&grid, file, ctx, memo, &mut findings);
-        if !read.as_ref().is_some_and(|r| r.complete) {
+        // A sheet where no form's header was found at all (a cover or instructions
+        // sheet) is not parsed again for merges either: blank parents are filled from
+        // the left, so merges only complete a header that was found.
+        if read.as_ref().is_some_and(|r| !r.complete) {
             let merged = merges(&mut wb, &sheet.name);
             if !merged.is_empty() {
                 grid.set_merges(merged);
