@@ -183,18 +183,21 @@ impl Phases {
     }
 }
 
-/// `, peak 80 MB` from /proc/self/status (Linux; empty elsewhere).
+/// `, peak 80 MB, now 60 MB` from /proc/self/status (Linux; empty elsewhere).
 fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map(|kb| format!(", peak {} MB", kb / 1024))
-        .unwrap_or_default()
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (mb("VmHWM:"), mb("VmRSS:")) {
+        (Some(peak), Some(now)) => format!(", peak {peak} MB, now {now} MB"),
+        _ => String::new(),
+    }
 }
 
 fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
