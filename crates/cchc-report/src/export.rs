@@ -107,7 +107,7 @@ pub fn frame_to_parquet(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
     Ok(buf)
 }
 
-/// Rows per Parquet row group.
+/// Rows per Parquet row group, roughly (see [`write_parquet`]).
 pub const ROW_GROUP_ROWS: usize = 16_384;
 
 /// Writes a frame as Parquet into `out`.
@@ -116,8 +116,8 @@ pub const ROW_GROUP_ROWS: usize = 16_384;
 /// [`ReportError::Frame`] if polars cannot write the frame.
 pub fn write_parquet(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut df = df.clone();
-    // Row groups of 16,384 rows: a reader skips by unit (rows are in unit order) with
-    // the groups' statistics, and the writer holds one group at a time, not the frame.
+    // Row groups of about 16,384 rows (polars makes ⌊rows ÷ 16,384⌋ equal groups): a
+    // reader skips by unit (rows are in unit order) with the groups' statistics.
     ParquetWriter::new(out)
         .with_row_group_size(Some(ROW_GROUP_ROWS))
         .finish(&mut df)?;
@@ -236,6 +236,25 @@ fn is_sorted(ca: &StringChunked) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parquet_is_written_in_row_groups() {
+        // polars splits a frame into ⌊rows ÷ 16,384⌋ equal groups: 40,000 rows → ⌊2.44⌋ = 2
+        // groups of 20,000 (one group of 40,000 without the setting).
+        let ids: Vec<String> = (0..40_000).map(|i| format!("u{i:05}")).collect();
+        let df = DataFrame::new(40_000, vec![Column::new("unit_id".into(), ids)]).expect("frame");
+        let bytes = frame_to_parquet(&df).expect("parquet");
+        let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
+        let groups: Vec<usize> = reader
+            .get_metadata()
+            .expect("metadata")
+            .row_groups
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(groups, [20_000, 20_000]);
+        assert_eq!(reader.finish().expect("read").height(), 40_000);
+    }
 
     #[test]
     fn floats_are_plain() {
