@@ -1329,3 +1329,38 @@ fn boundary_cases() {
         s("7", "17", "met", "0")
     );
 }
+
+#[test]
+fn max_file_mb_refuses_larger_files() {
+    // 0 MB: every file is over the limit, refused unopened with file.too_large (an error).
+    let out = cchc(&[
+        "check",
+        "samples/THPT_VanLam_Q1_2022.xlsx",
+        "--format",
+        "json",
+        "--max-file-mb",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rules: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"file.too_large"), "{rules:?}");
+    // The default limit (20 MB) reads it.
+    let out = cchc(&[
+        "check",
+        "samples/THPT_VanLam_Q1_2022.xlsx",
+        "--format",
+        "json",
+    ]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(list
+        .as_array()
+        .expect("array")
+        .iter()
+        .all(|f| f["rule"] != "file.too_large"));
+}

@@ -70,6 +70,10 @@ pub struct BatchArgs {
     /// Unit (id or name) for files that name none.
     #[arg(long)]
     pub unit: Option<String>,
+    /// Largest workbook read, in MB (a workbook may inflate to ten times that); larger
+    /// files get `file.too_large` and are not opened.
+    #[arg(long, default_value_t = cchc_read::sniff::Limits::DEFAULT_FILE_MB)]
+    pub max_file_mb: u64,
 }
 
 #[derive(Args, Debug)]

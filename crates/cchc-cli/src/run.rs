@@ -95,6 +95,7 @@ fn setup(args: &BatchArgs) -> Result<Setup> {
     }
     let context = cchc_read::workbook::ReadContext {
         catalogue: catalogue.clone(),
+        limits: cchc_read::sniff::Limits::from_file_mb(args.max_file_mb),
         ..Default::default()
     };
     let opts = BatchOptions {

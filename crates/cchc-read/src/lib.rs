@@ -15,6 +15,7 @@ pub mod grid;
 pub mod header;
 pub mod memo;
 pub mod meta;
+pub mod sniff;
 pub mod workbook;
 
 pub use batch::{read_batch, Batch, BatchOptions, FileStat, Submission};

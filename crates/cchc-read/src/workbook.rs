@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Reader, SheetType, SheetVisible, Sheets};
+use calamine::{
+    open_workbook, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb, Xlsx,
+};
 use cchc_domain::finding::{Finding, Rule};
 use cchc_domain::measure::HeaderAliases;
 
@@ -15,6 +17,7 @@ use crate::form_d::FormDTable;
 use crate::grid::Grid;
 use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
+use crate::sniff::{is_encrypted_package, read_head, sniff, zip_unpacked_size, Content, Limits};
 use cchc_domain::columns::PhraseLevel;
 use cchc_domain::measure::FormALevel;
 
@@ -76,6 +79,8 @@ pub struct ReadContext {
     pub aliases: HeaderAliases,
     /// Targets, for Form D.
     pub catalogue: Catalogue,
+    /// Size limits checked before a file is opened.
+    pub limits: Limits,
 }
 
 impl Default for ReadContext {
@@ -83,6 +88,7 @@ impl Default for ReadContext {
         ReadContext {
             aliases: HeaderAliases::embedded(),
             catalogue: Catalogue::default_2022(),
+            limits: Limits::default(),
         }
     }
 }
@@ -136,6 +142,112 @@ impl ReadMemo {
     }
 }
 
+type Opened = Sheets<std::io::BufReader<std::fs::File>>;
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+}
+
+/// Opens a workbook by what its bytes say it is, not by its name; anything that is not
+/// a readable workbook, or is over the limits, becomes the file's finding.
+fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, Box<Finding>> {
+    let unreadable = |message: String| Box::new(Finding::file(Rule::FileUnreadable, file, message));
+    let io = |e: std::io::Error| {
+        Box::new(
+            Finding::file(
+                Rule::FileUnreadable,
+                file,
+                format!("Không đọc được tệp: {e}"),
+            )
+            .with_raw(e.to_string()),
+        )
+    };
+    let too_large = |what: &str, size: u64, limit: u64| {
+        Box::new(
+            Finding::file(
+                Rule::FileTooLarge,
+                file,
+                format!(
+                    "{what} {} MB, vượt giới hạn {} MB: không đọc (báo cáo của một đơn vị thường dưới 1 MB; nếu đúng là báo cáo, chạy lại với --max-file-mb lớn hơn)",
+                    megabytes(size),
+                    megabytes(limit)
+                ),
+            )
+            .with_raw(size.to_string()),
+        )
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.max_file_bytes {
+        return Err(too_large("Tệp lớn", size, limits.max_file_bytes));
+    }
+    let head = read_head(path, 4096).map_err(io)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let resave =
+        "hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Excel Workbook (.xlsx) rồi gửi lại";
+    let encrypted = || {
+        unreadable("Tệp được đặt mật khẩu (mã hoá): không đọc được; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại".into())
+    };
+    match sniff(&head) {
+        Content::Empty => Err(unreadable("Tệp rỗng (0 byte): hãy gửi lại tệp báo cáo".into())),
+        Content::Html => Err(unreadable(format!(
+            "Tệp có đuôi .{ext} nhưng thực chất là một trang HTML (thường do phần mềm trên web xuất ra), không phải bảng tính: {resave}"
+        ))),
+        Content::Xml2003 => Err(unreadable(format!("Tệp là bảng tính XML của Excel 2003, không đọc được: {resave}"))),
+        Content::Text => Err(unreadable(format!(
+            "Tệp có đuôi .{ext} nhưng thực chất là văn bản (CSV), không phải bảng tính: {resave}"
+        ))),
+        Content::Unknown => Err(unreadable("Không nhận ra định dạng tệp: không phải xlsx, xls, xlsb hay ods".into())),
+        Content::Zip => {
+            let unpacked = zip_unpacked_size(path)
+                .ok_or_else(|| unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into()))?;
+            if unpacked > limits.max_unpacked_bytes {
+                return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
+            }
+            // The kind the name says first, then the other zip kinds.
+            let order: [u8; 3] = match ext.as_str() {
+                "ods" => [2, 0, 1],
+                "xlsb" => [1, 0, 2],
+                _ => [0, 2, 1],
+            };
+            let mut first_error = None;
+            for kind in order {
+                let opened = match kind {
+                    0 => open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+                    1 => open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+                    _ => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| e.to_string()),
+                };
+                match opened {
+                    Ok(wb) => return Ok(wb),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            let e = first_error.unwrap_or_default();
+            Err(Box::new(
+                Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính (tệp nén bị hỏng?): {e}")).with_raw(e),
+            ))
+        }
+        Content::Compound => match open_workbook::<Xls<_>, _>(path) {
+            Ok(wb) => Ok(Sheets::Xls(wb)),
+            Err(XlsError::Password) => Err(encrypted()),
+            Err(e) => {
+                // An encrypted xlsx is a compound file holding the encrypted package.
+                if std::fs::read(path).is_ok_and(|bytes| is_encrypted_package(&bytes)) {
+                    return Err(encrypted());
+                }
+                Err(Box::new(
+                    Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính .xls: {e}")).with_raw(e.to_string()),
+                ))
+            }
+        },
+    }
+}
+
 /// Reads every sheet of a workbook. Never panics on file content: a panic inside
 /// the reading library is caught and becomes `file.unreadable`.
 pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
@@ -173,17 +285,10 @@ fn read_workbook_inner(
         file: file.to_string(),
         ..FileRead::default()
     };
-    let mut wb = match open_workbook_auto(path) {
+    let mut wb = match open_by_content(path, file, &ctx.limits) {
         Ok(wb) => wb,
-        Err(e) => {
-            out.findings.push(
-                Finding::file(
-                    Rule::FileUnreadable,
-                    file,
-                    format!("Không đọc được tệp bảng tính: {e}"),
-                )
-                .with_raw(e.to_string()),
-            );
+        Err(finding) => {
+            out.findings.push(*finding);
             return out;
         }
     };

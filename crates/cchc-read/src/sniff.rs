@@ -1,0 +1,190 @@
+//! What a file really is, from its first bytes and not its name: a workbook is read by
+//! its content (an `.xlsx` that is really `.xls` reads normally), and a file that is
+//! not a workbook at all (an HTML table or CSV saved as `.xls` by a web system, an empty
+//! file, an encrypted workbook) gets a finding saying what it is and how to fix it.
+//! Size limits are checked here too, before anything is inflated.
+
+use std::io::Read;
+use std::path::Path;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// Nothing in it.
+    Empty,
+    /// A zip archive: xlsx, xlsm, xlsb or ods.
+    Zip,
+    /// An OLE compound file: xls, or an encrypted OOXML workbook.
+    Compound,
+    /// An HTML page (many web systems export "Excel" this way).
+    Html,
+    /// Excel 2003 XML spreadsheet.
+    Xml2003,
+    /// Plain text: CSV or tab-separated.
+    Text,
+    /// None of these.
+    Unknown,
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY: &[u8] = b"PK\x05\x06";
+const COMPOUND: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Classifies a file by its first bytes (a few kilobytes are enough).
+pub fn sniff(head: &[u8]) -> Content {
+    if head.is_empty() {
+        return Content::Empty;
+    }
+    if head.starts_with(ZIP) || head.starts_with(ZIP_EMPTY) {
+        return Content::Zip;
+    }
+    if head.starts_with(COMPOUND) {
+        return Content::Compound;
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let lower: Vec<u8> = text.iter().take(2048).map(u8::to_ascii_lowercase).collect();
+    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    let start = lower
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&lower[..0], |i| &lower[i..]);
+    if start.starts_with(b"<") {
+        if has(b"urn:schemas-microsoft-com:office:spreadsheet") {
+            return Content::Xml2003;
+        }
+        if has(b"<html") || has(b"<table") || has(b"<!doctype html") || has(b"<body") {
+            return Content::Html;
+        }
+    }
+    // Text: no control bytes other than tab and line ends, and valid UTF-8 (a cut
+    // multi-byte character at the end of the sample is allowed).
+    let printable = text
+        .iter()
+        .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'));
+    let utf8 = match std::str::from_utf8(text) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if printable && (utf8 || text.iter().all(u8::is_ascii)) {
+        return Content::Text;
+    }
+    Content::Unknown
+}
+
+/// Whether an OLE compound file holds an encrypted OOXML package (its directory names
+/// the streams `EncryptionInfo` and `EncryptedPackage`, in UTF-16).
+pub fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// Limits checked before a file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total a zip workbook may inflate to, in bytes (its parts' declared sizes).
+    pub max_unpacked_bytes: u64,
+}
+
+impl Limits {
+    /// Default file limit in MB: a unit's report is well under 1 MB.
+    pub const DEFAULT_FILE_MB: u64 = 20;
+
+    /// Limits from a file size in MB; a workbook may inflate to ten times that.
+    pub fn from_file_mb(mb: u64) -> Limits {
+        let bytes = mb.saturating_mul(1024 * 1024);
+        Limits {
+            max_file_bytes: bytes,
+            max_unpacked_bytes: bytes.saturating_mul(10),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::from_file_mb(Self::DEFAULT_FILE_MB)
+    }
+}
+
+/// Reads the first `n` bytes of a file.
+///
+/// # Errors
+/// The file cannot be opened or read.
+pub fn read_head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    std::fs::File::open(path)?
+        .take(n as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// The total size a zip archive declares its entries inflate to, without inflating
+/// anything (`None` when the archive's directory cannot be read).
+pub fn zip_unpacked_size(path: &Path) -> Option<u64> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_first_bytes() {
+        assert_eq!(sniff(b""), Content::Empty);
+        assert_eq!(sniff(b"PK\x03\x04\x14\x00\x06\x00"), Content::Zip);
+        assert_eq!(
+            sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]),
+            Content::Compound
+        );
+        assert_eq!(
+            sniff(b"<html><body><table><tr><td>1</td></tr></table>"),
+            Content::Html
+        );
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF  <!DOCTYPE html>\n<html>"),
+            Content::Html
+        );
+        assert_eq!(sniff(b"<table border=1><tr><td>STT</td>"), Content::Html);
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"),
+            Content::Xml2003
+        );
+        assert_eq!(
+            sniff("STT;Lĩnh vực;Tổng số\n1;Giáo dục;12\n".as_bytes()),
+            Content::Text
+        );
+        assert_eq!(sniff(b"a,b\n1,2\n"), Content::Text);
+        // A Vietnamese letter cut in half at the end of the sample is still text.
+        let cut = "Tổng số".as_bytes();
+        assert_eq!(sniff(&cut[..cut.len() - 1]), Content::Text);
+        assert_eq!(sniff(&[0x00, 0x01, 0x02, 0xFF]), Content::Unknown);
+    }
+
+    #[test]
+    fn encrypted_package_is_named_in_utf16() {
+        let mut bytes = COMPOUND.to_vec();
+        bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(is_encrypted_package(&bytes));
+        assert!(!is_encrypted_package(
+            b"EncryptedPackage in ASCII is not a directory entry"
+        ));
+    }
+
+    #[test]
+    fn limits_from_megabytes() {
+        let l = Limits::from_file_mb(20);
+        assert_eq!(l.max_file_bytes, 20 * 1024 * 1024);
+        assert_eq!(l.max_unpacked_bytes, 200 * 1024 * 1024);
+        assert_eq!(Limits::default(), l);
+    }
+}

@@ -1,0 +1,158 @@
+//! Files that are not what their names say, or are broken or too big: each gets one
+//! clear finding (and nothing read), or, for a workbook under the wrong extension, is
+//! read normally.
+
+use cchc_domain::finding::Rule;
+use cchc_read::sniff::Limits;
+use cchc_read::workbook::{read_workbook, FileRead, ReadContext};
+
+/// A small valid Form A workbook (bytes of an .xlsx), made with rust_xlsxwriter.
+fn form_a_xlsx() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = [
+        "STT",
+        "Lĩnh vực",
+        "Tổng số hồ sơ tiếp nhận",
+        "Tiếp nhận trực tuyến",
+        "Tiếp nhận trực tiếp",
+        "Từ kỳ trước chuyển qua",
+        "Tổng số hồ sơ đã giải quyết",
+        "Giải quyết trước hạn",
+        "Giải quyết đúng hạn",
+        "Giải quyết quá hạn",
+        "Tổng số hồ sơ đang giải quyết",
+        "Đang giải quyết trong hạn",
+        "Đang giải quyết quá hạn",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("write");
+    }
+    // received 10 = 4 + 5 + 1; resolved 8 = 2 + 5 + 1; pending 2 = 2 + 0; 10 = 8 + 2.
+    let values = [10.0, 4.0, 5.0, 1.0, 8.0, 2.0, 5.0, 1.0, 2.0, 2.0, 0.0];
+    ws.write_number(1, 0, 1.0).expect("write");
+    ws.write_string(1, 1, "Giáo dục và Đào tạo").expect("write");
+    for (i, v) in values.iter().enumerate() {
+        ws.write_number(1, 2 + i as u16, *v).expect("write");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+fn read_bytes(name: &str, bytes: &[u8], ctx: &ReadContext) -> FileRead {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    read_workbook(&path, name, ctx)
+}
+
+/// The single finding a refused file gets, with its rule.
+fn only_finding(read: &FileRead) -> (Rule, String) {
+    assert!(read.tables.is_empty(), "nothing read from {}", read.file);
+    assert_eq!(read.findings.len(), 1, "{:?}", read.findings);
+    (read.findings[0].rule, read.findings[0].message.clone())
+}
+
+#[test]
+fn xlsx_named_xls_is_read_by_its_content() {
+    let read = read_bytes("bao_cao.xls", &form_a_xlsx(), &ReadContext::default());
+    assert_eq!(read.tables.len(), 1, "{:?}", read.findings);
+    assert!(
+        read.findings.iter().all(|f| f.rule != Rule::FileUnreadable),
+        "{:?}",
+        read.findings
+    );
+}
+
+#[test]
+fn html_saved_as_xls_says_so() {
+    let html = "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>STT</td><td>Lĩnh vực</td></tr></table></body></html>";
+    let (rule, message) = only_finding(&read_bytes(
+        "xuat_tu_web.xls",
+        html.as_bytes(),
+        &ReadContext::default(),
+    ));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(
+        message.contains("HTML") && message.contains(".xls") && message.contains("Save As"),
+        "{message}"
+    );
+}
+
+#[test]
+fn csv_saved_as_xls_says_so() {
+    let csv = "STT,Lĩnh vực,Tổng số\n1,Giáo dục,10\n";
+    let (rule, message) = only_finding(&read_bytes(
+        "bao_cao.xls",
+        csv.as_bytes(),
+        &ReadContext::default(),
+    ));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("CSV"), "{message}");
+}
+
+#[test]
+fn empty_and_truncated_files() {
+    let (rule, message) = only_finding(&read_bytes("rong.xlsx", b"", &ReadContext::default()));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("rỗng"), "{message}");
+    // The first half of a real workbook: a zip without its directory.
+    let whole = form_a_xlsx();
+    let (rule, message) = only_finding(&read_bytes(
+        "cut.xlsx",
+        &whole[..whole.len() / 2],
+        &ReadContext::default(),
+    ));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("hỏng"), "{message}");
+}
+
+#[test]
+fn encrypted_workbook_says_password() {
+    // The start of an OLE compound file whose directory names the encrypted package,
+    // as Excel writes a password-protected .xlsx (the rest of the structure is absent,
+    // so the .xls reader fails and the package name decides).
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(512, 0);
+    bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.resize(2048, 0);
+    let (rule, message) = only_finding(&read_bytes(
+        "mat_khau.xlsx",
+        &bytes,
+        &ReadContext::default(),
+    ));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("mật khẩu"), "{message}");
+}
+
+#[test]
+fn files_over_the_limits_are_not_opened() {
+    let bytes = form_a_xlsx();
+    // A limit below the file's size: refused before opening.
+    let tiny = ReadContext {
+        limits: Limits {
+            max_file_bytes: 100,
+            max_unpacked_bytes: u64::MAX,
+        },
+        ..Default::default()
+    };
+    let (rule, _) = only_finding(&read_bytes("a.xlsx", &bytes, &tiny));
+    assert_eq!(rule, Rule::FileTooLarge);
+    // Small on disk, but declaring more inflated bytes than allowed (a zip bomb's shape).
+    let bomb = ReadContext {
+        limits: Limits {
+            max_file_bytes: u64::MAX,
+            max_unpacked_bytes: 1_000,
+        },
+        ..Default::default()
+    };
+    let (rule, message) = only_finding(&read_bytes("b.xlsx", &bytes, &bomb));
+    assert_eq!(rule, Rule::FileTooLarge);
+    assert!(message.contains("giải nén"), "{message}");
+    // The default limits read it.
+    assert_eq!(
+        read_bytes("c.xlsx", &bytes, &ReadContext::default())
+            .tables
+            .len(),
+        1
+    );
+}
