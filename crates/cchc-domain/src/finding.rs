@@ -81,6 +81,8 @@ rules! {
     RatioUnverifiable = "ratio.unverifiable", Warning;
     IndicatorUnknown = "indicator.unknown", Warning;
     PeriodCarryOver = "period.carry_over", Warning;
+    CellOutOfRange = "cell.out_of_range", Warning;
+    FormulaUncached = "value.formula_uncached", Error;
 }
 
 impl fmt::Display for Rule {

@@ -5,7 +5,7 @@ use std::path::Path;
 use calamine::{
     open_workbook, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb, Xlsx,
 };
-use cchc_domain::finding::{Finding, Rule};
+use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::measure::HeaderAliases;
 
 use cchc_domain::target::Catalogue;
@@ -342,7 +342,7 @@ fn read_workbook_inner(
             );
             continue;
         }
-        let range = match wb.worksheet_range(&sheet.name) {
+        let range = match sheet_range(&mut wb, &sheet.name, file, &mut out.findings) {
             Ok(r) => r,
             Err(e) => {
                 out.findings.push(
@@ -399,6 +399,82 @@ fn read_workbook_inner(
         }
     }
     out
+}
+
+/// Rows a sheet may use; cells further down are left out with a finding (a unit's
+/// report has a few hundred rows; a stray cell at row 1,048,576 would otherwise make
+/// the sheet a rectangle of a million rows).
+pub const MAX_SHEET_ROWS: u32 = 100_000;
+
+/// A sheet's cells. For xlsx the cells are streamed and only those within
+/// [`MAX_SHEET_ROWS`] rows and [`MAX_TABLE_COLUMNS`] columns are kept (one
+/// `cell.out_of_range` finding names the others), so a cell at XFD1048576 beside A1
+/// costs nothing; formulas saved without a computed value (files written by scripts)
+/// get `value.formula_uncached` instead of reading as blanks.
+fn sheet_range(
+    wb: &mut Opened,
+    name: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<calamine::Range<calamine::Data>, String> {
+    let Sheets::Xlsx(x) = wb else {
+        return wb.worksheet_range(name).map_err(|e| e.to_string());
+    };
+    let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut cells = Vec::new();
+    let (mut outside, mut first_outside) = (0usize, None);
+    let (mut uncached, mut first_uncached) = (0usize, None);
+    while let Some(record) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| e.to_string())?
+    {
+        let (row, col) = record.pos;
+        let empty = matches!(record.value, calamine::DataRef::Empty);
+        if empty {
+            if record.formula.is_some() {
+                uncached += 1;
+                first_uncached.get_or_insert((row, col));
+            }
+            continue;
+        }
+        if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
+            outside += 1;
+            first_outside.get_or_insert((row, col));
+            continue;
+        }
+        cells.push(calamine::Cell::new(
+            (row, col),
+            calamine::Data::from(record.value),
+        ));
+    }
+    if let Some((r, c)) = first_outside {
+        findings.push(
+            Finding::file(
+                Rule::CellOutOfRange,
+                file,
+                format!(
+                    "{outside} ô có dữ liệu nằm ngoài vùng đọc ({MAX_SHEET_ROWS} dòng, {} cột đầu), đầu tiên là ô {}: bỏ qua các ô này",
+                    crate::grid::MAX_TABLE_COLUMNS,
+                    a1(r, c)
+                ),
+            )
+            .at(name, a1(r, c)),
+        );
+    }
+    if let Some((r, c)) = first_uncached {
+        findings.push(
+            Finding::file(
+                Rule::FormulaUncached,
+                file,
+                format!(
+                    "{uncached} ô có công thức nhưng chưa có giá trị đã tính (tệp do phần mềm tạo ra, chưa mở bằng Excel), đầu tiên là ô {}: các ô này không được tính là 0; hãy mở tệp bằng Excel, lưu lại rồi gửi lại",
+                    a1(r, c)
+                ),
+            )
+            .at(name, a1(r, c)),
+        );
+    }
+    Ok(calamine::Range::from_sparse(cells))
 }
 
 /// A sheet's table and where its header starts.

@@ -156,3 +156,70 @@ fn files_over_the_limits_are_not_opened() {
         1
     );
 }
+
+#[test]
+fn a_cell_at_xfd1048576_is_left_out_not_allocated() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Báo cáo").expect("write");
+    // The last cell of a sheet: XFD1048576 (row 1,048,575, column 16,383, 0-based).
+    ws.write_string(1_048_575, 16_383, "x").expect("write");
+    let read = read_bytes(
+        "xa.xlsx",
+        &wb.save_to_buffer().expect("xlsx"),
+        &ReadContext::default(),
+    );
+    let out: Vec<_> = read
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::CellOutOfRange)
+        .collect();
+    assert_eq!(out.len(), 1, "{:?}", read.findings);
+    assert_eq!(out[0].cell, "XFD1048576");
+}
+
+#[test]
+fn formulas_without_a_computed_value_are_named() {
+    // rust_xlsxwriter writes formulas with a cached 0 unless told otherwise; a script's
+    // file has none: the <v> element is removed from the sheet XML by hand below.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(0, 0, 2.0).expect("write");
+    ws.write_number(1, 0, 3.0).expect("write");
+    ws.write_formula(2, 0, "=SUM(A1:A2)").expect("write");
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let bytes = rewrite_zip_entry(&bytes, "xl/worksheets/sheet1.xml", |xml| {
+        let formula = xml.find("<f>").expect("a formula");
+        let start = xml[formula..].find("<v>").expect("its cached value") + formula;
+        let end = xml[start..].find("</v>").expect("end") + start + 4;
+        format!("{}{}", &xml[..start], &xml[end..])
+    });
+    let read = read_bytes("script.xlsx", &bytes, &ReadContext::default());
+    let f: Vec<_> = read
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::FormulaUncached)
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", read.findings);
+    assert_eq!(f[0].cell, "A3");
+}
+
+/// A copy of a zip archive with one entry's text changed.
+fn rewrite_zip_entry(bytes: &[u8], name: &str, change: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let entry_name = entry.name().expect("name").to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("read");
+        if entry_name == name {
+            data = change(&String::from_utf8(data).expect("utf8")).into_bytes();
+        }
+        out.start_file(entry_name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
