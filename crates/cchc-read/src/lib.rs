@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod cells;
+pub mod cfb_check;
 pub mod form_a;
 pub mod form_b;
 pub mod form_c;

@@ -207,6 +207,12 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
             }
+            let is_ods = zip_has_entry(path, "content.xml");
+            if is_ods && !crate::sniff::ods_content_is_well_formed(path) {
+                return Err(unreadable(
+                    "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
+                ));
+            }
             // The kind the name says first, then the other zip kinds.
             let order: [u8; 3] = match ext.as_str() {
                 "ods" => [2, 0, 1],
@@ -232,19 +238,79 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
                 Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính (tệp nén bị hỏng?): {e}")).with_raw(e),
             ))
         }
-        Content::Compound => match open_workbook::<Xls<_>, _>(path) {
-            Ok(wb) => Ok(Sheets::Xls(wb)),
-            Err(XlsError::Password) => Err(encrypted()),
-            Err(e) => {
-                // An encrypted xlsx is a compound file holding the encrypted package.
-                if std::fs::read(path).is_ok_and(|bytes| is_encrypted_package(&bytes)) {
+        Content::Compound => {
+            // calamine follows the file's sector chains without looking for loops: one
+            // that loops grows a vector until memory runs out and the whole run aborts.
+            let bytes = std::fs::read(path).map_err(io)?;
+            if let Err(problem) = crate::cfb_check::check(&bytes) {
+                if is_encrypted_package(&bytes) {
                     return Err(encrypted());
                 }
-                Err(Box::new(
-                    Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính .xls: {e}")).with_raw(e.to_string()),
-                ))
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileUnreadable,
+                        file,
+                        format!("Tệp .xls bị hỏng: cấu trúc bên trong tệp không hợp lệ (chuỗi khối dữ liệu bị lặp vòng hoặc trỏ ra ngoài tệp); {resave}"),
+                    )
+                    .with_raw(format!("{problem:?}")),
+                ));
             }
-        },
+            // The declared size of each sheet, for which calamine reserves memory first.
+            let stream = crate::cfb_check::workbook_stream(&bytes);
+            if stream.as_deref().is_some_and(|w| !crate::cfb_check::sheet_positions_inside(w)) {
+                return Err(unreadable(format!(
+                    "Tệp .xls bị hỏng: danh sách trang tính trỏ ra ngoài dữ liệu của tệp; {resave}"
+                )));
+            }
+            let declared = stream.map_or(0, |w| crate::cfb_check::largest_declared_sheet(&w));
+            if declared > MAX_DECLARED_CELLS {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .xls khai báo một trang tính {declared} ô, vượt giới hạn {MAX_DECLARED_CELLS} ô (tệp hỏng hoặc cố ý): không đọc; {resave}"),
+                    )
+                    .with_raw(declared.to_string()),
+                ));
+            }
+            open_compound(path, file, encrypted)
+        }
+    }
+}
+
+/// Largest sheet an .xls may declare: 2 million cells (a unit's report has a few
+/// thousand; the BIFF8 maximum of 65,536 × 256 is 16.7 million).
+pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
+
+fn zip_has_entry(path: &Path, name: &str) -> bool {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(std::io::BufReader::new(f)).ok())
+        .is_some_and(|a| a.index_for_name(name).is_some())
+}
+
+fn open_compound(
+    path: &Path,
+    file: &str,
+    encrypted: impl Fn() -> Box<Finding>,
+) -> Result<Opened, Box<Finding>> {
+    match open_workbook::<Xls<_>, _>(path) {
+        Ok(wb) => Ok(Sheets::Xls(wb)),
+        Err(XlsError::Password) => Err(encrypted()),
+        Err(e) => {
+            // An encrypted xlsx is a compound file holding the encrypted package.
+            if std::fs::read(path).is_ok_and(|bytes| is_encrypted_package(&bytes)) {
+                return Err(encrypted());
+            }
+            Err(Box::new(
+                Finding::file(
+                    Rule::FileUnreadable,
+                    file,
+                    format!("Không đọc được tệp bảng tính .xls: {e}"),
+                )
+                .with_raw(e.to_string()),
+            ))
+        }
     }
 }
 

@@ -223,3 +223,16 @@ fn rewrite_zip_entry(bytes: &[u8], name: &str, change: impl Fn(&str) -> String) 
     }
     out.finish().expect("finish").into_inner()
 }
+
+#[test]
+fn xls_stream_and_declared_size_of_a_real_file() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/PGD_AnThi_Q1_2022.xls");
+    let bytes = std::fs::read(path).expect("sample");
+    assert_eq!(cchc_read::cfb_check::check(&bytes), Ok(()));
+    let stream = cchc_read::cfb_check::workbook_stream(&bytes).expect("a Workbook stream");
+    // BIFF streams open with a BOF record (type 0x0809).
+    assert_eq!(&stream[..2], &[0x09, 0x08]);
+    let cells = cchc_read::cfb_check::largest_declared_sheet(&stream);
+    assert!(cells > 0 && cells < 10_000, "{cells}");
+}

@@ -1,0 +1,332 @@
+//! A structural check of OLE compound files (`.xls`) before calamine opens them.
+//!
+//! calamine follows a compound file's sector chains without looking for loops: a
+//! damaged `.xls` whose allocation table links a sector back into its own chain makes
+//! it grow a vector until memory runs out, which aborts the whole process (found by
+//! `cchc-fuzz`; calamine 0.38, `cfb::Sectors::get_chain`). Here the allocation tables
+//! are read with every bound checked, and a file whose chains loop or point outside
+//! the file is refused with a finding instead.
+
+/// Why a compound file cannot be read safely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CfbProblem {
+    /// The header is cut short or its sizes are impossible.
+    Header,
+    /// A chain of sectors points outside the file.
+    OutOfRange,
+    /// A chain of sectors comes back to itself.
+    Loop,
+}
+
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const FREE: u32 = 0xFFFF_FFFF;
+const FAT_SECTOR: u32 = 0xFFFF_FFFD;
+const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+/// Checks the allocation tables (and the mini allocation table) of a whole compound
+/// file: every chain ends, inside the file, without coming back on itself.
+///
+/// # Errors
+/// The [`CfbProblem`] found first.
+pub fn check(bytes: &[u8]) -> Result<(), CfbProblem> {
+    tables(bytes).map(|_| ())
+}
+
+/// A compound file's sector size and allocation tables, checked (see [`check`]).
+struct Tables {
+    size: usize,
+    fat: Vec<u32>,
+    mini: Vec<u32>,
+}
+
+fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
+    let shift = u16_at(bytes, 0x1E).ok_or(CfbProblem::Header)?;
+    if !(7..=16).contains(&shift) {
+        return Err(CfbProblem::Header);
+    }
+    let size = 1usize << shift;
+    // Whole sectors after the header (which takes one sector): a chain reaching a
+    // sector the file does not wholly hold makes calamine slice past the end (a panic).
+    let sectors = (bytes.len() / size).saturating_sub(1);
+    let sector = |s: u32| -> Option<&[u8]> {
+        let start = (s as usize + 1).checked_mul(size)?;
+        bytes.get(start..(start + size).min(bytes.len()))
+    };
+    // The sectors holding the allocation table: 109 in the header, then DIFAT sectors.
+    let fat_count = u32_at(bytes, 0x2C).ok_or(CfbProblem::Header)? as usize;
+    if fat_count > sectors + 1 {
+        return Err(CfbProblem::Header);
+    }
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+        .filter(|&s| s != FREE)
+        .collect();
+    let mut difat = u32_at(bytes, 0x44).ok_or(CfbProblem::Header)?;
+    let mut hops = 0;
+    while difat != END_OF_CHAIN && difat != FREE {
+        hops += 1;
+        if hops > sectors {
+            return Err(CfbProblem::Loop);
+        }
+        let s = sector(difat).ok_or(CfbProblem::OutOfRange)?;
+        let per = size / 4 - 1;
+        fat_sectors.extend(
+            (0..per)
+                .filter_map(|i| u32_at(s, 4 * i))
+                .filter(|&x| x != FREE),
+        );
+        difat = u32_at(s, 4 * per).ok_or(CfbProblem::OutOfRange)?;
+    }
+    fat_sectors.truncate(fat_count);
+    let mut fat: Vec<u32> = Vec::with_capacity(fat_sectors.len() * size / 4);
+    for &f in &fat_sectors {
+        let s = sector(f).ok_or(CfbProblem::OutOfRange)?;
+        fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
+    }
+    no_loops(&fat, sectors)?;
+    // The mini allocation table, read through its own (now loop-free) chain.
+    let mut mini = Vec::new();
+    let mut s = u32_at(bytes, 0x3C).ok_or(CfbProblem::Header)?;
+    while s != END_OF_CHAIN && s != FREE {
+        let data = sector(s).ok_or(CfbProblem::OutOfRange)?;
+        mini.extend((0..data.len() / 4).filter_map(|i| u32_at(data, 4 * i)));
+        s = *fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
+    }
+    no_loops(&mini, mini.len())?;
+    Ok(Tables { size, fat, mini })
+}
+
+/// Follows a checked chain (it ends and stays in the file) and returns its bytes.
+fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut s = start;
+    while s != END_OF_CHAIN && s != FREE && out.len() < len {
+        let at = (s as usize + 1) * t.size;
+        out.extend_from_slice(
+            bytes
+                .get(at..(at + t.size).min(bytes.len()))
+                .unwrap_or_default(),
+        );
+        s = t.fat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    out.truncate(len);
+    out
+}
+
+/// The workbook stream (`Workbook`, or `Book` in old files) of a checked compound file.
+pub fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let t = tables(bytes).ok()?;
+    let dir_start = u32_at(bytes, 0x30)?;
+    let cutoff = u32_at(bytes, 0x38)? as usize;
+    let dir = read_chain(bytes, &t, dir_start, usize::MAX);
+    let entry = |i: usize| dir.get(i * 128..(i + 1) * 128);
+    let name_of = |e: &[u8]| {
+        let n = (u16_at(e, 64).unwrap_or(0) as usize)
+            .min(64)
+            .saturating_sub(2)
+            / 2;
+        String::from_utf16_lossy(
+            &(0..n)
+                .filter_map(|k| u16_at(e, 2 * k))
+                .collect::<Vec<u16>>(),
+        )
+    };
+    let root = entry(0)?;
+    for i in 0..dir.len() / 128 {
+        let e = entry(i)?;
+        if e[66] != 2 || !matches!(name_of(e).as_str(), "Workbook" | "Book") {
+            continue;
+        }
+        let (start, len) = (u32_at(e, 116)?, u32_at(e, 120)? as usize);
+        if len >= cutoff {
+            return Some(read_chain(bytes, &t, start, len));
+        }
+        // A small stream lives in 64-byte pieces of the root entry's mini stream.
+        let mini_stream = read_chain(bytes, &t, u32_at(root, 116)?, u32_at(root, 120)? as usize);
+        let mut out = Vec::new();
+        let mut s = start;
+        while s != END_OF_CHAIN && s != FREE && out.len() < len {
+            let at = s as usize * 64;
+            out.extend_from_slice(mini_stream.get(at..(at + 64).min(mini_stream.len()))?);
+            s = *t.mini.get(s as usize)?;
+        }
+        out.truncate(len);
+        return Some(out);
+    }
+    None
+}
+
+/// The largest sheet (in cells) the `DIMENSIONS` records of an xls workbook stream
+/// declare. calamine reserves memory for the declared rectangle before reading a
+/// sheet; a damaged record declaring billions of cells aborts the process.
+pub fn largest_declared_sheet(stream: &[u8]) -> u64 {
+    // calamine reads each sheet from the position its BOUNDSHEET record gives, so the
+    // records are walked from there too, as well as from the start.
+    let mut starts = vec![0usize];
+    walk_records(stream, 0, |typ, data| {
+        if typ == 0x0085 {
+            if let Some(pos) = u32_at(data, 0) {
+                starts.push(pos as usize);
+            }
+        }
+    });
+    let mut largest = 0u64;
+    for start in starts {
+        walk_records(stream, start, |typ, data| {
+            if typ == 0x0200 {
+                largest = largest.max(declared_cells(data));
+            }
+        });
+    }
+    largest
+}
+
+/// Whether every sheet position the BOUNDSHEET records give lies inside the stream
+/// (calamine slices the stream at each without a check: a panic).
+pub fn sheet_positions_inside(stream: &[u8]) -> bool {
+    let mut inside = true;
+    walk_records(stream, 0, |typ, data| {
+        if typ == 0x0085 {
+            inside &= u32_at(data, 0).is_some_and(|pos| (pos as usize) <= stream.len());
+        }
+    });
+    inside
+}
+
+fn walk_records(stream: &[u8], start: usize, mut visit: impl FnMut(u16, &[u8])) {
+    let mut at = start;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        visit(
+            typ,
+            stream
+                .get(at + 4..at + 4 + len as usize)
+                .unwrap_or_default(),
+        );
+        at += 4 + len as usize;
+    }
+}
+
+/// Cells calamine reserves for a `DIMENSIONS` record: its own arithmetic (calamine
+/// 0.38 `parse_dimensions` and the sheet reader), wrapping where its u32 sums wrap.
+fn declared_cells(data: &[u8]) -> u64 {
+    let fields = match data.len() {
+        10 => u16_at(data, 0)
+            .zip(u16_at(data, 2))
+            .zip(u16_at(data, 4).zip(u16_at(data, 6)))
+            .map(|((a, b), (c, d))| (u32::from(a), u32::from(b), u32::from(c), u32::from(d))),
+        14 | 16 => u32_at(data, 0)
+            .zip(u32_at(data, 4))
+            .zip(u16_at(data, 8).zip(u16_at(data, 10)))
+            .map(|((a, b), (c, d))| (a, b, u32::from(c), u32::from(d))),
+        _ => None,
+    };
+    let Some((rf, rl, mut cf, cl)) = fields else {
+        return 0;
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    let (start, end) = if rl >= 1 && cl >= 1 {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+    rows.saturating_mul(cols)
+}
+
+/// Every chain of `table` ends: links stay below `limit` and never come back.
+fn no_loops(table: &[u32], limit: usize) -> Result<(), CfbProblem> {
+    // 0 unseen, 1 on the chain being walked, 2 known to end.
+    let mut state = vec![0u8; table.len()];
+    let mut path = Vec::new();
+    let terminal = |v: u32| matches!(v, END_OF_CHAIN | FREE | FAT_SECTOR | DIFAT_SECTOR);
+    for start in 0..table.len() {
+        let mut s = start;
+        while state.get(s) == Some(&0) {
+            state[s] = 1;
+            path.push(s);
+            match table[s] {
+                v if terminal(v) => break,
+                // Pointing past the file: calamine would slice out of bounds.
+                next if next as usize >= limit => return Err(CfbProblem::OutOfRange),
+                next => s = next as usize,
+            }
+        }
+        if state.get(s) == Some(&1) && !terminal(table[s]) {
+            return Err(CfbProblem::Loop);
+        }
+        for p in path.drain(..) {
+            state[p] = 2;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compound file of 512-byte sectors with one FAT sector (sector 0) holding `fat`.
+    fn file(fat: &[u32], sectors: usize) -> Vec<u8> {
+        let mut b = vec![0u8; 512 * (sectors + 1)];
+        b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        b[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+        b[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes());
+        b[0x3C..0x40].copy_from_slice(&END_OF_CHAIN.to_le_bytes());
+        b[0x44..0x48].copy_from_slice(&END_OF_CHAIN.to_le_bytes());
+        b[0x4C..0x50].copy_from_slice(&0u32.to_le_bytes());
+        for i in 1..109 {
+            b[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&FREE.to_le_bytes());
+        }
+        let mut table = vec![FREE; 128];
+        table[..fat.len()].copy_from_slice(fat);
+        for (i, v) in table.iter().enumerate() {
+            b[512 + 4 * i..516 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn chains_that_end_pass() {
+        // Sector 0 is the FAT; 1 → 2 → 3 → end; 4 → end.
+        assert_eq!(
+            check(&file(&[FAT_SECTOR, 2, 3, END_OF_CHAIN, END_OF_CHAIN], 5)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_chain_back_into_itself_is_a_loop() {
+        // 1 → 2 → 3 → 2: calamine would follow it forever.
+        assert_eq!(
+            check(&file(&[FAT_SECTOR, 2, 3, 2], 4)),
+            Err(CfbProblem::Loop)
+        );
+        // A sector pointing at itself.
+        assert_eq!(check(&file(&[FAT_SECTOR, 1], 2)), Err(CfbProblem::Loop));
+    }
+
+    #[test]
+    fn a_chain_past_the_end_is_out_of_range() {
+        assert_eq!(
+            check(&file(&[FAT_SECTOR, 5000], 2)),
+            Err(CfbProblem::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn a_cut_header_is_refused() {
+        assert_eq!(check(&[0xD0, 0xCF, 0x11, 0xE0]), Err(CfbProblem::Header));
+    }
+}
