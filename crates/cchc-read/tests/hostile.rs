@@ -10,21 +10,12 @@ use cchc_read::workbook::{read_workbook, FileRead, ReadContext};
 fn form_a_xlsx() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let header = [
-        "STT",
-        "Lĩnh vực",
-        "Tổng số hồ sơ tiếp nhận",
-        "Tiếp nhận trực tuyến",
-        "Tiếp nhận trực tiếp",
-        "Từ kỳ trước chuyển qua",
-        "Tổng số hồ sơ đã giải quyết",
-        "Giải quyết trước hạn",
-        "Giải quyết đúng hạn",
-        "Giải quyết quá hạn",
-        "Tổng số hồ sơ đang giải quyết",
-        "Đang giải quyết trong hạn",
-        "Đang giải quyết quá hạn",
-    ];
+    let mut header = vec!["STT", "Lĩnh vực"];
+    header.extend(
+        cchc_domain::measure::Measure::ALL
+            .iter()
+            .map(|m| m.label_vi()),
+    );
     for (c, h) in header.iter().enumerate() {
         ws.write_string(0, c as u16, *h).expect("write");
     }
