@@ -169,7 +169,7 @@ impl Submission {
 pub struct FileStat {
     /// The file.
     pub file: String,
-    /// Form A tables found.
+    /// Tables found (of every form).
     pub tables: usize,
     /// Rows consolidated.
     pub rows_accepted: usize,

@@ -591,7 +591,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             ws,
             &[
                 ("Tệp", 50.0),
-                ("Số bảng biểu A", 10.0),
+                ("Số bảng biểu (A–D)", 10.0),
                 ("Số dòng được tổng hợp", 12.0),
                 ("Số dòng để riêng", 12.0),
             ],
