@@ -252,16 +252,7 @@ fn parse_date_range(ws: &[&str]) -> Option<Period> {
 /// ```
 pub fn parse_period_filename(name: &str) -> Option<Period> {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let spaced: String = stem
-        .chars()
-        .map(|c| {
-            if c == '_' || c == '-' || c == '.' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let spaced = crate::text::separators_to_spaces(stem);
     if let Some(p) = parse_period_text(&spaced) {
         return Some(p);
     }

@@ -8,6 +8,14 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// A file name's `_`, `-` and `.` as spaces (`PGD_VanLam_Q1-2022` → `PGD VanLam Q1 2022`),
+/// so its words can be read like a title's.
+pub fn separators_to_spaces(name: &str) -> String {
+    name.chars()
+        .map(|c| if matches!(c, '_' | '-' | '.') { ' ' } else { c })
+        .collect()
+}
+
 /// Lowercase ASCII words, diacritics removed, separated by one space.
 ///
 /// ```

@@ -624,16 +624,7 @@ fn unit_words_of_file_name(stem: &str) -> String {
     const REPORT_WORDS: &[&str] = &[
         "quy", "nam", "bao", "cao", "bc", "cchc", "tthc", "ket", "qua", "ky", "thang", "dau",
     ];
-    let spaced: String = stem
-        .chars()
-        .map(|c| {
-            if c == '_' || c == '-' || c == '.' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let spaced = cchc_domain::text::separators_to_spaces(stem);
     let norm = cchc_domain::text::normalize(&spaced);
     let period_word = |w: &str| {
         w.chars().all(|c| c.is_ascii_digit())

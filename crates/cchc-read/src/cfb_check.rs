@@ -123,11 +123,19 @@ fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Vec<u8> {
 }
 
 /// The workbook stream (`Workbook`, or `Book` in old files) of a checked compound file.
-pub fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
-    let t = tables(bytes).ok()?;
+///
+/// # Errors
+/// The [`CfbProblem`] of a file whose allocation tables fail [`check`]; `Ok(None)` when
+/// the tables are sound but no workbook stream is found.
+pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
+    let t = tables(bytes)?;
+    Ok(find_workbook_stream(bytes, &t))
+}
+
+fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
     let dir_start = u32_at(bytes, 0x30)?;
     let cutoff = u32_at(bytes, 0x38)? as usize;
-    let dir = read_chain(bytes, &t, dir_start, usize::MAX);
+    let dir = read_chain(bytes, t, dir_start, usize::MAX);
     let entry = |i: usize| dir.get(i * 128..(i + 1) * 128);
     let name_of = |e: &[u8]| {
         let n = (u16_at(e, 64).unwrap_or(0) as usize)
@@ -148,10 +156,10 @@ pub fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
         }
         let (start, len) = (u32_at(e, 116)?, u32_at(e, 120)? as usize);
         if len >= cutoff {
-            return Some(read_chain(bytes, &t, start, len));
+            return Some(read_chain(bytes, t, start, len));
         }
         // A small stream lives in 64-byte pieces of the root entry's mini stream.
-        let mini_stream = read_chain(bytes, &t, u32_at(root, 116)?, u32_at(root, 120)? as usize);
+        let mini_stream = read_chain(bytes, t, u32_at(root, 116)?, u32_at(root, 120)? as usize);
         let mut out = Vec::new();
         let mut s = start;
         while s != END_OF_CHAIN && s != FREE && out.len() < len {
@@ -165,10 +173,20 @@ pub fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// The largest sheet (in cells) the `DIMENSIONS` records of an xls workbook stream
-/// declare. calamine reserves memory for the declared rectangle before reading a
-/// sheet; a damaged record declaring billions of cells aborts the process.
-pub fn largest_declared_sheet(stream: &[u8]) -> u64 {
+/// What the sheet records of an xls workbook stream declare, walked once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetScan {
+    /// Every sheet position the BOUNDSHEET records give lies inside the stream
+    /// (calamine slices the stream at each without a check: a panic).
+    pub positions_inside: bool,
+    /// The largest sheet, in cells, the `DIMENSIONS` records declare: calamine reserves
+    /// memory for the declared rectangle before reading a sheet, and a damaged record
+    /// declaring billions of cells aborts the process.
+    pub largest_cells: u64,
+}
+
+/// Scans an xls workbook stream's sheet records (see [`SheetScan`]).
+pub fn scan_sheets(stream: &[u8]) -> SheetScan {
     // calamine reads each sheet from the position its BOUNDSHEET record gives, so the
     // records are walked from there too, as well as from the start.
     let mut starts = vec![0usize];
@@ -179,27 +197,19 @@ pub fn largest_declared_sheet(stream: &[u8]) -> u64 {
             }
         }
     });
-    let mut largest = 0u64;
+    let positions_inside = starts.iter().all(|&pos| pos <= stream.len());
+    let mut largest_cells = 0u64;
     for start in starts {
         walk_records(stream, start, |typ, data| {
             if typ == 0x0200 {
-                largest = largest.max(declared_cells(data));
+                largest_cells = largest_cells.max(declared_cells(data));
             }
         });
     }
-    largest
-}
-
-/// Whether every sheet position the BOUNDSHEET records give lies inside the stream
-/// (calamine slices the stream at each without a check: a panic).
-pub fn sheet_positions_inside(stream: &[u8]) -> bool {
-    let mut inside = true;
-    walk_records(stream, 0, |typ, data| {
-        if typ == 0x0085 {
-            inside &= u32_at(data, 0).is_some_and(|pos| (pos as usize) <= stream.len());
-        }
-    });
-    inside
+    SheetScan {
+        positions_inside,
+        largest_cells,
+    }
 }
 
 fn walk_records(stream: &[u8], start: usize, mut visit: impl FnMut(u16, &[u8])) {

@@ -122,30 +122,28 @@ pub fn read_head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// The total size a zip archive declares its entries inflate to, without inflating
-/// anything (`None` when the archive's directory cannot be read).
-pub fn zip_unpacked_size(path: &Path) -> Option<u64> {
+/// A zip workbook's directory, read once: the archive and the total size its entries
+/// declare they inflate to, nothing inflated (`None` when the directory cannot be read).
+pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::BufReader<std::fs::File>>, u64)> {
     let file = std::fs::File::open(path).ok()?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         total = total.saturating_add(archive.by_index_raw(i).ok()?.size());
     }
-    Some(total)
+    Some((archive, total))
 }
 
-/// Whether an .ods file's `content.xml` is well formed XML to its end: calamine 0.38
-/// loops forever on one cut short or missing a tag (found by `cchc-fuzz`), so such a
-/// file is refused before calamine parses it. `false` when the part cannot be read.
-pub fn ods_content_is_well_formed(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
-        return false;
-    };
+/// For an .ods (an archive with `content.xml`), whether that part is well formed XML to
+/// its end: calamine 0.38 loops forever on one cut short or missing a tag (found by
+/// `cchc-fuzz`), so such a file is refused before calamine parses it. `None` for an
+/// archive without `content.xml` (xlsx, xlsb).
+pub fn ods_content_is_well_formed<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> Option<bool> {
+    archive.index_for_name("content.xml")?;
     let Ok(part) = archive.by_name("content.xml") else {
-        return false;
+        return Some(false);
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     reader.config_mut().check_end_names = true;
@@ -156,9 +154,9 @@ pub fn ods_content_is_well_formed(path: &Path) -> bool {
         match reader.read_event_into(&mut buf) {
             Ok(quick_xml::events::Event::Start(_)) => depth += 1,
             Ok(quick_xml::events::Event::End(_)) => depth -= 1,
-            Ok(quick_xml::events::Event::Eof) => return depth == 0,
+            Ok(quick_xml::events::Event::Eof) => return Some(depth == 0),
             Ok(_) => {}
-            Err(_) => return false,
+            Err(_) => return Some(false),
         }
     }
 }

@@ -17,7 +17,9 @@ use crate::form_d::FormDTable;
 use crate::grid::Grid;
 use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
-use crate::sniff::{is_encrypted_package, read_head, sniff, zip_unpacked_size, Content, Limits};
+use crate::sniff::{
+    is_encrypted_package, ods_content_is_well_formed, open_zip, read_head, sniff, Content, Limits,
+};
 use cchc_domain::columns::PhraseLevel;
 use cchc_domain::measure::FormALevel;
 
@@ -202,17 +204,18 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
         ))),
         Content::Unknown => Err(unreadable("Không nhận ra định dạng tệp: không phải xlsx, xls, xlsb hay ods".into())),
         Content::Zip => {
-            let unpacked = zip_unpacked_size(path)
-                .ok_or_else(|| unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into()))?;
+            let (mut archive, unpacked) = open_zip(path).ok_or_else(|| {
+                unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into())
+            })?;
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
             }
-            let is_ods = zip_has_entry(path, "content.xml");
-            if is_ods && !crate::sniff::ods_content_is_well_formed(path) {
+            if ods_content_is_well_formed(&mut archive) == Some(false) {
                 return Err(unreadable(
                     "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
                 ));
             }
+            drop(archive);
             // The kind the name says first, then the other zip kinds.
             let order: [u8; 3] = match ext.as_str() {
                 "ods" => [2, 0, 1],
@@ -242,27 +245,28 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
             // calamine follows the file's sector chains without looking for loops: one
             // that loops grows a vector until memory runs out and the whole run aborts.
             let bytes = std::fs::read(path).map_err(io)?;
-            if let Err(problem) = crate::cfb_check::check(&bytes) {
-                if is_encrypted_package(&bytes) {
-                    return Err(encrypted());
+            let stream = match crate::cfb_check::workbook_stream(&bytes) {
+                Ok(stream) => stream,
+                Err(_) if is_encrypted_package(&bytes) => return Err(encrypted()),
+                Err(problem) => {
+                    return Err(Box::new(
+                        Finding::file(
+                            Rule::FileUnreadable,
+                            file,
+                            format!("Tệp .xls bị hỏng: cấu trúc bên trong tệp không hợp lệ (chuỗi khối dữ liệu bị lặp vòng hoặc trỏ ra ngoài tệp); {resave}"),
+                        )
+                        .with_raw(format!("{problem:?}")),
+                    ))
                 }
-                return Err(Box::new(
-                    Finding::file(
-                        Rule::FileUnreadable,
-                        file,
-                        format!("Tệp .xls bị hỏng: cấu trúc bên trong tệp không hợp lệ (chuỗi khối dữ liệu bị lặp vòng hoặc trỏ ra ngoài tệp); {resave}"),
-                    )
-                    .with_raw(format!("{problem:?}")),
-                ));
-            }
+            };
             // The declared size of each sheet, for which calamine reserves memory first.
-            let stream = crate::cfb_check::workbook_stream(&bytes);
-            if stream.as_deref().is_some_and(|w| !crate::cfb_check::sheet_positions_inside(w)) {
+            let scan = stream.as_deref().map(crate::cfb_check::scan_sheets);
+            if scan.is_some_and(|s| !s.positions_inside) {
                 return Err(unreadable(format!(
                     "Tệp .xls bị hỏng: danh sách trang tính trỏ ra ngoài dữ liệu của tệp; {resave}"
                 )));
             }
-            let declared = stream.map_or(0, |w| crate::cfb_check::largest_declared_sheet(&w));
+            let declared = scan.map_or(0, |s| s.largest_cells);
             if declared > MAX_DECLARED_CELLS {
                 return Err(Box::new(
                     Finding::file(
@@ -273,7 +277,7 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
                     .with_raw(declared.to_string()),
                 ));
             }
-            open_compound(path, file, encrypted)
+            open_compound(path, &bytes, file, encrypted)
         }
     }
 }
@@ -282,15 +286,9 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
 /// thousand; the BIFF8 maximum of 65,536 × 256 is 16.7 million).
 pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
 
-fn zip_has_entry(path: &Path, name: &str) -> bool {
-    std::fs::File::open(path)
-        .ok()
-        .and_then(|f| zip::ZipArchive::new(std::io::BufReader::new(f)).ok())
-        .is_some_and(|a| a.index_for_name(name).is_some())
-}
-
 fn open_compound(
     path: &Path,
+    bytes: &[u8],
     file: &str,
     encrypted: impl Fn() -> Box<Finding>,
 ) -> Result<Opened, Box<Finding>> {
@@ -299,7 +297,7 @@ fn open_compound(
         Err(XlsError::Password) => Err(encrypted()),
         Err(e) => {
             // An encrypted xlsx is a compound file holding the encrypted package.
-            if std::fs::read(path).is_ok_and(|bytes| is_encrypted_package(&bytes)) {
+            if is_encrypted_package(bytes) {
                 return Err(encrypted());
             }
             Err(Box::new(

@@ -228,9 +228,13 @@ fn xls_stream_and_declared_size_of_a_real_file() {
         .join("../../samples/PGD_AnThi_Q1_2022.xls");
     let bytes = std::fs::read(path).expect("sample");
     assert_eq!(cchc_read::cfb_check::check(&bytes), Ok(()));
-    let stream = cchc_read::cfb_check::workbook_stream(&bytes).expect("a Workbook stream");
+    let stream = cchc_read::cfb_check::workbook_stream(&bytes)
+        .expect("sound tables")
+        .expect("a Workbook stream");
     // BIFF streams open with a BOF record (type 0x0809).
     assert_eq!(&stream[..2], &[0x09, 0x08]);
-    let cells = cchc_read::cfb_check::largest_declared_sheet(&stream);
+    let scan = cchc_read::cfb_check::scan_sheets(&stream);
+    assert!(scan.positions_inside);
+    let cells = scan.largest_cells;
     assert!(cells > 0 && cells < 10_000, "{cells}");
 }

@@ -200,7 +200,7 @@ pub fn write_partitioned(
             let mask = df.column("period")?.str()?.equal(period.as_str());
             df.filter(&mask)?.drop("period")?
         };
-        let part = if is_sorted(part.column("unit_id")?.str()?) {
+        let part = if part.column("unit_id")?.str()?.iter().is_sorted() {
             part
         } else {
             part.sort(
@@ -219,18 +219,6 @@ pub fn write_partitioned(
         write_atomic_with(&dir.join("part-0.parquet"), |w| write_parquet(&part, w))?;
     }
     Ok(())
-}
-
-/// Whether the values are in ascending order (nulls first).
-fn is_sorted(ca: &StringChunked) -> bool {
-    let mut prev: Option<Option<&str>> = None;
-    for v in ca.iter() {
-        if prev.is_some_and(|p| p > v) {
-            return false;
-        }
-        prev = Some(v);
-    }
-    true
 }
 
 #[cfg(test)]
