@@ -18,6 +18,7 @@ pub mod memo;
 pub mod meta;
 pub mod sniff;
 pub mod workbook;
+pub mod xlsx;
 
 pub use batch::{read_batch, Batch, BatchOptions, FileStat, Submission};
 pub use form_a::DossierRow;

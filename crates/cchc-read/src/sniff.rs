@@ -124,9 +124,10 @@ pub fn read_head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
 
 /// A zip workbook's directory, read once: the archive and the total size its entries
 /// declare they inflate to, nothing inflated (`None` when the directory cannot be read).
-pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::BufReader<std::fs::File>>, u64)> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+/// The file is read into memory (its size was checked against the limit first).
+pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>>, u64)> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         total = total.saturating_add(archive.by_index_raw(i).ok()?.size());

@@ -144,7 +144,55 @@ impl ReadMemo {
     }
 }
 
-type Opened = Sheets<std::io::BufReader<std::fs::File>>;
+/// An opened workbook: most xlsx files by the direct reader ([`crate::xlsx`]), the
+/// rest by calamine.
+enum Opened {
+    Direct(crate::xlsx::Book<std::io::Cursor<Vec<u8>>>),
+    Library(Sheets<std::io::BufReader<std::fs::File>>),
+}
+
+/// A sheet as the workbook lists it.
+struct SheetInfo {
+    name: String,
+    typ: SheetType,
+    visible: SheetVisible,
+}
+
+impl Opened {
+    fn sheets(&self) -> Vec<SheetInfo> {
+        match self {
+            Opened::Direct(book) => book
+                .sheets
+                .iter()
+                .map(|s| SheetInfo {
+                    name: s.name.clone(),
+                    typ: s.typ,
+                    visible: s.visible,
+                })
+                .collect(),
+            Opened::Library(wb) => wb
+                .sheets_metadata()
+                .iter()
+                .map(|s| SheetInfo {
+                    name: s.name.clone(),
+                    typ: s.typ,
+                    visible: s.visible,
+                })
+                .collect(),
+        }
+    }
+
+    fn keywords(&mut self) -> String {
+        match self {
+            Opened::Direct(book) => book.keywords(),
+            Opened::Library(wb) => wb
+                .workbook_properties()
+                .ok()
+                .and_then(|p| p.keywords)
+                .unwrap_or_default(),
+        }
+    }
+}
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
@@ -152,7 +200,12 @@ fn megabytes(bytes: u64) -> String {
 
 /// Opens a workbook by what its bytes say it is, not by its name; anything that is not
 /// a readable workbook, or is over the limits, becomes the file's finding.
-fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, Box<Finding>> {
+fn open_by_content(
+    path: &Path,
+    file: &str,
+    limits: &Limits,
+    direct: bool,
+) -> Result<Opened, Box<Finding>> {
     let unreadable = |message: String| Box::new(Finding::file(Rule::FileUnreadable, file, message));
     let io = |e: std::io::Error| {
         Box::new(
@@ -210,18 +263,27 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
             }
-            if ods_content_is_well_formed(&mut archive) == Some(false) {
+            let ods = ods_content_is_well_formed(&mut archive);
+            if ods == Some(false) {
                 return Err(unreadable(
                     "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
                 ));
             }
-            drop(archive);
             // The kind the name says first, then the other zip kinds.
             let order: [u8; 3] = match ext.as_str() {
                 "ods" => [2, 0, 1],
                 "xlsb" => [1, 0, 2],
                 _ => [0, 2, 1],
             };
+            // An xlsx (by content: not an .ods) goes to the direct reader; what it does
+            // not expect goes on to calamine below.
+            if direct && ods.is_none() && ext != "xlsb" {
+                if let Ok(book) = crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
+                    return Ok(Opened::Direct(book));
+                }
+            } else {
+                drop(archive);
+            }
             let mut first_error = None;
             for kind in order {
                 let opened = match kind {
@@ -230,7 +292,7 @@ fn open_by_content(path: &Path, file: &str, limits: &Limits) -> Result<Opened, B
                     _ => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| e.to_string()),
                 };
                 match opened {
-                    Ok(wb) => return Ok(wb),
+                    Ok(wb) => return Ok(Opened::Library(wb)),
                     Err(e) => {
                         first_error.get_or_insert(e);
                     }
@@ -293,7 +355,7 @@ fn open_compound(
     encrypted: impl Fn() -> Box<Finding>,
 ) -> Result<Opened, Box<Finding>> {
     match open_workbook::<Xls<_>, _>(path) {
-        Ok(wb) => Ok(Sheets::Xls(wb)),
+        Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb))),
         Err(XlsError::Password) => Err(encrypted()),
         Err(e) => {
             // An encrypted xlsx is a compound file holding the encrypted package.
@@ -318,6 +380,18 @@ pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
     read_workbook_with(path, file, ctx, &mut ReadMemo::default())
 }
 
+/// [`read_workbook`] with calamine for every format (the direct xlsx reader off): what
+/// the direct reader is checked against.
+pub fn read_workbook_by_library(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
+    read_workbook_inner(path, file, ctx, &mut ReadMemo::default(), false).unwrap_or_else(|e| {
+        FileRead {
+            file: file.to_string(),
+            findings: vec![Finding::file(Rule::FileUnreadable, file, e.0)],
+            tables: Vec::new(),
+        }
+    })
+}
+
 /// [`read_workbook`] reusing what earlier files taught `memo` (same context only).
 pub fn read_workbook_with(
     path: &Path,
@@ -325,8 +399,20 @@ pub fn read_workbook_with(
     ctx: &ReadContext,
     memo: &mut ReadMemo,
 ) -> FileRead {
+    // The direct xlsx reader first; a sheet it does not expect sends the whole file
+    // to calamine (so a file reads the same whichever reader took it).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_workbook_inner(path, file, ctx, memo)
+        read_workbook_inner(path, file, ctx, memo, true)
+            .or_else(|_| read_workbook_inner(path, file, ctx, memo, false))
+            .unwrap_or_else(|e| FileRead {
+                file: file.to_string(),
+                findings: vec![Finding::file(
+                    Rule::FileUnreadable,
+                    file,
+                    format!("Không đọc được tệp: {}", e.0),
+                )],
+                tables: Vec::new(),
+            })
     }));
     result.unwrap_or_else(|_| FileRead {
         file: file.to_string(),
@@ -344,34 +430,27 @@ fn read_workbook_inner(
     file: &str,
     ctx: &ReadContext,
     memo: &mut ReadMemo,
-) -> FileRead {
+    direct: bool,
+) -> Result<FileRead, crate::xlsx::Unsupported> {
     let mut out = FileRead {
         file: file.to_string(),
         ..FileRead::default()
     };
-    let mut wb = match open_by_content(path, file, &ctx.limits) {
+    let mut wb = match open_by_content(path, file, &ctx.limits, direct) {
         Ok(wb) => wb,
         Err(finding) => {
             out.findings.push(*finding);
-            return out;
+            return Ok(out);
         }
     };
-    let sheets = wb.sheets_metadata().to_vec();
+    let sheets = wb.sheets();
     // The properties (a second part of the file to inflate and parse) are read only
     // when they can matter: a workbook shaped like our report (its first sheet's name,
     // or more sheets than a submission has), or a sheet that holds no form (a filled
     // template's instructions are then passed over silently).
     let mut keywords: Option<String> = None;
-    let mut keywords_of = |wb: &mut Sheets<_>| -> String {
-        keywords
-            .get_or_insert_with(|| {
-                wb.workbook_properties()
-                    .ok()
-                    .and_then(|p| p.keywords)
-                    .unwrap_or_default()
-            })
-            .clone()
-    };
+    let mut keywords_of =
+        |wb: &mut Opened| -> String { keywords.get_or_insert_with(|| wb.keywords()).clone() };
     let looks_like_report = sheets.len() > 8
         || sheets
             .first()
@@ -382,7 +461,7 @@ fn read_workbook_inner(
             file,
             "Đây là báo cáo tổng hợp do cchc tạo ra, không phải báo cáo của đơn vị: bỏ qua",
         ));
-        return out;
+        return Ok(out);
     }
     if sheets.is_empty() {
         out.findings.push(Finding::file(
@@ -391,7 +470,7 @@ fn read_workbook_inner(
             "Tệp không có trang tính nào",
         ));
     }
-    for sheet in sheets {
+    for (index, sheet) in sheets.into_iter().enumerate() {
         if sheet.typ != SheetType::WorkSheet {
             continue;
         }
@@ -406,7 +485,12 @@ fn read_workbook_inner(
             );
             continue;
         }
-        let range = match sheet_range(&mut wb, &sheet.name, file, &mut out.findings) {
+        let read = match &mut wb {
+            Opened::Direct(book) => Ok(direct_sheet(book, index, &sheet.name, file, &mut out.findings)?),
+            Opened::Library(lib) => sheet_range(lib, &sheet.name, file, &mut out.findings)
+                .map(|range| (range, None)),
+        };
+        let (range, known_merges) = match read {
             Ok(r) => r,
             Err(e) => {
                 out.findings.push(
@@ -430,7 +514,11 @@ fn read_workbook_inner(
         // sheet) is not parsed again for merges either: blank parents are filled from
         // the left, so merges only complete a header that was found.
         if read.as_ref().is_some_and(|r| !r.complete) {
-            let merged = merges(&mut wb, &sheet.name);
+            let merged = match (known_merges, &mut wb) {
+                (Some(m), _) => m,
+                (None, Opened::Library(lib)) => merges(lib, &sheet.name),
+                (None, Opened::Direct(_)) => Vec::new(),
+            };
             if !merged.is_empty() {
                 grid.set_merges(merged);
                 findings.clear();
@@ -462,7 +550,7 @@ fn read_workbook_inner(
             ),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Rows a sheet may use; cells further down are left out with a finding (a unit's
@@ -476,7 +564,7 @@ pub const MAX_SHEET_ROWS: u32 = 100_000;
 /// costs nothing; formulas saved without a computed value (files written by scripts)
 /// get `value.formula_uncached` instead of reading as blanks.
 fn sheet_range(
-    wb: &mut Opened,
+    wb: &mut Sheets<std::io::BufReader<std::fs::File>>,
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
@@ -511,6 +599,40 @@ fn sheet_range(
             calamine::Data::from(record.value),
         ));
     }
+    left_out_findings(name, file, (outside, first_outside), (uncached, first_uncached), findings);
+    Ok(calamine::Range::from_sparse(cells))
+}
+
+/// A sheet read by the direct reader: its cells within bounds and its merged regions.
+fn direct_sheet(
+    book: &mut crate::xlsx::Book<std::io::Cursor<Vec<u8>>>,
+    index: usize,
+    name: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<(calamine::Range<calamine::Data>, Option<Vec<calamine::Dimensions>>), crate::xlsx::Unsupported> {
+    let (mut outside, mut first_outside) = (0usize, None);
+    let read = book.sheet_cells(index, |row, col| {
+        let inside = row < MAX_SHEET_ROWS && col < crate::grid::MAX_TABLE_COLUMNS;
+        if !inside {
+            outside += 1;
+            first_outside.get_or_insert((row, col));
+        }
+        inside
+    })?;
+    left_out_findings(name, file, (outside, first_outside), read.uncached, findings);
+    Ok((calamine::Range::from_sparse(read.cells), Some(read.merges)))
+}
+
+/// The findings for cells left out of a sheet: beyond the bounds read, and formulas
+/// saved without a value.
+fn left_out_findings(
+    name: &str,
+    file: &str,
+    (outside, first_outside): (usize, Option<(u32, u32)>),
+    (uncached, first_uncached): (usize, Option<(u32, u32)>),
+    findings: &mut Vec<Finding>,
+) {
     if let Some((r, c)) = first_outside {
         findings.push(
             Finding::file(
@@ -538,7 +660,6 @@ fn sheet_range(
             .at(name, a1(r, c)),
         );
     }
-    Ok(calamine::Range::from_sparse(cells))
 }
 
 /// A sheet's table and where its header starts.

@@ -1,0 +1,861 @@
+//! A direct reader for xlsx workbooks, the format almost every submission comes in.
+//!
+//! calamine reads every part of a workbook it might need (styles with their fonts,
+//! fills and theme colours, the whole sheet again for its merged regions), through a
+//! buffered XML reader over a new inflater per part. A unit's report is a few
+//! kilobytes, so that fixed cost per file is most of the time of a batch. This reader
+//! inflates each part once into a reused buffer and parses it in place: the workbook
+//! and its relationships, the shared strings, only the number formats of the styles
+//! (a count typed as `1/2` that Excel turned into a date must still read as a date),
+//! and each sheet's cells and merged regions in one pass.
+//!
+//! It gives the same cells as calamine (`tests` below, and `tests/xlsx_reader.rs` over
+//! every workbook in the repository); anything it does not expect — a part missing or
+//! not UTF-8, an unknown cell type, a string index outside the table, malformed XML —
+//! is an [`Unsupported`] and the caller reads the file with calamine instead.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek};
+
+use calamine::{
+    Cell, CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, SheetType,
+    SheetVisible,
+};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+/// Why the direct reader gave the file back to calamine.
+#[derive(Debug)]
+pub struct Unsupported(pub String);
+
+fn unsupported(what: impl Into<String>) -> Unsupported {
+    Unsupported(what.into())
+}
+
+impl From<quick_xml::Error> for Unsupported {
+    fn from(e: quick_xml::Error) -> Self {
+        Unsupported(format!("xml: {e}"))
+    }
+}
+
+/// A sheet as the workbook lists it.
+#[derive(Debug, Clone)]
+pub struct SheetEntry {
+    /// Its tab's name.
+    pub name: String,
+    /// Worksheet, chart sheet …
+    pub typ: SheetType,
+    /// Shown, hidden or very hidden.
+    pub visible: SheetVisible,
+    /// Its part inside the archive.
+    part: String,
+}
+
+/// How a cell style shows numbers, as far as reading needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// A number.
+    Number,
+    /// A date or time of day.
+    Date,
+    /// An elapsed time (`[h]:mm`).
+    Duration,
+}
+
+/// A sheet's cells (row, column from 0) and merged regions.
+#[derive(Debug, Default)]
+pub struct SheetCells {
+    /// Non-empty cells in the order of the file.
+    pub cells: Vec<Cell<Data>>,
+    /// Formula cells saved without a value: (count, first).
+    pub uncached: (usize, Option<(u32, u32)>),
+    /// Merged regions.
+    pub merges: Vec<Dimensions>,
+}
+
+/// An opened xlsx workbook: its sheets, shared strings and number formats.
+pub struct Book<R: Read + Seek> {
+    archive: zip::ZipArchive<R>,
+    /// Sheets in tab order.
+    pub sheets: Vec<SheetEntry>,
+    strings: Vec<String>,
+    formats: Vec<NumberKind>,
+    is_1904: bool,
+    /// Most bytes one part may inflate to.
+    max_part: u64,
+    text: String,
+}
+
+impl<R: Read + Seek> Book<R> {
+    /// Reads the workbook's sheet list, shared strings and number formats; no part may
+    /// inflate to more than `max_part` bytes.
+    pub fn open(archive: zip::ZipArchive<R>, max_part: u64) -> Result<Self, Unsupported> {
+        let mut book = Book {
+            archive,
+            sheets: Vec::new(),
+            strings: Vec::new(),
+            formats: Vec::new(),
+            is_1904: false,
+            max_part,
+            text: String::new(),
+        };
+        if !book.load("xl/workbook.xml")? {
+            return Err(unsupported("no xl/workbook.xml"));
+        }
+        let (listed, is_1904) = parse_workbook(&book.text)?;
+        book.is_1904 = is_1904;
+        if !book.load("xl/_rels/workbook.xml.rels")? {
+            return Err(unsupported("no workbook relationships"));
+        }
+        let rels = parse_relationships(&book.text)?;
+        for (name, visible, id) in listed {
+            let (typ, target) = rels
+                .iter()
+                .find(|(rid, ..)| *rid == id)
+                .map(|(_, typ, target)| (*typ, target.clone()))
+                .ok_or_else(|| unsupported(format!("sheet {name}: no relationship {id}")))?;
+            book.sheets.push(SheetEntry {
+                name,
+                typ,
+                visible,
+                part: part_path(&target)?,
+            });
+        }
+        if book.load("xl/sharedStrings.xml")? {
+            book.strings = parse_shared_strings(&book.text)?;
+        }
+        if book.load("xl/styles.xml")? {
+            book.formats = parse_number_formats(&book.text)?;
+        }
+        Ok(book)
+    }
+
+    /// Inflates a part into `self.text`; `false` when the archive has no such part.
+    fn load(&mut self, name: &str) -> Result<bool, Unsupported> {
+        let Some(index) = self.archive.index_for_name(name) else {
+            return Ok(false);
+        };
+        let part = self
+            .archive
+            .by_index(index)
+            .map_err(|e| unsupported(format!("{name}: {e}")))?;
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        bytes.clear();
+        part.take(self.max_part + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| unsupported(format!("{name}: {e}")))?;
+        if bytes.len() as u64 > self.max_part {
+            return Err(unsupported(format!("{name} inflates past the limit")));
+        }
+        self.text = String::from_utf8(bytes).map_err(|_| unsupported(format!("{name}: not UTF-8")))?;
+        Ok(true)
+    }
+
+    /// The cells of the sheet at `index` in [`Book::sheets`], keeping those for which
+    /// `keep(row, col)` holds and counting the others in `left_out`.
+    pub fn sheet_cells(
+        &mut self,
+        index: usize,
+        mut keep: impl FnMut(u32, u32) -> bool,
+    ) -> Result<SheetCells, Unsupported> {
+        let part = self.sheets[index].part.clone();
+        if !self.load(&part)? {
+            return Err(unsupported(format!("no part {part}")));
+        }
+        let text = std::mem::take(&mut self.text);
+        let result = parse_sheet(&text, &self.strings, &self.formats, self.is_1904, &mut keep);
+        self.text = text;
+        result
+    }
+
+    /// The document's keywords (docProps/core.xml), empty when it has none.
+    pub fn keywords(&mut self) -> String {
+        match self.load("docProps/core.xml") {
+            Ok(true) => element_text(&self.text, "keywords").unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn local<'a>(e: &'a BytesStart<'_>) -> &'a str {
+    let name = e.name().0;
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+fn attr_local(key: &str) -> &str {
+    key.rsplit_once(':').map_or(key, |(_, l)| l)
+}
+
+/// An attribute's value with XML escapes resolved.
+fn attr_value<'a>(a: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, Unsupported> {
+    Ok(a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?)
+}
+
+fn reader(text: &str) -> Reader<&[u8]> {
+    let mut r = Reader::from_str(text);
+    r.config_mut().check_end_names = false;
+    r
+}
+
+/// (name, visibility, relationship id) of each sheet, and whether dates count from 1904.
+#[allow(clippy::type_complexity)]
+fn parse_workbook(text: &str) -> Result<(Vec<(String, SheetVisible, String)>, bool), Unsupported> {
+    let mut r = reader(text);
+    let mut sheets = Vec::new();
+    let mut is_1904 = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) | Event::Empty(e) => match local(&e) {
+                "sheet" => {
+                    let (mut name, mut visible, mut id) = (None, SheetVisible::Visible, None);
+                    for a in e.attributes() {
+                        let a = a.map_err(|e| unsupported(format!("attribute: {e}")))?;
+                        match a.key.0 {
+                            "name" => name = Some(attr_value(&a)?.into_owned()),
+                            "state" => {
+                                visible = match &*a.value {
+                                    "hidden" => SheetVisible::Hidden,
+                                    "veryHidden" => SheetVisible::VeryHidden,
+                                    _ => SheetVisible::Visible,
+                                }
+                            }
+                            k if attr_local(k) == "id" && k != "id" => {
+                                id = Some(attr_value(&a)?.into_owned())
+                            }
+                            _ => {}
+                        }
+                    }
+                    match (name, id) {
+                        (Some(n), Some(i)) => sheets.push((n, visible, i)),
+                        _ => return Err(unsupported("a sheet without name or id")),
+                    }
+                }
+                "workbookPr" => {
+                    for a in e.attributes().flatten() {
+                        if a.key.0 == "date1904" {
+                            is_1904 = matches!(&*a.value, "1" | "true");
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok((sheets, is_1904))
+}
+
+/// (id, sheet type, target) of each relationship of the workbook.
+fn parse_relationships(text: &str) -> Result<Vec<(String, SheetType, String)>, Unsupported> {
+    let mut r = reader(text);
+    let mut out = Vec::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) | Event::Empty(e) if local(&e) == "Relationship" => {
+                let (mut id, mut typ, mut target) = (None, None, None);
+                for a in e.attributes() {
+                    let a = a.map_err(|e| unsupported(format!("attribute: {e}")))?;
+                    match a.key.0 {
+                        "Id" => id = Some(attr_value(&a)?.into_owned()),
+                        "Type" => typ = Some(attr_value(&a)?.into_owned()),
+                        "Target" => target = Some(attr_value(&a)?.into_owned()),
+                        _ => {}
+                    }
+                }
+                if let (Some(id), Some(typ), Some(target)) = (id, typ, target) {
+                    let kind = match typ.rsplit('/').next().unwrap_or_default() {
+                        "worksheet" => SheetType::WorkSheet,
+                        "chartsheet" => SheetType::ChartSheet,
+                        "dialogsheet" => SheetType::DialogSheet,
+                        "xlMacrosheet" | "macrosheet" => SheetType::MacroSheet,
+                        _ => continue,
+                    };
+                    out.push((id, kind, target));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The archive path of a relationship target (relative to `xl/`, or absolute).
+fn part_path(target: &str) -> Result<String, Unsupported> {
+    let path = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{target}"),
+    };
+    if path.contains("..") || path.contains('\\') {
+        return Err(unsupported(format!("sheet target {target}")));
+    }
+    Ok(path)
+}
+
+/// The text of the first element named `name` (any prefix).
+fn element_text(text: &str, name: &str) -> Option<String> {
+    let mut r = reader(text);
+    let mut inside = false;
+    let mut out = String::new();
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) if local(&e) == name => inside = true,
+            Event::End(e) if inside && e.local_name().as_ref() == name => return Some(out),
+            Event::Text(t) if inside => out.push_str(&t.xml10_content()),
+            Event::GeneralRef(g) if inside => push_entity(&g, &mut out).ok()?,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+fn push_entity(g: &quick_xml::events::BytesRef<'_>, out: &mut String) -> Result<(), Unsupported> {
+    let named = match g.as_ref() {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => None,
+    };
+    match named {
+        Some(c) => out.push(c),
+        None => match g.resolve_char_ref()? {
+            Some(c) => out.push(c),
+            None => return Err(unsupported(format!("entity &{};", g.as_ref()))),
+        },
+    }
+    Ok(())
+}
+
+/// Reads a rich or plain string element (`<si>`, `<is>`) up to its end: the text of
+/// its `<t>` elements, phonetic runs left out. Text not marked `xml:space="preserve"`
+/// loses surrounding ASCII blanks, and Excel's `_xHHHH_` escapes are resolved.
+fn read_string(r: &mut Reader<&[u8]>, end: &str) -> Result<String, Unsupported> {
+    let mut out = String::new();
+    let mut phonetic = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if local(&e) == "rPh" => phonetic = true,
+            Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
+            Event::End(e) if e.local_name().as_ref() == end => return Ok(out),
+            Event::Start(e) if local(&e) == "t" && !phonetic => {
+                let preserve = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.0 == "xml:space" && &*a.value == "preserve");
+                let mut value = String::new();
+                loop {
+                    match r.read_event()? {
+                        Event::Text(t) => value.push_str(&t.xml10_content()),
+                        Event::CData(t) => value.push_str(&t.xml10_content()),
+                        Event::GeneralRef(g) => push_entity(&g, &mut value)?,
+                        Event::End(x) if x.local_name().as_ref() == "t" => break,
+                        Event::Eof => return Err(unsupported("text cut short")),
+                        _ => {}
+                    }
+                }
+                let value = if preserve {
+                    value.as_str()
+                } else {
+                    value.trim_matches([' ', '\t', '\r', '\n'])
+                };
+                out.push_str(&unescape_excel(value));
+            }
+            Event::Eof => return Err(unsupported("string cut short")),
+            _ => {}
+        }
+    }
+}
+
+/// Excel writes characters XML cannot hold as `_xHHHH_` (a UTF-16 unit in hex); a
+/// pair of surrogate units makes one character, a lone one becomes U+FFFD.
+pub fn unescape_excel(s: &str) -> Cow<'_, str> {
+    fn unit_at(s: &str, i: usize) -> Option<u16> {
+        let b = s.as_bytes();
+        if b.len() >= i + 7
+            && &b[i..i + 2] == b"_x"
+            && b[i + 6] == b'_'
+            && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+        {
+            return u16::from_str_radix(&s[i + 2..i + 6], 16).ok();
+        }
+        None
+    }
+    if !s.contains("_x") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while let Some(found) = s[i..].find("_x") {
+        let at = i + found;
+        let Some(unit) = unit_at(s, at) else {
+            i = at + 2;
+            continue;
+        };
+        out.push_str(&s[copied..at]);
+        let mut next = at + 7;
+        let c = match unit {
+            0xD800..=0xDBFF => match unit_at(s, next) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    next += 7;
+                    char::from_u32(0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00))
+                }
+                _ => None,
+            },
+            0xDC00..=0xDFFF => None,
+            u => char::from_u32(u32::from(u)),
+        };
+        out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        i = next;
+        copied = next;
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+fn parse_shared_strings(text: &str) -> Result<Vec<String>, Unsupported> {
+    let mut r = reader(text);
+    let mut out = Vec::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if local(&e) == "sst" => {
+                if let Some(n) = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.0 == "uniqueCount")
+                    .and_then(|a| a.value.parse::<usize>().ok())
+                {
+                    out.reserve(n.min(1 << 20));
+                }
+            }
+            Event::Start(e) if local(&e) == "si" => out.push(read_string(&mut r, "si")?),
+            Event::Empty(e) if local(&e) == "si" => out.push(String::new()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// What each cell style (`cellXfs`, by index) does to a number.
+fn parse_number_formats(text: &str) -> Result<Vec<NumberKind>, Unsupported> {
+    let mut r = reader(text);
+    let mut custom: Vec<(u32, NumberKind)> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    let mut in_cell_xfs = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if local(&e) == "cellXfs" => in_cell_xfs = true,
+            Event::Start(e) | Event::Empty(e) => match local(&e) {
+                "numFmt" => {
+                    let (mut id, mut code) = (None, None);
+                    for a in e.attributes().flatten() {
+                        match a.key.0 {
+                            "numFmtId" => id = a.value.parse::<u32>().ok(),
+                            "formatCode" => code = Some(attr_value(&a)?.into_owned()),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(id), Some(code)) = (id, code) {
+                        custom.push((id, number_kind_of_code(&code)));
+                    }
+                }
+                "xf" if in_cell_xfs => ids.push(
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.0 == "numFmtId")
+                        .and_then(|a| a.value.parse::<u32>().ok())
+                        .unwrap_or(0),
+                ),
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_cell_xfs = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            custom
+                .iter()
+                .find(|(c, _)| *c == id)
+                .map_or_else(|| builtin_number_kind(id), |(_, k)| *k)
+        })
+        .collect())
+}
+
+/// The built-in number formats (ECMA-376 §18.8.30) that show dates and times:
+/// 14–22, 27–36, 45–47 and 50–58 (46 is an elapsed time).
+fn builtin_number_kind(id: u32) -> NumberKind {
+    match id {
+        46 => NumberKind::Duration,
+        14..=22 | 27..=36 | 45 | 47 | 50..=58 => NumberKind::Date,
+        _ => NumberKind::Number,
+    }
+}
+
+/// What a custom format code does to a number: its first section shows a date when a
+/// day, month, year, hour or second letter (or `AM/PM`, `A/P`) stands outside quoted
+/// text, escapes and brackets; `[h]`, `[m]`, `[s]` make it an elapsed time.
+pub fn number_kind_of_code(code: &str) -> NumberKind {
+    let section = first_section(code);
+    let mut chars = section.chars().peekable();
+    let mut kind = NumberKind::Number;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => {
+                let mut inner = String::new();
+                for b in chars.by_ref() {
+                    if b == ']' {
+                        break;
+                    }
+                    inner.push(b);
+                }
+                let lower = inner.to_ascii_lowercase();
+                let elapsed = |unit: u8| !lower.is_empty() && lower.bytes().all(|b| b == unit);
+                if elapsed(b'h') || elapsed(b'm') || elapsed(b's') {
+                    return NumberKind::Duration;
+                }
+            }
+            'd' | 'D' | 'm' | 'M' | 'y' | 'Y' | 'h' | 'H' | 's' | 'S' => kind = NumberKind::Date,
+            'a' | 'A' => {
+                let rest: String = std::iter::once(c).chain(chars.clone().take(4)).collect();
+                let upper = rest.to_ascii_uppercase();
+                if upper.starts_with("AM/PM") || upper.starts_with("A/P") {
+                    kind = NumberKind::Date;
+                }
+            }
+            _ => {}
+        }
+        if kind == NumberKind::Date {
+            // A later `[h]` would not make it an elapsed time in Excel either.
+            return kind;
+        }
+    }
+    kind
+}
+
+/// A format code's first section (up to the first `;` outside quotes and escapes).
+fn first_section(code: &str) -> &str {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in code.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if !quoted => escaped = true,
+            ';' if !quoted => return &code[..i],
+            _ => {}
+        }
+    }
+    code
+}
+
+/// "B12" → (row 11, column 1).
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let b = r.as_bytes();
+    let mut i = 0;
+    let mut col: u32 = 0;
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        col = col.checked_mul(26)?.checked_add(u32::from(b[i].to_ascii_uppercase() - b'A') + 1)?;
+        i += 1;
+    }
+    if i == 0 || i == b.len() || col > 16_384 {
+        return None;
+    }
+    let row: u32 = r[i..].parse().ok()?;
+    if row == 0 || row > 1_048_576 {
+        return None;
+    }
+    Some((row - 1, col - 1))
+}
+
+/// "A1:C2" → its corners.
+fn range_ref(r: &str) -> Option<Dimensions> {
+    let (a, b) = r.split_once(':').unwrap_or((r, r));
+    let (start, end) = (cell_ref(a)?, cell_ref(b)?);
+    Some(Dimensions { start, end })
+}
+
+fn parse_sheet(
+    text: &str,
+    strings: &[String],
+    formats: &[NumberKind],
+    is_1904: bool,
+    keep: &mut impl FnMut(u32, u32) -> bool,
+) -> Result<SheetCells, Unsupported> {
+    let mut r = reader(text);
+    let mut out = SheetCells::default();
+    let mut row: u32 = 0;
+    let mut next_row: u32 = 0;
+    let mut next_col: u32 = 0;
+    let mut value = String::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) | Event::Empty(e) if local(&e) == "row" => {
+                row = match e.attributes().flatten().find(|a| a.key.0 == "r") {
+                    Some(a) => a
+                        .value
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|r| (1..=1_048_576).contains(r))
+                        .ok_or_else(|| unsupported(format!("row number {}", a.value)))?
+                        - 1,
+                    None => next_row,
+                };
+                next_row = row + 1;
+                next_col = 0;
+            }
+            ev @ (Event::Start(_) | Event::Empty(_)) => {
+                let (Event::Start(e) | Event::Empty(e)) = &ev else {
+                    unreachable!()
+                };
+                match local(e) {
+                    "c" => {
+                        let (mut pos, mut typ, mut style) = (None, None, None);
+                        for a in e.attributes() {
+                            let a = a.map_err(|e| unsupported(format!("attribute: {e}")))?;
+                            match a.key.0 {
+                                "r" => {
+                                    pos = Some(cell_ref(&a.value).ok_or_else(|| {
+                                        unsupported(format!("cell reference {}", a.value))
+                                    })?)
+                                }
+                                "t" => typ = Some(a.value.into_owned()),
+                                "s" => style = Some(a.value.parse::<usize>().unwrap_or(0)),
+                                _ => {}
+                            }
+                        }
+                        let (crow, ccol) = pos.unwrap_or((row, next_col));
+                        next_col = ccol + 1;
+                        if matches!(ev, Event::Empty(_)) {
+                            continue;
+                        }
+                        // The cell's children: <v>, <f>, <is>.
+                        let mut formula = false;
+                        let mut got: Option<Data> = None;
+                        let mut inline: Option<String> = None;
+                        loop {
+                            match r.read_event()? {
+                                Event::Start(c) => match local(&c) {
+                                    "v" => {
+                                        value.clear();
+                                        loop {
+                                            match r.read_event()? {
+                                                Event::Text(t) => value.push_str(&t.xml10_content()),
+                                                Event::CData(t) => value.push_str(&t.xml10_content()),
+                                                Event::GeneralRef(g) => push_entity(&g, &mut value)?,
+                                                Event::End(x) if x.local_name().as_ref() == "v" => break,
+                                                Event::Eof => return Err(unsupported("value cut short")),
+                                                _ => {}
+                                            }
+                                        }
+                                        if !matches!(typ.as_deref(), Some("inlineStr" | "is")) {
+                                            got = Some(cell_value(&value, typ.as_deref(), style, strings, formats, is_1904)?);
+                                        }
+                                    }
+                                    "f" => {
+                                        formula = true;
+                                        r.read_to_end(c.name())?;
+                                    }
+                                    "is" => inline = Some(read_string(&mut r, "is")?),
+                                    _ => {
+                                        r.read_to_end(c.name())?;
+                                    }
+                                },
+                                Event::Empty(c) => match local(&c) {
+                                    "f" => formula = true,
+                                    "v" => {
+                                        if !matches!(typ.as_deref(), Some("inlineStr" | "is")) {
+                                            got = Some(cell_value("", typ.as_deref(), style, strings, formats, is_1904)?);
+                                        }
+                                    }
+                                    "is" => inline = Some(String::new()),
+                                    _ => {}
+                                },
+                                Event::End(x) if x.local_name().as_ref() == "c" => break,
+                                Event::Eof => return Err(unsupported("cell cut short")),
+                                _ => {}
+                            }
+                        }
+                        let data = match inline {
+                            Some(s) => Data::String(s),
+                            None => got.unwrap_or(Data::Empty),
+                        };
+                        if matches!(data, Data::Empty) {
+                            if formula {
+                                out.uncached.0 += 1;
+                                out.uncached.1.get_or_insert((crow, ccol));
+                            }
+                            continue;
+                        }
+                        if keep(crow, ccol) {
+                            out.cells.push(Cell::new((crow, ccol), data));
+                        }
+                    }
+                    "mergeCell" => {
+                        if let Some(a) = e.attributes().flatten().find(|a| a.key.0 == "ref") {
+                            if let Some(d) = range_ref(&a.value) {
+                                out.merges.push(d);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A `<v>` value by the cell's type and style.
+fn cell_value(
+    v: &str,
+    typ: Option<&str>,
+    style: Option<usize>,
+    strings: &[String],
+    formats: &[NumberKind],
+    is_1904: bool,
+) -> Result<Data, Unsupported> {
+    Ok(match typ {
+        Some("s") => {
+            if v.is_empty() {
+                return Ok(Data::Empty);
+            }
+            let i: usize = v.trim().parse().map_err(|_| unsupported(format!("string index {v}")))?;
+            Data::String(
+                strings
+                    .get(i)
+                    .ok_or_else(|| unsupported(format!("string index {i} outside the table")))?
+                    .clone(),
+            )
+        }
+        Some("b") => match v {
+            "1" | "true" | "TRUE" => Data::Bool(true),
+            "0" | "false" | "FALSE" => Data::Bool(false),
+            _ => return Err(unsupported(format!("boolean {v}"))),
+        },
+        Some("d") => Data::DateTimeIso(v.to_string()),
+        Some("e") => Data::Error(
+            v.parse::<CellErrorType>()
+                .map_err(|_| unsupported(format!("error value {v}")))?,
+        ),
+        Some("str") => Data::String(unescape_excel(v).into_owned()),
+        Some("n") | None => {
+            if v.is_empty() {
+                return Ok(Data::Empty);
+            }
+            match v.parse::<f64>() {
+                Ok(x) => {
+                    let kind = match style {
+                        None => Some(NumberKind::Number),
+                        Some(i) => formats.get(i).copied(),
+                    };
+                    match kind {
+                        Some(NumberKind::Date) => Data::DateTime(ExcelDateTime::new(
+                            x,
+                            ExcelDateTimeType::DateTime,
+                            is_1904,
+                        )),
+                        Some(NumberKind::Duration) => Data::DateTime(ExcelDateTime::new(
+                            x,
+                            ExcelDateTimeType::TimeDelta,
+                            is_1904,
+                        )),
+                        _ => Data::Float(x),
+                    }
+                }
+                Err(_) if typ.is_none() => Data::String(v.to_string()),
+                Err(_) => return Err(unsupported(format!("number {v}"))),
+            }
+        }
+        Some(t) => return Err(unsupported(format!("cell type {t}"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_codes_that_show_dates() {
+        use NumberKind::*;
+        // Labelled by reading each code as Excel shows it.
+        let cases = [
+            ("General", Number),
+            ("0", Number),
+            ("#,##0.00", Number),
+            ("0.00E+00", Number),
+            ("0%", Number),
+            ("@", Number),
+            ("#,##0 \"ngày\"", Number),
+            ("#,##0 \"đ\";[Red]-#,##0 \"đ\"", Number),
+            ("[Red]0.00", Number),
+            ("0.00;[Red]dd", Number),
+            ("\\d0", Number),
+            ("_-* #,##0_-;-* #,##0_-", Number),
+            ("dd/mm/yyyy", Date),
+            ("d/m", Date),
+            ("mmm-yy", Date),
+            ("yyyy\\-mm\\-dd", Date),
+            ("[$-42A]d mmmm yyyy", Date),
+            ("h:mm AM/PM", Date),
+            ("mm:ss", Date),
+            ("[h]:mm", Duration),
+            ("[hh]:mm:ss", Duration),
+            ("[mm]:ss", Duration),
+            ("[s]", Duration),
+        ];
+        for (code, kind) in cases {
+            assert_eq!(number_kind_of_code(code), kind, "{code}");
+        }
+        assert_eq!(builtin_number_kind(14), Date);
+        assert_eq!(builtin_number_kind(46), Duration);
+        assert_eq!(builtin_number_kind(49), Number);
+        assert_eq!(builtin_number_kind(0), Number);
+    }
+
+    #[test]
+    fn excel_escapes() {
+        assert_eq!(unescape_excel("a_x000D_b"), "a\rb");
+        assert_eq!(unescape_excel("_x005F_x000D_"), "_x000D_");
+        assert_eq!(unescape_excel("_xD83D__xDE00_"), "😀");
+        assert_eq!(unescape_excel("_xD83D_x"), "\u{FFFD}x");
+        assert_eq!(unescape_excel("_xDE00_"), "\u{FFFD}");
+        assert_eq!(unescape_excel("_x12G4_ _x12"), "_x12G4_ _x12");
+        assert_eq!(unescape_excel("_xé123_"), "_xé123_");
+    }
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("B12"), Some((11, 1)));
+        assert_eq!(cell_ref("AA3"), Some((2, 26)));
+        assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_ref("XFE1"), None);
+        assert_eq!(cell_ref("A0"), None);
+        assert_eq!(cell_ref("A1048577"), None);
+        assert_eq!(cell_ref("12"), None);
+        assert_eq!(cell_ref("A"), None);
+        assert_eq!(cell_ref("ZZZZZZZZZ1"), None);
+    }
+}
