@@ -486,9 +486,16 @@ fn read_workbook_inner(
             continue;
         }
         let read = match &mut wb {
-            Opened::Direct(book) => Ok(direct_sheet(book, index, &sheet.name, file, &mut out.findings)?),
-            Opened::Library(lib) => sheet_range(lib, &sheet.name, file, &mut out.findings)
-                .map(|range| (range, None)),
+            Opened::Direct(book) => Ok(direct_sheet(
+                book,
+                index,
+                &sheet.name,
+                file,
+                &mut out.findings,
+            )?),
+            Opened::Library(lib) => {
+                sheet_range(lib, &sheet.name, file, &mut out.findings).map(|range| (range, None))
+            }
         };
         let (range, known_merges) = match read {
             Ok(r) => r,
@@ -599,7 +606,13 @@ fn sheet_range(
             calamine::Data::from(record.value),
         ));
     }
-    left_out_findings(name, file, (outside, first_outside), (uncached, first_uncached), findings);
+    left_out_findings(
+        name,
+        file,
+        (outside, first_outside),
+        (uncached, first_uncached),
+        findings,
+    );
     Ok(calamine::Range::from_sparse(cells))
 }
 
@@ -610,7 +623,13 @@ fn direct_sheet(
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> Result<(calamine::Range<calamine::Data>, Option<Vec<calamine::Dimensions>>), crate::xlsx::Unsupported> {
+) -> Result<
+    (
+        calamine::Range<calamine::Data>,
+        Option<Vec<calamine::Dimensions>>,
+    ),
+    crate::xlsx::Unsupported,
+> {
     let (mut outside, mut first_outside) = (0usize, None);
     let read = book.sheet_cells(index, |row, col| {
         let inside = row < MAX_SHEET_ROWS && col < crate::grid::MAX_TABLE_COLUMNS;
@@ -620,7 +639,13 @@ fn direct_sheet(
         }
         inside
     })?;
-    left_out_findings(name, file, (outside, first_outside), read.uncached, findings);
+    left_out_findings(
+        name,
+        file,
+        (outside, first_outside),
+        read.uncached,
+        findings,
+    );
     Ok((calamine::Range::from_sparse(read.cells), Some(read.merges)))
 }
 

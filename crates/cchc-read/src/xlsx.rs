@@ -83,7 +83,11 @@ pub struct Book<R: Read + Seek> {
     is_1904: bool,
     /// Most bytes one part may inflate to.
     max_part: u64,
-    text: String,
+    /// The part last loaded (UTF-8, checked when loaded).
+    text: Vec<u8>,
+    /// One inflater for every part (a new one costs a 32 KB window to clear).
+    inflater: flate2::Decompress,
+    packed: Vec<u8>,
 }
 
 impl<R: Read + Seek> Book<R> {
@@ -97,17 +101,19 @@ impl<R: Read + Seek> Book<R> {
             formats: Vec::new(),
             is_1904: false,
             max_part,
-            text: String::new(),
+            text: Vec::new(),
+            inflater: flate2::Decompress::new(false),
+            packed: Vec::new(),
         };
         if !book.load("xl/workbook.xml")? {
             return Err(unsupported("no xl/workbook.xml"));
         }
-        let (listed, is_1904) = parse_workbook(&book.text)?;
+        let (listed, is_1904) = parse_workbook(book.text()?)?;
         book.is_1904 = is_1904;
         if !book.load("xl/_rels/workbook.xml.rels")? {
             return Err(unsupported("no workbook relationships"));
         }
-        let rels = parse_relationships(&book.text)?;
+        let rels = parse_relationships(book.text()?)?;
         for (name, visible, id) in listed {
             let (typ, target) = rels
                 .iter()
@@ -122,32 +128,67 @@ impl<R: Read + Seek> Book<R> {
             });
         }
         if book.load("xl/sharedStrings.xml")? {
-            book.strings = parse_shared_strings(&book.text)?;
+            book.strings = parse_shared_strings(book.text()?)?;
         }
         if book.load("xl/styles.xml")? {
-            book.formats = parse_number_formats(&book.text)?;
+            book.formats = parse_number_formats(book.text()?)?;
         }
         Ok(book)
     }
 
+    /// The part last loaded, as text.
+    fn text(&self) -> Result<&str, Unsupported> {
+        simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))
+    }
+
     /// Inflates a part into `self.text`; `false` when the archive has no such part.
+    /// The part must inflate to exactly the size its directory entry declares (at most
+    /// `max_part`), with the declared CRC, and be UTF-8.
     fn load(&mut self, name: &str) -> Result<bool, Unsupported> {
         let Some(index) = self.archive.index_for_name(name) else {
             return Ok(false);
         };
-        let part = self
+        let fail = |what: &str| unsupported(format!("{name}: {what}"));
+        let mut part = self
             .archive
-            .by_index(index)
-            .map_err(|e| unsupported(format!("{name}: {e}")))?;
-        let mut bytes = std::mem::take(&mut self.text).into_bytes();
-        bytes.clear();
-        part.take(self.max_part + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| unsupported(format!("{name}: {e}")))?;
-        if bytes.len() as u64 > self.max_part {
-            return Err(unsupported(format!("{name} inflates past the limit")));
+            .by_index_raw(index)
+            .map_err(|e| fail(&e.to_string()))?;
+        let (size, crc, method) = (part.size(), part.crc32(), part.compression());
+        if size > self.max_part {
+            return Err(fail("inflates past the limit"));
         }
-        self.text = String::from_utf8(bytes).map_err(|_| unsupported(format!("{name}: not UTF-8")))?;
+        let mut bytes = std::mem::take(&mut self.text);
+        bytes.clear();
+        bytes.reserve(size as usize);
+        match method {
+            zip::CompressionMethod::Stored => {
+                (&mut part)
+                    .take(size + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| fail(&e.to_string()))?;
+            }
+            zip::CompressionMethod::Deflated => {
+                self.packed.clear();
+                part.read_to_end(&mut self.packed)
+                    .map_err(|e| fail(&e.to_string()))?;
+                self.inflater.reset(false);
+                // One extra byte of room tells a part longer than declared.
+                bytes.reserve(1);
+                let status = self
+                    .inflater
+                    .decompress_vec(&self.packed, &mut bytes, flate2::FlushDecompress::Finish)
+                    .map_err(|e| fail(&e.to_string()))?;
+                if status != flate2::Status::StreamEnd {
+                    return Err(fail("compressed data cut short or longer than declared"));
+                }
+            }
+            _ => return Err(fail("compression method")),
+        }
+        if bytes.len() as u64 != size || crc32fast::hash(&bytes) != crc {
+            return Err(fail("size or CRC differs from the directory"));
+        }
+        // UTF-8 is checked where the part is parsed ([`Book::text`]).
+        self.text = bytes;
         Ok(true)
     }
 
@@ -162,16 +203,18 @@ impl<R: Read + Seek> Book<R> {
         if !self.load(&part)? {
             return Err(unsupported(format!("no part {part}")));
         }
-        let text = std::mem::take(&mut self.text);
-        let result = parse_sheet(&text, &self.strings, &self.formats, self.is_1904, &mut keep);
-        self.text = text;
-        result
+        let text = simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))?;
+        parse_sheet(text, &self.strings, &self.formats, self.is_1904, &mut keep)
     }
 
     /// The document's keywords (docProps/core.xml), empty when it has none.
     pub fn keywords(&mut self) -> String {
         match self.load("docProps/core.xml") {
-            Ok(true) => element_text(&self.text, "keywords").unwrap_or_default(),
+            Ok(true) => self
+                .text()
+                .ok()
+                .and_then(|t| element_text(t, "keywords"))
+                .unwrap_or_default(),
             _ => String::new(),
         }
     }
@@ -179,7 +222,10 @@ impl<R: Read + Seek> Book<R> {
 
 fn local<'a>(e: &'a BytesStart<'_>) -> &'a str {
     let name = e.name().0;
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
 fn attr_local(key: &str) -> &str {
@@ -187,7 +233,9 @@ fn attr_local(key: &str) -> &str {
 }
 
 /// An attribute's value with XML escapes resolved.
-fn attr_value<'a>(a: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, Unsupported> {
+fn attr_value<'a>(
+    a: &quick_xml::events::attributes::Attribute<'a>,
+) -> Result<Cow<'a, str>, Unsupported> {
     Ok(a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?)
 }
 
@@ -401,7 +449,9 @@ pub fn unescape_excel(s: &str) -> Cow<'_, str> {
             0xD800..=0xDBFF => match unit_at(s, next) {
                 Some(low @ 0xDC00..=0xDFFF) => {
                     next += 7;
-                    char::from_u32(0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00))
+                    char::from_u32(
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00),
+                    )
                 }
                 _ => None,
             },
@@ -574,7 +624,9 @@ fn cell_ref(r: &str) -> Option<(u32, u32)> {
     let mut i = 0;
     let mut col: u32 = 0;
     while i < b.len() && b[i].is_ascii_alphabetic() {
-        col = col.checked_mul(26)?.checked_add(u32::from(b[i].to_ascii_uppercase() - b'A') + 1)?;
+        col = col
+            .checked_mul(26)?
+            .checked_add(u32::from(b[i].to_ascii_uppercase() - b'A') + 1)?;
         i += 1;
     }
     if i == 0 || i == b.len() || col > 16_384 {
@@ -610,14 +662,20 @@ fn parse_sheet(
     loop {
         match r.read_event()? {
             Event::Start(e) | Event::Empty(e) if local(&e) == "row" => {
-                row = match e.attributes().flatten().find(|a| a.key.0 == "r") {
-                    Some(a) => a
-                        .value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|r| (1..=1_048_576).contains(r))
-                        .ok_or_else(|| unsupported(format!("row number {}", a.value)))?
-                        - 1,
+                row = match e
+                    .attributes()
+                    .with_checks(false)
+                    .flatten()
+                    .find(|a| a.key.0 == "r")
+                {
+                    Some(a) => {
+                        a.value
+                            .parse::<u32>()
+                            .ok()
+                            .filter(|r| (1..=1_048_576).contains(r))
+                            .ok_or_else(|| unsupported(format!("row number {}", a.value)))?
+                            - 1
+                    }
                     None => next_row,
                 };
                 next_row = row + 1;
@@ -630,7 +688,7 @@ fn parse_sheet(
                 match local(e) {
                     "c" => {
                         let (mut pos, mut typ, mut style) = (None, None, None);
-                        for a in e.attributes() {
+                        for a in e.attributes().with_checks(false) {
                             let a = a.map_err(|e| unsupported(format!("attribute: {e}")))?;
                             match a.key.0 {
                                 "r" => {
@@ -659,16 +717,33 @@ fn parse_sheet(
                                         value.clear();
                                         loop {
                                             match r.read_event()? {
-                                                Event::Text(t) => value.push_str(&t.xml10_content()),
-                                                Event::CData(t) => value.push_str(&t.xml10_content()),
-                                                Event::GeneralRef(g) => push_entity(&g, &mut value)?,
-                                                Event::End(x) if x.local_name().as_ref() == "v" => break,
-                                                Event::Eof => return Err(unsupported("value cut short")),
+                                                Event::Text(t) => {
+                                                    value.push_str(&t.xml10_content())
+                                                }
+                                                Event::CData(t) => {
+                                                    value.push_str(&t.xml10_content())
+                                                }
+                                                Event::GeneralRef(g) => {
+                                                    push_entity(&g, &mut value)?
+                                                }
+                                                Event::End(x) if x.local_name().as_ref() == "v" => {
+                                                    break
+                                                }
+                                                Event::Eof => {
+                                                    return Err(unsupported("value cut short"))
+                                                }
                                                 _ => {}
                                             }
                                         }
                                         if !matches!(typ.as_deref(), Some("inlineStr" | "is")) {
-                                            got = Some(cell_value(&value, typ.as_deref(), style, strings, formats, is_1904)?);
+                                            got = Some(cell_value(
+                                                &value,
+                                                typ.as_deref(),
+                                                style,
+                                                strings,
+                                                formats,
+                                                is_1904,
+                                            )?);
                                         }
                                     }
                                     "f" => {
@@ -682,10 +757,15 @@ fn parse_sheet(
                                 },
                                 Event::Empty(c) => match local(&c) {
                                     "f" => formula = true,
-                                    "v" => {
-                                        if !matches!(typ.as_deref(), Some("inlineStr" | "is")) {
-                                            got = Some(cell_value("", typ.as_deref(), style, strings, formats, is_1904)?);
-                                        }
+                                    "v" if !matches!(typ.as_deref(), Some("inlineStr" | "is")) => {
+                                        got = Some(cell_value(
+                                            "",
+                                            typ.as_deref(),
+                                            style,
+                                            strings,
+                                            formats,
+                                            is_1904,
+                                        )?);
                                     }
                                     "is" => inline = Some(String::new()),
                                     _ => {}
@@ -741,7 +821,10 @@ fn cell_value(
             if v.is_empty() {
                 return Ok(Data::Empty);
             }
-            let i: usize = v.trim().parse().map_err(|_| unsupported(format!("string index {v}")))?;
+            let i: usize = v
+                .trim()
+                .parse()
+                .map_err(|_| unsupported(format!("string index {v}")))?;
             Data::String(
                 strings
                     .get(i)

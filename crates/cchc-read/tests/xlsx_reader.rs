@@ -37,30 +37,49 @@ fn rust_xlsxwriter_workbook() -> Vec<u8> {
     let bold = Format::new().set_bold();
     for constant in [false, true] {
         let ws = if constant {
-            wb.add_worksheet_with_constant_memory().expect("constant memory sheet")
+            wb.add_worksheet_with_constant_memory()
+                .expect("constant memory sheet")
         } else {
             wb.add_worksheet()
         };
-        ws.set_name(if constant { "Hằng bộ nhớ" } else { "Biểu <A> & \"B\"" }).expect("name");
+        ws.set_name(if constant {
+            "Hằng bộ nhớ"
+        } else {
+            "Biểu <A> & \"B\""
+        })
+        .expect("name");
         ws.write_string(0, 0, "  Tổng số hồ sơ  ").expect("w");
         ws.write_string(0, 1, "a < b & c > d").expect("w");
         ws.write_string(0, 2, "dòng 1\r\ndòng 2\tx").expect("w");
         ws.write_string(0, 3, "_x000D_ giữ nguyên").expect("w");
-        ws.write_rich_string(0, 4, &[(&bold, "Đã "), (&Format::default(), "giải quyết")]).expect("w");
+        ws.write_rich_string(0, 4, &[(&bold, "Đã "), (&Format::default(), "giải quyết")])
+            .expect("w");
         ws.write_string(0, 5, "").expect("w");
         ws.write_number(1, 0, 12.0).expect("w");
         ws.write_number(1, 1, -0.125).expect("w");
         ws.write_number(1, 2, 1e-9).expect("w");
         ws.write_number(1, 3, 98765432101.0).expect("w");
-        ws.write_number_with_format(1, 4, 1234.0, &money).expect("w");
-        ws.write_datetime_with_format(2, 0, ExcelDateTime::from_ymd(2022, 3, 31).expect("d"), &date).expect("w");
-        ws.write_number_with_format(2, 1, 1.75, &elapsed).expect("w");
-        ws.write_number_with_format(2, 2, 44621.0, &date).expect("w");
+        ws.write_number_with_format(1, 4, 1234.0, &money)
+            .expect("w");
+        ws.write_datetime_with_format(
+            2,
+            0,
+            ExcelDateTime::from_ymd(2022, 3, 31).expect("d"),
+            &date,
+        )
+        .expect("w");
+        ws.write_number_with_format(2, 1, 1.75, &elapsed)
+            .expect("w");
+        ws.write_number_with_format(2, 2, 44621.0, &date)
+            .expect("w");
         ws.write_boolean(3, 0, true).expect("w");
         ws.write_boolean(3, 1, false).expect("w");
-        ws.write_formula(4, 0, Formula::new("=1/0").set_result("#DIV/0!")).expect("w");
-        ws.write_formula(4, 1, Formula::new("=A2*2").set_result("24")).expect("w");
-        ws.write_formula(4, 2, Formula::new("=\"x\"&\"y\"").set_result("xy")).expect("w");
+        ws.write_formula(4, 0, Formula::new("=1/0").set_result("#DIV/0!"))
+            .expect("w");
+        ws.write_formula(4, 1, Formula::new("=A2*2").set_result("24"))
+            .expect("w");
+        ws.write_formula(4, 2, Formula::new("=\"x\"&\"y\"").set_result("xy"))
+            .expect("w");
         ws.write_formula(4, 3, "=A2+1").expect("w");
         ws.write_blank(5, 0, &bold).expect("w");
         ws.write_number(6, 60, 7.0).expect("w");
@@ -107,7 +126,8 @@ fn hand_made_workbook(is_1904: bool) -> Vec<u8> {
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:L9"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="G1" t="s"><v>6</v></c><c r="H1" t="s"><v></v></c></row><row r="2"><c r="A2" s="1"><v>44621</v></c><c r="B2" s="2"><v>44621.5</v></c><c r="C2" s="3"><v>1.25</v></c><c r="D2" s="4"><v>3</v></c><c r="E2" s="5"><v>4</v></c><c r="F2" s="6"><v>5</v></c><c r="G2" s="7"><v>6</v></c><c r="H2" s="8"><v>0.5</v></c><c r="I2" s="9"><v>7.25</v></c><c r="J2" s="10"><v>8</v></c><c r="K2" s="11"><v>9</v></c><c r="L2" s="99"><v>10</v></c></row><row><c><v>1</v></c><c t="n"><v>2.5</v></c><c><v>abc</v></c><c r="F3"><v>-3</v></c><c><v>1E3</v></c></row><row r="5"><c r="A5" t="str"><f>"x"&amp;"y"</f><v>x&amp;y</v></c><c r="B5" t="str"><f>""</f><v></v></c><c r="C5"><f>1+1</f></c><c r="D5"><f t="shared" si="0"/></c><c r="E5" t="inlineStr"><is><t>trực tiếp</t></is></c><c r="F5" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c><c r="G5" t="b"><v>1</v></c><c r="H5" t="b"><v>0</v></c><c r="I5" t="e"><v>#N/A</v></c><c r="J5" t="d"><v>2022-03-31T00:00:00</v></c><c r="K5" s="1"/><c r="L5" t="s"><v>3</v></c></row><row r="9" spans="1:2"><c r="B9"><v>0.1</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="D9:D12"/></mergeCells></worksheet>"#.to_string()),
     ];
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, text) in &parts {
         zip.start_file(*name, deflated).expect("part");
         zip.write_all(text.as_bytes()).expect("write");
@@ -139,11 +159,18 @@ fn compare(path: &Path) {
     };
     let mut ours = Book::open(archive, u64::MAX / 4)
         .unwrap_or_else(|e| panic!("{}: direct reader refused it: {e:?}", path.display()));
-    let mut theirs: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("calamine");
+    let mut theirs: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("calamine");
     let listed = theirs.sheets_metadata().to_vec();
     assert_eq!(
-        ours.sheets.iter().map(|s| (s.name.clone(), s.typ, s.visible)).collect::<Vec<_>>(),
-        listed.iter().map(|s| (s.name.clone(), s.typ, s.visible)).collect::<Vec<_>>(),
+        ours.sheets
+            .iter()
+            .map(|s| (s.name.clone(), s.typ, s.visible))
+            .collect::<Vec<_>>(),
+        listed
+            .iter()
+            .map(|s| (s.name.clone(), s.typ, s.visible))
+            .collect::<Vec<_>>(),
         "{}: sheets",
         path.display()
     );
@@ -153,17 +180,38 @@ fn compare(path: &Path) {
         }
         let mut cells = ours.sheet_cells(i, |_, _| true).expect("our cells").cells;
         cells.sort_by_key(|c| c.get_position());
-        let ours_cells: Vec<_> = cells.iter().map(|c| (c.get_position(), c.get_value().clone())).collect();
+        let ours_cells: Vec<_> = cells
+            .iter()
+            .map(|c| (c.get_position(), c.get_value().clone()))
+            .collect();
         let range = theirs.worksheet_range(&sheet.name).expect("calamine range");
-        assert_eq!(ours_cells, calamine_cells(&range), "{} / {}: cells", path.display(), sheet.name);
+        assert_eq!(
+            ours_cells,
+            calamine_cells(&range),
+            "{} / {}: cells",
+            path.display(),
+            sheet.name
+        );
         let mut merges = ours.sheet_cells(i, |_, _| true).expect("again").merges;
-        let mut expected = theirs.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
+        let mut expected = theirs
+            .merge_cells_by_sheet_name(&sheet.name)
+            .unwrap_or_default();
         let key = |d: &calamine::Dimensions| (d.start, d.end);
         merges.sort_by_key(key);
         expected.sort_by_key(key);
-        assert_eq!(merges, expected, "{} / {}: merges", path.display(), sheet.name);
+        assert_eq!(
+            merges,
+            expected,
+            "{} / {}: merges",
+            path.display(),
+            sheet.name
+        );
     }
-    let keywords = theirs.workbook_properties().ok().and_then(|p| p.keywords).unwrap_or_default();
+    let keywords = theirs
+        .workbook_properties()
+        .ok()
+        .and_then(|p| p.keywords)
+        .unwrap_or_default();
     assert_eq!(ours.keywords(), keywords, "{}: keywords", path.display());
 }
 
@@ -171,8 +219,14 @@ fn compare(path: &Path) {
 fn the_same_cells_as_calamine() {
     let mut files = Vec::new();
     xlsx_files(&root().join("samples"), &mut files);
-    xlsx_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlsx"), &mut files);
-    files.retain(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("~$")));
+    xlsx_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlsx"),
+        &mut files,
+    );
+    files.retain(|p| {
+        !p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+    });
     files.sort();
     assert!(files.len() >= 28, "{} xlsx files found", files.len());
     for path in &files {
@@ -191,9 +245,18 @@ fn the_same_cells_as_calamine() {
 
 #[test]
 fn a_hand_made_sheet_read_by_hand() {
-    let mut book = Book::open(zip::ZipArchive::new(Cursor::new(hand_made_workbook(false))).expect("zip"), 1 << 30).expect("open");
+    let mut book = Book::open(
+        zip::ZipArchive::new(Cursor::new(hand_made_workbook(false))).expect("zip"),
+        1 << 30,
+    )
+    .expect("open");
     let read = book.sheet_cells(0, |_, _| true).expect("cells");
-    let at = |r: u32, c: u32| read.cells.iter().find(|x| x.get_position() == (r, c)).map(|x| x.get_value().clone());
+    let at = |r: u32, c: u32| {
+        read.cells
+            .iter()
+            .find(|x| x.get_position() == (r, c))
+            .map(|x| x.get_value().clone())
+    };
     let text = |s: &str| Some(Data::String(s.into()));
     // Shared strings: trimmed unless preserved, runs joined, phonetic left out,
     // entities and CDATA resolved, a surrogate pair joined and a lone one replaced.
@@ -211,7 +274,10 @@ fn a_hand_made_sheet_read_by_hand() {
         Some(Data::DateTime(d)) => Some(d.is_duration()),
         _ => None,
     };
-    assert_eq!([date(1, 0), date(1, 1), date(1, 6), date(1, 8)], [Some(false); 4]);
+    assert_eq!(
+        [date(1, 0), date(1, 1), date(1, 6), date(1, 8)],
+        [Some(false); 4]
+    );
     assert_eq!([date(1, 2), date(1, 7)], [Some(true); 2]);
     for c in [3, 4, 5, 9, 10, 11] {
         assert_eq!(date(1, c), None, "column {c}");
@@ -229,9 +295,15 @@ fn a_hand_made_sheet_read_by_hand() {
     assert_eq!(read.uncached, (2, Some((4, 2))));
     assert_eq!(at(4, 4), text("trực tiếp"));
     assert_eq!(at(4, 5), text("ab"));
-    assert_eq!((at(4, 6), at(4, 7)), (Some(Data::Bool(true)), Some(Data::Bool(false))));
+    assert_eq!(
+        (at(4, 6), at(4, 7)),
+        (Some(Data::Bool(true)), Some(Data::Bool(false)))
+    );
     assert_eq!(at(4, 8), Some(Data::Error(calamine::CellErrorType::NA)));
-    assert_eq!(at(4, 9), Some(Data::DateTimeIso("2022-03-31T00:00:00".into())));
+    assert_eq!(
+        at(4, 9),
+        Some(Data::DateTimeIso("2022-03-31T00:00:00".into()))
+    );
     assert_eq!(at(4, 10), None);
     assert_eq!(at(4, 11), text("&AB<"));
     assert_eq!(at(8, 1), Some(Data::Float(0.1)));
@@ -247,15 +319,26 @@ fn a_hand_counted_sheet() {
     // four values, the 61st column of row 7 and row 101 one each; the blank styled cell
     // holds nothing.
     let bytes = rust_xlsxwriter_workbook();
-    let mut book = Book::open(zip::ZipArchive::new(Cursor::new(bytes)).expect("zip"), 1 << 30).expect("open");
+    let mut book = Book::open(
+        zip::ZipArchive::new(Cursor::new(bytes)).expect("zip"),
+        1 << 30,
+    )
+    .expect("open");
     let read = book.sheet_cells(0, |_, _| true).expect("cells");
-    let at = |r: u32, c: u32| read.cells.iter().find(|x| x.get_position() == (r, c)).map(|x| x.get_value().clone());
+    let at = |r: u32, c: u32| {
+        read.cells
+            .iter()
+            .find(|x| x.get_position() == (r, c))
+            .map(|x| x.get_value().clone())
+    };
     assert_eq!(at(0, 0), Some(Data::String("  Tổng số hồ sơ  ".into())));
     assert_eq!(at(0, 1), Some(Data::String("a < b & c > d".into())));
     assert_eq!(at(0, 3), Some(Data::String("_x000D_ giữ nguyên".into())));
     assert_eq!(at(0, 4), Some(Data::String("Đã giải quyết".into())));
     assert_eq!(at(1, 1), Some(Data::Float(-0.125)));
-    assert!(matches!(at(2, 2), Some(Data::DateTime(d)) if d.as_f64() == 44621.0 && !d.is_duration()));
+    assert!(
+        matches!(at(2, 2), Some(Data::DateTime(d)) if d.as_f64() == 44621.0 && !d.is_duration())
+    );
     assert!(matches!(at(2, 1), Some(Data::DateTime(d)) if d.is_duration()));
     assert_eq!(at(3, 0), Some(Data::Bool(true)));
     assert_eq!(at(4, 0), Some(Data::Error(calamine::CellErrorType::Div0)));
@@ -274,7 +357,11 @@ fn every_sample_reads_the_same_with_either_reader() {
     xlsx_files(&root().join("samples"), &mut files);
     files.sort();
     for path in &files {
-        let name = path.file_name().expect("name").to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         let direct = read_workbook(path, &name, &ctx);
         let library = read_workbook_by_library(path, &name, &ctx);
         assert_eq!(format!("{direct:?}"), format!("{library:?}"), "{name}");
