@@ -84,6 +84,32 @@ pub(crate) struct Formats {
     pub(crate) plain: Format,
 }
 
+impl Formats {
+    /// Gives every format its place in the workbook's style list before any sheet is
+    /// written, in one fixed order: a sheet filled on another thread then only looks
+    /// formats up, and the style list is the same from run to run.
+    fn register(&self, wb: &mut Workbook) {
+        let fixed = [
+            &self.title,
+            &self.header,
+            &self.text,
+            &self.int,
+            &self.dec,
+            &self.pct,
+            &self.total_text,
+            &self.total_int,
+            &self.plain,
+        ];
+        for format in fixed
+            .into_iter()
+            .chain(self.status.values())
+            .chain(self.status_pct.values())
+        {
+            wb.register_format(format);
+        }
+    }
+}
+
 fn formats() -> Formats {
     let base = Format::new()
         .set_font_name("Times New Roman")
@@ -237,138 +263,6 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         .map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a))
         .collect();
 
-    // 1. Summary of targets.
-    {
-        let ws = wb.add_worksheet();
-        setup(
-            ws,
-            SHEET_SUMMARY,
-            "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH",
-            &period_text,
-            &f,
-        )?;
-        ws.write_string_with_format(2, 0, &input.catalogue.plan, &f.plain)?;
-        headers(
-            ws,
-            &[
-                ("STT", 5.0),
-                ("Mã chỉ tiêu", 20.0),
-                ("Căn cứ kế hoạch", 10.0),
-                ("Nội dung chỉ tiêu (theo kế hoạch)", 50.0),
-                ("Chỉ tiêu", 9.0),
-                ("Tử số toàn tỉnh", 11.0),
-                ("Mẫu số toàn tỉnh", 11.0),
-                ("Kết quả toàn tỉnh", 11.0),
-                ("Đánh giá", 14.0),
-                ("Số đơn vị đạt", 9.0),
-                ("Số đơn vị có số liệu", 10.0),
-                ("Số còn thiếu để đạt", 10.0),
-            ],
-            &f,
-        )?;
-        for (i, t) in input.catalogue.targets.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            let prov = by_key.get(&(Scope::Province, input.province, t.id.as_str()));
-            let units: Vec<&&Attainment> = by_key
-                .iter()
-                .filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id)
-                .map(|(_, a)| a)
-                .collect();
-            let met = units.iter().filter(|a| a.status == Status::Met).count();
-            let with_data = units
-                .iter()
-                .filter(|a| matches!(a.status, Status::Met | Status::NotMet))
-                .count();
-            ws.set_row_height(r, 32)?;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, &t.id, &f.text)?;
-            ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
-            ws.write_string_with_format(r, 3, &t.wording, &f.text)?;
-            ws.write_string_with_format(
-                r,
-                4,
-                format!(
-                    "{} {}%",
-                    t.comparator.symbol_vi(),
-                    percent_text(t.threshold.to_f64())
-                ),
-                &f.text,
-            )?;
-            let status = prov.map_or(Status::NoData, |a| a.status);
-            write_opt(
-                ws,
-                r,
-                5,
-                prov.and_then(|a| a.numerator).map(|x| x.to_f64()),
-                &f,
-            )?;
-            write_opt(
-                ws,
-                r,
-                6,
-                prov.and_then(|a| a.denominator).map(|x| x.to_f64()),
-                &f,
-            )?;
-            match prov.and_then(|a| a.value()) {
-                Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
-                None => ws.write_string_with_format(r, 7, "", &f.status[&status])?,
-            };
-            ws.write_string_with_format(r, 8, status.label_vi(), &f.status[&status])?;
-            ws.write_number_with_format(r, 9, met as f64, &f.int)?;
-            ws.write_number_with_format(r, 10, with_data as f64, &f.int)?;
-            write_opt(ws, r, 11, prov.and_then(|a| a.gap).map(|g| g as f64), &f)?;
-        }
-    }
-
-    // 2. Unit × target matrix.
-    {
-        let ws = wb.add_worksheet_with_low_memory()?;
-        setup(
-            ws,
-            SHEET_MATRIX,
-            "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
-            &period_text,
-            &f,
-        )?;
-        ws.write_string_with_format(
-            2,
-            0,
-            "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)",
-            &f.plain,
-        )?;
-        let mut cols: Vec<(&str, f64)> = vec![
-            ("STT", 5.0),
-            ("Mã đơn vị", 18.0),
-            ("Tên đơn vị", 40.0),
-            ("Huyện/TX/TP", 14.0),
-        ];
-        cols.extend(
-            input
-                .catalogue
-                .targets
-                .iter()
-                .map(|t| (t.name.as_str(), 12.0)),
-        );
-        headers(ws, &cols, &f)?;
-        for (i, u) in input.batch.registry.units().iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-            ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
-            ws.write_string_with_format(r, 2, &u.name, &f.text)?;
-            ws.write_string_with_format(r, 3, &u.district, &f.text)?;
-            for (k, t) in input.catalogue.targets.iter().enumerate() {
-                let c = 4 + k as u16;
-                let a = by_key.get(&(Scope::Unit, u.unit_id.as_str(), t.id.as_str()));
-                let status = a.map_or(Status::NoData, |a| a.status);
-                match a.and_then(|a| a.value()) {
-                    Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
-                    None => ws.write_string_with_format(r, c, "", &f.status[&status])?,
-                };
-            }
-        }
-    }
-
-    // 3–8. Forms A, B and C by unit and by district.
     let computed;
     let inputs = match input.inputs {
         Some(i) => i,
@@ -377,237 +271,389 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             &computed
         }
     };
-    let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
-        input
-            .batch
-            .registry
-            .units()
-            .iter()
-            .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
-            .collect()
-    };
-    let districts = input.batch.registry.districts();
-    let form_a = FormTables {
-        unit_sheet: SHEET_FORM_A_UNITS,
-        district_sheet: SHEET_FORM_A_DISTRICTS,
-        unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
-        district_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
-        note: "Đơn vị tính: Số hồ sơ TTHC",
-        columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
-                num: &[5, 6],
-                den: &[4],
-            },
-            Rate {
-                label: "Tỷ lệ trước hạn",
-                num: &[5],
-                den: &[4],
-            },
-            Rate {
-                label: "Tỷ lệ hồ sơ nhận trực tuyến",
-                num: &[1],
-                den: &[1, 2],
-            },
-        ],
-        rows: units_with(&|x| x.a.map(|a| a.to_vec())),
-        districts: districts.clone(),
-    };
-    let (a_units, _) = write_form_tables(&mut wb, &f, &period_text, &form_a)?;
-    let form_b = FormTables {
-        unit_sheet: SHEET_FORM_B_UNITS,
-        district_sheet: SHEET_FORM_B_DISTRICTS,
-        unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
-        district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
-        note: "Đơn vị tính: số thủ tục hành chính",
-        columns: vec![
-            "Số TTHC",
-            "Mức độ 3",
-            "Mức độ 4",
-            "Mức độ 3, 4",
-            "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
-            "Đủ điều kiện mức độ 3, 4",
-            "Đủ điều kiện, đã cung cấp mức độ 3, 4",
-        ],
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ mức độ 3",
-                num: &[1],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ mức độ 4",
-                num: &[2],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
-                num: &[4],
-                den: &[3],
-            },
-        ],
-        rows: units_with(&|x| x.b.map(|b| b.to_vec())),
-        districts: districts.clone(),
-    };
-    let (_, b_districts) = write_form_tables(&mut wb, &f, &period_text, &form_b)?;
-    let form_c = FormTables {
-        unit_sheet: SHEET_FORM_C_UNITS,
-        district_sheet: SHEET_FORM_C_DISTRICTS,
-        unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
-        district_title:
-            "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
-        note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
-        columns: vec![
-            "Số ĐVSNCL năm gốc",
-            "Số ĐVSNCL năm báo cáo",
-            "Giảm ĐVSNCL",
-            "Biên chế năm gốc",
-            "Biên chế năm báo cáo",
-            "Giảm biên chế",
-        ],
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ giảm ĐVSNCL",
-                num: &[2],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ giảm biên chế",
-                num: &[5],
-                den: &[3],
-            },
-        ],
-        rows: units_with(&|x| {
-            if x.c_units.is_none() && x.c_staff.is_none() {
-                return None;
+    // The Form D sheet (a fifth of the report's work) is filled on another thread while
+    // the sheets before it are written here; its strings are written inline (no shared
+    // string table to contend for) and every format is registered first, so the bytes
+    // do not depend on which thread runs first.
+    f.register(&mut wb);
+    let d_sheet = wb.new_worksheet_with_constant_memory()?;
+    let f = &f;
+    let period_text = period_text.as_str();
+    std::thread::scope(|scope| -> Result<(), ReportError> {
+        let d = scope.spawn(move || -> Result<Worksheet, ReportError> {
+            let mut ws = d_sheet;
+            indicators_sheet(&mut ws, f, period_text, input, inputs)?;
+            Ok(ws)
+        });
+
+        // 1. Summary of targets.
+        {
+            let ws = wb.add_worksheet();
+            setup(
+                ws,
+                SHEET_SUMMARY,
+                "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH",
+                &period_text,
+                &f,
+            )?;
+            ws.write_string_with_format(2, 0, &input.catalogue.plan, &f.plain)?;
+            headers(
+                ws,
+                &[
+                    ("STT", 5.0),
+                    ("Mã chỉ tiêu", 20.0),
+                    ("Căn cứ kế hoạch", 10.0),
+                    ("Nội dung chỉ tiêu (theo kế hoạch)", 50.0),
+                    ("Chỉ tiêu", 9.0),
+                    ("Tử số toàn tỉnh", 11.0),
+                    ("Mẫu số toàn tỉnh", 11.0),
+                    ("Kết quả toàn tỉnh", 11.0),
+                    ("Đánh giá", 14.0),
+                    ("Số đơn vị đạt", 9.0),
+                    ("Số đơn vị có số liệu", 10.0),
+                    ("Số còn thiếu để đạt", 10.0),
+                ],
+                &f,
+            )?;
+            for (i, t) in input.catalogue.targets.iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                let prov = by_key.get(&(Scope::Province, input.province, t.id.as_str()));
+                let units: Vec<&&Attainment> = by_key
+                    .iter()
+                    .filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id)
+                    .map(|(_, a)| a)
+                    .collect();
+                let met = units.iter().filter(|a| a.status == Status::Met).count();
+                let with_data = units
+                    .iter()
+                    .filter(|a| matches!(a.status, Status::Met | Status::NotMet))
+                    .count();
+                ws.set_row_height(r, 32)?;
+                ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+                ws.write_string_with_format(r, 1, &t.id, &f.text)?;
+                ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
+                ws.write_string_with_format(r, 3, &t.wording, &f.text)?;
+                ws.write_string_with_format(
+                    r,
+                    4,
+                    format!(
+                        "{} {}%",
+                        t.comparator.symbol_vi(),
+                        percent_text(t.threshold.to_f64())
+                    ),
+                    &f.text,
+                )?;
+                let status = prov.map_or(Status::NoData, |a| a.status);
+                write_opt(
+                    ws,
+                    r,
+                    5,
+                    prov.and_then(|a| a.numerator).map(|x| x.to_f64()),
+                    &f,
+                )?;
+                write_opt(
+                    ws,
+                    r,
+                    6,
+                    prov.and_then(|a| a.denominator).map(|x| x.to_f64()),
+                    &f,
+                )?;
+                match prov.and_then(|a| a.value()) {
+                    Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
+                    None => ws.write_string_with_format(r, 7, "", &f.status[&status])?,
+                };
+                ws.write_string_with_format(r, 8, status.label_vi(), &f.status[&status])?;
+                ws.write_number_with_format(r, 9, met as f64, &f.int)?;
+                ws.write_number_with_format(r, 10, with_data as f64, &f.int)?;
+                write_opt(ws, r, 11, prov.and_then(|a| a.gap).map(|g| g as f64), &f)?;
             }
-            let [ub, uc] = x.c_units.unwrap_or([0, 0]);
-            let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
-            Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
-        }),
-        districts: districts.clone(),
-    };
-    write_form_tables(&mut wb, &f, &period_text, &form_c)?;
+        }
 
-    // 9. Other indicators (Form D), a row per unit.
-    indicators_sheet(&mut wb, &f, &period_text, input, inputs)?;
-
-    // 10. Charts.
-    charts_sheet(
-        &mut wb,
-        &period_text,
-        &form_a,
-        &a_units,
-        &form_b,
-        &b_districts,
-        input.catalogue.targets.len(),
-    )?;
-
-    // 5. Missing submissions.
-    {
-        let ws = wb.add_worksheet_with_low_memory()?;
-        setup(
-            ws,
-            SHEET_MISSING,
-            "ĐƠN VỊ CHƯA NỘP BÁO CÁO",
-            &period_text,
-            &f,
+        // 2. Unit × target matrix.
+        {
+            let ws = wb.add_worksheet_with_low_memory()?;
+            setup(
+                ws,
+                SHEET_MATRIX,
+                "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
+                &period_text,
+                &f,
+            )?;
+            ws.write_string_with_format(
+            2,
+            0,
+            "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)",
+            &f.plain,
         )?;
-        headers(
-            ws,
-            &[
+            let mut cols: Vec<(&str, f64)> = vec![
                 ("STT", 5.0),
                 ("Mã đơn vị", 18.0),
-                ("Tên đơn vị", 45.0),
-                ("Huyện/TX/TP", 16.0),
-            ],
-            &f,
-        )?;
-        column_formats(ws, &[&f.int, &f.text, &f.text, &f.text])?;
-        let missing: Vec<&str> = input
-            .batch
-            .findings
-            .iter()
-            .filter(|x| x.rule == cchc_domain::finding::Rule::SubmissionMissing)
-            .map(|x| x.raw.as_str())
-            .collect();
-        for (i, id) in missing.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            let u = input.batch.registry.get(id);
-            ws.write_number(r, 0, (i + 1) as f64)?;
-            ws.write_string(r, 1, *id)?;
-            ws.write_string(r, 2, u.map_or("", |u| u.name.as_str()))?;
-            ws.write_string(r, 3, u.map_or("", |u| u.district.as_str()))?;
-        }
-    }
-
-    // 6. Findings.
-    {
-        let ws = wb.add_worksheet_with_low_memory()?;
-        setup(
-            ws,
-            SHEET_FINDINGS,
-            "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU",
-            &period_text,
-            &f,
-        )?;
-        headers(
-            ws,
-            &[
-                ("Mức độ", 10.0),
-                ("Mã quy tắc", 20.0),
-                ("Tệp", 30.0),
-                ("Trang tính", 16.0),
-                ("Ô", 8.0),
-                ("Nội dung", 70.0),
-                ("Giá trị gốc", 16.0),
-            ],
-            &f,
-        )?;
-        column_formats(ws, &[&f.text; 7])?;
-        for (i, x) in input.batch.findings.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            let fields = [
-                x.severity().label_vi(),
-                x.rule.id(),
-                &x.file,
-                &x.sheet,
-                &x.cell,
-                &x.message,
-                &x.raw,
+                ("Tên đơn vị", 40.0),
+                ("Huyện/TX/TP", 14.0),
             ];
-            for (c, v) in fields.iter().enumerate() {
-                ws.write_string(r, c as u16, *v)?;
+            cols.extend(
+                input
+                    .catalogue
+                    .targets
+                    .iter()
+                    .map(|t| (t.name.as_str(), 12.0)),
+            );
+            headers(ws, &cols, &f)?;
+            for (i, u) in input.batch.registry.units().iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+                ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
+                ws.write_string_with_format(r, 2, &u.name, &f.text)?;
+                ws.write_string_with_format(r, 3, &u.district, &f.text)?;
+                for (k, t) in input.catalogue.targets.iter().enumerate() {
+                    let c = 4 + k as u16;
+                    let a = by_key.get(&(Scope::Unit, u.unit_id.as_str(), t.id.as_str()));
+                    let status = a.map_or(Status::NoData, |a| a.status);
+                    match a.and_then(|a| a.value()) {
+                        Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
+                        None => ws.write_string_with_format(r, c, "", &f.status[&status])?,
+                    };
+                }
             }
         }
-    }
 
-    // 7. Files read.
-    {
-        let ws = wb.add_worksheet_with_low_memory()?;
-        setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", &period_text, &f)?;
-        headers(
-            ws,
-            &[
-                ("Tệp", 50.0),
-                ("Số bảng biểu (A–D)", 10.0),
-                ("Số dòng được tổng hợp", 12.0),
-                ("Số dòng để riêng", 12.0),
+        // 3–8. Forms A, B and C by unit and by district.
+        let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
+            input
+                .batch
+                .registry
+                .units()
+                .iter()
+                .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
+                .collect()
+        };
+        let districts = input.batch.registry.districts();
+        let form_a = FormTables {
+            unit_sheet: SHEET_FORM_A_UNITS,
+            district_sheet: SHEET_FORM_A_DISTRICTS,
+            unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
+            district_title:
+                "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
+            note: "Đơn vị tính: Số hồ sơ TTHC",
+            columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
+            rates: vec![
+                Rate {
+                    label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
+                    num: &[5, 6],
+                    den: &[4],
+                },
+                Rate {
+                    label: "Tỷ lệ trước hạn",
+                    num: &[5],
+                    den: &[4],
+                },
+                Rate {
+                    label: "Tỷ lệ hồ sơ nhận trực tuyến",
+                    num: &[1],
+                    den: &[1, 2],
+                },
             ],
-            &f,
+            rows: units_with(&|x| x.a.map(|a| a.to_vec())),
+            districts: districts.clone(),
+        };
+        let (a_units, _) = write_form_tables(&mut wb, &f, &period_text, &form_a)?;
+        let form_b = FormTables {
+            unit_sheet: SHEET_FORM_B_UNITS,
+            district_sheet: SHEET_FORM_B_DISTRICTS,
+            unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
+            district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
+            note: "Đơn vị tính: số thủ tục hành chính",
+            columns: vec![
+                "Số TTHC",
+                "Mức độ 3",
+                "Mức độ 4",
+                "Mức độ 3, 4",
+                "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
+                "Đủ điều kiện mức độ 3, 4",
+                "Đủ điều kiện, đã cung cấp mức độ 3, 4",
+            ],
+            rates: vec![
+                Rate {
+                    label: "Tỷ lệ mức độ 3",
+                    num: &[1],
+                    den: &[0],
+                },
+                Rate {
+                    label: "Tỷ lệ mức độ 4",
+                    num: &[2],
+                    den: &[0],
+                },
+                Rate {
+                    label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
+                    num: &[4],
+                    den: &[3],
+                },
+            ],
+            rows: units_with(&|x| x.b.map(|b| b.to_vec())),
+            districts: districts.clone(),
+        };
+        let (_, b_districts) = write_form_tables(&mut wb, &f, &period_text, &form_b)?;
+        let form_c = FormTables {
+            unit_sheet: SHEET_FORM_C_UNITS,
+            district_sheet: SHEET_FORM_C_DISTRICTS,
+            unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
+            district_title:
+                "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
+            note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
+            columns: vec![
+                "Số ĐVSNCL năm gốc",
+                "Số ĐVSNCL năm báo cáo",
+                "Giảm ĐVSNCL",
+                "Biên chế năm gốc",
+                "Biên chế năm báo cáo",
+                "Giảm biên chế",
+            ],
+            rates: vec![
+                Rate {
+                    label: "Tỷ lệ giảm ĐVSNCL",
+                    num: &[2],
+                    den: &[0],
+                },
+                Rate {
+                    label: "Tỷ lệ giảm biên chế",
+                    num: &[5],
+                    den: &[3],
+                },
+            ],
+            rows: units_with(&|x| {
+                if x.c_units.is_none() && x.c_staff.is_none() {
+                    return None;
+                }
+                let [ub, uc] = x.c_units.unwrap_or([0, 0]);
+                let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
+                Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
+            }),
+            districts: districts.clone(),
+        };
+        write_form_tables(&mut wb, &f, &period_text, &form_c)?;
+
+        // 9. Other indicators (Form D), a row per unit.
+        let d_sheet = d
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        wb.push_worksheet(d_sheet);
+
+        // 10. Charts.
+        charts_sheet(
+            &mut wb,
+            &period_text,
+            &form_a,
+            &a_units,
+            &form_b,
+            &b_districts,
+            input.catalogue.targets.len(),
         )?;
-        column_formats(ws, &[&f.text, &f.int, &f.int, &f.int])?;
-        for (i, s) in input.batch.files.iter().enumerate() {
-            let r = DATA_ROW + i as u32;
-            ws.write_string(r, 0, &s.file)?;
-            ws.write_number(r, 1, s.tables as f64)?;
-            ws.write_number(r, 2, s.rows_accepted as f64)?;
-            ws.write_number(r, 3, s.rows_set_aside as f64)?;
+
+        // 5. Missing submissions.
+        {
+            let ws = wb.add_worksheet_with_low_memory()?;
+            setup(
+                ws,
+                SHEET_MISSING,
+                "ĐƠN VỊ CHƯA NỘP BÁO CÁO",
+                &period_text,
+                &f,
+            )?;
+            headers(
+                ws,
+                &[
+                    ("STT", 5.0),
+                    ("Mã đơn vị", 18.0),
+                    ("Tên đơn vị", 45.0),
+                    ("Huyện/TX/TP", 16.0),
+                ],
+                &f,
+            )?;
+            column_formats(ws, &[&f.int, &f.text, &f.text, &f.text])?;
+            let missing: Vec<&str> = input
+                .batch
+                .findings
+                .iter()
+                .filter(|x| x.rule == cchc_domain::finding::Rule::SubmissionMissing)
+                .map(|x| x.raw.as_str())
+                .collect();
+            for (i, id) in missing.iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                let u = input.batch.registry.get(id);
+                ws.write_number(r, 0, (i + 1) as f64)?;
+                ws.write_string(r, 1, *id)?;
+                ws.write_string(r, 2, u.map_or("", |u| u.name.as_str()))?;
+                ws.write_string(r, 3, u.map_or("", |u| u.district.as_str()))?;
+            }
         }
-    }
-    wb.save_to_writer(out)?;
-    Ok(())
+
+        // 6. Findings.
+        {
+            let ws = wb.add_worksheet_with_low_memory()?;
+            setup(
+                ws,
+                SHEET_FINDINGS,
+                "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU",
+                &period_text,
+                &f,
+            )?;
+            headers(
+                ws,
+                &[
+                    ("Mức độ", 10.0),
+                    ("Mã quy tắc", 20.0),
+                    ("Tệp", 30.0),
+                    ("Trang tính", 16.0),
+                    ("Ô", 8.0),
+                    ("Nội dung", 70.0),
+                    ("Giá trị gốc", 16.0),
+                ],
+                &f,
+            )?;
+            column_formats(ws, &[&f.text; 7])?;
+            for (i, x) in input.batch.findings.iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                let fields = [
+                    x.severity().label_vi(),
+                    x.rule.id(),
+                    &x.file,
+                    &x.sheet,
+                    &x.cell,
+                    &x.message,
+                    &x.raw,
+                ];
+                for (c, v) in fields.iter().enumerate() {
+                    ws.write_string(r, c as u16, *v)?;
+                }
+            }
+        }
+
+        // 7. Files read.
+        {
+            let ws = wb.add_worksheet_with_low_memory()?;
+            setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", &period_text, &f)?;
+            headers(
+                ws,
+                &[
+                    ("Tệp", 50.0),
+                    ("Số bảng biểu (A–D)", 10.0),
+                    ("Số dòng được tổng hợp", 12.0),
+                    ("Số dòng để riêng", 12.0),
+                ],
+                &f,
+            )?;
+            column_formats(ws, &[&f.text, &f.int, &f.int, &f.int])?;
+            for (i, s) in input.batch.files.iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                ws.write_string(r, 0, &s.file)?;
+                ws.write_number(r, 1, s.tables as f64)?;
+                ws.write_number(r, 2, s.rows_accepted as f64)?;
+                ws.write_number(r, 3, s.rows_set_aside as f64)?;
+            }
+        }
+        wb.save_to_writer(out)?;
+        Ok(())
+    })
 }
 
 /// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
@@ -635,7 +681,7 @@ fn write_opt(
 }
 
 fn indicators_sheet(
-    wb: &mut Workbook,
+    ws: &mut Worksheet,
     f: &Formats,
     period_text: &str,
     input: &ReportInput<'_>,
@@ -650,7 +696,6 @@ fn indicators_sheet(
         .iter()
         .filter(|t| t.form == cchc_domain::target::Form::D)
         .collect();
-    let ws = wb.add_worksheet_with_low_memory()?;
     setup(
         ws,
         SHEET_INDICATORS,
