@@ -33,6 +33,46 @@ fn every_kept_file_reads_to_findings() {
 }
 
 #[test]
+fn contained_panics_name_the_file_and_the_batch_goes_on() {
+    // fuzz/corpus/contained: damaged files on which calamine still panics (fuzz/UPSTREAM.md).
+    // Each gets exactly one file.unreadable and no table; a good sample read right after,
+    // on the same thread, still reads.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/contained");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("contained")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e != "txt"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let good =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/PGD_AnThi_Q1_2022.xls");
+    let ctx = ReadContext::default();
+    for path in &files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        let r = read_bytes(tmp.path(), &name, &std::fs::read(path).expect("read"), &ctx)
+            .expect("write");
+        assert_eq!(r.findings.len(), 1, "{name}: {:?}", r.findings);
+        assert_eq!(
+            r.findings[0].rule,
+            cchc_domain::finding::Rule::FileUnreadable
+        );
+        assert!(r.tables.is_empty());
+        let after = cchc_read::workbook::read_workbook(&good, "good.xls", &ctx);
+        assert!(!after.tables.is_empty(), "{:?}", after.findings);
+        assert!(after
+            .findings
+            .iter()
+            .all(|f| f.rule != cchc_domain::finding::Rule::FileUnreadable));
+    }
+}
+
+#[test]
 fn a_short_seeded_run_over_the_samples() {
     // 300 damaged copies, same seed every time: no panic escapes, none is silent.
     let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples");

@@ -183,6 +183,25 @@ pub struct SheetScan {
     /// memory for the declared rectangle before reading a sheet, and a damaged record
     /// declaring billions of cells aborts the process.
     pub largest_cells: u64,
+    /// The first record (type, length) shorter than calamine 0.38 reads without checking
+    /// (found by `cchc-fuzz`: FILEPASS, CODEPAGE, DATEMODE and BOF under 2 bytes,
+    /// BOUNDSHEET under 8, a defined name under 14 or shorter than its formula, EXTERNSHEET under 2, MERGEDCELLS
+    /// shorter than its count of ranges): calamine slices past its end, a panic.
+    pub short_record: Option<(u16, usize)>,
+}
+
+/// Whether calamine would read past the end of a record of this type and length.
+fn too_short(typ: u16, data: &[u8]) -> bool {
+    match typ {
+        0x002F | 0x0042 | 0x0022 | 0x0809 | 0x0017 => data.len() < 2,
+        0x0085 => data.len() < 8,
+        // A defined name: its formula (the last `cce` bytes) must fit in the record.
+        0x0018 => {
+            data.len() < 14 || u16_at(data, 4).is_none_or(|cce| usize::from(cce) > data.len())
+        }
+        0x00E5 => u16_at(data, 0).is_none_or(|n| data.len() < 2 + 8 * usize::from(n)),
+        _ => false,
+    }
 }
 
 /// Scans an xls workbook stream's sheet records (see [`SheetScan`]).
@@ -199,16 +218,21 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
     });
     let positions_inside = starts.iter().all(|&pos| pos <= stream.len());
     let mut largest_cells = 0u64;
+    let mut short_record = None;
     for start in starts {
         walk_records(stream, start, |typ, data| {
             if typ == 0x0200 {
                 largest_cells = largest_cells.max(declared_cells(data));
+            }
+            if short_record.is_none() && too_short(typ, data) {
+                short_record = Some((typ, data.len()));
             }
         });
     }
     SheetScan {
         positions_inside,
         largest_cells,
+        short_record,
     }
 }
 
@@ -286,6 +310,24 @@ fn no_loops(table: &[u32], limit: usize) -> Result<(), CfbProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_shorter_than_calamine_reads() {
+        assert!(too_short(0x0809, &[0x00]));
+        assert!(!too_short(0x0809, &[0x00, 0x06, 0x10, 0x00]));
+        assert!(too_short(0x0085, &[0; 7]));
+        assert!(!too_short(0x0085, &[0; 8]));
+        // A defined name of 16 bytes whose formula claims 20.
+        let mut lbl = [0u8; 16];
+        lbl[4] = 20;
+        assert!(too_short(0x0018, &lbl));
+        lbl[4] = 2;
+        assert!(!too_short(0x0018, &lbl));
+        // MERGEDCELLS: 2 ranges need 2 + 16 bytes.
+        assert!(too_short(0x00E5, &[2, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
+        assert!(!too_short(0x00E5, &[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        assert!(!too_short(0x0203, &[]));
+    }
 
     /// A compound file of 512-byte sectors with one FAT sector (sector 0) holding `fat`.
     fn file(fat: &[u32], sectors: usize) -> Vec<u8> {

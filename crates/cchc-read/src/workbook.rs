@@ -328,6 +328,16 @@ fn open_by_content(
                     "Tệp .xls bị hỏng: danh sách trang tính trỏ ra ngoài dữ liệu của tệp; {resave}"
                 )));
             }
+            if let Some((typ, len)) = scan.and_then(|s| s.short_record) {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileUnreadable,
+                        file,
+                        format!("Tệp .xls bị hỏng: một bản ghi bên trong tệp ngắn hơn quy định; {resave}"),
+                    )
+                    .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
+                ));
+            }
             let declared = scan.map_or(0, |s| s.largest_cells);
             if declared > MAX_DECLARED_CELLS {
                 return Err(Box::new(
