@@ -267,12 +267,25 @@ pub fn find_phrase(haystack: &str, phrase: &str) -> Option<usize> {
 
 /// Text in NFC, as written to reports (inputs may arrive in NFD).
 pub fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    // Most text is NFC already (and plain ASCII always is): the quick check answers
+    // without composing.
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nfc_composes_only_what_needs_it() {
+        // "Việt" typed as V, i, e + circumflex + dot below, t (decomposed): 7 chars → 4.
+        assert_eq!(nfc("Vie\u{0302}\u{0323}t"), "Vi\u{1EC7}t");
+        assert_eq!(nfc("Vi\u{1EC7}t"), "Vi\u{1EC7}t");
+        assert_eq!(nfc("PGD Van Lam"), "PGD Van Lam");
+    }
 
     #[test]
     fn nfd_and_nfc_agree() {

@@ -108,9 +108,13 @@ const STOP_WORDS: &[&str] = &[
 /// assert_ne!(unit_key("THPT Văn Lâm"), unit_key("Phòng GDĐT Văn Lâm"));
 /// ```
 pub fn unit_key(name: &str) -> String {
-    let norm = normalize(name);
-    let class = kind_class(&norm);
-    let mut ws: Vec<&str> = words(&norm);
+    key_of_normalized(&normalize(name))
+}
+
+/// [`unit_key`] of a name already [`normalize`]d.
+fn key_of_normalized(norm: &str) -> String {
+    let class = kind_class(norm);
+    let mut ws: Vec<&str> = words(norm);
     static STOP_PHRASE_WORDS: std::sync::OnceLock<Vec<Vec<&'static str>>> =
         std::sync::OnceLock::new();
     let stop_phrases =
@@ -233,8 +237,9 @@ impl Registry {
                 .chain(&u.aliases)
                 .chain(std::iter::once(&u.unit_id))
             {
-                by_name.entry(normalize(n)).or_insert(i);
-                let keyed = by_key.entry(unit_key(n)).or_default();
+                let norm = normalize(n);
+                let keyed = by_key.entry(key_of_normalized(&norm)).or_default();
+                by_name.entry(norm).or_insert(i);
                 if !keyed.contains(&i) {
                     keyed.push(i);
                 }

@@ -325,7 +325,10 @@ mod tests {
         assert!(!too_short(0x0018, &lbl));
         // MERGEDCELLS: 2 ranges need 2 + 16 bytes.
         assert!(too_short(0x00E5, &[2, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
-        assert!(!too_short(0x00E5, &[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        assert!(!too_short(
+            0x00E5,
+            &[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        ));
         assert!(!too_short(0x0203, &[]));
     }
 

@@ -288,6 +288,13 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
 
         // 1. Summary of targets.
         {
+            // Units meeting each target, and units with data for it, in one pass.
+            let mut unit_counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+            for a in input.attainment.iter().filter(|a| a.scope == Scope::Unit) {
+                let c = unit_counts.entry(a.target_id.as_str()).or_default();
+                c.0 += usize::from(a.status == Status::Met);
+                c.1 += usize::from(matches!(a.status, Status::Met | Status::NotMet));
+            }
             let ws = wb.add_worksheet();
             setup(
                 ws,
@@ -318,16 +325,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             for (i, t) in input.catalogue.targets.iter().enumerate() {
                 let r = DATA_ROW + i as u32;
                 let prov = by_key.get(&(Scope::Province, input.province, t.id.as_str()));
-                let units: Vec<&&Attainment> = by_key
-                    .iter()
-                    .filter(|((s, _, tid), _)| *s == Scope::Unit && *tid == t.id)
-                    .map(|(_, a)| a)
-                    .collect();
-                let met = units.iter().filter(|a| a.status == Status::Met).count();
-                let with_data = units
-                    .iter()
-                    .filter(|a| matches!(a.status, Status::Met | Status::NotMet))
-                    .count();
+                let (met, with_data) = unit_counts.get(t.id.as_str()).copied().unwrap_or((0, 0));
                 ws.set_row_height(r, 32)?;
                 ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
                 ws.write_string_with_format(r, 1, &t.id, &f.text)?;
