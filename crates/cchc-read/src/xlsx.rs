@@ -467,6 +467,9 @@ pub fn unescape_excel(s: &str) -> Cow<'_, str> {
 }
 
 fn parse_shared_strings(text: &str) -> Result<Vec<String>, Unsupported> {
+    if let Some(strings) = plain_shared_strings(text) {
+        return Ok(strings);
+    }
     let mut r = reader(text);
     let mut out = Vec::new();
     loop {
@@ -488,6 +491,53 @@ fn parse_shared_strings(text: &str) -> Result<Vec<String>, Unsupported> {
         }
     }
     Ok(out)
+}
+
+/// The shared strings of a table in the shape Excel and most writers give it — each
+/// item one `<t>` (plain or `xml:space="preserve"`), no runs, no line feeds written as
+/// `\r`, no `_xHHHH_` escapes — read by scanning instead of by events; `None` for
+/// anything else (then [`parse_shared_strings`] reads it with the XML reader, which
+/// gives the same strings: tested below).
+fn plain_shared_strings(text: &str) -> Option<Vec<String>> {
+    const ITEM: &str = "<si><t>";
+    const PRESERVED: &str = "<si><t xml:space=\"preserve\">";
+    const END: &str = "</t></si>";
+    let start = text.find("<sst")?;
+    let mut rest = &text[start + text[start..].find('>')? + 1..];
+    let mut out = Vec::new();
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
+        let (preserve, body) = if let Some(b) = rest.strip_prefix(ITEM) {
+            (false, b)
+        } else if let Some(b) = rest.strip_prefix(PRESERVED) {
+            (true, b)
+        } else if let Some(b) = rest.strip_prefix("<si/>") {
+            out.push(String::new());
+            rest = b;
+            continue;
+        } else if rest.starts_with("</sst>") {
+            return Some(out);
+        } else {
+            return None;
+        };
+        let end = body.find(END)?;
+        let raw = &body[..end];
+        if raw.contains(['<', '\r']) || raw.contains("_x") {
+            return None;
+        }
+        let raw = if preserve {
+            raw
+        } else {
+            raw.trim_matches([' ', '\t', '\r', '\n'])
+        };
+        let value = if raw.contains('&') {
+            quick_xml::escape::unescape(raw).ok()?.into_owned()
+        } else {
+            raw.to_string()
+        };
+        out.push(value);
+        rest = &body[end + END.len()..];
+    }
 }
 
 /// What each cell style (`cellXfs`, by index) does to a number.
@@ -926,6 +976,42 @@ mod tests {
         assert_eq!(unescape_excel("_xDE00_"), "\u{FFFD}");
         assert_eq!(unescape_excel("_x12G4_ _x12"), "_x12G4_ _x12");
         assert_eq!(unescape_excel("_xé123_"), "_xé123_");
+    }
+
+    #[test]
+    fn plain_shared_strings_read_as_the_xml_reader_does() {
+        let head = r#"<?xml version="1.0"?><sst xmlns="x" count="9" uniqueCount="9">"#;
+        let plain = [
+            "<si><t>Tổng số</t></si>",
+            "<si><t>  cắt khoảng trắng  </t></si>",
+            r#"<si><t xml:space="preserve">  giữ  </t></si>"#,
+            "<si/>",
+            "<si><t>a &amp; b &lt;c&gt; &#x41;&#66;</t></si>",
+            "\n<si><t>dòng 1\ndòng 2</t></si>",
+        ];
+        let body: String = plain.concat();
+        let text = format!("{head}{body}</sst>");
+        let fast = plain_shared_strings(&text).expect("plain shape");
+        assert_eq!(
+            fast,
+            ["Tổng số", "cắt khoảng trắng", "  giữ  ", "", "a & b <c> AB", "dòng 1\ndòng 2"]
+        );
+        // The XML reader, on the same text with one item it must read itself, agrees.
+        let mixed = format!("{head}{body}<si><r><t>x</t></r></si></sst>");
+        assert!(plain_shared_strings(&mixed).is_none());
+        let slow = parse_shared_strings(&mixed).expect("xml reader");
+        assert_eq!(slow[..fast.len()], fast[..]);
+        assert_eq!(slow[fast.len()], "x");
+        // Shapes left to the XML reader.
+        for odd in [
+            "<si><t>a_x000D_b</t></si>",
+            "<si><t>a\r\nb</t></si>",
+            "<x:si><x:t>a</x:t></x:si>",
+            "<si><t><![CDATA[a]]></t></si>",
+            "<si><r><t>a</t></r></si>",
+        ] {
+            assert!(plain_shared_strings(&format!("{head}{odd}</sst>")).is_none(), "{odd}");
+        }
     }
 
     #[test]
