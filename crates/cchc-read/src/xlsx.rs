@@ -994,7 +994,14 @@ mod tests {
         let fast = plain_shared_strings(&text).expect("plain shape");
         assert_eq!(
             fast,
-            ["Tổng số", "cắt khoảng trắng", "  giữ  ", "", "a & b <c> AB", "dòng 1\ndòng 2"]
+            [
+                "Tổng số",
+                "cắt khoảng trắng",
+                "  giữ  ",
+                "",
+                "a & b <c> AB",
+                "dòng 1\ndòng 2"
+            ]
         );
         // The XML reader, on the same text with one item it must read itself, agrees.
         let mixed = format!("{head}{body}<si><r><t>x</t></r></si></sst>");
@@ -1010,7 +1017,10 @@ mod tests {
             "<si><t><![CDATA[a]]></t></si>",
             "<si><r><t>a</t></r></si>",
         ] {
-            assert!(plain_shared_strings(&format!("{head}{odd}</sst>")).is_none(), "{odd}");
+            assert!(
+                plain_shared_strings(&format!("{head}{odd}</sst>")).is_none(),
+                "{odd}"
+            );
         }
     }
 

@@ -33,7 +33,17 @@ enum CsvColumn<'a> {
     Other(&'a Series),
 }
 
-/// Streams a frame as CSV (see [`frame_to_csv`]) row by row, without a text copy of it.
+/// One field of a row.
+enum CsvField<'a> {
+    Text(Option<&'a str>),
+    Float(Option<f64>),
+    Int(Option<i64>),
+    Other(Option<String>),
+}
+
+/// Streams a frame as CSV (see [`frame_to_csv`]) row by row, without a text copy of it:
+/// each column is walked once by its own iterator (looking a value up by row number
+/// searches the column's chunks every time).
 ///
 /// # Errors
 /// [`ReportError`] on a column polars cannot read or a write failure.
@@ -52,27 +62,37 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
             _ => CsvColumn::Other(s),
         });
     }
-    let mut field = String::new();
-    for i in 0..df.height() {
-        for c in &cols {
-            field.clear();
+    let mut fields: Vec<Box<dyn Iterator<Item = CsvField<'_>> + '_>> = cols
+        .iter()
+        .map(|c| -> Box<dyn Iterator<Item = CsvField<'_>> + '_> {
             match c {
-                CsvColumn::Text(a) => field.push_str(a.get(i).unwrap_or_default()),
-                CsvColumn::Float(a) => {
-                    field.push_str(&a.get(i).map(format_float).unwrap_or_default())
-                }
-                CsvColumn::Int(a) => {
-                    if let Some(v) = a.get(i) {
-                        use std::fmt::Write as _;
-                        let _ = write!(field, "{v}");
-                    }
-                }
-                CsvColumn::Other(s) => match s.get(i) {
-                    Ok(AnyValue::Null) | Err(_) => {}
-                    Ok(v) => field.push_str(&v.to_string()),
-                },
+                CsvColumn::Text(a) => Box::new(a.iter().map(CsvField::Text)),
+                CsvColumn::Float(a) => Box::new(a.iter().map(CsvField::Float)),
+                CsvColumn::Int(a) => Box::new(a.iter().map(CsvField::Int)),
+                CsvColumn::Other(s) => Box::new((0..s.len()).map(move |i| {
+                    CsvField::Other(match s.get(i) {
+                        Ok(AnyValue::Null) | Err(_) => None,
+                        Ok(v) => Some(v.to_string()),
+                    })
+                })),
             }
-            w.write_field(&field)?;
+        })
+        .collect();
+    let mut number = itoa::Buffer::new();
+    let mut field = String::new();
+    for _ in 0..df.height() {
+        for column in &mut fields {
+            match column.next() {
+                Some(CsvField::Text(Some(t))) => w.write_field(t)?,
+                Some(CsvField::Int(Some(v))) => w.write_field(number.format(v))?,
+                Some(CsvField::Float(Some(v))) => {
+                    field.clear();
+                    push_float(&mut field, v);
+                    w.write_field(&field)?;
+                }
+                Some(CsvField::Other(Some(t))) => w.write_field(&t)?,
+                _ => w.write_field("")?,
+            }
         }
         w.write_record(None::<&[u8]>)?;
     }
@@ -82,18 +102,31 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
 
 /// `0.8`, `0.666666666667`, `1`: plain decimals, at most 12 places, no trailing zeros.
 pub fn format_float(f: f64) -> String {
+    let mut s = String::new();
+    push_float(&mut s, f);
+    s
+}
+
+/// [`format_float`] appended to `out` (nothing for a value that is not finite).
+fn push_float(out: &mut String, f: f64) {
+    use std::fmt::Write as _;
     if !f.is_finite() {
-        return String::new();
+        return;
     }
+    let start = out.len();
     if f.fract() == 0.0 && f.abs() < 1e15 {
-        return (f as i64).to_string();
+        out.push_str(itoa::Buffer::new().format(f as i64));
+        return;
     }
-    let s = format!("{f:.12}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
+    let _ = write!(out, "{f:.12}");
+    let kept = out[start..]
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .len();
+    out.truncate(start + kept);
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
     }
 }
 
@@ -141,13 +174,39 @@ pub struct Exports<'a> {
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
+    write_summary_exports(dir, e.attainment, e.findings)?;
+    write_frame_exports(dir, e.frames, e.province)
+}
+
+fn create_dir(dir: &Path) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
         path: dir.to_path_buf(),
         source,
-    })?;
-    write_atomic_with(&dir.join("attainment.csv"), |w| write_csv(e.attainment, w))?;
-    write_atomic_with(&dir.join("findings.csv"), |w| write_csv(e.findings, w))?;
-    let f = e.frames;
+    })
+}
+
+/// The part of [`write_exports`] that needs the attainment: `attainment.csv` and
+/// `findings.csv`.
+///
+/// # Errors
+/// [`ReportError`] naming the file that could not be written.
+pub fn write_summary_exports(
+    dir: &Path,
+    attainment: &DataFrame,
+    findings: &DataFrame,
+) -> Result<(), ReportError> {
+    create_dir(dir)?;
+    write_atomic_with(&dir.join("attainment.csv"), |w| write_csv(attainment, w))?;
+    write_atomic_with(&dir.join("findings.csv"), |w| write_csv(findings, w))
+}
+
+/// The part of [`write_exports`] that needs only the frames (so it can be written
+/// while the attainment is computed): each frame as CSV, Parquet and Hive partitions.
+///
+/// # Errors
+/// [`ReportError`] naming the file that could not be written.
+pub fn write_frame_exports(dir: &Path, f: &Frames, province: &str) -> Result<(), ReportError> {
+    create_dir(dir)?;
     for (name, df) in [
         ("dossiers", &f.dossiers),
         ("online_services", &f.online_services),
@@ -158,7 +217,7 @@ pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
         write_atomic_with(&dir.join(format!("{name}.parquet")), |w| {
             write_parquet(df, w)
         })?;
-        write_partitioned(&dir.join("parquet"), name, df, e.province)?;
+        write_partitioned(&dir.join("parquet"), name, df, province)?;
     }
     Ok(())
 }

@@ -300,8 +300,8 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws,
                 SHEET_SUMMARY,
                 "TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU CẢI CÁCH HÀNH CHÍNH",
-                &period_text,
-                &f,
+                period_text,
+                f,
             )?;
             ws.write_string_with_format(2, 0, &input.catalogue.plan, &f.plain)?;
             headers(
@@ -320,7 +320,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     ("Số đơn vị có số liệu", 10.0),
                     ("Số còn thiếu để đạt", 10.0),
                 ],
-                &f,
+                f,
             )?;
             for (i, t) in input.catalogue.targets.iter().enumerate() {
                 let r = DATA_ROW + i as u32;
@@ -347,14 +347,14 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     r,
                     5,
                     prov.and_then(|a| a.numerator).map(|x| x.to_f64()),
-                    &f,
+                    f,
                 )?;
                 write_opt(
                     ws,
                     r,
                     6,
                     prov.and_then(|a| a.denominator).map(|x| x.to_f64()),
-                    &f,
+                    f,
                 )?;
                 match prov.and_then(|a| a.value()) {
                     Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
@@ -363,7 +363,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws.write_string_with_format(r, 8, status.label_vi(), &f.status[&status])?;
                 ws.write_number_with_format(r, 9, met as f64, &f.int)?;
                 ws.write_number_with_format(r, 10, with_data as f64, &f.int)?;
-                write_opt(ws, r, 11, prov.and_then(|a| a.gap).map(|g| g as f64), &f)?;
+                write_opt(ws, r, 11, prov.and_then(|a| a.gap).map(|g| g as f64), f)?;
             }
         }
 
@@ -374,8 +374,8 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws,
                 SHEET_MATRIX,
                 "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
-                &period_text,
-                &f,
+                period_text,
+                f,
             )?;
             ws.write_string_with_format(
             2,
@@ -396,7 +396,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     .iter()
                     .map(|t| (t.name.as_str(), 12.0)),
             );
-            headers(ws, &cols, &f)?;
+            headers(ws, &cols, f)?;
             for (i, u) in input.batch.registry.units().iter().enumerate() {
                 let r = DATA_ROW + i as u32;
                 ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
@@ -454,7 +454,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             rows: units_with(&|x| x.a.map(|a| a.to_vec())),
             districts: districts.clone(),
         };
-        let (a_units, _) = write_form_tables(&mut wb, &f, &period_text, &form_a)?;
+        let (a_units, _) = write_form_tables(&mut wb, f, period_text, &form_a)?;
         let form_b = FormTables {
             unit_sheet: SHEET_FORM_B_UNITS,
             district_sheet: SHEET_FORM_B_DISTRICTS,
@@ -490,7 +490,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             rows: units_with(&|x| x.b.map(|b| b.to_vec())),
             districts: districts.clone(),
         };
-        let (_, b_districts) = write_form_tables(&mut wb, &f, &period_text, &form_b)?;
+        let (_, b_districts) = write_form_tables(&mut wb, f, period_text, &form_b)?;
         let form_c = FormTables {
             unit_sheet: SHEET_FORM_C_UNITS,
             district_sheet: SHEET_FORM_C_DISTRICTS,
@@ -528,7 +528,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             }),
             districts: districts.clone(),
         };
-        write_form_tables(&mut wb, &f, &period_text, &form_c)?;
+        write_form_tables(&mut wb, f, period_text, &form_c)?;
 
         // 9. Other indicators (Form D), a row per unit.
         let d_sheet = d
@@ -539,7 +539,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         // 10. Charts.
         charts_sheet(
             &mut wb,
-            &period_text,
+            period_text,
             &form_a,
             &a_units,
             &form_b,
@@ -554,8 +554,8 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws,
                 SHEET_MISSING,
                 "ĐƠN VỊ CHƯA NỘP BÁO CÁO",
-                &period_text,
-                &f,
+                period_text,
+                f,
             )?;
             headers(
                 ws,
@@ -565,7 +565,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     ("Tên đơn vị", 45.0),
                     ("Huyện/TX/TP", 16.0),
                 ],
-                &f,
+                f,
             )?;
             column_formats(ws, &[&f.int, &f.text, &f.text, &f.text])?;
             let missing: Vec<&str> = input
@@ -592,8 +592,8 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws,
                 SHEET_FINDINGS,
                 "DANH SÁCH PHÁT HIỆN KHI KIỂM TRA SỐ LIỆU",
-                &period_text,
-                &f,
+                period_text,
+                f,
             )?;
             headers(
                 ws,
@@ -606,7 +606,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     ("Nội dung", 70.0),
                     ("Giá trị gốc", 16.0),
                 ],
-                &f,
+                f,
             )?;
             column_formats(ws, &[&f.text; 7])?;
             for (i, x) in input.batch.findings.iter().enumerate() {
@@ -629,7 +629,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         // 7. Files read.
         {
             let ws = wb.add_worksheet_with_low_memory()?;
-            setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", &period_text, &f)?;
+            setup(ws, SHEET_FILES, "CÁC TỆP ĐÃ ĐỌC", period_text, f)?;
             headers(
                 ws,
                 &[
@@ -638,7 +638,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                     ("Số dòng được tổng hợp", 12.0),
                     ("Số dòng để riêng", 12.0),
                 ],
-                &f,
+                f,
             )?;
             column_formats(ws, &[&f.text, &f.int, &f.int, &f.int])?;
             for (i, s) in input.batch.files.iter().enumerate() {
