@@ -278,8 +278,10 @@ fn open_by_content(
             // An xlsx (by content: not an .ods) goes to the direct reader; what it does
             // not expect goes on to calamine below.
             if direct && ods.is_none() && ext != "xlsb" {
-                if let Ok(book) = crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
-                    return Ok(Opened::Direct(book));
+                match crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
+                    Ok(book) => return Ok(Opened::Direct(book)),
+                    Err(e) if e.damaged => return Err(Box::new(damaged_archive(file, e))),
+                    Err(_) => {}
                 }
             } else {
                 drop(archive);
@@ -354,6 +356,16 @@ fn open_by_content(
     }
 }
 
+/// The finding for an xlsx archive whose parts do not inflate as its directory says.
+fn damaged_archive(file: &str, e: crate::xlsx::Unsupported) -> Finding {
+    Finding::file(
+        Rule::FileUnreadable,
+        file,
+        "Tệp nén xlsx bị hỏng: một phần của tệp giải nén ra không đúng kích thước hoặc mã kiểm tra (CRC) đã ghi trong tệp; hãy gửi lại tệp",
+    )
+    .with_raw(e.what)
+}
+
 /// Largest sheet an .xls may declare: 2 million cells (a unit's report has a few
 /// thousand; the BIFF8 maximum of 65,536 × 256 is 16.7 million).
 pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
@@ -396,7 +408,7 @@ pub fn read_workbook_by_library(path: &Path, file: &str, ctx: &ReadContext) -> F
     read_workbook_inner(path, file, ctx, &mut ReadMemo::default(), false).unwrap_or_else(|e| {
         FileRead {
             file: file.to_string(),
-            findings: vec![Finding::file(Rule::FileUnreadable, file, e.0)],
+            findings: vec![Finding::file(Rule::FileUnreadable, file, e.what)],
             tables: Vec::new(),
         }
     })
@@ -419,7 +431,7 @@ pub fn read_workbook_with(
                 findings: vec![Finding::file(
                     Rule::FileUnreadable,
                     file,
-                    format!("Không đọc được tệp: {}", e.0),
+                    format!("Không đọc được tệp: {}", e.what),
                 )],
                 tables: Vec::new(),
             })
@@ -496,13 +508,14 @@ fn read_workbook_inner(
             continue;
         }
         let read = match &mut wb {
-            Opened::Direct(book) => Ok(direct_sheet(
-                book,
-                index,
-                &sheet.name,
-                file,
-                &mut out.findings,
-            )?),
+            // A damaged sheet part is that sheet's finding, as with calamine.
+            Opened::Direct(book) => {
+                match direct_sheet(book, index, &sheet.name, file, &mut out.findings) {
+                    Ok(read) => Ok(read),
+                    Err(e) if e.damaged => Err(e.what),
+                    Err(e) => return Err(e),
+                }
+            }
             Opened::Library(lib) => {
                 sheet_range(lib, &sheet.name, file, &mut out.findings).map(|range| (range, None))
             }

@@ -24,17 +24,34 @@ use calamine::{
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-/// Why the direct reader gave the file back to calamine.
+/// Why the direct reader gave the file back to calamine, or refused it.
 #[derive(Debug)]
-pub struct Unsupported(pub String);
+pub struct Unsupported {
+    /// What it met.
+    pub what: String,
+    /// The archive is damaged: a part cannot be read from it, or inflates to another
+    /// size or checksum than its directory entry says. calamine could not read such a
+    /// part either, and is not given one that might inflate without bound.
+    pub damaged: bool,
+}
 
 fn unsupported(what: impl Into<String>) -> Unsupported {
-    Unsupported(what.into())
+    Unsupported {
+        what: what.into(),
+        damaged: false,
+    }
+}
+
+fn damaged(what: impl Into<String>) -> Unsupported {
+    Unsupported {
+        what: what.into(),
+        damaged: true,
+    }
 }
 
 impl From<quick_xml::Error> for Unsupported {
     fn from(e: quick_xml::Error) -> Self {
-        Unsupported(format!("xml: {e}"))
+        unsupported(format!("xml: {e}"))
     }
 }
 
@@ -148,7 +165,7 @@ impl<R: Read + Seek> Book<R> {
         let Some(index) = self.archive.index_for_name(name) else {
             return Ok(false);
         };
-        let fail = |what: &str| unsupported(format!("{name}: {what}"));
+        let fail = |what: &str| damaged(format!("{name}: {what}"));
         let mut part = self
             .archive
             .by_index_raw(index)
@@ -182,7 +199,7 @@ impl<R: Read + Seek> Book<R> {
                     return Err(fail("compressed data cut short or longer than declared"));
                 }
             }
-            _ => return Err(fail("compression method")),
+            other => return Err(unsupported(format!("{name}: compression {other:?}"))),
         }
         if bytes.len() as u64 != size || crc32fast::hash(&bytes) != crc {
             return Err(fail("size or CRC differs from the directory"));

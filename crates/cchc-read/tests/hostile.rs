@@ -238,3 +238,94 @@ fn xls_stream_and_declared_size_of_a_real_file() {
     let cells = scan.largest_cells;
     assert!(cells > 0 && cells < 10_000, "{cells}");
 }
+
+/// `bytes` with every zip header of entry `name` patched: its CRC-32 and its
+/// uncompressed size set to the values given (local header and central directory).
+fn patch_zip_entry(bytes: &[u8], name: &str, crc: Option<u32>, size: Option<u32>) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let name = name.as_bytes();
+    let at = |i: usize, sig: &[u8; 4]| out.get(i..i + 4) == Some(&sig[..]);
+    let mut patches = Vec::new();
+    for i in 0..out.len().saturating_sub(46) {
+        // Local header: CRC at 14, uncompressed size at 22, name length at 26, name at 30.
+        if at(i, b"PK\x03\x04") {
+            let n = u16::from_le_bytes([out[i + 26], out[i + 27]]) as usize;
+            if out.get(i + 30..i + 30 + n) == Some(name) {
+                patches.push((i + 14, i + 22));
+            }
+        }
+        // Central directory: CRC at 16, uncompressed size at 24, name length at 28, name at 46.
+        if at(i, b"PK\x01\x02") {
+            let n = u16::from_le_bytes([out[i + 28], out[i + 29]]) as usize;
+            if out.get(i + 46..i + 46 + n) == Some(name) {
+                patches.push((i + 16, i + 24));
+            }
+        }
+    }
+    assert_eq!(
+        patches.len(),
+        2,
+        "entry {} found twice",
+        String::from_utf8_lossy(name)
+    );
+    for (c, s) in patches {
+        if let Some(crc) = crc {
+            out[c..c + 4].copy_from_slice(&crc.to_le_bytes());
+        }
+        if let Some(size) = size {
+            out[s..s + 4].copy_from_slice(&size.to_le_bytes());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_sheet_part_that_lies_about_its_size_or_crc_is_refused_not_inflated() {
+    // A sheet whose directory says 200 bytes but which inflates to 8 MB (a string of
+    // 8 MB of spaces: a bomb that lies about its size), and a sheet whose CRC is wrong:
+    // each is that sheet's file.unreadable finding; the other sheet still reads.
+    let make = || {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet()
+            .write_string(0, 0, "Trang một")
+            .expect("w");
+        wb.add_worksheet()
+            .write_string(0, 0, "Trang hai")
+            .expect("w");
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        // 8 MB of blanks before the sheet's end tag: well-formed, and compressed to little.
+        rewrite_zip_entry(&bytes, "xl/worksheets/sheet1.xml", |xml| {
+            xml.replace(
+                "</worksheet>",
+                &format!("{}</worksheet>", " ".repeat(8 << 20)),
+            )
+        })
+    };
+    for (label, patched) in [
+        (
+            "size",
+            patch_zip_entry(&make(), "xl/worksheets/sheet1.xml", None, Some(200)),
+        ),
+        (
+            "crc",
+            patch_zip_entry(&make(), "xl/worksheets/sheet1.xml", Some(0x1234_5678), None),
+        ),
+    ] {
+        let read = read_bytes("bom.xlsx", &patched, &ReadContext::default());
+        let unreadable: Vec<_> = read
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::FileUnreadable)
+            .collect();
+        assert_eq!(unreadable.len(), 1, "{label}: {:?}", read.findings);
+        assert_eq!(unreadable[0].sheet, "Sheet1", "{label}");
+        // The second sheet was read: it holds no form, so it is named as such.
+        assert!(
+            read.findings
+                .iter()
+                .any(|f| f.rule == Rule::SheetUnrecognized && f.sheet == "Sheet2"),
+            "{label}: {:?}",
+            read.findings
+        );
+    }
+}

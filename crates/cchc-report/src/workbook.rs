@@ -550,13 +550,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         // 5. Missing submissions.
         {
             let ws = wb.add_worksheet_with_low_memory()?;
-            setup(
-                ws,
-                SHEET_MISSING,
-                "ĐƠN VỊ CHƯA NỘP BÁO CÁO",
-                period_text,
-                f,
-            )?;
+            setup(ws, SHEET_MISSING, "ĐƠN VỊ CHƯA NỘP BÁO CÁO", period_text, f)?;
             headers(
                 ws,
                 &[
