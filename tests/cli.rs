@@ -1358,3 +1358,165 @@ fn max_file_mb_refuses_larger_files() {
     ]);
     assert!(json_rules(&out).iter().all(|r| r != "file.too_large"));
 }
+
+/// A small deterministic generator (xorshift64*) so the test needs no extra crate.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// Nothing lost, end to end (issue 6): generated Form A workbooks for six district
+/// offices, each row either consistent or holding one bad cell (text, a negative, a
+/// fraction). In the report, each unit's row of "Biểu A theo đơn vị" is the sum of its
+/// good rows, the total row the sum of all of them, and "Tệp đã đọc" counts each file's
+/// good rows as accepted and its bad rows as set aside. Three seeds.
+#[test]
+fn report_totals_are_the_sums_of_the_accepted_rows() {
+    let units = [
+        ("pgd-vanlam", "VĂN LÂM"),
+        ("pgd-vangiang", "VĂN GIANG"),
+        ("pgd-yenmy", "YÊN MỸ"),
+        ("pgd-anthi", "ÂN THI"),
+        ("pgd-kimdong", "KIM ĐỘNG"),
+        ("pgd-tienlu", "TIÊN LỮ"),
+    ];
+    for seed in [7u64, 2022, 31_337] {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let tmp = tempfile::tempdir().expect("tmp");
+        let input = tmp.path().join("in");
+        std::fs::create_dir(&input).expect("dir");
+        let mut expected: BTreeMap<&str, [i64; 11]> = BTreeMap::new();
+        let mut per_file: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (id, district) in units {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.write_string(0, 0, format!("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN {district}"))
+                .expect("w");
+            ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+                .expect("w");
+            write_flat_header(ws, 3);
+            let n_rows = 1 + rng.below(8) as u32;
+            let (mut good, mut bad) = (0, 0);
+            let sums = expected.entry(id).or_insert([0; 11]);
+            for i in 0..n_rows {
+                // Figures that satisfy every identity of DOMAIN §5.
+                let (online, direct, carried) = (
+                    rng.below(40) as i64,
+                    rng.below(40) as i64,
+                    rng.below(10) as i64,
+                );
+                let total = online + direct + carried;
+                let resolved = total * rng.below(101) as i64 / 100;
+                let pending = total - resolved;
+                let early = resolved * rng.below(101) as i64 / 100;
+                let on_time = (resolved - early) * rng.below(101) as i64 / 100;
+                let late = resolved - early - on_time;
+                let in_time = pending * rng.below(101) as i64 / 100;
+                let values = [
+                    total,
+                    online,
+                    direct,
+                    carried,
+                    resolved,
+                    early,
+                    on_time,
+                    late,
+                    pending,
+                    in_time,
+                    pending - in_time,
+                ];
+                // The first row is always good, so every unit has a row in the report.
+                let spoil =
+                    (i > 0 && rng.below(3) == 0).then(|| (rng.below(11) as usize, rng.below(3)));
+                let r = 4 + i;
+                ws.write_number(r, 0, f64::from(i + 1)).expect("w");
+                ws.write_string(r, 1, format!("Lĩnh vực {}", i + 1))
+                    .expect("w");
+                for (k, v) in values.iter().enumerate() {
+                    let c = 2 + k as u16;
+                    match spoil {
+                        Some((col, 0)) if col == k => ws.write_string(r, c, "chưa rõ").map(|_| ()),
+                        Some((col, 1)) if col == k => {
+                            ws.write_number(r, c, -1.0 - *v as f64).map(|_| ())
+                        }
+                        Some((col, _)) if col == k => {
+                            ws.write_number(r, c, *v as f64 + 0.5).map(|_| ())
+                        }
+                        _ => ws.write_number(r, c, *v as f64).map(|_| ()),
+                    }
+                    .expect("w");
+                }
+                if spoil.is_some() {
+                    bad += 1;
+                } else {
+                    good += 1;
+                    for k in 0..11 {
+                        sums[k] += values[k];
+                    }
+                }
+            }
+            let name = format!("{id}.xlsx");
+            wb.save(input.join(&name)).expect("save");
+            per_file.insert(name, (good, bad));
+        }
+        let export = tmp.path().join("export");
+        let out = consolidate_into(&input, None, &export);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "seed {seed}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = export.with_extension("xlsx");
+        let a = sheet(&report, "Biểu A theo đơn vị");
+        let mut province = [0i64; 11];
+        for (id, sums) in &expected {
+            let row = (4..4 + 20)
+                .find(|r| a.get_value((*r, 1)) == Some(&Data::String((*id).to_string())))
+                .unwrap_or_else(|| panic!("seed {seed}: no row for {id}"));
+            for k in 0..11 {
+                assert_eq!(
+                    as_i64(a.get_value((row, 4 + k as u32)).expect("cell")),
+                    sums[k],
+                    "seed {seed} {id} measure {k}"
+                );
+                province[k] += sums[k];
+            }
+        }
+        let total = 4 + expected.len() as u32;
+        assert_eq!(
+            a.get_value((total, 2)),
+            Some(&Data::String("Tổng cộng".into()))
+        );
+        for k in 0..11 {
+            assert_eq!(
+                as_i64(a.get_value((total, 4 + k as u32)).expect("total")),
+                province[k],
+                "seed {seed} total {k}"
+            );
+        }
+        let files = sheet(&report, "Tệp đã đọc");
+        for (name, (good, bad)) in &per_file {
+            let row = (3..3 + 20)
+                .find(|r| {
+                    matches!(files.get_value((*r, 0)), Some(Data::String(f)) if f.ends_with(&format!("/{name}")))
+                })
+                .unwrap_or_else(|| panic!("seed {seed}: {name} not listed"));
+            assert_eq!(
+                as_i64(files.get_value((row, 2)).expect("accepted")),
+                *good,
+                "seed {seed} {name} accepted"
+            );
+            assert_eq!(
+                as_i64(files.get_value((row, 3)).expect("set aside")),
+                *bad,
+                "seed {seed} {name} set aside"
+            );
+        }
+    }
+}
