@@ -302,6 +302,16 @@ pub struct Frames {
 }
 
 impl Frames {
+    /// Each frame's name and polars' estimate of the memory it holds, in bytes.
+    pub fn estimated_sizes(&self) -> [(&'static str, usize); 4] {
+        [
+            ("dossiers", self.dossiers.estimated_size()),
+            ("online_services", self.online_services.estimated_size()),
+            ("staffing", self.staffing.estimated_size()),
+            ("indicators", self.indicators.estimated_size()),
+        ]
+    }
+
     /// Builds every frame of a batch.
     ///
     /// # Errors

@@ -214,6 +214,14 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     // report and exports reuse their memory instead of adding to it.
     let units = counted_units(&batch);
     batch.submissions = Vec::new();
+    if phases.on {
+        let sizes: Vec<String> = frames
+            .estimated_sizes()
+            .iter()
+            .map(|(name, bytes)| format!("{name} {:.1} MB", *bytes as f64 / 1e6))
+            .collect();
+        eprintln!("timing   frames hold {}", sizes.join(", "));
+    }
     phases.done("frames");
     // The frames' exports need no attainment: they are written on a second thread from
     // here, beside the attainment and then beside the report.
