@@ -1,4 +1,4 @@
-//! Nothing lost (DOMAIN §5, issue 6): over generated Form A tables with good rows and
+//! Nothing lost (DOMAIN §5, issue 6): over generated Form A and Form B tables with good rows and
 //! rows holding a bad cell, every data row is either accepted with exactly its figures
 //! or named by a finding in its own row, never both missing; accepted plus set-aside
 //! rows are all the rows.
@@ -114,6 +114,122 @@ proptest! {
                 (None, Some(_)) => prop_assert!(!named.is_empty(), "row {} set aside without a finding", sheet_row),
                 (Some(_), Some(b)) => prop_assert!(false, "row {} with a bad cell {:?} was accepted", sheet_row, b),
                 (None, None) => prop_assert!(false, "good row {} lost; findings {:?}", sheet_row, named),
+            }
+        }
+        prop_assert_eq!(table.rows.len(), accepted);
+        prop_assert_eq!(table.rows.len() + table.rows_set_aside, rows.len());
+    }
+}
+
+/// A Form B row: level 1–4, eligibility and portal marks, dossier counts with
+/// online ≤ total; maybe one bad cell (a level out of range or unreadable, a negative or
+/// fractional count).
+#[derive(Debug, Clone)]
+enum BadB {
+    LevelOutOfRange,
+    LevelText,
+    NegativeTotal,
+    FractionOnline,
+}
+
+fn service_row() -> impl Strategy<Value = (u8, bool, bool, i64, i64, Option<BadB>)> {
+    let bad = prop_oneof![
+        4 => Just(None),
+        1 => Just(Some(BadB::LevelOutOfRange)),
+        1 => Just(Some(BadB::LevelText)),
+        1 => Just(Some(BadB::NegativeTotal)),
+        1 => Just(Some(BadB::FractionOnline)),
+    ];
+    (
+        1u8..=4,
+        any::<bool>(),
+        any::<bool>(),
+        0i64..500,
+        0u32..=100,
+        bad,
+    )
+        .prop_map(|(level, eligible, portal, total, online_pct, bad)| {
+            (
+                level,
+                eligible,
+                portal,
+                total,
+                total * i64::from(online_pct) / 100,
+                bad,
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Form B: every procedure row is accepted with exactly its level, marks and counts,
+    /// or named by a finding in its own row; accepted plus set aside are all the rows.
+    #[test]
+    fn every_form_b_row_is_accepted_or_named(rows in prop::collection::vec(service_row(), 1..20)) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("b.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let header = [
+            "STT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Mức độ DVC trực tuyến",
+            "Đủ điều kiện cung cấp mức độ 3, 4", "Tích hợp trên Cổng DVC quốc gia",
+            "Số hồ sơ - Tổng số", "Số hồ sơ - Trực tuyến",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("write");
+        }
+        for (i, (level, eligible, portal, total, online, bad)) in rows.iter().enumerate() {
+            let r = 1 + i as u32;
+            ws.write_number(r, 0, (i + 1) as f64).expect("w");
+            ws.write_string(r, 1, format!("1.00{:04}", 5000 + i)).expect("w");
+            ws.write_string(r, 2, format!("Thủ tục số {}", i + 1)).expect("w");
+            ws.write_string(r, 3, "Giáo dục và Đào tạo").expect("w");
+            match bad {
+                Some(BadB::LevelOutOfRange) => ws.write_number(r, 4, 7.0),
+                Some(BadB::LevelText) => ws.write_string(r, 4, "chưa xác định"),
+                _ => ws.write_number(r, 4, f64::from(*level)),
+            }
+            .expect("w");
+            if *eligible {
+                ws.write_string(r, 5, "x").expect("w");
+            }
+            if *portal {
+                ws.write_string(r, 6, "x").expect("w");
+            }
+            match bad {
+                Some(BadB::NegativeTotal) => ws.write_number(r, 7, -1.0 - *total as f64),
+                _ => ws.write_number(r, 7, *total as f64),
+            }
+            .expect("w");
+            match bad {
+                Some(BadB::FractionOnline) => ws.write_number(r, 8, *online as f64 + 0.5),
+                _ => ws.write_number(r, 8, *online as f64),
+            }
+            .expect("w");
+        }
+        wb.save(&path).expect("save");
+        let read = read_workbook(&path, "b.xlsx", &ReadContext::default());
+        prop_assert_eq!(read.tables.len(), 1, "{:?}", read.findings);
+        let TableData::B(table) = &read.tables[0].data else { panic!("not Form B: {:?}", read.findings) };
+        let mut accepted = 0;
+        for (i, (level, eligible, portal, total, online, bad)) in rows.iter().enumerate() {
+            let sheet_row = 2 + i as u32;
+            let kept = table.rows.iter().find(|s| row_of(&s.cell) == sheet_row);
+            let named = read.findings.iter().any(|f| row_of(&f.cell) == sheet_row);
+            match (kept, bad) {
+                (Some(s), None) => {
+                    prop_assert_eq!(
+                        (s.level, s.eligible_34, s.on_national_portal, s.dossiers_total, s.dossiers_online),
+                        (*level, *eligible, *portal, *total, *online),
+                        "row {}", sheet_row
+                    );
+                    prop_assert_eq!(&s.procedure_name, &format!("Thủ tục số {}", i + 1));
+                    accepted += 1;
+                }
+                (None, Some(_)) => prop_assert!(named, "row {} set aside without a finding", sheet_row),
+                (Some(_), Some(b)) => prop_assert!(false, "row {} with {:?} was accepted", sheet_row, b),
+                (None, None) => prop_assert!(false, "good row {} lost: {:?}", sheet_row, read.findings),
             }
         }
         prop_assert_eq!(table.rows.len(), accepted);
