@@ -135,29 +135,119 @@ pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>
     Some((archive, total))
 }
 
-/// For an .ods (an archive with `content.xml`), whether that part is well formed XML to
-/// its end: calamine 0.38 loops forever on one cut short or missing a tag (found by
-/// `cchc-fuzz`), so such a file is refused before calamine parses it. `None` for an
-/// archive without `content.xml` (xlsx, xlsb).
-pub fn ods_content_is_well_formed<R: std::io::Read + std::io::Seek>(
+/// What an .ods file's `content.xml` is, read once before calamine parses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OdsScan {
+    /// Well-formed XML to its end: calamine 0.38 loops forever on content cut short or
+    /// missing a tag (found by `cchc-fuzz`), so such a file is refused first.
+    pub well_formed: bool,
+    /// The largest sheet, in cells, as calamine would lay it out: from the first row to
+    /// the last row holding a value, by the widest such row, repeats counted. calamine
+    /// makes that rectangle in memory (one repeated cell can ask for billions), so a
+    /// file whose sheet is larger than [`crate::workbook::MAX_DECLARED_CELLS`] is refused.
+    pub largest_cells: u64,
+}
+
+/// A repeat count attribute (`table:number-rows-repeated`, `…-columns-repeated`).
+fn repeat(e: &quick_xml::events::BytesStart<'_>, key: &str) -> u64 {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.0 == key)
+        .and_then(|a| a.value.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Scans an .ods archive's `content.xml` (see [`OdsScan`]); `None` for an archive
+/// without one (xlsx, xlsb).
+pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
-) -> Option<bool> {
+) -> Option<OdsScan> {
+    use quick_xml::events::Event;
     archive.index_for_name("content.xml")?;
+    let broken = OdsScan {
+        well_formed: false,
+        largest_cells: 0,
+    };
     let Ok(part) = archive.by_name("content.xml") else {
-        return Some(false);
+        return Some(broken);
     };
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::new();
     let mut depth: i64 = 0;
+    let mut largest: u64 = 0;
+    // The table being read: rows so far, end of the last row with a value, widest such row.
+    let (mut rows, mut last_row_end, mut widest) = (0u64, 0u64, 0u64);
+    // The row being read: its repeat, column so far, end of its last cell with a value.
+    let (mut row_repeat, mut col, mut row_end) = (1u64, 0u64, 0u64);
+    let end_row = |rows: &mut u64, last: &mut u64, widest: &mut u64, rep: u64, end: u64| {
+        if end > 0 {
+            *last = rows.saturating_add(rep);
+            *widest = (*widest).max(end);
+        }
+        *rows = rows.saturating_add(rep);
+    };
     loop {
         buf.clear();
-        match reader.read_event_into(&mut buf) {
-            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
-            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
-            Ok(quick_xml::events::Event::Eof) => return Some(depth == 0),
-            Ok(_) => {}
-            Err(_) => return Some(false),
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(_) => return Some(broken),
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if !empty {
+                    depth += 1;
+                }
+                match e.name().0 {
+                    "table:table" => (rows, last_row_end, widest) = (0, 0, 0),
+                    "table:table-row" => {
+                        (row_repeat, col, row_end) =
+                            (repeat(e, "table:number-rows-repeated"), 0, 0);
+                        if empty {
+                            end_row(&mut rows, &mut last_row_end, &mut widest, row_repeat, 0);
+                        }
+                    }
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        let n = repeat(e, "table:number-columns-repeated");
+                        let valued = !empty
+                            || e.attributes()
+                                .with_checks(false)
+                                .flatten()
+                                .any(|a| a.key.0 == "office:value-type");
+                        col = col.saturating_add(n);
+                        if valued {
+                            row_end = col;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(ref e) => {
+                depth -= 1;
+                match e.name().0 {
+                    "table:table-row" => end_row(
+                        &mut rows,
+                        &mut last_row_end,
+                        &mut widest,
+                        row_repeat,
+                        row_end,
+                    ),
+                    "table:table" => {
+                        largest = largest.max(last_row_end.saturating_mul(widest));
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => {
+                return Some(OdsScan {
+                    well_formed: depth == 0,
+                    largest_cells: largest,
+                })
+            }
+            _ => {}
         }
     }
 }

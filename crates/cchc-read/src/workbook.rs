@@ -18,7 +18,7 @@ use crate::grid::Grid;
 use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
 use crate::sniff::{
-    is_encrypted_package, ods_content_is_well_formed, open_zip, read_head, sniff, Content, Limits,
+    is_encrypted_package, open_zip, read_head, scan_ods_content, sniff, Content, Limits,
 };
 use cchc_domain::columns::PhraseLevel;
 use cchc_domain::measure::FormALevel;
@@ -263,10 +263,20 @@ fn open_by_content(
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
             }
-            let ods = ods_content_is_well_formed(&mut archive);
-            if ods == Some(false) {
+            let ods = scan_ods_content(&mut archive);
+            if ods.is_some_and(|o| !o.well_formed) {
                 return Err(unreadable(
                     "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
+                ));
+            }
+            if let Some(cells) = ods.map(|o| o.largest_cells).filter(|c| *c > MAX_DECLARED_CELLS) {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .ods có một trang tính trải trên {cells} ô (ô có dữ liệu lặp lại hoặc nằm rất xa), vượt giới hạn {MAX_DECLARED_CELLS} ô: không đọc; hãy xoá các ô thừa, lưu lại rồi gửi lại"),
+                    )
+                    .with_raw(cells.to_string()),
                 ));
             }
             // The kind the name says first, then the other zip kinds.

@@ -329,3 +329,53 @@ fn a_sheet_part_that_lies_about_its_size_or_crc_is_refused_not_inflated() {
         );
     }
 }
+
+/// An .ods of one table: a header row, then `rows` repeated rows of `cols` repeated
+/// cells holding 1 (a file of a kilobyte).
+fn repeated_ods(rows: u32, cols: u32) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Bieu A"><table:table-row><table:table-cell office:value-type="string"><text:p>STT</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="{cols}"/></table:table-row><table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("part");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("w");
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .expect("part");
+    zip.write_all(content.as_bytes()).expect("w");
+    zip.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("part");
+    zip.write_all(manifest.as_bytes()).expect("w");
+    zip.finish().expect("zip").into_inner()
+}
+
+#[test]
+fn an_ods_cell_repeated_over_millions_of_cells_is_refused_before_it_is_laid_out() {
+    // 5,000 rows × 10,000 columns of 1 (50 million cells, 1.5 GB and then an aborted
+    // allocation of 2.6 GB when calamine laid them out) beside a million repeated empty
+    // rows: one file.too_large naming 5,001 × 10,000 cells.
+    let (rule, message) = only_finding(&read_bytes(
+        "lap.ods",
+        &repeated_ods(5_000, 10_000),
+        &ReadContext::default(),
+    ));
+    assert_eq!(rule, Rule::FileTooLarge);
+    assert!(message.contains("50010000"), "{message}");
+    // The same shape, small (3 rows × 4 columns under the header), reads; the empty
+    // repeated rows after it cost nothing.
+    let read = read_bytes("nho.ods", &repeated_ods(3, 4), &ReadContext::default());
+    assert!(
+        read.findings
+            .iter()
+            .all(|f| f.rule != Rule::FileTooLarge && f.rule != Rule::FileUnreadable),
+        "{:?}",
+        read.findings
+    );
+}
