@@ -1,4 +1,4 @@
-//! Nothing lost (DOMAIN §5, issue 6): over generated Form A and Form B tables with good rows and
+//! Nothing lost (DOMAIN §5, issue 6): over generated Form A, B and C tables with good rows and
 //! rows holding a bad cell, every data row is either accepted with exactly its figures
 //! or named by a finding in its own row, never both missing; accepted plus set-aside
 //! rows are all the rows.
@@ -229,6 +229,81 @@ proptest! {
                 }
                 (None, Some(_)) => prop_assert!(named, "row {} set aside without a finding", sheet_row),
                 (Some(_), Some(b)) => prop_assert!(false, "row {} with {:?} was accepted", sheet_row, b),
+                (None, None) => prop_assert!(false, "good row {} lost: {:?}", sheet_row, read.findings),
+            }
+        }
+        prop_assert_eq!(table.rows.len(), accepted);
+        prop_assert_eq!(table.rows.len() + table.rows_set_aside, rows.len());
+    }
+}
+
+/// A Form C row: public units and state-paid staff in two years, staff present; maybe
+/// one bad cell (text, a negative, a fraction) in one of the five count columns.
+fn staff_row() -> impl Strategy<Value = ([i64; 5], Option<(usize, u8)>)> {
+    let bad = prop_oneof![
+        3 => Just(None),
+        2 => (0usize..5, 0u8..3).prop_map(Some),
+    ];
+    (prop::array::uniform5(0i64..300), bad)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Form C under a two-level header (measure over "Năm 2021" / "Năm 2022"): every
+    /// row is accepted with exactly its five counts, or named by a finding in its own
+    /// row; accepted plus set aside are all the rows.
+    #[test]
+    fn every_form_c_row_is_accepted_or_named(rows in prop::collection::vec(staff_row(), 1..15)) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let f = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 0, 1, 0, "STT", &f).expect("w");
+        ws.merge_range(0, 1, 1, 1, "Tên đơn vị", &f).expect("w");
+        ws.merge_range(0, 2, 0, 3, "Số đơn vị sự nghiệp công lập", &f).expect("w");
+        ws.merge_range(0, 4, 0, 5, "Biên chế sự nghiệp hưởng lương từ NSNN được giao", &f).expect("w");
+        ws.merge_range(0, 6, 1, 6, "Số người làm việc có mặt", &f).expect("w");
+        for (c, y) in [(2, "Năm 2021"), (3, "Năm 2022"), (4, "Năm 2021"), (5, "Năm 2022")] {
+            ws.write_string(1, c, y).expect("w");
+        }
+        for (i, (values, bad)) in rows.iter().enumerate() {
+            let r = 2 + i as u32;
+            ws.write_number(r, 0, (i + 1) as f64).expect("w");
+            ws.write_string(r, 1, format!("Trường số {}", i + 1)).expect("w");
+            for (k, v) in values.iter().enumerate() {
+                let c = 2 + k as u16;
+                match bad {
+                    Some((b, 0)) if *b == k => ws.write_string(r, c, "không rõ").map(|_| ()),
+                    Some((b, 1)) if *b == k => ws.write_number(r, c, -1.0 - *v as f64).map(|_| ()),
+                    Some((b, _)) if *b == k => ws.write_number(r, c, *v as f64 + 0.5).map(|_| ()),
+                    _ => ws.write_number(r, c, *v as f64).map(|_| ()),
+                }
+                .expect("w");
+            }
+        }
+        wb.save(&path).expect("save");
+        let read = read_workbook(&path, "c.xlsx", &ReadContext::default());
+        prop_assert_eq!(read.tables.len(), 1, "{:?}", read.findings);
+        let TableData::C(table) = &read.tables[0].data else { panic!("not Form C: {:?}", read.findings) };
+        prop_assert_eq!((table.base_year, table.current_year), (2021, 2022));
+        let mut accepted = 0;
+        for (i, (v, bad)) in rows.iter().enumerate() {
+            let sheet_row = 3 + i as u32;
+            let kept = table.rows.iter().find(|s| row_of(&s.cell) == sheet_row);
+            let named = read.findings.iter().any(|f| row_of(&f.cell) == sheet_row);
+            match (kept, bad) {
+                (Some(s), None) => {
+                    prop_assert_eq!(
+                        (s.public_units, s.state_paid_staff, s.staff_present),
+                        (Some([v[0], v[1]]), Some([v[2], v[3]]), Some(v[4])),
+                        "row {}", sheet_row
+                    );
+                    accepted += 1;
+                }
+                (None, Some(_)) => prop_assert!(named, "row {} set aside without a finding", sheet_row),
+                (Some(_), Some(b)) => prop_assert!(false, "row {} with a bad cell {:?} was accepted", sheet_row, b),
                 (None, None) => prop_assert!(false, "good row {} lost: {:?}", sheet_row, read.findings),
             }
         }
