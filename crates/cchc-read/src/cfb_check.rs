@@ -106,20 +106,22 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
 }
 
 /// Follows a checked chain (it ends and stays in the file) and returns its bytes.
-fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Vec<u8> {
+fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Result<Vec<u8>, CfbProblem> {
     let mut out = Vec::new();
     let mut s = start;
     while s != END_OF_CHAIN && s != FREE && out.len() < len {
-        let at = (s as usize + 1) * t.size;
+        // calamine slices its buffer from the sector's start: a sector starting past the
+        // end of the file panics there (found by `cchc-fuzz`).
+        let at = (s as usize + 1).checked_mul(t.size).ok_or(CfbProblem::OutOfRange)?;
         out.extend_from_slice(
             bytes
                 .get(at..(at + t.size).min(bytes.len()))
-                .unwrap_or_default(),
+                .ok_or(CfbProblem::OutOfRange)?,
         );
         s = t.fat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
     }
     out.truncate(len);
-    out
+    Ok(out)
 }
 
 /// The workbook stream (`Workbook`, or `Book` in old files) of a checked compound file.
@@ -129,13 +131,15 @@ fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Vec<u8> {
 /// the tables are sound but no workbook stream is found.
 pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
     let t = tables(bytes)?;
-    Ok(find_workbook_stream(bytes, &t))
+    find_workbook_stream(bytes, &t)
 }
 
-fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
-    let dir_start = u32_at(bytes, 0x30)?;
-    let cutoff = u32_at(bytes, 0x38)? as usize;
-    let dir = read_chain(bytes, t, dir_start, usize::MAX);
+fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Result<Option<Vec<u8>>, CfbProblem> {
+    let (Some(dir_start), Some(cutoff)) = (u32_at(bytes, 0x30), u32_at(bytes, 0x38)) else {
+        return Ok(None);
+    };
+    let cutoff = cutoff as usize;
+    let dir = read_chain(bytes, t, dir_start, usize::MAX)?;
     let entry = |i: usize| dir.get(i * 128..(i + 1) * 128);
     let name_of = |e: &[u8]| {
         let n = (u16_at(e, 64).unwrap_or(0) as usize)
@@ -148,29 +152,45 @@ fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
                 .collect::<Vec<u16>>(),
         )
     };
-    let root = entry(0)?;
+    let Some(root) = entry(0) else {
+        return Ok(None);
+    };
+    // calamine reads the first entry's stream as the mini stream whatever the entry
+    // says it is: a sector of it past the end of the file panics (found by `cchc-fuzz`).
+    let (Some(root_start), Some(root_len)) = (u32_at(root, 116), u32_at(root, 120)) else {
+        return Ok(None);
+    };
+    let mini_stream = read_chain(bytes, t, root_start, root_len as usize)?;
     for i in 0..dir.len() / 128 {
-        let e = entry(i)?;
+        let Some(e) = entry(i) else {
+            return Ok(None);
+        };
         if e[66] != 2 || !matches!(name_of(e).as_str(), "Workbook" | "Book") {
             continue;
         }
-        let (start, len) = (u32_at(e, 116)?, u32_at(e, 120)? as usize);
+        let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
+            return Ok(None);
+        };
+        let len = len as usize;
         if len >= cutoff {
-            return Some(read_chain(bytes, t, start, len));
+            return read_chain(bytes, t, start, len).map(Some);
         }
         // A small stream lives in 64-byte pieces of the root entry's mini stream.
-        let mini_stream = read_chain(bytes, t, u32_at(root, 116)?, u32_at(root, 120)? as usize);
         let mut out = Vec::new();
         let mut s = start;
         while s != END_OF_CHAIN && s != FREE && out.len() < len {
             let at = s as usize * 64;
-            out.extend_from_slice(mini_stream.get(at..(at + 64).min(mini_stream.len()))?);
-            s = *t.mini.get(s as usize)?;
+            // A mini sector past the end of the mini stream: calamine slices past its end.
+            let piece = mini_stream
+                .get(at..(at + 64).min(mini_stream.len()))
+                .ok_or(CfbProblem::OutOfRange)?;
+            out.extend_from_slice(piece);
+            s = *t.mini.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
         }
         out.truncate(len);
-        return Some(out);
+        return Ok(Some(out));
     }
-    None
+    Ok(None)
 }
 
 /// What the sheet records of an xls workbook stream declare, walked once.
