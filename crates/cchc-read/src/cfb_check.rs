@@ -112,7 +112,9 @@ fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Result<Vec<u8
     while s != END_OF_CHAIN && s != FREE && out.len() < len {
         // calamine slices its buffer from the sector's start: a sector starting past the
         // end of the file panics there (found by `cchc-fuzz`).
-        let at = (s as usize + 1).checked_mul(t.size).ok_or(CfbProblem::OutOfRange)?;
+        let at = (s as usize + 1)
+            .checked_mul(t.size)
+            .ok_or(CfbProblem::OutOfRange)?;
         out.extend_from_slice(
             bytes
                 .get(at..(at + t.size).min(bytes.len()))

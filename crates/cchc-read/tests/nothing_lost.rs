@@ -1,4 +1,4 @@
-//! Nothing lost (DOMAIN §5, issue 6): over generated Form A, B and C tables with good rows and
+//! Nothing lost (DOMAIN §5, issue 6): over generated tables of all four forms with good rows and
 //! rows holding a bad cell, every data row is either accepted with exactly its figures
 //! or named by a finding in its own row, never both missing; accepted plus set-aside
 //! rows are all the rows.
@@ -304,6 +304,89 @@ proptest! {
                 }
                 (None, Some(_)) => prop_assert!(named, "row {} set aside without a finding", sheet_row),
                 (Some(_), Some(b)) => prop_assert!(false, "row {} with a bad cell {:?} was accepted", sheet_row, b),
+                (None, None) => prop_assert!(false, "good row {} lost: {:?}", sheet_row, read.findings),
+            }
+        }
+        prop_assert_eq!(table.rows.len(), accepted);
+        prop_assert_eq!(table.rows.len() + table.rows_set_aside, rows.len());
+    }
+}
+
+/// A Form D row: a Form D target of the 2022 plan by its id, numerator ≤ denominator;
+/// maybe something wrong: text for the numerator, a negative denominator, or a code and
+/// name that match no target of the plan.
+fn indicator_row() -> impl Strategy<Value = (usize, u32, u32, Option<u8>)> {
+    let bad = prop_oneof![3 => Just(None), 2 => (0u8..3).prop_map(Some)];
+    (0usize..64, 1u32..1000, 0u32..=100, bad)
+        .prop_map(|(t, den, pct, bad)| (t, den * pct / 100, den, bad))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Form D: every indicator row is accepted for its target with exactly its
+    /// numerator and denominator, or named by a finding in its own row (a bad cell, or
+    /// `indicator.unknown`); accepted plus set aside are all the rows.
+    #[test]
+    fn every_form_d_row_is_accepted_or_named(rows in prop::collection::vec(indicator_row(), 1..15)) {
+        let catalogue = cchc_domain::target::Catalogue::default_2022();
+        let targets: Vec<&cchc_domain::target::Target> = catalogue
+            .targets
+            .iter()
+            .filter(|t| t.form == cchc_domain::target::Form::D)
+            .collect();
+        prop_assume!(!targets.is_empty());
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("d.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let header = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số thực hiện (tử số)", "Tổng số (mẫu số)", "Tỷ lệ (%)"];
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("w");
+        }
+        for (i, (t, num, den, bad)) in rows.iter().enumerate() {
+            let r = 1 + i as u32;
+            let target = targets[t % targets.len()];
+            ws.write_number(r, 0, (i + 1) as f64).expect("w");
+            if *bad == Some(2) {
+                ws.write_string(r, 1, "zz.khong_co").expect("w");
+                ws.write_string(r, 2, "Số cây xanh trồng mới trong khuôn viên").expect("w");
+            } else {
+                ws.write_string(r, 1, &target.id).expect("w");
+                ws.write_string(r, 2, &target.name).expect("w");
+            }
+            ws.write_string(r, 3, "%").expect("w");
+            match bad {
+                Some(0) => ws.write_string(r, 4, "đang tổng hợp"),
+                _ => ws.write_number(r, 4, f64::from(*num)),
+            }
+            .expect("w");
+            match bad {
+                Some(1) => ws.write_number(r, 5, -f64::from(*den)),
+                _ => ws.write_number(r, 5, f64::from(*den)),
+            }
+            .expect("w");
+        }
+        wb.save(&path).expect("save");
+        let read = read_workbook(&path, "d.xlsx", &ReadContext::default());
+        prop_assert_eq!(read.tables.len(), 1, "{:?}", read.findings);
+        let TableData::D(table) = &read.tables[0].data else { panic!("not Form D: {:?}", read.findings) };
+        let mut accepted = 0;
+        for (i, (t, num, den, bad)) in rows.iter().enumerate() {
+            let sheet_row = 2 + i as u32;
+            let kept = table.rows.iter().find(|s| row_of(&s.cell) == sheet_row);
+            let named = read.findings.iter().any(|f| row_of(&f.cell) == sheet_row);
+            match (kept, bad) {
+                (Some(s), None) => {
+                    prop_assert_eq!(
+                        (s.target_id.as_str(), s.numerator, s.denominator),
+                        (targets[t % targets.len()].id.as_str(), Some(f64::from(*num)), Some(f64::from(*den))),
+                        "row {}", sheet_row
+                    );
+                    accepted += 1;
+                }
+                (None, Some(_)) => prop_assert!(named, "row {} set aside without a finding", sheet_row),
+                (Some(_), Some(b)) => prop_assert!(false, "row {} with problem {} was accepted", sheet_row, b),
                 (None, None) => prop_assert!(false, "good row {} lost: {:?}", sheet_row, read.findings),
             }
         }
