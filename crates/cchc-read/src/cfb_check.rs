@@ -201,9 +201,10 @@ pub struct SheetScan {
     /// Every sheet position the BOUNDSHEET records give lies inside the stream
     /// (calamine slices the stream at each without a check: a panic).
     pub positions_inside: bool,
-    /// The largest sheet, in cells, the `DIMENSIONS` records declare: calamine reserves
-    /// memory for the declared rectangle before reading a sheet, and a damaged record
-    /// declaring billions of cells aborts the process.
+    /// The largest sheet, in cells, the `DIMENSIONS` records declare or its cells span:
+    /// calamine reserves memory for the declared rectangle before reading a sheet, and
+    /// lays the sheet out as the rectangle around its cells after; a damaged record
+    /// declaring, or a cell placed, billions of cells away aborts the process.
     pub largest_cells: u64,
     /// The first record (type, length) shorter than calamine 0.38 reads without checking
     /// (found by `cchc-fuzz`: FILEPASS, CODEPAGE, DATEMODE and BOF under 2 bytes,
@@ -242,6 +243,12 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
     let mut largest_cells = 0u64;
     let mut short_record = None;
     for start in starts {
+        // calamine lays a sheet out as the rectangle around its cells, wherever a
+        // damaged record puts one (row 65,535 and column 65,535: 4.3 billion cells, an
+        // allocation of 137 GB; found by `cargo fuzz`), so that rectangle is measured
+        // too, over the cell records of the sheet's own substream.
+        let (mut depth, mut done) = (0u32, false);
+        let mut bounds: Option<(u32, u32, u32, u32)> = None;
         walk_records(stream, start, |typ, data| {
             if typ == 0x0200 {
                 largest_cells = largest_cells.max(declared_cells(data));
@@ -249,7 +256,46 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
             if short_record.is_none() && too_short(typ, data) {
                 short_record = Some((typ, data.len()));
             }
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => {
+                    depth = depth.saturating_sub(1);
+                    done |= depth == 0;
+                }
+                _ if done || depth > 1 => {}
+                // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: row, column first.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD => {
+                    let (Some(row), Some(first)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                        return;
+                    };
+                    // MULRK ends with its last column.
+                    let last = if typ == 0x00BD {
+                        data.len()
+                            .checked_sub(2)
+                            .and_then(|at| u16_at(data, at))
+                            .unwrap_or(first)
+                    } else {
+                        first
+                    };
+                    let (row, lo, hi) = (
+                        u32::from(row),
+                        u32::from(first.min(last)),
+                        u32::from(first.max(last)),
+                    );
+                    bounds = Some(match bounds {
+                        None => (row, row, lo, hi),
+                        Some((r0, r1, c0, c1)) => {
+                            (r0.min(row), r1.max(row), c0.min(lo), c1.max(hi))
+                        }
+                    });
+                }
+                _ => {}
+            }
         });
+        if let Some((r0, r1, c0, c1)) = bounds {
+            let laid_out = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+            largest_cells = largest_cells.max(laid_out);
+        }
     }
     SheetScan {
         positions_inside,

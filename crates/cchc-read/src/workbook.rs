@@ -356,7 +356,7 @@ fn open_by_content(
                     Finding::file(
                         Rule::FileTooLarge,
                         file,
-                        format!("Tệp .xls khai báo một trang tính {declared} ô, vượt giới hạn {MAX_DECLARED_CELLS} ô (tệp hỏng hoặc cố ý): không đọc; {resave}"),
+                        format!("Tệp .xls có một trang tính khai báo hoặc trải trên {declared} ô, vượt giới hạn {MAX_DECLARED_CELLS} ô (tệp hỏng hoặc cố ý): không đọc; {resave}"),
                     )
                     .with_raw(declared.to_string()),
                 ));
