@@ -206,10 +206,11 @@ pub struct SheetScan {
     /// lays the sheet out as the rectangle around its cells after; a damaged record
     /// declaring, or a cell placed, billions of cells away aborts the process.
     pub largest_cells: u64,
-    /// The first record (type, length) shorter than calamine 0.38 reads without checking
-    /// (found by `cchc-fuzz`: FILEPASS, CODEPAGE, DATEMODE and BOF under 2 bytes,
-    /// BOUNDSHEET under 8, a defined name under 14 or shorter than its formula, EXTERNSHEET under 2, MERGEDCELLS
-    /// shorter than its count of ranges): calamine slices past its end, a panic.
+    /// The first record (type, length) shorter than calamine 0.38 reads without checking,
+    /// or laid out so that its checks overflow (found by fuzzing: FILEPASS, CODEPAGE,
+    /// DATEMODE and BOF under 2 bytes, BOUNDSHEET under 8, a defined name under 14 or
+    /// shorter than its formula, EXTERNSHEET under 2, MERGEDCELLS shorter than its count
+    /// of ranges, MULRK ending before its first column): a panic inside calamine.
     pub short_record: Option<(u16, usize)>,
 }
 
@@ -223,6 +224,13 @@ fn too_short(typ: u16, data: &[u8]) -> bool {
             data.len() < 14 || u16_at(data, 4).is_none_or(|cce| usize::from(cce) > data.len())
         }
         0x00E5 => u16_at(data, 0).is_none_or(|n| data.len() < 2 + 8 * usize::from(n)),
+        // MULRK: a last column before the first overflows calamine's length check.
+        0x00BD => {
+            data.len() < 6
+                || u16_at(data, 2)
+                    .zip(u16_at(data, data.len() - 2))
+                    .is_none_or(|(first, last)| last < first)
+        }
         _ => false,
     }
 }
@@ -398,6 +406,9 @@ mod tests {
             &[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         ));
         assert!(!too_short(0x0203, &[]));
+        // MULRK row 0, columns 5 to 3.
+        assert!(too_short(0x00BD, &[0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 3, 0]));
+        assert!(!too_short(0x00BD, &[0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 3, 0]));
     }
 
     /// A compound file of 512-byte sectors with one FAT sector (sector 0) holding `fat`.

@@ -345,7 +345,7 @@ fn open_by_content(
                     Finding::file(
                         Rule::FileUnreadable,
                         file,
-                        format!("Tệp .xls bị hỏng: một bản ghi bên trong tệp ngắn hơn quy định; {resave}"),
+                        format!("Tệp .xls bị hỏng: một bản ghi bên trong tệp ngắn hơn quy định hoặc sai cấu trúc; {resave}"),
                     )
                     .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
                 ));
