@@ -61,6 +61,13 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
         let start = (s as usize + 1).checked_mul(size)?;
         bytes.get(start..(start + size).min(bytes.len()))
     };
+    // A table sector (DIFAT, FAT, mini FAT) cut short inside an entry: calamine asserts
+    // its length is a multiple of four, a panic (found by `cargo fuzz`).
+    let table_sector = |s: u32| -> Result<&[u8], CfbProblem> {
+        sector(s)
+            .filter(|d| d.len() % 4 == 0)
+            .ok_or(CfbProblem::OutOfRange)
+    };
     // The sectors holding the allocation table: 109 in the header, then DIFAT sectors.
     let fat_count = u32_at(bytes, 0x2C).ok_or(CfbProblem::Header)? as usize;
     if fat_count > sectors + 1 {
@@ -77,7 +84,7 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
         if hops > sectors {
             return Err(CfbProblem::Loop);
         }
-        let s = sector(difat).ok_or(CfbProblem::OutOfRange)?;
+        let s = table_sector(difat)?;
         let per = size / 4 - 1;
         fat_sectors.extend(
             (0..per)
@@ -86,10 +93,19 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
         );
         difat = u32_at(s, 4 * per).ok_or(CfbProblem::OutOfRange)?;
     }
+    // calamine reads every sector the DIFAT lists below DIFSECT as a FAT sector, however
+    // many the header declares: each must be readable as one (cut short inside an entry,
+    // or starting past the end of the file, it panics; found by `cargo fuzz`).
+    let last_id = bytes.len() / size;
+    for &f in fat_sectors.iter().filter(|&&f| f < 0xFFFF_FFFA) {
+        if (f as usize) <= last_id {
+            table_sector(f)?;
+        }
+    }
     fat_sectors.truncate(fat_count);
     let mut fat: Vec<u32> = Vec::with_capacity(fat_sectors.len() * size / 4);
     for &f in &fat_sectors {
-        let s = sector(f).ok_or(CfbProblem::OutOfRange)?;
+        let s = table_sector(f)?;
         fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
     }
     no_loops(&fat, sectors)?;
@@ -97,7 +113,7 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
     let mut mini = Vec::new();
     let mut s = u32_at(bytes, 0x3C).ok_or(CfbProblem::Header)?;
     while s != END_OF_CHAIN && s != FREE {
-        let data = sector(s).ok_or(CfbProblem::OutOfRange)?;
+        let data = table_sector(s)?;
         mini.extend((0..data.len() / 4).filter_map(|i| u32_at(data, 4 * i)));
         s = *fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
     }
