@@ -280,10 +280,14 @@ fn open_by_content(
                 ));
             }
             // The kind the name says first, then the other zip kinds.
-            let order: [u8; 3] = match ext.as_str() {
-                "ods" => [2, 0, 1],
-                "xlsb" => [1, 0, 2],
-                _ => [0, 2, 1],
+            // An archive holding content.xml is an .ods whatever its name, and is read as
+            // nothing else (calamine's xlsx reader, given a damaged one, read garbage cell
+            // references and overflowed on them; found by `cargo fuzz`). Other archives:
+            // the kind the name says first, then the other zip kinds.
+            let order: &[u8] = match ext.as_str() {
+                _ if ods.is_some() => &[2],
+                "xlsb" => &[1, 0],
+                _ => &[0, 1],
             };
             // An xlsx (by content: not an .ods) goes to the direct reader; what it does
             // not expect goes on to calamine below.
@@ -297,7 +301,7 @@ fn open_by_content(
                 drop(archive);
             }
             let mut first_error = None;
-            for kind in order {
+            for &kind in order {
                 let opened = match kind {
                     0 => open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string()),
                     1 => open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string()),

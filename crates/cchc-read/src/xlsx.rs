@@ -29,9 +29,10 @@ use quick_xml::Reader;
 pub struct Unsupported {
     /// What it met.
     pub what: String,
-    /// The archive is damaged: a part cannot be read from it, or inflates to another
-    /// size or checksum than its directory entry says. calamine could not read such a
-    /// part either, and is not given one that might inflate without bound.
+    /// The archive is damaged: a part cannot be read from it, inflates to another size
+    /// or checksum than its directory entry says, a sheet part is missing, or a sheet
+    /// names a row or cell outside any worksheet (calamine overflows on it, or places
+    /// the cell elsewhere). Such a part is not given to calamine.
     pub damaged: bool,
 }
 
@@ -218,7 +219,7 @@ impl<R: Read + Seek> Book<R> {
     ) -> Result<SheetCells, Unsupported> {
         let part = self.sheets[index].part.clone();
         if !self.load(&part)? {
-            return Err(unsupported(format!("no part {part}")));
+            return Err(damaged(format!("no part {part}")));
         }
         let text = simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))?;
         parse_sheet(text, &self.strings, &self.formats, self.is_1904, &mut keep)
@@ -740,7 +741,7 @@ fn parse_sheet(
                             .parse::<u32>()
                             .ok()
                             .filter(|r| (1..=1_048_576).contains(r))
-                            .ok_or_else(|| unsupported(format!("row number {}", a.value)))?
+                            .ok_or_else(|| damaged(format!("row number {}", a.value)))?
                             - 1
                     }
                     None => next_row,
@@ -760,7 +761,7 @@ fn parse_sheet(
                             match a.key.0 {
                                 "r" => {
                                     pos = Some(cell_ref(&a.value).ok_or_else(|| {
-                                        unsupported(format!("cell reference {}", a.value))
+                                        damaged(format!("cell reference {}", a.value))
                                     })?)
                                 }
                                 "t" => typ = Some(a.value.into_owned()),
