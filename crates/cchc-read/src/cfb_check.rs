@@ -136,7 +136,11 @@ fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Result<Vec<u8
                 .get(at..(at + t.size).min(bytes.len()))
                 .ok_or(CfbProblem::OutOfRange)?,
         );
-        s = t.fat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
+        if out.len() >= len {
+            break;
+        }
+        // calamine indexes the FAT with the next sector without a check (a panic).
+        s = *t.fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
     }
     out.truncate(len);
     Ok(out)
@@ -240,6 +244,8 @@ fn too_short(typ: u16, data: &[u8]) -> bool {
             data.len() < 14 || u16_at(data, 4).is_none_or(|cce| usize::from(cce) > data.len())
         }
         0x00E5 => u16_at(data, 0).is_none_or(|n| data.len() < 2 + 8 * usize::from(n)),
+        // DIMENSIONS ending before they start: calamine's size arithmetic overflows.
+        0x0200 => dimensions(data).is_some_and(|(start, end)| end.0 < start.0 || end.1 < start.1),
         // MULRK: a last column before the first overflows calamine's length check.
         0x00BD => {
             data.len() < 6
@@ -344,7 +350,17 @@ fn walk_records(stream: &[u8], start: usize, mut visit: impl FnMut(u16, &[u8])) 
 /// Cells calamine reserves for a `DIMENSIONS` record: its own arithmetic (calamine
 /// 0.38 `parse_dimensions` and the sheet reader), wrapping where its u32 sums wrap.
 fn declared_cells(data: &[u8]) -> u64 {
-    let fields = match data.len() {
+    let Some((start, end)) = dimensions(data) else {
+        return 0;
+    };
+    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+    rows.saturating_mul(cols)
+}
+
+/// A `DIMENSIONS` record's first and last cell as calamine 0.38 reads them.
+fn dimensions(data: &[u8]) -> Option<((u32, u32), (u32, u32))> {
+    let (rf, rl, mut cf, cl) = match data.len() {
         10 => u16_at(data, 0)
             .zip(u16_at(data, 2))
             .zip(u16_at(data, 4).zip(u16_at(data, 6)))
@@ -354,21 +370,15 @@ fn declared_cells(data: &[u8]) -> u64 {
             .zip(u16_at(data, 8).zip(u16_at(data, 10)))
             .map(|((a, b), (c, d))| (a, b, u32::from(c), u32::from(d))),
         _ => None,
-    };
-    let Some((rf, rl, mut cf, cl)) = fields else {
-        return 0;
-    };
+    }?;
     if cf > 0xFF || cl < cf {
         cf = 0;
     }
-    let (start, end) = if rl >= 1 && cl >= 1 {
+    Some(if rl >= 1 && cl >= 1 {
         ((rf, cf), (rl - 1, cl - 1))
     } else {
         ((rf, cf), (rf, cf))
-    };
-    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
-    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
-    rows.saturating_mul(cols)
+    })
 }
 
 /// Every chain of `table` ends: links stay below `limit` and never come back.
