@@ -541,9 +541,13 @@ fn read_workbook_inner(
                     Finding::file(
                         Rule::FileUnreadable,
                         file,
-                        format!("Không đọc được trang tính \"{}\": {e}", sheet.name),
+                        format!(
+                            "Không đọc được trang tính \"{}\": dữ liệu của trang tính bị hỏng; hãy mở tệp bằng Excel, lưu lại rồi gửi lại",
+                            sheet.name
+                        ),
                     )
-                    .at(&sheet.name, ""),
+                    .at(&sheet.name, "")
+                    .with_raw(e),
                 );
                 continue;
             }
