@@ -654,7 +654,42 @@ fn sheet_range(
         (uncached, first_uncached),
         findings,
     );
-    Ok(calamine::Range::from_sparse(cells))
+    Ok(laid_out(cells, name, file, findings))
+}
+
+/// The sheet's cells as a range, unless the rectangle around them (which the range
+/// holds in full) is larger than [`MAX_DECLARED_CELLS`]: a cell at each corner of the
+/// bounds read would otherwise take 100,000 × 64 cells (≈ 200 MB). Such a sheet is left
+/// out with `file.too_large`.
+fn laid_out(
+    cells: Vec<calamine::Cell<calamine::Data>>,
+    name: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> calamine::Range<calamine::Data> {
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    for (r, c) in cells.iter().map(|c| c.get_position()) {
+        bounds = Some(match bounds {
+            None => (r, r, c, c),
+            Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
+        });
+    }
+    let area = bounds.map_or(0, |(r0, r1, c0, c1)| {
+        u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+    });
+    if area > MAX_DECLARED_CELLS {
+        findings.push(
+            Finding::file(
+                Rule::FileTooLarge,
+                file,
+                format!("Trang tính \"{name}\" trải trên {area} ô, vượt giới hạn {MAX_DECLARED_CELLS} ô (có ô dữ liệu nằm rất xa bảng): không đọc trang này; hãy xoá các ô thừa, lưu lại rồi gửi lại"),
+            )
+            .at(name, "")
+            .with_raw(area.to_string()),
+        );
+        return calamine::Range::empty();
+    }
+    calamine::Range::from_sparse(cells)
 }
 
 /// A sheet read by the direct reader: its cells within bounds and its merged regions.
@@ -687,7 +722,10 @@ fn direct_sheet(
         read.uncached,
         findings,
     );
-    Ok((calamine::Range::from_sparse(read.cells), Some(read.merges)))
+    Ok((
+        laid_out(read.cells, name, file, findings),
+        Some(read.merges),
+    ))
 }
 
 /// The findings for cells left out of a sheet: beyond the bounds read, and formulas

@@ -177,6 +177,37 @@ fn a_cell_at_xfd1048576_is_left_out_not_allocated() {
 }
 
 #[test]
+fn cells_at_the_corners_of_the_bounds_read_are_not_laid_out() {
+    // A1 and BL99999 are both inside the bounds read (100,000 rows, 64 columns), but the
+    // rectangle between them is 99,999 × 64 = 6,399,936 cells (≈ 200 MB once laid out):
+    // that sheet is left out with file.too_large naming it; the second sheet reads.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Báo cáo").expect("write");
+    ws.write_string(99_998, 63, "x").expect("write");
+    wb.add_worksheet()
+        .write_string(0, 0, "Trang hai")
+        .expect("write");
+    let read = read_bytes(
+        "goc.xlsx",
+        &wb.save_to_buffer().expect("xlsx"),
+        &ReadContext::default(),
+    );
+    let large: Vec<_> = read
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::FileTooLarge)
+        .collect();
+    assert_eq!(large.len(), 1, "{:?}", read.findings);
+    assert_eq!(large[0].sheet, "Sheet1");
+    assert_eq!(large[0].raw, "6399936");
+    assert!(read
+        .findings
+        .iter()
+        .any(|f| f.rule == Rule::SheetUnrecognized && f.sheet == "Sheet2"));
+}
+
+#[test]
 fn formulas_without_a_computed_value_are_named() {
     // rust_xlsxwriter writes formulas with a cached 0 unless told otherwise; a script's
     // file has none: the <v> element is removed from the sheet XML by hand below.
