@@ -157,10 +157,12 @@ pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
 }
 
 fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Result<Option<Vec<u8>>, CfbProblem> {
-    let (Some(dir_start), Some(cutoff)) = (u32_at(bytes, 0x30), u32_at(bytes, 0x38)) else {
+    let Some(dir_start) = u32_at(bytes, 0x30) else {
         return Ok(None);
     };
-    let cutoff = cutoff as usize;
+    // calamine takes streams under 4,096 bytes from the mini stream, whatever cutoff the
+    // header states.
+    let cutoff = 4096;
     let dir = read_chain(bytes, t, dir_start, usize::MAX)?;
     let entry = |i: usize| dir.get(i * 128..(i + 1) * 128);
     let name_of = |e: &[u8]| {
@@ -183,13 +185,17 @@ fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Result<Option<Vec<u8>>, Cfb
         return Ok(None);
     };
     let mini_stream = read_chain(bytes, t, root_start, root_len as usize)?;
-    for i in 0..dir.len() / 128 {
+    // As calamine finds it: the first entry named "Workbook" (any case), else "Book",
+    // whatever type the entry says it is (a damaged type hid the stream from this check
+    // while calamine read it; found by `cargo fuzz`).
+    let entries = dir.len() / 128;
+    let found = ["workbook", "book"].into_iter().find_map(|wanted| {
+        (0..entries).find(|&i| entry(i).is_some_and(|e| name_of(e).to_lowercase() == wanted))
+    });
+    if let Some(i) = found {
         let Some(e) = entry(i) else {
             return Ok(None);
         };
-        if e[66] != 2 || !matches!(name_of(e).as_str(), "Workbook" | "Book") {
-            continue;
-        }
         let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
             return Ok(None);
         };
