@@ -151,34 +151,11 @@ enum Opened {
     Library(Sheets<std::io::BufReader<std::fs::File>>),
 }
 
-/// A sheet as the workbook lists it.
-struct SheetInfo {
-    name: String,
-    typ: SheetType,
-    visible: SheetVisible,
-}
-
 impl Opened {
-    fn sheets(&self) -> Vec<SheetInfo> {
+    fn sheets(&self) -> Vec<calamine::Sheet> {
         match self {
-            Opened::Direct(book) => book
-                .sheets
-                .iter()
-                .map(|s| SheetInfo {
-                    name: s.name.clone(),
-                    typ: s.typ,
-                    visible: s.visible,
-                })
-                .collect(),
-            Opened::Library(wb) => wb
-                .sheets_metadata()
-                .iter()
-                .map(|s| SheetInfo {
-                    name: s.name.clone(),
-                    typ: s.typ,
-                    visible: s.visible,
-                })
-                .collect(),
+            Opened::Direct(book) => book.sheets.clone(),
+            Opened::Library(wb) => wb.sheets_metadata().to_vec(),
         }
     }
 

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::io::{Read, Seek};
 
 use calamine::{
-    Cell, CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, SheetType,
+    Cell, CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Sheet, SheetType,
     SheetVisible,
 };
 use quick_xml::events::{BytesStart, Event};
@@ -56,19 +56,6 @@ impl From<quick_xml::Error> for Unsupported {
     }
 }
 
-/// A sheet as the workbook lists it.
-#[derive(Debug, Clone)]
-pub struct SheetEntry {
-    /// Its tab's name.
-    pub name: String,
-    /// Worksheet, chart sheet …
-    pub typ: SheetType,
-    /// Shown, hidden or very hidden.
-    pub visible: SheetVisible,
-    /// Its part inside the archive.
-    part: String,
-}
-
 /// How a cell style shows numbers, as far as reading needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {
@@ -94,8 +81,10 @@ pub struct SheetCells {
 /// An opened xlsx workbook: its sheets, shared strings and number formats.
 pub struct Book<R: Read + Seek> {
     archive: zip::ZipArchive<R>,
-    /// Sheets in tab order.
-    pub sheets: Vec<SheetEntry>,
+    /// Sheets in tab order, as calamine lists them.
+    pub sheets: Vec<Sheet>,
+    /// Each sheet's part inside the archive.
+    parts: Vec<String>,
     strings: Vec<String>,
     formats: Vec<NumberKind>,
     is_1904: bool,
@@ -115,6 +104,7 @@ impl<R: Read + Seek> Book<R> {
         let mut book = Book {
             archive,
             sheets: Vec::new(),
+            parts: Vec::new(),
             strings: Vec::new(),
             formats: Vec::new(),
             is_1904: false,
@@ -138,12 +128,8 @@ impl<R: Read + Seek> Book<R> {
                 .find(|(rid, ..)| *rid == id)
                 .map(|(_, typ, target)| (*typ, target.clone()))
                 .ok_or_else(|| unsupported(format!("sheet {name}: no relationship {id}")))?;
-            book.sheets.push(SheetEntry {
-                name,
-                typ,
-                visible,
-                part: part_path(&target)?,
-            });
+            book.parts.push(part_path(&target)?);
+            book.sheets.push(Sheet { name, typ, visible });
         }
         if book.load("xl/sharedStrings.xml")? {
             book.strings = parse_shared_strings(book.text()?)?;
@@ -217,7 +203,7 @@ impl<R: Read + Seek> Book<R> {
         index: usize,
         mut keep: impl FnMut(u32, u32) -> bool,
     ) -> Result<SheetCells, Unsupported> {
-        let part = self.sheets[index].part.clone();
+        let part = self.parts[index].clone();
         if !self.load(&part)? {
             return Err(damaged(format!("no part {part}")));
         }
@@ -362,15 +348,29 @@ fn part_path(target: &str) -> Result<String, Unsupported> {
 /// The text of the first element named `name` (any prefix).
 fn element_text(text: &str, name: &str) -> Option<String> {
     let mut r = reader(text);
-    let mut inside = false;
-    let mut out = String::new();
     loop {
         match r.read_event().ok()? {
-            Event::Start(e) if local(&e) == name => inside = true,
-            Event::End(e) if inside && e.local_name().as_ref() == name => return Some(out),
-            Event::Text(t) if inside => out.push_str(&t.xml10_content()),
-            Event::GeneralRef(g) if inside => push_entity(&g, &mut out).ok()?,
+            Event::Start(e) if local(&e) == name => {
+                let mut out = String::new();
+                read_text(&mut r, name, &mut out).ok()?;
+                return Some(out);
+            }
             Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Appends the text of the element just opened, up to its end tag named `end`:
+/// text and CDATA with line ends normalised, entities resolved, other tags skipped.
+fn read_text(r: &mut Reader<&[u8]>, end: &str, out: &mut String) -> Result<(), Unsupported> {
+    loop {
+        match r.read_event()? {
+            Event::Text(t) => out.push_str(&t.xml10_content()),
+            Event::CData(t) => out.push_str(&t.xml10_content()),
+            Event::GeneralRef(g) => push_entity(&g, out)?,
+            Event::End(x) if x.local_name().as_ref() == end => return Ok(()),
+            Event::Eof => return Err(unsupported(format!("<{end}> cut short"))),
             _ => {}
         }
     }
@@ -412,16 +412,7 @@ fn read_string(r: &mut Reader<&[u8]>, end: &str) -> Result<String, Unsupported> 
                     .flatten()
                     .any(|a| a.key.0 == "xml:space" && &*a.value == "preserve");
                 let mut value = String::new();
-                loop {
-                    match r.read_event()? {
-                        Event::Text(t) => value.push_str(&t.xml10_content()),
-                        Event::CData(t) => value.push_str(&t.xml10_content()),
-                        Event::GeneralRef(g) => push_entity(&g, &mut value)?,
-                        Event::End(x) if x.local_name().as_ref() == "t" => break,
-                        Event::Eof => return Err(unsupported("text cut short")),
-                        _ => {}
-                    }
-                }
+                read_text(r, "t", &mut value)?;
                 let value = if preserve {
                     value.as_str()
                 } else {
@@ -783,26 +774,7 @@ fn parse_sheet(
                                 Event::Start(c) => match local(&c) {
                                     "v" => {
                                         value.clear();
-                                        loop {
-                                            match r.read_event()? {
-                                                Event::Text(t) => {
-                                                    value.push_str(&t.xml10_content())
-                                                }
-                                                Event::CData(t) => {
-                                                    value.push_str(&t.xml10_content())
-                                                }
-                                                Event::GeneralRef(g) => {
-                                                    push_entity(&g, &mut value)?
-                                                }
-                                                Event::End(x) if x.local_name().as_ref() == "v" => {
-                                                    break
-                                                }
-                                                Event::Eof => {
-                                                    return Err(unsupported("value cut short"))
-                                                }
-                                                _ => {}
-                                            }
-                                        }
+                                        read_text(&mut r, "v", &mut value)?;
                                         if !matches!(typ.as_deref(), Some("inlineStr" | "is")) {
                                             got = Some(cell_value(
                                                 &value,
