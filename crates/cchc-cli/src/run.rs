@@ -158,24 +158,44 @@ fn summary(batch: &Batch, units: usize, started: Instant) -> i32 {
     i32::from(errors > 0)
 }
 
-/// Phase timings on stderr when `CCHC_TIMINGS` is set (the benchmark's profile).
+/// Phase timings on stderr when `CCHC_TIMINGS` is set (the benchmark's profile), with
+/// the most memory the program held (allocated, sampled every 2 ms) in each phase.
 struct Phases {
     on: bool,
     last: Instant,
+    peak_allocated: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl Phases {
     fn new() -> Phases {
+        let on = std::env::var_os("CCHC_TIMINGS").is_some();
+        let peak_allocated = on.then(|| {
+            let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let p = std::sync::Arc::clone(&peak);
+            std::thread::spawn(move || loop {
+                let _ = tikv_jemalloc_ctl::epoch::advance();
+                if let Ok(bytes) = tikv_jemalloc_ctl::stats::allocated::read() {
+                    p.fetch_max(bytes, std::sync::atomic::Ordering::Relaxed);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            });
+            peak
+        });
         Phases {
-            on: std::env::var_os("CCHC_TIMINGS").is_some(),
+            on,
             last: Instant::now(),
+            peak_allocated,
         }
     }
 
     fn done(&mut self, phase: &str) {
         if self.on {
+            let held = self.peak_allocated.as_ref().map_or(String::new(), |p| {
+                let bytes = p.swap(0, std::sync::atomic::Ordering::Relaxed);
+                format!(", held at most {} MB", bytes >> 20)
+            });
             eprintln!(
-                "timing {phase:<12} {:8.1} ms{}",
+                "timing {phase:<12} {:8.1} ms{}{held}",
                 self.last.elapsed().as_secs_f64() * 1e3,
                 peak_memory()
             );
@@ -195,9 +215,15 @@ fn peak_memory() -> String {
             .and_then(|kb| kb.parse::<u64>().ok())
             .map(|kb| kb / 1024)
     };
-    match (mb("VmHWM:"), mb("VmRSS:")) {
+    let rss = match (mb("VmHWM:"), mb("VmRSS:")) {
         (Some(peak), Some(now)) => format!(", peak {peak} MB, now {now} MB"),
         _ => String::new(),
+    };
+    // What the program holds, apart from what the allocator keeps for reuse.
+    let _ = tikv_jemalloc_ctl::epoch::advance();
+    match tikv_jemalloc_ctl::stats::allocated::read() {
+        Ok(bytes) => format!("{rss}, allocated {} MB", bytes / (1 << 20)),
+        Err(_) => rss,
     }
 }
 
