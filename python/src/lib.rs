@@ -344,13 +344,13 @@ fn export(
         .period
         .map(|p| p.to_string())
         .unwrap_or_default();
-    let att = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
-    let findings = findings_frame(&batch.batch.findings).map_err(frame_err)?;
     cchc_report::export::write_exports(
         &dir,
         &cchc_report::export::Exports {
-            attainment: &att,
-            findings: &findings,
+            attainment: &rows,
+            period: &period,
+            catalogue: &catalogue,
+            findings: &batch.batch.findings,
             frames: &edited,
             province: cchc_domain::unit::DEFAULT_PROVINCE,
         },

@@ -481,6 +481,21 @@ pub fn attainment_of(
     out
 }
 
+/// The columns of `attainment.csv` and of [`attainment_frame`], in order.
+pub const ATTAINMENT_COLUMNS: [&str; 11] = [
+    "scope",
+    "scope_id",
+    "period",
+    "target_id",
+    "numerator",
+    "denominator",
+    "value",
+    "threshold",
+    "comparator",
+    "status",
+    "gap",
+];
+
 /// The attainment table as a frame with the columns of `attainment.csv`.
 ///
 /// # Errors
@@ -545,5 +560,9 @@ pub fn attainment_frame(
             rows.iter().map(|r| to_i64(r.gap)).collect::<Vec<_>>(),
         ),
     ];
+    debug_assert!(columns
+        .iter()
+        .map(|c| c.name().as_str())
+        .eq(ATTAINMENT_COLUMNS));
     Ok(DataFrame::new(n, columns)?)
 }

@@ -5,14 +5,14 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use cchc_analysis::attainment::{attainment_frame, attainment_of, unit_inputs};
-use cchc_analysis::frames::{findings_frame, Frames};
+use cchc_analysis::attainment::{attainment_of, unit_inputs};
+use cchc_analysis::frames::Frames;
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
 use cchc_read::{read_batch, Batch, BatchOptions};
-use cchc_report::export::{write_frame_exports, write_summary_exports};
+use cchc_report::export::{write_frame_exports, write_summary_exports, Exports};
 use cchc_report::workbook::{write_workbook, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -271,9 +271,15 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
             scope.spawn(move || -> Result<f64> {
                 let start = Instant::now();
                 let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
-                let att = attainment_frame(rows, &period, catalogue)?;
-                let findings = findings_frame(&batch.findings)?;
-                write_summary_exports(dir, &att, &findings)?;
+                let e = Exports {
+                    attainment: rows,
+                    period: &period,
+                    catalogue,
+                    findings: &batch.findings,
+                    frames,
+                    province: DEFAULT_PROVINCE,
+                };
+                write_summary_exports(dir, &e)?;
                 Ok(start.elapsed().as_secs_f64())
             })
         });
