@@ -23,12 +23,21 @@ pub const FINDING_COLUMNS: [&str; 7] = [
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns (a defect, not an input problem).
 pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    dossiers_of(counted(batch))
+}
+
+fn dossiers_of<'a>(
+    submissions: impl Iterator<Item = (&'a Submission, &'a SubmissionData)>,
+) -> Result<DataFrame, AnalysisError> {
     let mut text: [Vec<&str>; 8] = Default::default();
-    let mut periods: Vec<String> = Vec::new();
+    let mut periods = Periods::default();
     let mut measures: Vec<Vec<i64>> = vec![Vec::new(); 11];
-    for s in batch.submissions.iter().filter(|s| s.counted) {
-        for r in s.dossier_rows() {
-            periods.push(s.period.to_string());
+    for (s, data) in submissions {
+        let SubmissionData::A(rows) = data else {
+            continue;
+        };
+        for r in rows {
+            periods.push(s);
             let values = [
                 s.unit.unit_id.as_str(),
                 s.unit.name.as_str(),
@@ -51,7 +60,7 @@ pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
     let mut columns: Vec<Column> = Vec::new();
     for (name, values) in DOSSIER_KEY_COLUMNS.iter().zip(&text[..5]) {
         if *name == "period" {
-            columns.push(Column::new((*name).into(), &periods));
+            columns.push(periods.column());
         } else {
             columns.push(text_column(name, values));
         }
@@ -115,15 +124,40 @@ pub fn text_column(name: &str, values: &[&str]) -> Column {
     StringChunked::with_chunk(name.into(), out.freeze()).into_column()
 }
 
-/// Counted submissions of one form, in batch order.
-fn counted<'a>(
-    batch: &'a Batch,
-    pick: impl Fn(&'a SubmissionData) -> bool + 'a,
-) -> impl Iterator<Item = &'a Submission> + 'a {
+/// Counted submissions with their rows, in batch order.
+fn counted(batch: &Batch) -> impl Iterator<Item = (&Submission, &SubmissionData)> {
     batch
         .submissions
         .iter()
-        .filter(move |s| s.counted && pick(&s.data))
+        .filter(|s| s.counted)
+        .map(|s| (s, &s.data))
+}
+
+/// The `period` column, written once per submission rather than once per row.
+#[derive(Default)]
+struct Periods {
+    texts: Vec<String>,
+    last: Option<cchc_domain::period::Period>,
+    rows: Vec<u32>,
+}
+
+impl Periods {
+    fn push(&mut self, s: &Submission) {
+        if self.last != Some(s.period) {
+            self.last = Some(s.period);
+            self.texts.push(s.period.to_string());
+        }
+        self.rows.push((self.texts.len() - 1) as u32);
+    }
+
+    fn column(&self) -> Column {
+        let values: Vec<&str> = self
+            .rows
+            .iter()
+            .map(|&i| self.texts[i as usize].as_str())
+            .collect();
+        Column::new("period".into(), values)
+    }
 }
 
 /// Key columns every frame starts with, one value per row.
@@ -132,7 +166,7 @@ struct Keys<'a> {
     unit_id: Vec<&'a str>,
     unit_name: Vec<&'a str>,
     district: Vec<&'a str>,
-    period: Vec<String>,
+    period: Periods,
     source_file: Vec<&'a str>,
     sheet: Vec<&'a str>,
     cell: Vec<&'a str>,
@@ -143,7 +177,7 @@ impl<'a> Keys<'a> {
         self.unit_id.push(&s.unit.unit_id);
         self.unit_name.push(&s.unit.name);
         self.district.push(&s.unit.district);
-        self.period.push(s.period.to_string());
+        self.period.push(s);
         self.source_file.push(&s.file);
         self.sheet.push(&s.sheet);
         self.cell.push(cell);
@@ -154,7 +188,7 @@ impl<'a> Keys<'a> {
             text_column("unit_id", &self.unit_id),
             text_column("unit_name", &self.unit_name),
             text_column("district", &self.district),
-            Column::new("period".into(), &self.period),
+            self.period.column(),
         ]
     }
 
@@ -179,12 +213,18 @@ impl<'a> Keys<'a> {
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns.
 pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    online_services_of(counted(batch))
+}
+
+fn online_services_of<'a>(
+    submissions: impl Iterator<Item = (&'a Submission, &'a SubmissionData)>,
+) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut code, mut name, mut field) = (Vec::new(), Vec::new(), Vec::new());
     let (mut level, mut eligible, mut portal, mut total, mut online) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for s in counted(batch, |d| matches!(d, SubmissionData::B(_))) {
-        let SubmissionData::B(rows) = &s.data else {
+    for (s, data) in submissions {
+        let SubmissionData::B(rows) = data else {
             continue;
         };
         for r in rows {
@@ -216,16 +256,22 @@ pub fn online_services_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> 
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns.
 pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    staffing_of(counted(batch))
+}
+
+fn staffing_of<'a>(
+    submissions: impl Iterator<Item = (&'a Submission, &'a SubmissionData)>,
+) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut row_name, mut base_year, mut current_year) = (Vec::new(), Vec::new(), Vec::new());
     let (mut pu_b, mut pu_c, mut st_b, mut st_c, mut present) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for s in counted(batch, |d| matches!(d, SubmissionData::C { .. })) {
+    for (s, data) in submissions {
         let SubmissionData::C {
             base_year: by,
             current_year: cy,
             rows,
-        } = &s.data
+        } = data
         else {
             continue;
         };
@@ -258,12 +304,18 @@ pub fn staffing_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses the columns.
 pub fn indicators_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
+    indicators_of(counted(batch))
+}
+
+fn indicators_of<'a>(
+    submissions: impl Iterator<Item = (&'a Submission, &'a SubmissionData)>,
+) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let (mut target, mut indicator, mut uom) = (Vec::new(), Vec::new(), Vec::new());
     let (mut num, mut den, mut ratio, mut verifiable) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for s in counted(batch, |d| matches!(d, SubmissionData::D(_))) {
-        let SubmissionData::D(rows) = &s.data else {
+    for (s, data) in submissions {
+        let SubmissionData::D(rows) = data else {
             continue;
         };
         for r in rows {
@@ -329,11 +381,116 @@ impl Frames {
             indicators: indicators?,
         })
     }
+
+    /// [`Frames::from_batch`] that takes the counted submissions' rows out of the
+    /// batch (each is left with no rows) and lets each form's rows go as soon as its
+    /// frame is built: the rows read and the frames are never all held at once.
+    ///
+    /// # Errors
+    /// [`AnalysisError::Frame`] if polars refuses a column.
+    pub fn take_from_batch(batch: &mut Batch) -> Result<Frames, AnalysisError> {
+        let mut by_form: [Vec<(usize, SubmissionData)>; 4] = Default::default();
+        for (i, s) in batch.submissions.iter_mut().enumerate() {
+            if !s.counted {
+                continue;
+            }
+            let empty = match &s.data {
+                SubmissionData::A(_) => SubmissionData::A(Vec::new()),
+                SubmissionData::B(_) => SubmissionData::B(Vec::new()),
+                SubmissionData::C {
+                    base_year,
+                    current_year,
+                    ..
+                } => SubmissionData::C {
+                    base_year: *base_year,
+                    current_year: *current_year,
+                    rows: Vec::new(),
+                },
+                SubmissionData::D(_) => SubmissionData::D(Vec::new()),
+            };
+            let data = std::mem::replace(&mut s.data, empty);
+            let form = data.form() as usize;
+            by_form[form].push((i, data));
+        }
+        let subs = &batch.submissions;
+        let [a, b, c, d] = by_form;
+        // Each task owns its form's rows: they are freed when its frame is built.
+        let ((dossiers, online_services), (staffing, indicators)) = rayon::join(
+            || {
+                rayon::join(
+                    move || dossiers_of(a.iter().map(|(i, d)| (&subs[*i], d))),
+                    move || online_services_of(b.iter().map(|(i, d)| (&subs[*i], d))),
+                )
+            },
+            || {
+                rayon::join(
+                    move || staffing_of(c.iter().map(|(i, d)| (&subs[*i], d))),
+                    move || indicators_of(d.iter().map(|(i, d)| (&subs[*i], d))),
+                )
+            },
+        );
+        Ok(Frames {
+            dossiers: dossiers?,
+            online_services: online_services?,
+            staffing: staffing?,
+            indicators: indicators?,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_taken_from_the_batch_are_the_frames_built_from_it() {
+        // The sample batch (all four forms, several periods' worth of layouts).
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+        let registry = cchc_domain::unit::Registry::from_csv(
+            &std::fs::read_to_string(samples.join("units.csv")).expect("units.csv"),
+        )
+        .expect("registry");
+        let opts = cchc_read::batch::BatchOptions {
+            registry,
+            ..Default::default()
+        };
+        let mut batch = cchc_read::batch::read_batch(&[samples], &opts, &|| {});
+        let built = Frames::from_batch(&batch).expect("built");
+        let counted_rows: usize = batch
+            .submissions
+            .iter()
+            .filter(|s| s.counted)
+            .map(|s| s.data.len())
+            .sum();
+        let taken = Frames::take_from_batch(&mut batch).expect("taken");
+        for ((name, a), (_, b)) in [
+            ("dossiers", &built.dossiers),
+            ("online_services", &built.online_services),
+            ("staffing", &built.staffing),
+            ("indicators", &built.indicators),
+        ]
+        .into_iter()
+        .zip([
+            ("dossiers", &taken.dossiers),
+            ("online_services", &taken.online_services),
+            ("staffing", &taken.staffing),
+            ("indicators", &taken.indicators),
+        ]) {
+            assert!(a.height() > 0, "{name}: the samples have rows of every form");
+            assert!(a.equals_missing(b), "{name} differs");
+        }
+        let heights = built.dossiers.height()
+            + built.online_services.height()
+            + built.staffing.height()
+            + built.indicators.height();
+        assert_eq!(heights, counted_rows);
+        // The counted submissions keep their unit, file and form, not their rows.
+        assert!(batch
+            .submissions
+            .iter()
+            .filter(|s| s.counted)
+            .all(|s| s.data.is_empty()));
+    }
 
     #[test]
     fn text_column_keeps_values_and_stores_each_long_one_once() {

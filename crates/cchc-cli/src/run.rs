@@ -235,9 +235,9 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     phases.done("setup");
     let mut batch = read_with_progress(&args.batch, &s.opts);
     phases.done("read");
-    let frames = Frames::from_batch(&batch)?;
-    // Every accepted row now lives in the frames: the rows read are let go, so the
-    // report and exports reuse their memory instead of adding to it.
+    // Every accepted row moves into the frames: each form's rows are let go as soon as
+    // its frame is built, so the rows and all four frames are never held together.
+    let frames = Frames::take_from_batch(&mut batch)?;
     let units = counted_units(&batch);
     batch.submissions = Vec::new();
     if phases.on {
