@@ -476,7 +476,10 @@ mod tests {
             ("staffing", &taken.staffing),
             ("indicators", &taken.indicators),
         ]) {
-            assert!(a.height() > 0, "{name}: the samples have rows of every form");
+            assert!(
+                a.height() > 0,
+                "{name}: the samples have rows of every form"
+            );
             assert!(a.equals_missing(b), "{name} differs");
         }
         let heights = built.dossiers.height()

@@ -232,13 +232,13 @@ pub fn write_attainment_csv(
     // Rows come target by target for each scope: the catalogue lookup is remembered.
     let mut target: Option<&cchc_domain::target::Target> = None;
     for r in rows {
-        if target.is_none_or(|t| t.id != r.target_id) {
+        if target.is_none_or(|t| *t.id != *r.target_id) {
             target = catalogue.get(&r.target_id);
         }
         w.write_field(r.scope.id())?;
-        w.write_field(&r.scope_id)?;
+        w.write_field(&*r.scope_id)?;
         w.write_field(period)?;
-        w.write_field(&r.target_id)?;
+        w.write_field(&*r.target_id)?;
         float(&mut w, r.numerator.map(Fraction::to_f64))?;
         float(&mut w, r.denominator.map(Fraction::to_f64))?;
         float(&mut w, r.value())?;

@@ -260,7 +260,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     let by_key: BTreeMap<(Scope, &str, &str), &Attainment> = input
         .attainment
         .iter()
-        .map(|a| ((a.scope, a.scope_id.as_str(), a.target_id.as_str()), a))
+        .map(|a| ((a.scope, &*a.scope_id, &*a.target_id), a))
         .collect();
 
     let computed;
@@ -291,7 +291,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             // Units meeting each target, and units with data for it, in one pass.
             let mut unit_counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
             for a in input.attainment.iter().filter(|a| a.scope == Scope::Unit) {
-                let c = unit_counts.entry(a.target_id.as_str()).or_default();
+                let c = unit_counts.entry(&*a.target_id).or_default();
                 c.0 += usize::from(a.status == Status::Met);
                 c.1 += usize::from(matches!(a.status, Status::Met | Status::NotMet));
             }
