@@ -318,6 +318,9 @@ pub fn read_table(
         set_aside += rows.len();
         rows.clear();
     }
+    // Held until the batch is assembled: no spare capacity (a growing vector of 11 rows
+    // has room for 16).
+    rows.shrink_to_fit();
     FormATable {
         header,
         rows,

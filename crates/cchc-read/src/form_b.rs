@@ -147,6 +147,7 @@ pub fn read_table(
             cell: a1(r, span.start),
         });
     }
+    rows.shrink_to_fit();
     FormBTable {
         rows,
         rows_set_aside: set_aside,

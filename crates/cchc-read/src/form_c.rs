@@ -151,6 +151,7 @@ pub fn read_table(
             cell: a1(r, span.start),
         });
     }
+    rows.shrink_to_fit();
     Some(FormCTable {
         base_year,
         current_year,

@@ -184,6 +184,7 @@ pub fn read_table_with(
         }
         rows.push(row);
     }
+    rows.shrink_to_fit();
     FormDTable {
         rows,
         rows_set_aside: set_aside,

@@ -257,11 +257,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         .period
         .map(|p| format!("Kỳ báo cáo: {}", p.label_vi()))
         .unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
-    let by_key: BTreeMap<(Scope, &str, &str), &Attainment> = input
-        .attainment
-        .iter()
-        .map(|a| ((a.scope, &*a.scope_id, &*a.target_id), a))
-        .collect();
+    let by_key = AttainmentIndex::new(input.attainment);
 
     let computed;
     let inputs = match input.inputs {
@@ -324,7 +320,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             )?;
             for (i, t) in input.catalogue.targets.iter().enumerate() {
                 let r = DATA_ROW + i as u32;
-                let prov = by_key.get(&(Scope::Province, input.province, t.id.as_str()));
+                let prov = by_key.get(Scope::Province, input.province, &t.id);
                 let (met, with_data) = unit_counts.get(t.id.as_str()).copied().unwrap_or((0, 0));
                 ws.set_row_height(r, 32)?;
                 ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
@@ -405,7 +401,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws.write_string_with_format(r, 3, &u.district, &f.text)?;
                 for (k, t) in input.catalogue.targets.iter().enumerate() {
                     let c = 4 + k as u16;
-                    let a = by_key.get(&(Scope::Unit, u.unit_id.as_str(), t.id.as_str()));
+                    let a = by_key.get(Scope::Unit, &u.unit_id, &t.id);
                     let status = a.map_or(Status::NoData, |a| a.status);
                     match a.and_then(|a| a.value()) {
                         Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
@@ -646,6 +642,45 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         wb.save_to_writer(out)?;
         Ok(())
     })
+}
+
+/// The attainment rows found by scope, scope id and target. A scope's rows are listed
+/// once (10,000 units: 10,000 entries, not one per row — a map over all 200,000 rows
+/// held 15 MB while the report was written).
+struct AttainmentIndex<'a> {
+    rows: &'a [Attainment],
+    by_scope: BTreeMap<(Scope, &'a str), Vec<u32>>,
+}
+
+impl<'a> AttainmentIndex<'a> {
+    fn new(rows: &'a [Attainment]) -> Self {
+        let mut by_scope: BTreeMap<(Scope, &str), Vec<u32>> = BTreeMap::new();
+        let mut last: Option<(Scope, &str)> = None;
+        let mut run: Vec<u32> = Vec::new();
+        // Rows come scope by scope: one map entry per run of rows.
+        for (i, a) in rows.iter().enumerate() {
+            let key = (a.scope, &*a.scope_id);
+            if last != Some(key) {
+                if let Some(k) = last {
+                    by_scope.entry(k).or_default().append(&mut run);
+                }
+                last = Some(key);
+            }
+            run.push(i as u32);
+        }
+        if let Some(k) = last {
+            by_scope.entry(k).or_default().append(&mut run);
+        }
+        AttainmentIndex { rows, by_scope }
+    }
+
+    fn get(&self, scope: Scope, scope_id: &str, target_id: &str) -> Option<&'a Attainment> {
+        self.by_scope
+            .get(&(scope, scope_id))?
+            .iter()
+            .map(|&i| &self.rows[i as usize])
+            .find(|a| &*a.target_id == target_id)
+    }
 }
 
 /// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
