@@ -29,49 +29,26 @@ pub fn dossiers_frame(batch: &Batch) -> Result<DataFrame, AnalysisError> {
 fn dossiers_of<'a>(
     submissions: impl Iterator<Item = (&'a Submission, &'a SubmissionData)>,
 ) -> Result<DataFrame, AnalysisError> {
-    let mut text: [Vec<&str>; 8] = Default::default();
-    let mut periods = Periods::default();
+    let mut k = Keys::default();
+    let mut field: Vec<&str> = Vec::new();
     let mut measures: Vec<Vec<i64>> = vec![Vec::new(); 11];
     for (s, data) in submissions {
         let SubmissionData::A(rows) = data else {
             continue;
         };
         for r in rows {
-            periods.push(s);
-            let values = [
-                s.unit.unit_id.as_str(),
-                s.unit.name.as_str(),
-                s.unit.district.as_str(),
-                "",
-                r.label.as_str(),
-                s.file.as_str(),
-                s.sheet.as_str(),
-                r.cell.as_str(),
-            ];
-            for (col, v) in text.iter_mut().zip(values) {
-                col.push(v);
-            }
+            k.push(s, &r.cell);
+            field.push(&r.label);
             for m in Measure::ALL {
                 measures[m.index()].push(r.values[m.index()]);
             }
         }
     }
-    let height = text[0].len();
-    let mut columns: Vec<Column> = Vec::new();
-    for (name, values) in DOSSIER_KEY_COLUMNS.iter().zip(&text[..5]) {
-        if *name == "period" {
-            columns.push(periods.column());
-        } else {
-            columns.push(text_column(name, values));
-        }
-    }
+    let mut middle = vec![text_column(DOSSIER_KEY_COLUMNS[4], &field)];
     for m in Measure::ALL {
-        columns.push(Column::new(m.id().into(), &measures[m.index()]));
+        middle.push(Column::new(m.id().into(), &measures[m.index()]));
     }
-    for (name, values) in SOURCE_COLUMNS.iter().zip(&text[5..]) {
-        columns.push(text_column(name, values));
-    }
-    Ok(DataFrame::new(height, columns)?)
+    k.frame(middle)
 }
 
 /// The `findings` frame, in the batch's order.
@@ -103,22 +80,40 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame, AnalysisError> 
 /// unit name or procedure name repeated on thousands of rows costs one copy (at 10,000
 /// workbooks this halves the frames' memory). The column is an ordinary String column.
 pub fn text_column(name: &str, values: &[&str]) -> Column {
+    runs_column(name, values.iter().map(|v| (*v, 1)), values.len())
+}
+
+/// [`text_column`] from runs of a repeated value (`value`, rows), `rows` in all: a
+/// value that is the same for every row of a submission is listed once per submission.
+fn runs_column<'a>(
+    name: &str,
+    runs: impl Iterator<Item = (&'a str, usize)> + Clone,
+    rows: usize,
+) -> Column {
     use polars_arrow::array::MutableBinaryViewArray;
     let long = |v: &str| v.len() > polars_arrow::array::View::MAX_INLINE_SIZE as usize;
     let mut distinct = MutableBinaryViewArray::<str>::new();
     let mut position: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for v in values.iter().filter(|v| long(v)) {
+    for (v, _) in runs.clone().filter(|(v, _)| long(v)) {
         position.entry(v).or_insert_with(|| {
-            distinct.push_value(*v);
+            distinct.push_value(v);
             distinct.len() - 1
         });
     }
     let distinct = distinct.freeze();
-    let mut out = MutableBinaryViewArray::<str>::with_capacity(values.len());
-    for v in values {
+    let mut out = MutableBinaryViewArray::<str>::with_capacity(rows);
+    for (v, n) in runs {
         match position.get(v) {
-            Some(&i) => out.push_view(distinct.views()[i], distinct.data_buffers()),
-            None => out.push_value(*v),
+            Some(&i) => {
+                for _ in 0..n {
+                    out.push_view(distinct.views()[i], distinct.data_buffers());
+                }
+            }
+            None => {
+                for _ in 0..n {
+                    out.push_value(v);
+                }
+            }
         }
     }
     StringChunked::with_chunk(name.into(), out.freeze()).into_column()
@@ -160,42 +155,46 @@ impl Periods {
     }
 }
 
-/// Key columns every frame starts with, one value per row.
+/// Key columns every frame starts with: the submission's unit, period, file and sheet
+/// once per submission (with how many rows it has), the cell once per row.
 #[derive(Default)]
 struct Keys<'a> {
-    unit_id: Vec<&'a str>,
-    unit_name: Vec<&'a str>,
-    district: Vec<&'a str>,
+    runs: Vec<(&'a Submission, usize)>,
     period: Periods,
-    source_file: Vec<&'a str>,
-    sheet: Vec<&'a str>,
     cell: Vec<&'a str>,
 }
 
 impl<'a> Keys<'a> {
     fn push(&mut self, s: &'a Submission, cell: &'a str) {
-        self.unit_id.push(&s.unit.unit_id);
-        self.unit_name.push(&s.unit.name);
-        self.district.push(&s.unit.district);
+        match self.runs.last_mut() {
+            Some((last, n)) if std::ptr::eq(*last, s) => *n += 1,
+            _ => self.runs.push((s, 1)),
+        }
         self.period.push(s);
-        self.source_file.push(&s.file);
-        self.sheet.push(&s.sheet);
         self.cell.push(cell);
+    }
+
+    fn column(&self, name: &str, value: impl Fn(&'a Submission) -> &'a str) -> Column {
+        runs_column(
+            name,
+            self.runs.iter().map(|&(s, n)| (value(s), n)),
+            self.cell.len(),
+        )
     }
 
     fn head(&self) -> Vec<Column> {
         vec![
-            text_column("unit_id", &self.unit_id),
-            text_column("unit_name", &self.unit_name),
-            text_column("district", &self.district),
+            self.column("unit_id", |s| &s.unit.unit_id),
+            self.column("unit_name", |s| &s.unit.name),
+            self.column("district", |s| &s.unit.district),
             self.period.column(),
         ]
     }
 
     fn tail(&self) -> Vec<Column> {
         vec![
-            text_column("source_file", &self.source_file),
-            text_column("sheet", &self.sheet),
+            self.column("source_file", |s| &s.file),
+            self.column("sheet", |s| &s.sheet),
             text_column("cell", &self.cell),
         ]
     }
@@ -204,7 +203,7 @@ impl<'a> Keys<'a> {
         let mut columns = self.head();
         columns.extend(middle);
         columns.extend(self.tail());
-        Ok(DataFrame::new(self.unit_id.len(), columns)?)
+        Ok(DataFrame::new(self.cell.len(), columns)?)
     }
 }
 
