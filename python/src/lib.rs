@@ -280,11 +280,10 @@ fn write_report(
     let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch: &batch.batch,
-        frames: &edited,
+        figures: cchc_report::workbook::Figures::Frames(&edited),
         attainment: &rows,
         catalogue: &catalogue,
         province: DEFAULT_PROVINCE,
-        inputs: None,
     })
     .map_err(|e| output_error(e.to_string()))?;
     cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))

@@ -12,8 +12,8 @@ use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
 use cchc_read::{read_batch, Batch, BatchOptions};
-use cchc_report::export::{write_frame_exports, write_summary_exports, Exports};
-use cchc_report::workbook::{write_workbook, ReportInput};
+use cchc_report::export::{write_frame_exports_consuming, write_summary_exports};
+use cchc_report::workbook::{write_workbook, Figures, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -249,21 +249,21 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
         eprintln!("timing   frames hold {}", sizes.join(", "));
     }
     phases.done("frames");
-    // The frames' exports need no attainment: they are written on a second thread from
-    // here, beside the attainment and then beside the report.
+    // The report needs only the per-unit figures read from the frames; the frames then
+    // go to the exports, which let each one go once written (without exports, here).
+    let inputs = unit_inputs(&(&frames).into())?;
+    let frames = args.export.is_some().then_some(frames);
     let batch = &batch;
-    let frames = &frames;
     let catalogue = &s.catalogue;
     let computed = std::sync::OnceLock::new();
     let (report, exports) = std::thread::scope(|scope| -> Result<(f64, Option<f64>)> {
-        let frame_exports = args.export.as_deref().map(|dir| {
+        let frame_exports = args.export.as_deref().zip(frames).map(|(dir, frames)| {
             scope.spawn(move || -> Result<f64> {
                 let start = Instant::now();
-                write_frame_exports(dir, frames, DEFAULT_PROVINCE)?;
+                write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE)?;
                 Ok(start.elapsed().as_secs_f64())
             })
         });
-        let inputs = unit_inputs(&frames.into())?;
         let rows = attainment_of(&inputs, &batch.registry, catalogue, DEFAULT_PROVINCE);
         let (inputs, rows) = computed.get_or_init(|| (inputs, rows));
         phases.done("attainment");
@@ -271,26 +271,17 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
             scope.spawn(move || -> Result<f64> {
                 let start = Instant::now();
                 let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
-                let e = Exports {
-                    attainment: rows,
-                    period: &period,
-                    catalogue,
-                    findings: &batch.findings,
-                    frames,
-                    province: DEFAULT_PROVINCE,
-                };
-                write_summary_exports(dir, &e)?;
+                write_summary_exports(dir, rows, &period, catalogue, &batch.findings)?;
                 Ok(start.elapsed().as_secs_f64())
             })
         });
         let start = Instant::now();
         let input = ReportInput {
             batch,
-            frames,
+            figures: Figures::Inputs(inputs),
             attainment: rows,
             catalogue,
             province: DEFAULT_PROVINCE,
-            inputs: Some(inputs),
         };
         cchc_report::write_atomic_seekable(&args.output, |out| write_workbook(&input, out))?;
         let report = start.elapsed().as_secs_f64();

@@ -181,7 +181,7 @@ pub struct Exports<'a> {
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
-    write_summary_exports(dir, e)?;
+    write_summary_exports(dir, e.attainment, e.period, e.catalogue, e.findings)?;
     write_frame_exports(dir, e.frames, e.province)
 }
 
@@ -197,12 +197,18 @@ fn create_dir(dir: &Path) -> Result<(), ReportError> {
 ///
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
-pub fn write_summary_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
+pub fn write_summary_exports(
+    dir: &Path,
+    attainment: &[Attainment],
+    period: &str,
+    catalogue: &Catalogue,
+    findings: &[Finding],
+) -> Result<(), ReportError> {
     create_dir(dir)?;
     write_atomic_with(&dir.join("attainment.csv"), |w| {
-        write_attainment_csv(e.attainment, e.period, e.catalogue, w)
+        write_attainment_csv(attainment, period, catalogue, w)
     })?;
-    let findings = findings_frame(e.findings)?;
+    let findings = findings_frame(findings)?;
     write_atomic_with(&dir.join("findings.csv"), |w| write_csv(&findings, w))
 }
 
@@ -268,13 +274,45 @@ pub fn write_frame_exports(dir: &Path, f: &Frames, province: &str) -> Result<(),
         ("staffing", &f.staffing),
         ("indicators", &f.indicators),
     ] {
-        write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
-        write_atomic_with(&dir.join(format!("{name}.parquet")), |w| {
-            write_parquet(df, w)
-        })?;
-        write_partitioned(&dir.join("parquet"), name, df, province)?;
+        write_frame_export(dir, name, df, province)?;
     }
     Ok(())
+}
+
+/// [`write_frame_exports`] that lets each frame go once it is written (the run no
+/// longer needs it), so the frames' memory is returned while the report is written.
+///
+/// # Errors
+/// [`ReportError`] naming the file that could not be written.
+pub fn write_frame_exports_consuming(
+    dir: &Path,
+    f: Frames,
+    province: &str,
+) -> Result<(), ReportError> {
+    create_dir(dir)?;
+    for (name, df) in [
+        ("dossiers", f.dossiers),
+        ("online_services", f.online_services),
+        ("staffing", f.staffing),
+        ("indicators", f.indicators),
+    ] {
+        write_frame_export(dir, name, &df, province)?;
+    }
+    Ok(())
+}
+
+/// One frame as `<name>.csv`, `<name>.parquet` and its Hive partitions.
+fn write_frame_export(
+    dir: &Path,
+    name: &str,
+    df: &DataFrame,
+    province: &str,
+) -> Result<(), ReportError> {
+    write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
+    write_atomic_with(&dir.join(format!("{name}.parquet")), |w| {
+        write_parquet(df, w)
+    })?;
+    write_partitioned(&dir.join("parquet"), name, df, province)
 }
 
 /// The directory name of a province in the partitioned tree: `hung-yen`.

@@ -26,17 +26,23 @@ use crate::ReportError;
 pub struct ReportInput<'a> {
     /// The batch read (files, findings, registry, period).
     pub batch: &'a Batch,
-    /// The normalised frames (possibly edited): the figures come from them.
-    pub frames: &'a Frames,
+    /// Where the per-unit figures come from.
+    pub figures: Figures<'a>,
     /// Attainment rows for all scopes.
     pub attainment: &'a [Attainment],
     /// The target catalogue.
     pub catalogue: &'a Catalogue,
     /// Province name (scope id of the province rows).
     pub province: &'a str,
-    /// Per-unit inputs already read from the frames for the attainment
-    /// ([`unit_inputs`]); read again from the frames when `None`.
-    pub inputs: Option<&'a BTreeMap<String, Inputs>>,
+}
+
+/// The per-unit figures of the report's form tables.
+pub enum Figures<'a> {
+    /// Read from the normalised frames (possibly edited).
+    Frames(&'a Frames),
+    /// Already read from the frames for the attainment ([`unit_inputs`]): the frames
+    /// themselves need not be kept for the report.
+    Inputs(&'a BTreeMap<String, Inputs>),
 }
 
 /// Sheet names.
@@ -260,10 +266,10 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     let by_key = AttainmentIndex::new(input.attainment);
 
     let computed;
-    let inputs = match input.inputs {
-        Some(i) => i,
-        None => {
-            computed = unit_inputs(&FramesRef::from(input.frames))?;
+    let inputs = match input.figures {
+        Figures::Inputs(i) => i,
+        Figures::Frames(frames) => {
+            computed = unit_inputs(&FramesRef::from(frames))?;
             &computed
         }
     };
