@@ -74,6 +74,10 @@ pub struct BatchArgs {
     /// files get `file.too_large` and are not opened.
     #[arg(long, default_value_t = cchc_read::sniff::Limits::DEFAULT_FILE_MB)]
     pub max_file_mb: u64,
+    /// Longest one file may take to read, in seconds; a file still being read then is
+    /// given up (`file.unreadable`) and the batch goes on without it.
+    #[arg(long, default_value_t = cchc_read::sniff::Limits::DEFAULT_READ_SECONDS)]
+    pub max_read_seconds: u64,
 }
 
 #[derive(Args, Debug)]

@@ -95,7 +95,10 @@ fn setup(args: &BatchArgs) -> Result<Setup> {
     }
     let context = cchc_read::workbook::ReadContext {
         catalogue: catalogue.clone(),
-        limits: cchc_read::sniff::Limits::from_file_mb(args.max_file_mb),
+        limits: cchc_read::sniff::Limits {
+            max_read_seconds: args.max_read_seconds,
+            ..cchc_read::sniff::Limits::from_file_mb(args.max_file_mb)
+        },
         ..Default::default()
     };
     let opts = BatchOptions {

@@ -88,11 +88,17 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Largest total a zip workbook may inflate to, in bytes (its parts' declared sizes).
     pub max_unpacked_bytes: u64,
+    /// Longest one file may take to read, in seconds, before the batch gives it up
+    /// (`file.unreadable`) and goes on.
+    pub max_read_seconds: u64,
 }
 
 impl Limits {
     /// Default file limit in MB: a unit's report is well under 1 MB.
     pub const DEFAULT_FILE_MB: u64 = 20;
+    /// Default reading time limit per file, in seconds: a unit's report reads in
+    /// milliseconds, a 20 MB workbook in a few seconds.
+    pub const DEFAULT_READ_SECONDS: u64 = 30;
 
     /// Limits from a file size in MB; a workbook may inflate to ten times that.
     pub fn from_file_mb(mb: u64) -> Limits {
@@ -100,6 +106,7 @@ impl Limits {
         Limits {
             max_file_bytes: bytes,
             max_unpacked_bytes: bytes.saturating_mul(10),
+            max_read_seconds: Self::DEFAULT_READ_SECONDS,
         }
     }
 }

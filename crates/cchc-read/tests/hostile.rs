@@ -130,6 +130,7 @@ fn files_over_the_limits_are_not_opened() {
         limits: Limits {
             max_file_bytes: 100,
             max_unpacked_bytes: u64::MAX,
+            ..Limits::default()
         },
         ..Default::default()
     };
@@ -140,6 +141,7 @@ fn files_over_the_limits_are_not_opened() {
         limits: Limits {
             max_file_bytes: u64::MAX,
             max_unpacked_bytes: 1_000,
+            ..Limits::default()
         },
         ..Default::default()
     };
