@@ -1,7 +1,7 @@
 //! Cell values as the forms need them: counts, decimals, levels, yes-marks.
 //! Each reader turns a problem into a finding with the cell's A1 reference.
 
-use calamine::Data;
+use calamine::{CellErrorType, Data};
 use cchc_domain::finding::Rule;
 use cchc_domain::number::{count_from_f64, count_from_text, parse_vn_number, CountProblem};
 use cchc_domain::text::normalize;
@@ -12,6 +12,23 @@ pub enum CellValue<T> {
     Ok(T),
     /// What is wrong.
     Problem(Rule, String),
+}
+
+/// How a formula saved without its computed value (a file written by a script) stands
+/// among a sheet's cells: the error Excel shows for data not yet available
+/// (`#GETTING_DATA`), so that no reader takes it for a blank, which counts as 0.
+pub const UNCACHED: Data = Data::Error(CellErrorType::GettingData);
+
+/// The problem of an error cell.
+fn error_cell<T>(e: &CellErrorType) -> CellValue<T> {
+    match e {
+        CellErrorType::GettingData => CellValue::Problem(
+            Rule::FormulaUncached,
+            "ô có công thức nhưng chưa có giá trị đã tính (tệp chưa được mở và lưu bằng Excel hay LibreOffice)"
+                .into(),
+        ),
+        e => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
+    }
 }
 
 /// A count: a non-negative whole number; blank and `-` are 0.
@@ -35,7 +52,7 @@ pub fn read_count(d: &Data) -> CellValue<i64> {
             Ok(v) => CellValue::Ok(v.unwrap_or(0)),
             Err(p) => problem(p),
         },
-        Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
+        Data::Error(e) => error_cell(e),
         Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
             problem(CountProblem::NotANumber)
         }
@@ -68,7 +85,7 @@ pub fn read_decimal(d: &Data) -> CellValue<Option<f64>> {
                 None => CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into()),
             }
         }
-        Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
+        Data::Error(e) => error_cell(e),
         _ => CellValue::Problem(Rule::ValueNotANumber, "không phải là số".into()),
     }
 }
@@ -132,7 +149,7 @@ pub fn read_level(d: &Data) -> CellValue<Option<u8>> {
                 _ => bad(),
             }
         }
-        Data::Error(e) => CellValue::Problem(Rule::ValueErrorCell, format!("ô lỗi {e}")),
+        Data::Error(e) => error_cell(e),
         _ => bad(),
     }
 }
@@ -195,6 +212,26 @@ mod tests {
         for no in ["", " ", "Không", "Chưa tích hợp", "0", "-"] {
             assert!(!read_yes(&Data::String(no.into())), "{no}");
         }
+    }
+
+    #[test]
+    fn a_formula_without_its_value_is_a_problem_not_a_zero() {
+        assert!(matches!(
+            read_count(&UNCACHED),
+            CellValue::Problem(Rule::FormulaUncached, _)
+        ));
+        assert!(matches!(
+            read_decimal(&UNCACHED),
+            CellValue::Problem(Rule::FormulaUncached, _)
+        ));
+        assert!(matches!(
+            read_level(&UNCACHED),
+            CellValue::Problem(Rule::FormulaUncached, _)
+        ));
+        assert!(matches!(
+            read_count(&Data::Error(CellErrorType::Div0)),
+            CellValue::Problem(Rule::ValueErrorCell, _)
+        ));
     }
 
     #[test]

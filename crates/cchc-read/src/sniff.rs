@@ -143,7 +143,7 @@ pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>
 }
 
 /// What an .ods file's `content.xml` is, read once before calamine parses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OdsScan {
     /// Well-formed XML to its end: calamine 0.38 loops forever on content cut short or
     /// missing a tag (found by `cchc-fuzz`), so such a file is refused first.
@@ -153,6 +153,30 @@ pub struct OdsScan {
     /// makes that rectangle in memory (one repeated cell can ask for billions), so a
     /// file whose sheet is larger than [`crate::workbook::MAX_DECLARED_CELLS`] is refused.
     pub largest_cells: u64,
+    /// Cells holding a formula saved without its value (no `office:value-type`: what
+    /// scripts write; LibreOffice always stores the value, even an empty text), by
+    /// sheet; at most [`MAX_UNCACHED_BLOCKS`] blocks are kept.
+    pub uncached: Vec<UncachedBlock>,
+}
+
+/// Blocks of formulas without a value an [`OdsScan`] keeps (a file with more is still
+/// named; only the cells past these are not marked).
+pub const MAX_UNCACHED_BLOCKS: usize = 10_000;
+
+/// A formula cell without its value in an .ods sheet, repeated over `rows` × `cols`
+/// cells from (`row`, `col`), counted from 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncachedBlock {
+    /// The sheet's name.
+    pub sheet: String,
+    /// First row.
+    pub row: u64,
+    /// First column.
+    pub col: u64,
+    /// Rows the cell is repeated over.
+    pub rows: u64,
+    /// Columns the cell is repeated over.
+    pub cols: u64,
 }
 
 /// A repeat count attribute (`table:number-rows-repeated`, `…-columns-repeated`).
@@ -176,6 +200,7 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
     let broken = OdsScan {
         well_formed: false,
         largest_cells: 0,
+        uncached: Vec::new(),
     };
     let Ok(part) = archive.by_name("content.xml") else {
         return Some(broken);
@@ -189,6 +214,8 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
     let (mut rows, mut last_row_end, mut widest) = (0u64, 0u64, 0u64);
     // The row being read: its repeat, column so far, end of its last cell with a value.
     let (mut row_repeat, mut col, mut row_end) = (1u64, 0u64, 0u64);
+    let (mut sheet, mut uncached) = (String::new(), Vec::new());
+    let mut pending: Option<UncachedBlock> = None;
     let end_row = |rows: &mut u64, last: &mut u64, widest: &mut u64, rep: u64, end: u64| {
         if end > 0 {
             *last = rows.saturating_add(rep);
@@ -209,7 +236,19 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                     depth += 1;
                 }
                 match e.name().0 {
-                    "table:table" => (rows, last_row_end, widest) = (0, 0, 0),
+                    "table:table" => {
+                        (rows, last_row_end, widest) = (0, 0, 0);
+                        sheet = e
+                            .attributes()
+                            .with_checks(false)
+                            .flatten()
+                            .find(|a| a.key.0 == "table:name")
+                            .and_then(|a| {
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()
+                            })
+                            .map(|v| v.into_owned())
+                            .unwrap_or_default();
+                    }
                     "table:table-row" => {
                         (row_repeat, col, row_end) =
                             (repeat(e, "table:number-rows-repeated"), 0, 0);
@@ -219,22 +258,42 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                     }
                     "table:table-cell" | "table:covered-table-cell" => {
                         let n = repeat(e, "table:number-columns-repeated");
-                        let valued = !empty
-                            || e.attributes()
-                                .with_checks(false)
-                                .flatten()
-                                .any(|a| a.key.0 == "office:value-type");
+                        let (mut typed, mut formula) = (false, false);
+                        for a in e.attributes().with_checks(false).flatten() {
+                            match a.key.0 {
+                                "office:value-type" => typed = true,
+                                "table:formula" => formula = true,
+                                _ => {}
+                            }
+                        }
+                        // Without a value type and without text: a value-less formula
+                        // (with an empty paragraph it is LibreOffice's empty-text result).
+                        pending = (formula && !typed && uncached.len() < MAX_UNCACHED_BLOCKS).then(
+                            || UncachedBlock {
+                                sheet: sheet.clone(),
+                                row: rows,
+                                col,
+                                rows: row_repeat,
+                                cols: n,
+                            },
+                        );
+                        if empty {
+                            uncached.extend(pending.take());
+                        }
+                        let valued = !empty || typed;
                         col = col.saturating_add(n);
                         if valued {
                             row_end = col;
                         }
                     }
+                    "text:p" => pending = None,
                     _ => {}
                 }
             }
             Event::End(ref e) => {
                 depth -= 1;
                 match e.name().0 {
+                    "table:table-cell" => uncached.extend(pending.take()),
                     "table:table-row" => end_row(
                         &mut rows,
                         &mut last_row_end,
@@ -252,6 +311,7 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                 return Some(OdsScan {
                     well_formed: depth == 0,
                     largest_cells: largest,
+                    uncached,
                 })
             }
             _ => {}

@@ -148,21 +148,25 @@ impl ReadMemo {
 /// rest by calamine.
 enum Opened {
     Direct(crate::xlsx::Book<std::io::Cursor<Vec<u8>>>),
-    Library(Sheets<std::io::BufReader<std::fs::File>>),
+    /// With an .ods file's formulas saved without a value (calamine reads them as blanks).
+    Library(
+        Sheets<std::io::BufReader<std::fs::File>>,
+        Vec<crate::sniff::UncachedBlock>,
+    ),
 }
 
 impl Opened {
     fn sheets(&self) -> Vec<calamine::Sheet> {
         match self {
             Opened::Direct(book) => book.sheets.clone(),
-            Opened::Library(wb) => wb.sheets_metadata().to_vec(),
+            Opened::Library(wb, _) => wb.sheets_metadata().to_vec(),
         }
     }
 
     fn keywords(&mut self) -> String {
         match self {
             Opened::Direct(book) => book.keywords(),
-            Opened::Library(wb) => wb
+            Opened::Library(wb, _) => wb
                 .workbook_properties()
                 .ok()
                 .and_then(|p| p.keywords)
@@ -240,13 +244,13 @@ fn open_by_content(
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
             }
-            let ods = scan_ods_content(&mut archive);
-            if ods.is_some_and(|o| !o.well_formed) {
+            let mut ods = scan_ods_content(&mut archive);
+            if ods.as_ref().is_some_and(|o| !o.well_formed) {
                 return Err(unreadable(
                     "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
                 ));
             }
-            if let Some(cells) = ods.map(|o| o.largest_cells).filter(|c| *c > MAX_DECLARED_CELLS) {
+            if let Some(cells) = ods.as_ref().map(|o| o.largest_cells).filter(|c| *c > MAX_DECLARED_CELLS) {
                 return Err(Box::new(
                     Finding::file(
                         Rule::FileTooLarge,
@@ -285,7 +289,10 @@ fn open_by_content(
                     _ => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| e.to_string()),
                 };
                 match opened {
-                    Ok(wb) => return Ok(Opened::Library(wb)),
+                    Ok(wb) => {
+                        let uncached = ods.take().map(|o| o.uncached).unwrap_or_default();
+                        return Ok(Opened::Library(wb, uncached));
+                    }
                     Err(e) => {
                         first_error.get_or_insert(e);
                     }
@@ -368,7 +375,7 @@ fn open_compound(
     encrypted: impl Fn() -> Box<Finding>,
 ) -> Result<Opened, Box<Finding>> {
     match open_workbook::<Xls<_>, _>(path) {
-        Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb))),
+        Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb), Vec::new())),
         Err(XlsError::Password) => Err(encrypted()),
         Err(e) => {
             // An encrypted xlsx is a compound file holding the encrypted package.
@@ -507,8 +514,9 @@ fn read_workbook_inner(
                     Err(e) => return Err(e),
                 }
             }
-            Opened::Library(lib) => {
-                sheet_range(lib, &sheet.name, file, &mut out.findings).map(|range| (range, None))
+            Opened::Library(lib, uncached) => {
+                sheet_range(lib, uncached, &sheet.name, file, &mut out.findings)
+                    .map(|range| (range, None))
             }
         };
         let (range, known_merges) = match read {
@@ -541,7 +549,7 @@ fn read_workbook_inner(
         if read.as_ref().is_some_and(|r| !r.complete) {
             let merged = match (known_merges, &mut wb) {
                 (Some(m), _) => m,
-                (None, Opened::Library(lib)) => merges(lib, &sheet.name),
+                (None, Opened::Library(lib, _)) => merges(lib, &sheet.name),
                 (None, Opened::Direct(_)) => Vec::new(),
             };
             if !merged.is_empty() {
@@ -590,12 +598,16 @@ pub const MAX_SHEET_ROWS: u32 = 100_000;
 /// get `value.formula_uncached` instead of reading as blanks.
 fn sheet_range(
     wb: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    ods_uncached: &[crate::sniff::UncachedBlock],
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Result<calamine::Range<calamine::Data>, String> {
     let Sheets::Xlsx(x) = wb else {
-        return wb.worksheet_range(name).map_err(|e| e.to_string());
+        let mut range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
+        let uncached = mark_uncached(ods_uncached, name, &mut range);
+        left_out_findings(name, file, (0, None), uncached, findings);
+        return Ok(range);
     };
     let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut cells = Vec::new();
@@ -606,23 +618,21 @@ fn sheet_range(
         .map_err(|e| e.to_string())?
     {
         let (row, col) = record.pos;
-        let empty = matches!(record.value, calamine::DataRef::Empty);
-        if empty {
-            if record.formula.is_some() {
+        let value = match record.value {
+            calamine::DataRef::Empty if record.formula.is_some() => {
                 uncached += 1;
                 first_uncached.get_or_insert((row, col));
+                crate::cells::UNCACHED
             }
-            continue;
-        }
+            calamine::DataRef::Empty => continue,
+            value => calamine::Data::from(value),
+        };
         if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
             outside += 1;
             first_outside.get_or_insert((row, col));
             continue;
         }
-        cells.push(calamine::Cell::new(
-            (row, col),
-            calamine::Data::from(record.value),
-        ));
+        cells.push(calamine::Cell::new((row, col), value));
     }
     left_out_findings(
         name,
@@ -632,6 +642,46 @@ fn sheet_range(
         findings,
     );
     Ok(laid_out(cells, name, file, findings))
+}
+
+/// An .ods sheet's formulas saved without a computed value (found by the content scan):
+/// each such cell inside the range read becomes [`crate::cells::UNCACHED`] instead of
+/// a blank. Returns how many there are and the first (row, column). (.xls and .xlsb
+/// formulas always carry their last result.)
+fn mark_uncached(
+    blocks: &[crate::sniff::UncachedBlock],
+    name: &str,
+    range: &mut calamine::Range<calamine::Data>,
+) -> (usize, Option<(u32, u32)>) {
+    let (mut count, mut first) = (0usize, None);
+    let (end_row, end_col) = range.end().unwrap_or((0, 0));
+    for b in blocks.iter().filter(|b| b.sheet == name) {
+        count = count
+            .saturating_add(usize::try_from(b.rows.saturating_mul(b.cols)).unwrap_or(usize::MAX));
+        let at = |r: u64, c: u64| {
+            (
+                u32::try_from(r).unwrap_or(u32::MAX),
+                u32::try_from(c).unwrap_or(u32::MAX),
+            )
+        };
+        let start = at(b.row, b.col);
+        first = Some(first.map_or(start, |f: (u32, u32)| f.min(start)));
+        // Only inside the rectangle already laid out (never grown for it), and a
+        // repeat is walked no further than that rectangle.
+        let rows = b.row..b.row.saturating_add(b.rows).min(u64::from(end_row) + 1);
+        for r in rows {
+            for c in b.col..b.col.saturating_add(b.cols).min(u64::from(end_col) + 1) {
+                let pos = at(r, c);
+                if range
+                    .get_value(pos)
+                    .is_some_and(|v| *v == calamine::Data::Empty)
+                {
+                    range.set_value(pos, crate::cells::UNCACHED);
+                }
+            }
+        }
+    }
+    (count, first)
 }
 
 /// The sheet's cells as a range, unless the rectangle around them (which the range
@@ -734,7 +784,7 @@ fn left_out_findings(
                 Rule::FormulaUncached,
                 file,
                 format!(
-                    "{uncached} ô có công thức nhưng chưa có giá trị đã tính (tệp do phần mềm tạo ra, chưa mở bằng Excel), đầu tiên là ô {}: các ô này không được tính là 0; hãy mở tệp bằng Excel, lưu lại rồi gửi lại",
+                    "{uncached} ô có công thức nhưng chưa có giá trị đã tính (tệp do phần mềm tạo ra, chưa mở bằng Excel hay LibreOffice), đầu tiên là ô {}: các ô này không được tính là 0, dòng chứa chúng không được tổng hợp; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
                     a1(r, c)
                 ),
             )

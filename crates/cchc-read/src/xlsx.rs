@@ -819,13 +819,15 @@ fn parse_sheet(
                             Some(s) => Data::String(s),
                             None => got.unwrap_or(Data::Empty),
                         };
-                        if matches!(data, Data::Empty) {
-                            if formula {
+                        let data = match data {
+                            Data::Empty if formula => {
                                 out.uncached.0 += 1;
                                 out.uncached.1.get_or_insert((crow, ccol));
+                                crate::cells::UNCACHED
                             }
-                            continue;
-                        }
+                            Data::Empty => continue,
+                            data => data,
+                        };
                         if keep(crow, ccol) {
                             out.cells.push(Cell::new((crow, ccol), data));
                         }

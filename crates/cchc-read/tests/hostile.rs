@@ -235,6 +235,94 @@ fn formulas_without_a_computed_value_are_named() {
     assert_eq!(f[0].cell, "A3");
 }
 
+#[test]
+fn ods_formulas_without_a_computed_value_are_named_and_their_rows_set_aside() {
+    // A sample .ods with two of Form A's count cells turned into formulas without a
+    // value (what odfpy and other scripts write): the first cell holding 43 and the
+    // first holding 31. Where they are comes from calamine reading the original.
+    use calamine::Reader as _;
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/PGD_KimDong_Q1_2022.ods");
+    let mut original: calamine::Ods<_> = calamine::open_workbook(&sample).expect("sample");
+    let range = original.worksheet_range("Biểu A").expect("Biểu A");
+    let at = |v: f64| {
+        let (r, c, _) = range
+            .used_cells()
+            .find(|(_, _, d)| **d == calamine::Data::Float(v))
+            .expect("value in the sample");
+        let (top, left) = range.start().expect("start");
+        (top + r as u32, left + c as u32)
+    };
+    let a1 = |(r, c): (u32, u32)| format!("{}{}", char::from(b'A' + c as u8), r + 1);
+    let (p43, p31) = (at(43.0), at(31.0));
+    let (first, second) = (a1(p43), a1(p31));
+    let first_in_sheet = a1(p43.min(p31));
+    let bytes = std::fs::read(&sample).expect("read");
+    let bytes = rewrite_zip_entry(&bytes, "content.xml", |xml| {
+        let cell = |v: u32| {
+            format!(
+                "<table:table-cell office:value-type=\"float\" office:value=\"{v}\" calcext:value-type=\"float\"><text:p>{v}</text:p></table:table-cell>"
+            )
+        };
+        xml.replacen(
+            &cell(43),
+            "<table:table-cell table:formula=\"of:=[.B7]+1\"/>",
+            1,
+        )
+        .replacen(
+            &cell(31),
+            "<table:table-cell table:formula=\"of:=[.B7]+2\"></table:table-cell>",
+            1,
+        )
+        // LibreOffice's own way of storing a formula whose value is empty text:
+        // not a missing value.
+        .replacen(
+            &cell(20),
+            "<table:table-cell table:formula=\"of:=&quot;&quot;\"><text:p/></table:table-cell>",
+            1,
+        )
+    });
+    let read = read_bytes("script.ods", &bytes, &ReadContext::default());
+    let uncached: Vec<_> = read
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::FormulaUncached)
+        .collect();
+    // One for the sheet (how many, the first) and one per cell inside the table.
+    let sheet_level: Vec<_> = uncached
+        .iter()
+        .filter(|f| f.message.starts_with("2 ô"))
+        .collect();
+    assert_eq!(sheet_level.len(), 1, "{uncached:?}");
+    assert_eq!(sheet_level[0].cell, first_in_sheet);
+    let mut cells: Vec<&str> = uncached
+        .iter()
+        .filter(|f| !f.message.starts_with("2 ô"))
+        .map(|f| f.cell.as_str())
+        .collect();
+    cells.sort_unstable();
+    let mut expected = vec![first.as_str(), second.as_str()];
+    expected.sort_unstable();
+    assert_eq!(cells, expected);
+    // Neither cell is read as 0: their rows are set aside, not consolidated.
+    let original_read = read_workbook(&sample, "sample.ods", &ReadContext::default());
+    let rows = |r: &FileRead| -> (usize, usize) {
+        r.tables
+            .iter()
+            .filter_map(|t| match &t.data {
+                cchc_read::workbook::TableData::A(a) => Some((a.rows.len(), a.rows_set_aside)),
+                _ => None,
+            })
+            .fold((0, 0), |s, x| (s.0 + x.0, s.1 + x.1))
+    };
+    let set_aside = if p43.0 == p31.0 { 1 } else { 2 };
+    let ((kept, aside), (kept_before, aside_before)) = (rows(&read), rows(&original_read));
+    assert_eq!(
+        (kept + set_aside, aside),
+        (kept_before, aside_before + set_aside)
+    );
+}
+
 /// A copy of a zip archive with one entry's text changed.
 fn rewrite_zip_entry(bytes: &[u8], name: &str, change: impl Fn(&str) -> String) -> Vec<u8> {
     use std::io::{Read, Write};
