@@ -38,9 +38,14 @@ pub fn normalize(s: &str) -> String {
                 pending_space = true;
                 continue;
             }
+            // The common case, without making a one-letter string of it.
             Fold::Ascii(b) => {
-                buf[0] = b;
-                std::str::from_utf8(&buf[..1]).unwrap_or_default()
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(b));
+                continue;
             }
             Fold::Slow if is_combining_mark(c) => continue,
             Fold::Slow => &normalize_slow(c.encode_utf8(&mut buf)),
