@@ -413,21 +413,17 @@ impl Frames {
         }
         let subs = &batch.submissions;
         let [a, b, c, d] = by_form;
-        // Each task owns its form's rows: they are freed when its frame is built.
-        let ((dossiers, online_services), (staffing, indicators)) = rayon::join(
-            || {
-                rayon::join(
-                    move || dossiers_of(a.iter().map(|(i, d)| (&subs[*i], d))),
-                    move || online_services_of(b.iter().map(|(i, d)| (&subs[*i], d))),
-                )
-            },
-            || {
-                rayon::join(
-                    move || staffing_of(c.iter().map(|(i, d)| (&subs[*i], d))),
-                    move || indicators_of(d.iter().map(|(i, d)| (&subs[*i], d))),
-                )
-            },
-        );
+        // One frame at a time, the form with the most rows first, each form's rows freed
+        // as soon as its frame is built: rows and frames never peak together (side by
+        // side, two frames' column buffers were held on top of all the rows).
+        let indicators = indicators_of(d.iter().map(|(i, d)| (&subs[*i], d)));
+        drop(d);
+        let online_services = online_services_of(b.iter().map(|(i, d)| (&subs[*i], d)));
+        drop(b);
+        let dossiers = dossiers_of(a.iter().map(|(i, d)| (&subs[*i], d)));
+        drop(a);
+        let staffing = staffing_of(c.iter().map(|(i, d)| (&subs[*i], d)));
+        drop(c);
         Ok(Frames {
             dossiers: dossiers?,
             online_services: online_services?,
