@@ -10,8 +10,9 @@ use cchc_analysis::frames::Frames;
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
-use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
-use cchc_read::{read_batch, Batch, BatchOptions};
+use cchc_domain::unit::{Registry, Unit, DEFAULT_PROVINCE};
+use cchc_read::batch::{assemble_batch, read_inputs};
+use cchc_read::{Batch, BatchOptions};
 use cchc_report::export::{write_frame_exports_consuming, write_summary_exports};
 use cchc_report::workbook::{write_workbook, Figures, ReportInput};
 use clap::Parser;
@@ -54,8 +55,11 @@ pub fn main() -> i32 {
 }
 
 struct Setup {
+    /// The run's options; the registry is made while the files are read.
     opts: BatchOptions,
     catalogue: Catalogue,
+    /// The registry's units, checked; indexed by name while the files are read.
+    units: Vec<Unit>,
 }
 
 fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
@@ -69,20 +73,24 @@ fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
     }
 }
 
-fn load_registry(path: Option<&Path>) -> Result<Registry> {
+/// The registry's units, checked (a malformed file stops the run before any input is
+/// read); [`Registry::from_units`] indexes them.
+fn load_registry_units(path: Option<&Path>) -> Result<Vec<Unit>> {
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("không đọc được {}", p.display()))?;
-            Ok(Registry::from_csv(&text).with_context(|| format!("tệp {}", p.display()))?)
+            Ok(Registry::units_from_csv(&text).with_context(|| format!("tệp {}", p.display()))?)
         }
-        None => Ok(Registry::default_hung_yen()),
+        None => Ok(Registry::units_from_csv(
+            cchc_domain::unit::DEFAULT_REGISTRY_CSV,
+        )?),
     }
 }
 
 fn setup(args: &BatchArgs) -> Result<Setup> {
     let catalogue = load_catalogue(args.targets.as_deref())?;
-    let registry = load_registry(args.registry.as_deref())?;
+    let units = load_registry_units(args.registry.as_deref())?;
     let period = args
         .period
         .as_deref()
@@ -102,15 +110,21 @@ fn setup(args: &BatchArgs) -> Result<Setup> {
         ..Default::default()
     };
     let opts = BatchOptions {
-        registry,
+        registry: Registry::from_units(Vec::new()),
         period,
         unit_fallback: args.unit.clone(),
         context,
     };
-    Ok(Setup { opts, catalogue })
+    Ok(Setup {
+        opts,
+        catalogue,
+        units,
+    })
 }
 
-fn read_with_progress(args: &BatchArgs, opts: &BatchOptions) -> Batch {
+/// Reads the batch; the registry is indexed on another thread meanwhile (it is needed
+/// only once every file is read) and left in `s.opts`.
+fn read_with_progress(args: &BatchArgs, s: &mut Setup) -> Batch {
     let show = std::io::stderr().is_terminal();
     let bar = if show {
         let n = cchc_read::batch::count_inputs(&args.inputs) as u64;
@@ -122,7 +136,17 @@ fn read_with_progress(args: &BatchArgs, opts: &BatchOptions) -> Batch {
     } else {
         ProgressBar::hidden()
     };
-    let batch = read_batch(&args.inputs, opts, &|| bar.inc(1));
+    let units = std::mem::take(&mut s.units);
+    let (read, registry) = std::thread::scope(|scope| {
+        let registry = scope.spawn(move || Registry::from_units(units));
+        let read = read_inputs(&args.inputs, &s.opts.context, &|| bar.inc(1));
+        let registry = registry
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, registry)
+    });
+    s.opts.registry = registry;
+    let batch = assemble_batch(read, &s.opts);
     bar.finish_and_clear();
     batch
 }
@@ -233,10 +257,10 @@ fn peak_memory() -> String {
 fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     let started = Instant::now();
     let mut phases = Phases::new();
-    let s = setup(&args.batch)?;
+    let mut s = setup(&args.batch)?;
     check_output_path(&args.output, &args.batch.inputs)?;
     phases.done("setup");
-    let mut batch = read_with_progress(&args.batch, &s.opts);
+    let mut batch = read_with_progress(&args.batch, &mut s);
     phases.done("read");
     // Every accepted row moves into the frames: each form's rows are let go as soon as
     // its frame is built, so the rows and all four frames are never held together.
@@ -327,8 +351,8 @@ fn check_output_path(output: &Path, inputs: &[std::path::PathBuf]) -> Result<()>
 
 fn check(args: &CheckArgs) -> Result<i32> {
     let started = Instant::now();
-    let s = setup(&args.batch)?;
-    let batch = read_with_progress(&args.batch, &s.opts);
+    let mut s = setup(&args.batch)?;
+    let batch = read_with_progress(&args.batch, &mut s);
     match args.format {
         OutputFormat::Json => {
             let list: Vec<serde_json::Value> = batch
@@ -418,7 +442,7 @@ fn targets(args: &TargetsArgs) -> Result<i32> {
 }
 
 fn template(args: &TemplateArgs) -> Result<i32> {
-    let registry = load_registry(args.registry.as_deref())?;
+    let registry = Registry::from_units(load_registry_units(args.registry.as_deref())?);
     let unit = match &args.unit {
         Some(u) => Some(
             registry

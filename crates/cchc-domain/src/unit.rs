@@ -165,6 +165,15 @@ impl Registry {
     /// # Errors
     /// [`RegistryError`] for malformed CSV, a missing column or a repeated id.
     pub fn from_csv(text: &str) -> Result<Registry, RegistryError> {
+        Ok(Registry::from_units(Registry::units_from_csv(text)?))
+    }
+
+    /// The units of a registry CSV, checked as [`Registry::from_csv`] checks them,
+    /// without the name indexes ([`Registry::from_units`] builds those).
+    ///
+    /// # Errors
+    /// [`RegistryError`] for malformed CSV, a missing column or a repeated id.
+    pub fn units_from_csv(text: &str) -> Result<Vec<Unit>, RegistryError> {
         let mut rdr = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .flexible(true)
@@ -224,7 +233,7 @@ impl Registry {
                 aliases,
             });
         }
-        Ok(Registry::from_units(units))
+        Ok(units)
     }
 
     /// A registry over the given units.
