@@ -236,7 +236,8 @@ pub struct SheetScan {
     /// or laid out so that its checks overflow (found by fuzzing: FILEPASS, CODEPAGE,
     /// DATEMODE and BOF under 2 bytes, BOUNDSHEET under 8, a defined name under 14 or
     /// shorter than its formula, EXTERNSHEET under 2, MERGEDCELLS shorter than its count
-    /// of ranges, MULRK ending before its first column): a panic inside calamine.
+    /// of ranges, MULRK ending before its first column, a shared-string table whose last
+    /// string is cut short — see [`sst_overrun`]): a panic inside calamine.
     pub short_record: Option<(u16, usize)>,
 }
 
@@ -260,6 +261,112 @@ fn too_short(typ: u16, data: &[u8]) -> bool {
                     .is_none_or(|(first, last)| last < first)
         }
         _ => false,
+    }
+}
+
+/// Whether calamine 0.38 would read past the data of the shared-string table (SST) of
+/// the workbook globals, and panic: it reads strings until the SST and its CONTINUE
+/// records are used up, and a string cut short after its flags (its run count or the
+/// size of its extension missing) or a character run continued in an empty CONTINUE
+/// record is read without a check (found by fuzzing). Walked as calamine walks it
+/// (`parse_sst`, `read_rich_extended_string`, `read_dbcs`, `Record::skip`): a string
+/// calamine refuses with an error is not a panic, and stops the walk.
+fn sst_overrun(stream: &[u8]) -> Option<usize> {
+    // Records as calamine's RecordIter gives them: each with the CONTINUE records that
+    // follow it, up to the globals' EOF.
+    let mut at = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let data = stream.get(at + 4..at + 4 + usize::from(len))?;
+        at += 4 + usize::from(len);
+        let mut conts: Vec<&[u8]> = Vec::new();
+        while stream.len() - at.min(stream.len()) > 4 && u16_at(stream, at) == Some(0x003C) {
+            let Some(len) = u16_at(stream, at + 2) else {
+                break;
+            };
+            conts.push(stream.get(at + 4..at + 4 + usize::from(len))?);
+            at += 4 + usize::from(len);
+        }
+        match typ {
+            0x000A => return None,
+            0x00FC if data.len() >= 8 && sst_strings_overrun(&data[8..], &conts) => {
+                return Some(data.len());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The strings of one SST (see [`sst_overrun`]).
+fn sst_strings_overrun<'a>(first: &'a [u8], conts: &[&'a [u8]]) -> bool {
+    let mut data = first;
+    let mut rest = conts.iter();
+    let mut next = |data: &mut &'a [u8]| match rest.next() {
+        Some(c) => {
+            *data = c;
+            true
+        }
+        None => false,
+    };
+    loop {
+        if data.is_empty() && !next(&mut data) {
+            return false;
+        }
+        if data.is_empty() {
+            continue;
+        }
+        if data.len() < 3 {
+            return false;
+        }
+        let cch = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        let flags = data[2];
+        data = &data[3..];
+        let mut high = flags & 0x1 != 0;
+        let (mut runs, mut ext) = (0usize, 0usize);
+        if flags & 0x8 != 0 {
+            let Some(b) = data.get(..2) else {
+                return true;
+            };
+            runs = usize::from(u16::from_le_bytes([b[0], b[1]]));
+            data = &data[2..];
+        }
+        if flags & 0x4 != 0 {
+            let Some(b) = data.get(..4) else {
+                return true;
+            };
+            ext = i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+            data = &data[4..];
+        }
+        let mut len = cch;
+        while len > 0 {
+            let chars = if high {
+                (data.len() / 2).min(len)
+            } else {
+                data.len().min(len)
+            };
+            data = &data[if high { 2 * chars } else { chars }..];
+            len -= chars;
+            if len > 0 {
+                if !next(&mut data) {
+                    return false;
+                }
+                let Some((&flag, tail)) = data.split_first() else {
+                    return true;
+                };
+                high = flag & 0x1 != 0;
+                data = tail;
+            }
+        }
+        for mut n in [runs.saturating_mul(4), ext] {
+            while n > 0 {
+                if data.is_empty() && !next(&mut data) {
+                    return false;
+                }
+                let l = n.min(data.len());
+                data = &data[l..];
+                n -= l;
+            }
+        }
     }
 }
 
@@ -332,6 +439,9 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
             let laid_out = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
             largest_cells = largest_cells.max(laid_out);
         }
+    }
+    if short_record.is_none() {
+        short_record = sst_overrun(stream).map(|len| (0x00FC, len));
     }
     SheetScan {
         positions_inside,
@@ -418,6 +528,44 @@ fn no_loops(table: &[u32], limit: usize) -> Result<(), CfbProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A string of the SST: length, flags, then what follows.
+    fn sst_string(chars: &[u8], flags: u8, extra: &[u8]) -> Vec<u8> {
+        let mut out = (chars.len() as u16).to_le_bytes().to_vec();
+        out.push(flags);
+        out.extend_from_slice(extra);
+        out.extend_from_slice(chars);
+        out
+    }
+
+    #[test]
+    fn sst_strings_walked_as_calamine_reads_them() {
+        // Two plain strings, a rich one (one run) and one with a 2-byte extension.
+        let mut good = sst_string(b"ab", 0, &[]);
+        good.extend(sst_string(b"xyz", 0, &[]));
+        good.extend(sst_string(b"r", 0x8, &[1, 0]));
+        good.extend([0, 0, 0, 0]); // the run
+        good.extend(sst_string(b"e", 0x4, &[2, 0, 0, 0]));
+        good.extend([9, 9]); // the extension
+        assert!(!sst_strings_overrun(&good, &[]));
+        // Split in a CONTINUE record: the characters go on after a flags byte.
+        let (head, tail) = good.split_at(4); // cch, flags, 'a'
+        let mut cont = vec![0u8];
+        cont.extend_from_slice(tail);
+        assert!(!sst_strings_overrun(head, &[&cont]));
+        // Cut after a string's flags where its run count (2 bytes) should be: read
+        // without a check by calamine (a panic).
+        assert!(sst_strings_overrun(&[1, 0, 0x8, 5], &[]));
+        // ... or its extension size (4 bytes): the file the fuzzer found.
+        assert!(sst_strings_overrun(&[1, 0, 0x4, 1, 2, 3], &[]));
+        // Characters continued in an empty CONTINUE record: its flags byte is read blind.
+        assert!(sst_strings_overrun(&[3, 0, 0, b'a'], &[&[]]));
+        // What calamine refuses with an error is not a panic: fewer than 3 bytes for a
+        // string, characters missing with no CONTINUE left, a run block cut short.
+        assert!(!sst_strings_overrun(&[1, 0], &[]));
+        assert!(!sst_strings_overrun(&[5, 0, 0, b'a'], &[]));
+        assert!(!sst_strings_overrun(&sst_string(b"r", 0x8, &[3, 0]), &[]));
+    }
 
     #[test]
     fn records_shorter_than_calamine_reads() {
