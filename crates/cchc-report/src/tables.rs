@@ -73,21 +73,29 @@ fn write_rates(
     rates: &[Rate],
     format: Option<&Format>,
 ) -> Result<(), ReportError> {
+    use std::fmt::Write as _;
     let nv = values.len() as u16;
-    for (k, r) in rates.iter().enumerate() {
-        let row1 = row + 1;
-        let sum = |cols: &[usize]| {
-            let cells: Vec<String> = cols
-                .iter()
-                .map(|k| format!("{}{row1}", col_letters(value_col + *k as u16)))
-                .collect();
-            if cells.len() == 1 {
-                cells[0].clone()
-            } else {
-                format!("({})", cells.join("+"))
+    let row1 = row + 1;
+    // `E7` or `(E7+F7)`: written into `out` (a formula per rate and row; building each
+    // reference as its own string was a third of these sheets' work).
+    let sum = |out: &mut String, cols: &[usize]| {
+        if cols.len() > 1 {
+            out.push('(');
+        }
+        for (i, k) in cols.iter().enumerate() {
+            if i > 0 {
+                out.push('+');
             }
-        };
-        let (n, d) = (sum(r.num), sum(r.den));
+            let _ = write!(out, "{}{row1}", col_letters(value_col + *k as u16));
+        }
+        if cols.len() > 1 {
+            out.push(')');
+        }
+    };
+    for (k, r) in rates.iter().enumerate() {
+        let (mut n, mut d) = (String::new(), String::new());
+        sum(&mut n, r.num);
+        sum(&mut d, r.den);
         let formula =
             Formula::new(format!("=IF({d}>0,{n}/{d},\"\")")).set_result(rate_cached(values, r));
         match format {

@@ -222,8 +222,15 @@ pub(crate) fn headers(
 
 /// Column letters of a 0-based column.
 pub(crate) fn col_letters(col: u16) -> String {
-    let cell = cchc_domain::finding::a1(0, u32::from(col));
-    cell.trim_end_matches('1').to_string()
+    // A, …, Z, AA, …: base 26 without a zero digit.
+    let mut n = u32::from(col) + 1;
+    let mut out = Vec::with_capacity(3);
+    while n > 0 {
+        let d = (n - 1) % 26;
+        out.push(b'A' + d as u8);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().map(|&b| char::from(b)).collect()
 }
 
 /// Builds the workbook and returns its bytes (same input, same bytes).
@@ -893,4 +900,22 @@ fn charts_sheet(
     c3.set_width(760).set_height(560);
     ws.insert_chart(53, 0, &c3)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_are_those_of_a1_references() {
+        assert_eq!(
+            [0, 25, 26, 51, 52, 701, 702, 16_383].map(col_letters),
+            ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+        );
+        // The findings' own A1 writer, for every column of a sheet.
+        for col in 0..16_384u16 {
+            let a1 = cchc_domain::finding::a1(0, u32::from(col));
+            assert_eq!(format!("{}1", col_letters(col)), a1, "column {col}");
+        }
+    }
 }
