@@ -139,7 +139,7 @@ PROFILE_PARTS = [
     ("cchc: Form D rows (indicator matching)", "cchc_read::form_d::read_table"),
     ("cchc: unit and period lines", "cchc_read::meta::read_meta"),
     ("cchc: batch assembly (units, periods, duplicates, missing)", "cchc_read::batch::assemble"),
-    ("cchc: unit registry loaded", "cchc_domain::unit::Registry::from_csv"),
+    ("cchc: unit registry indexed (beside the reading)", "cchc_domain::unit::Registry::from_units"),
 ]
 
 
