@@ -286,20 +286,12 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     // do not depend on which thread runs first.
     f.register(&mut wb);
     let d_sheet = wb.new_worksheet_with_constant_memory()?;
-    // The matrix (most of the report's formatted cells) likewise, on a third thread.
-    let m_sheet = wb.new_worksheet_with_constant_memory()?;
     let f = &f;
     let period_text = period_text.as_str();
-    let by_key = &by_key;
     std::thread::scope(|scope| -> Result<(), ReportError> {
         let d = scope.spawn(move || -> Result<Worksheet, ReportError> {
             let mut ws = d_sheet;
             indicators_sheet(&mut ws, f, period_text, input, inputs)?;
-            Ok(ws)
-        });
-        let m = scope.spawn(move || -> Result<Worksheet, ReportError> {
-            let mut ws = m_sheet;
-            matrix_sheet(&mut ws, f, period_text, input, by_key)?;
             Ok(ws)
         });
 
@@ -384,8 +376,53 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             }
         }
 
-        // 2. Unit × target matrix: filled on its own thread (see above), put in place
-        // before saving.
+        // 2. Unit × target matrix.
+        {
+            let ws = wb.add_worksheet_with_low_memory()?;
+            setup(
+                ws,
+                SHEET_MATRIX,
+                "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
+                period_text,
+                f,
+            )?;
+            ws.write_string_with_format(
+            2,
+            0,
+            "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)",
+            &f.plain,
+        )?;
+            let mut cols: Vec<(&str, f64)> = vec![
+                ("STT", 5.0),
+                ("Mã đơn vị", 18.0),
+                ("Tên đơn vị", 40.0),
+                ("Huyện/TX/TP", 14.0),
+            ];
+            cols.extend(
+                input
+                    .catalogue
+                    .targets
+                    .iter()
+                    .map(|t| (t.name.as_str(), 12.0)),
+            );
+            headers(ws, &cols, f)?;
+            for (i, u) in input.batch.registry.units().iter().enumerate() {
+                let r = DATA_ROW + i as u32;
+                ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+                ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
+                ws.write_string_with_format(r, 2, &u.name, &f.text)?;
+                ws.write_string_with_format(r, 3, &u.district, &f.text)?;
+                for (k, t) in input.catalogue.targets.iter().enumerate() {
+                    let c = 4 + k as u16;
+                    let a = by_key.get(Scope::Unit, &u.unit_id, &t.id);
+                    let status = a.map_or(Status::NoData, |a| a.status);
+                    match a.and_then(|a| a.value()) {
+                        Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
+                        None => ws.write_string_with_format(r, c, "", &f.status[&status])?,
+                    };
+                }
+            }
+        }
 
         // 3–8. Forms A, B and C by unit and by district.
         let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
@@ -615,68 +652,9 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws.write_number(r, 3, s.rows_set_aside as f64)?;
             }
         }
-        let m_sheet = m
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        wb.worksheets_mut().insert(1, m_sheet);
         wb.save_to_writer(out)?;
         Ok(())
     })
-}
-
-/// The unit × target matrix (sheet 2): a row per unit, each target's value coloured by
-/// its status.
-fn matrix_sheet(
-    ws: &mut Worksheet,
-    f: &Formats,
-    period_text: &str,
-    input: &ReportInput<'_>,
-    by_key: &AttainmentIndex<'_>,
-) -> Result<(), ReportError> {
-    setup(
-        ws,
-        SHEET_MATRIX,
-        "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THEO ĐƠN VỊ",
-        period_text,
-        f,
-    )?;
-    ws.write_string_with_format(
-        2,
-        0,
-        "Xanh: đạt; đỏ: không đạt; xám: chưa có số liệu; vàng: không áp dụng (mẫu số bằng 0)",
-        &f.plain,
-    )?;
-    let mut cols: Vec<(&str, f64)> = vec![
-        ("STT", 5.0),
-        ("Mã đơn vị", 18.0),
-        ("Tên đơn vị", 40.0),
-        ("Huyện/TX/TP", 14.0),
-    ];
-    cols.extend(
-        input
-            .catalogue
-            .targets
-            .iter()
-            .map(|t| (t.name.as_str(), 12.0)),
-    );
-    headers(ws, &cols, f)?;
-    for (i, u) in input.batch.registry.units().iter().enumerate() {
-        let r = DATA_ROW + i as u32;
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
-        ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
-        ws.write_string_with_format(r, 2, &u.name, &f.text)?;
-        ws.write_string_with_format(r, 3, &u.district, &f.text)?;
-        for (k, t) in input.catalogue.targets.iter().enumerate() {
-            let c = 4 + k as u16;
-            let a = by_key.get(Scope::Unit, &u.unit_id, &t.id);
-            let status = a.map_or(Status::NoData, |a| a.status);
-            match a.and_then(|a| a.value()) {
-                Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
-                None => ws.write_string_with_format(r, c, "", &f.status[&status])?,
-            };
-        }
-    }
-    Ok(())
 }
 
 /// The attainment rows found by scope, scope id and target. A scope's rows are listed
