@@ -337,37 +337,38 @@ fn read_files(
     // Each worker's file in hand and when it started on it.
     type Slot = Arc<Mutex<Option<(usize, Instant)>>>;
     let (done_tx, done_rx) = mpsc::channel::<(usize, FileRead)>();
+    impl Shared {
+        /// Reads the files not yet taken, one after another, `slot` saying which and
+        /// since when.
+        fn work(
+            &self,
+            tx: &mpsc::Sender<(usize, FileRead)>,
+            slot: &Mutex<Option<(usize, Instant)>>,
+        ) {
+            let mut memo = ReadMemo::default();
+            loop {
+                let i = self.next.fetch_add(1, Ordering::Relaxed);
+                let Some((path, shown)) = self.files.get(i) else {
+                    break;
+                };
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((i, Instant::now()));
+                let read = (self.reader)(path, shown, &self.ctx, &mut memo);
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                if tx.send((i, read)).is_err() {
+                    break;
+                }
+            }
+        }
+    }
     let spawn = |shared: &Arc<Shared>, tx: &mpsc::Sender<(usize, FileRead)>| -> Slot {
         let slot: Slot = Arc::new(Mutex::new(None));
         let (worker_shared, worker_tx, mine) = (Arc::clone(shared), tx.clone(), Arc::clone(&slot));
         let spawned = std::thread::Builder::new()
             .name("cchc-read".into())
-            .spawn(move || {
-                let (shared, tx) = (worker_shared, worker_tx);
-                let mut memo = ReadMemo::default();
-                loop {
-                    let i = shared.next.fetch_add(1, Ordering::Relaxed);
-                    let Some((path, shown)) = shared.files.get(i) else {
-                        break;
-                    };
-                    *mine.lock().unwrap_or_else(|p| p.into_inner()) = Some((i, Instant::now()));
-                    let read = (shared.reader)(path, shown, &shared.ctx, &mut memo);
-                    *mine.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                    if tx.send((i, read)).is_err() {
-                        break;
-                    }
-                }
-            });
+            .spawn(move || worker_shared.work(&worker_tx, &mine));
         if spawned.is_err() {
             // No thread to be had: this one reads what is left, unwatched.
-            let mut memo = ReadMemo::default();
-            loop {
-                let i = shared.next.fetch_add(1, Ordering::Relaxed);
-                let Some((path, shown)) = shared.files.get(i) else {
-                    break;
-                };
-                let _ = tx.send((i, (shared.reader)(path, shown, &shared.ctx, &mut memo)));
-            }
+            shared.work(tx, &slot);
         }
         slot
     };

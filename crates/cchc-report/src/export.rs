@@ -290,16 +290,8 @@ pub fn write_attainment_csv(
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_frame_exports(dir: &Path, f: &Frames, province: &str) -> Result<(), ReportError> {
-    create_dir(dir)?;
-    for (name, df) in [
-        ("dossiers", &f.dossiers),
-        ("online_services", &f.online_services),
-        ("staffing", &f.staffing),
-        ("indicators", &f.indicators),
-    ] {
-        write_frame_export(dir, name, df, province)?;
-    }
-    Ok(())
+    // A frame's clone shares its columns: nothing is copied.
+    write_frame_exports_consuming(dir, f.clone(), province)
 }
 
 /// [`write_frame_exports`] that lets each frame go once it is written (the run no
