@@ -148,60 +148,79 @@ fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Result<Vec<u8
 
 /// The workbook stream (`Workbook`, or `Book` in old files) of a checked compound file.
 ///
+/// The document-property streams calamine reads for the keywords are checked too: a
+/// chain of theirs starting past the end of the file panics in calamine (found by
+/// `cargo fuzz`), so such a file is refused here like one whose workbook stream is.
+///
 /// # Errors
-/// The [`CfbProblem`] of a file whose allocation tables fail [`check`]; `Ok(None)` when
-/// the tables are sound but no workbook stream is found.
+/// The [`CfbProblem`] of a file whose allocation tables fail [`check`], or one of whose
+/// streams calamine may read runs outside the file; `Ok(None)` when the tables are sound
+/// but no workbook stream is found.
 pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
     let t = tables(bytes)?;
-    find_workbook_stream(bytes, &t)
+    let Some(streams) = Streams::of(bytes, &t)? else {
+        return Ok(None);
+    };
+    for name in ["\u{5}summaryinformation", "\u{5}documentsummaryinformation"] {
+        streams.read(name)?;
+    }
+    // As calamine finds it: "Workbook", else "Book".
+    match streams.read("workbook")? {
+        Some(stream) => Ok(Some(stream)),
+        None => streams.read("book"),
+    }
 }
 
-fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Result<Option<Vec<u8>>, CfbProblem> {
-    let Some(dir_start) = u32_at(bytes, 0x30) else {
-        return Ok(None);
-    };
-    // calamine takes streams under 4,096 bytes from the mini stream, whatever cutoff the
-    // header states.
-    let cutoff = 4096;
-    let dir = read_chain(bytes, t, dir_start, usize::MAX)?;
-    let entry = |i: usize| dir.get(i * 128..(i + 1) * 128);
-    let name_of = |e: &[u8]| {
-        let n = (u16_at(e, 64).unwrap_or(0) as usize)
-            .min(64)
-            .saturating_sub(2)
-            / 2;
-        String::from_utf16_lossy(
-            &(0..n)
-                .filter_map(|k| u16_at(e, 2 * k))
-                .collect::<Vec<u16>>(),
-        )
-    };
-    let Some(root) = entry(0) else {
-        return Ok(None);
-    };
-    // calamine reads the first entry's stream as the mini stream whatever the entry
-    // says it is: a sector of it past the end of the file panics (found by `cchc-fuzz`).
-    let (Some(root_start), Some(root_len)) = (u32_at(root, 116), u32_at(root, 120)) else {
-        return Ok(None);
-    };
-    let mini_stream = read_chain(bytes, t, root_start, root_len as usize)?;
-    // As calamine finds it: the first entry named "Workbook" (any case), else "Book",
-    // whatever type the entry says it is (a damaged type hid the stream from this check
-    // while calamine read it; found by `cargo fuzz`).
-    let entries = dir.len() / 128;
-    let found = ["workbook", "book"].into_iter().find_map(|wanted| {
-        (0..entries).find(|&i| entry(i).is_some_and(|e| name_of(e).to_lowercase() == wanted))
-    });
-    if let Some(i) = found {
-        let Some(e) = entry(i) else {
+/// A checked compound file's directory and mini stream, read as calamine reads them.
+struct Streams<'a> {
+    bytes: &'a [u8],
+    t: &'a Tables,
+    dir: Vec<u8>,
+    mini_stream: Vec<u8>,
+}
+
+impl<'a> Streams<'a> {
+    fn of(bytes: &'a [u8], t: &'a Tables) -> Result<Option<Self>, CfbProblem> {
+        let Some(dir_start) = u32_at(bytes, 0x30) else {
+            return Ok(None);
+        };
+        let dir = read_chain(bytes, t, dir_start, usize::MAX)?;
+        // calamine reads the first entry's stream as the mini stream whatever the entry
+        // says it is: a sector of it past the end of the file panics (found by `cchc-fuzz`).
+        let Some(root) = dir.get(..128) else {
+            return Ok(None);
+        };
+        let (Some(root_start), Some(root_len)) = (u32_at(root, 116), u32_at(root, 120)) else {
+            return Ok(None);
+        };
+        let mini_stream = read_chain(bytes, t, root_start, root_len as usize)?;
+        Ok(Some(Streams {
+            bytes,
+            t,
+            dir,
+            mini_stream,
+        }))
+    }
+
+    /// The stream of the first entry named `lower_name` in any ASCII case, whatever
+    /// type the entry says it is (a damaged type hid the stream from this check while
+    /// calamine read it; found by `cargo fuzz`).
+    fn read(&self, lower_name: &str) -> Result<Option<Vec<u8>>, CfbProblem> {
+        let Some(e) = self
+            .dir
+            .chunks_exact(128)
+            .find(|e| entry_name(e).eq_ignore_ascii_case(lower_name))
+        else {
             return Ok(None);
         };
         let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
             return Ok(None);
         };
         let len = len as usize;
-        if len >= cutoff {
-            return read_chain(bytes, t, start, len).map(Some);
+        // calamine takes streams under 4,096 bytes from the mini stream, whatever cutoff
+        // the header states.
+        if len >= 4096 {
+            return read_chain(self.bytes, self.t, start, len).map(Some);
         }
         // A small stream lives in 64-byte pieces of the root entry's mini stream.
         let mut out = Vec::new();
@@ -209,16 +228,27 @@ fn find_workbook_stream(bytes: &[u8], t: &Tables) -> Result<Option<Vec<u8>>, Cfb
         while s != END_OF_CHAIN && s != FREE && out.len() < len {
             let at = s as usize * 64;
             // A mini sector past the end of the mini stream: calamine slices past its end.
-            let piece = mini_stream
-                .get(at..(at + 64).min(mini_stream.len()))
+            let piece = self
+                .mini_stream
+                .get(at..(at + 64).min(self.mini_stream.len()))
                 .ok_or(CfbProblem::OutOfRange)?;
             out.extend_from_slice(piece);
-            s = *t.mini.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
+            s = *self.t.mini.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
         }
         out.truncate(len);
-        return Ok(Some(out));
+        Ok(Some(out))
     }
-    Ok(None)
+}
+
+/// A directory entry's name as calamine takes it: all 64 bytes read as UTF-16, cut at
+/// the first NUL (not at the length the entry states).
+fn entry_name(e: &[u8]) -> String {
+    let units: Vec<u16> = (0..32).filter_map(|k| u16_at(e, 2 * k)).collect();
+    let mut name = String::from_utf16_lossy(&units);
+    if let Some(l) = name.find('\0') {
+        name.truncate(l);
+    }
+    name
 }
 
 /// What the sheet records of an xls workbook stream declare, walked once.
@@ -637,6 +667,46 @@ mod tests {
             check(&file(&[FAT_SECTOR, 5000], 2)),
             Err(CfbProblem::OutOfRange)
         );
+    }
+
+    /// `file` with its directory in sector 1: a root entry holding no mini stream and
+    /// one stream entry `name` starting at `start`, `len` bytes long.
+    fn file_with_stream(fat: &[u32], sectors: usize, name: &str, start: u32, len: u32) -> Vec<u8> {
+        let mut b = file(fat, sectors);
+        b[0x30..0x34].copy_from_slice(&1u32.to_le_bytes());
+        let mut entry = |i: usize, name: &str, start: u32, len: u32| {
+            let e = 1024 + 128 * i;
+            for (k, u) in name.encode_utf16().enumerate() {
+                b[e + 2 * k..e + 2 * k + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            let name_len = 2 * (name.encode_utf16().count() as u16 + 1);
+            b[e + 64..e + 66].copy_from_slice(&name_len.to_le_bytes());
+            b[e + 116..e + 120].copy_from_slice(&start.to_le_bytes());
+            b[e + 120..e + 124].copy_from_slice(&len.to_le_bytes());
+        };
+        entry(0, "Root Entry", END_OF_CHAIN, 0);
+        entry(1, name, start, len);
+        b
+    }
+
+    #[test]
+    fn a_property_stream_starting_past_the_end_is_refused() {
+        // Sector 0 the FAT, 1 the directory, 2 → … → 9 a 4,096-byte stream.
+        let mut fat = vec![FAT_SECTOR, END_OF_CHAIN];
+        fat.extend(3..=9);
+        fat.push(END_OF_CHAIN);
+        let summary = "\u{5}SummaryInformation";
+        let sound = file_with_stream(&fat, 10, summary, 2, 4096);
+        assert_eq!(workbook_stream(&sound), Ok(None));
+        // The same entry starting at sector 5,000 of a ten-sector file: calamine panics.
+        let past = file_with_stream(&fat, 10, summary, 5000, 4096);
+        assert_eq!(workbook_stream(&past), Err(CfbProblem::OutOfRange));
+        // calamine finds the entry in any ASCII case, and so does the check.
+        let upper = file_with_stream(&fat, 10, "\u{5}DOCUMENTSUMMARYINFORMATION", 5000, 4096);
+        assert_eq!(workbook_stream(&upper), Err(CfbProblem::OutOfRange));
+        // Another stream's bad start does not matter: calamine never reads it.
+        let other = file_with_stream(&fat, 10, "Other", 5000, 4096);
+        assert_eq!(workbook_stream(&other), Ok(None));
     }
 
     #[test]
