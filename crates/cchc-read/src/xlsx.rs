@@ -92,8 +92,8 @@ pub struct Book<R: Read + Seek> {
     max_part: u64,
     /// The part last loaded (UTF-8, checked when loaded).
     text: Vec<u8>,
-    /// One inflater for every part (a new one costs a 32 KB window to clear).
-    inflater: flate2::Decompress,
+    /// One inflater for every part.
+    inflater: libdeflater::Decompressor,
     packed: Vec<u8>,
 }
 
@@ -110,7 +110,7 @@ impl<R: Read + Seek> Book<R> {
             is_1904: false,
             max_part,
             text: Vec::new(),
-            inflater: flate2::Decompress::new(false),
+            inflater: libdeflater::Decompressor::new(),
             packed: Vec::new(),
         };
         if !book.load("xl/workbook.xml")? {
@@ -175,16 +175,21 @@ impl<R: Read + Seek> Book<R> {
                 self.packed.clear();
                 part.read_to_end(&mut self.packed)
                     .map_err(|e| fail(&e.to_string()))?;
-                self.inflater.reset(false);
-                // One extra byte of room tells a part longer than declared.
-                bytes.reserve(1);
-                let status = self
+                // The whole part at once, into its declared size and one byte more: a
+                // part longer than declared does not fit.
+                bytes.resize(size as usize + 1, 0);
+                let n = self
                     .inflater
-                    .decompress_vec(&self.packed, &mut bytes, flate2::FlushDecompress::Finish)
-                    .map_err(|e| fail(&e.to_string()))?;
-                if status != flate2::Status::StreamEnd {
-                    return Err(fail("compressed data cut short or longer than declared"));
-                }
+                    .deflate_decompress(&self.packed, &mut bytes)
+                    .map_err(|e| match e {
+                        libdeflater::DecompressionError::InsufficientSpace => {
+                            fail("inflates past the size its directory declares")
+                        }
+                        libdeflater::DecompressionError::BadData => {
+                            fail("compressed data damaged or cut short")
+                        }
+                    })?;
+                bytes.truncate(n);
             }
             other => return Err(unsupported(format!("{name}: compression {other:?}"))),
         }
