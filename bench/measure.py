@@ -12,6 +12,7 @@ import argparse
 import datetime
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -54,7 +55,12 @@ def measure_round_robin(tools, env):
         run_once(cmd, env)  # warm-up
     results = {key: [] for key, *_ in tools}
     for round_ in range(max(runs for *_, runs, _ in tools)):
-        for key, name, cmd, runs, _ in tools:
+        # Each round in its own (seeded) order: in a fixed order the same tool always
+        # follows pandas' 20-second single-threaded run, whatever that does to the
+        # machine (a second core left idle that long) falling on it alone.
+        order = list(tools)
+        random.Random(round_).shuffle(order)
+        for key, name, cmd, runs, _ in order:
             if round_ < runs:
                 results[key].append(run_once(cmd, env))
         print(f"    round {round_ + 1} done", flush=True)
@@ -248,7 +254,7 @@ def main():
              "Each corpus is written by `cchc-bench-gen` (seed "
              f"{args.seed}): one workbook per unit with Forms A–D in the layouts of DOMAIN §3. "
              "Every tool runs as a whole process: one warm-up run each, then timed rounds in which "
-             "each tool runs once in turn "
+             "each tool runs once, in an order shuffled anew each round (seeded) "
              f"({args.runs}; pandas {args.slow_runs}). Wall and CPU (user + system) are medians, "
              "peak RSS the largest of the runs (GNU time). `Form A sums right` compares each tool's per-unit "
              "Form A sums with the generator's own figures. The peers do less than cchc: Form A "
