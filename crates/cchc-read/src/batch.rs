@@ -196,12 +196,22 @@ pub struct Batch {
 pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<Finding>) {
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    let mut stack: Vec<PathBuf> = inputs.to_vec();
+    // (path, known to be a directory or not): a directory's entries say what they are
+    // without a stat call each (a link is still followed, by `is_dir`).
+    let mut stack: Vec<(PathBuf, Option<bool>)> =
+        inputs.iter().map(|p| (p.clone(), None)).collect();
     let mut all = Vec::new();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
+    while let Some((p, known_dir)) = stack.pop() {
+        if known_dir.unwrap_or_else(|| p.is_dir()) {
             match std::fs::read_dir(&p) {
-                Ok(rd) => stack.extend(rd.filter_map(Result::ok).map(|e| e.path())),
+                Ok(rd) => stack.extend(rd.filter_map(Result::ok).map(|e| {
+                    let dir = e
+                        .file_type()
+                        .ok()
+                        .filter(|t| !t.is_symlink())
+                        .map(|t| t.is_dir());
+                    (e.path(), dir)
+                })),
                 Err(e) => findings.push(Finding::file(
                     Rule::FileUnreadable,
                     p.display().to_string(),
