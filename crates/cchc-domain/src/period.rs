@@ -144,6 +144,15 @@ fn year_after(ws: &[&str], from: usize) -> Option<u16> {
 /// assert_eq!(p("Hưng Yên, ngày 04 tháng 01 năm 2022"), None);
 /// ```
 pub fn parse_period_text(text: &str) -> Option<Period> {
+    // Every period names a year in digits: a line with no digit at all (most title
+    // lines) is not normalised. Any character that normalises to a digit is numeric.
+    if !text.chars().any(char::is_numeric) {
+        return None;
+    }
+    parse_period_normalized(text)
+}
+
+fn parse_period_normalized(text: &str) -> Option<Period> {
     let norm = normalize(text);
     let ws = words(&norm);
     if let Some(p) = parse_date_range(&ws) {
@@ -289,6 +298,36 @@ pub fn parse_period_filename(name: &str) -> Option<Period> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_without_digits_are_skipped_without_changing_any_answer() {
+        // The digit pre-check against the full reading, on lines with ASCII digits,
+        // full-width and superscript digits, Roman quarters, and none at all.
+        let lines = [
+            "Kỳ báo cáo: Quý I năm 2022",
+            "Quý IV/2021",
+            "Kỳ báo cáo: Quý I năm ２０２２",
+            "Quý Ⅰ năm 2022",
+            "năm 2⁰22",
+            "6 tháng đầu năm 2022",
+            "(Từ ngày 15/12/2021 đến ngày 14/3/2022)",
+            "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC",
+            "Quý một năm hai nghìn không trăm hai mươi hai",
+            "Đơn vị báo cáo: Phòng GDĐT huyện Văn Lâm",
+            "",
+        ];
+        for line in lines {
+            assert_eq!(
+                parse_period_text(line),
+                parse_period_normalized(line),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            parse_period_text("Kỳ báo cáo: Quý I năm 2022").map(|p| p.to_string()),
+            Some("2022-Q1".to_string())
+        );
+    }
 
     fn key(s: &str) -> Option<String> {
         parse_period_text(s).map(|p| p.to_string())

@@ -42,16 +42,28 @@ pub struct SheetMeta {
     pub other_lines: Vec<Located<String>>,
 }
 
-/// `Label: value`, or `Label:` with the value in the next cell of the row.
-fn labelled_value(cells: &[(u32, String)], labels: &[&str]) -> Option<(u32, String)> {
+/// Each cell's would-be label (the text before `:`, or all of it), normalised.
+fn row_labels(cells: &[(u32, String)]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|(_, text)| normalize(text.split_once(':').map_or(text.as_str(), |(l, _)| l)))
+        .collect()
+}
+
+/// `Label: value`, or `Label:` with the value in the next cell of the row (`normalized`:
+/// the row's [`row_labels`]).
+fn labelled_value(
+    cells: &[(u32, String)],
+    normalized: &[String],
+    labels: &[&str],
+) -> Option<(u32, String)> {
     for (i, (col, text)) in cells.iter().enumerate() {
-        let (label, value) = match text.split_once(':') {
-            Some((l, v)) => (l, v.trim().to_string()),
-            None => (text.as_str(), String::new()),
-        };
-        if !labels.contains(&normalize(label).as_str()) {
+        if !labels.contains(&normalized[i].as_str()) {
             continue;
         }
+        let value = text
+            .split_once(':')
+            .map_or(String::new(), |(_, v)| v.trim().to_string());
         if !value.is_empty() {
             return Some((*col, value));
         }
@@ -73,8 +85,13 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
         if cells.is_empty() {
             continue;
         }
+        let mut labels: Option<Vec<String>> = None;
         if meta.unit.is_none() {
-            if let Some((c, v)) = labelled_value(&cells, UNIT_LABELS) {
+            if let Some((c, v)) = labelled_value(
+                &cells,
+                labels.get_or_insert_with(|| row_labels(&cells)),
+                UNIT_LABELS,
+            ) {
                 if !v.is_empty() {
                     meta.unit = Some(Located {
                         value: v.clone(),
@@ -86,7 +103,11 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
             }
         }
         if labelled_period.is_none() {
-            if let Some((c, v)) = labelled_value(&cells, PERIOD_LABELS) {
+            if let Some((c, v)) = labelled_value(
+                &cells,
+                labels.get_or_insert_with(|| row_labels(&cells)),
+                PERIOD_LABELS,
+            ) {
                 if let Some(p) = parse_period_text(&v) {
                     labelled_period = Some(Located {
                         value: p,
