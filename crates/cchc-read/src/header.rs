@@ -116,19 +116,32 @@ impl HeaderTexts {
     }
 }
 
-/// What each header text (by [`HeaderTexts`] id) says to one form, worked out once.
-pub struct Levels<L> {
+/// What each header text (by [`HeaderTexts`] id) says to one form, worked out once, and
+/// the role each column path (its text ids, top first) was given (a header's paths recur
+/// from file to file of one template).
+pub struct Levels<L, R> {
     /// `None` until worked out.
     by_id: Vec<Option<L>>,
+    roles: rustc_hash::FxHashMap<Path, Option<R>>,
 }
 
-impl<L> Default for Levels<L> {
+/// A column's text ids over the header's levels, top first (0: blank).
+type Path = [u32; MAX_HEADER_DEPTH as usize];
+
+impl<L, R> Default for Levels<L, R> {
     fn default() -> Self {
-        Levels { by_id: Vec::new() }
+        Levels {
+            by_id: Vec::new(),
+            roles: rustc_hash::FxHashMap::default(),
+        }
     }
 }
 
-impl<L> Levels<L> {
+impl<L, R> Levels<L, R> {
+    /// Most column paths remembered: past it they are forgotten (titles make new paths
+    /// in every file; a few hundred kilobytes per form and thread at most).
+    const MAX_ROLES: usize = 16_384;
+
     fn ensure(&mut self, id: u32, compute: impl FnOnce() -> L) {
         let i = id as usize;
         if i >= self.by_id.len() {
@@ -139,13 +152,10 @@ impl<L> Levels<L> {
         }
     }
 
-    fn get(&self, id: u32) -> Option<&L> {
-        self.by_id.get(id as usize).and_then(Option::as_ref)
-    }
-
     /// Forgets everything (when the texts are forgotten).
     pub fn clear(&mut self) {
         self.by_id.clear();
+        self.roles.clear();
     }
 }
 
@@ -228,8 +238,8 @@ impl HeaderCells {
     /// its left neighbour's text when both columns have children below and share the
     /// same ancestors (the unmerged-parent layout, and `.ods` files whose merges
     /// calamine does not report).
-    fn paths(&self, top: u32, depth: usize) -> Vec<[u32; MAX_HEADER_DEPTH as usize]> {
-        let mut paths: Vec<[u32; MAX_HEADER_DEPTH as usize]> = (0..self.cols.len())
+    fn paths(&self, top: u32, depth: usize) -> Vec<Path> {
+        let mut paths: Vec<Path> = (0..self.cols.len())
             .map(|c| {
                 let mut p = [0; MAX_HEADER_DEPTH as usize];
                 for (l, slot) in p.iter_mut().enumerate().take(depth) {
@@ -238,7 +248,7 @@ impl HeaderCells {
                 p
             })
             .collect();
-        let has_below = |p: &[u32; MAX_HEADER_DEPTH as usize], level: usize| {
+        let has_below = |p: &Path, level: usize| {
             p[level + 1..depth].iter().any(|&t| t != 0)
         };
         for level in 0..depth.saturating_sub(1) {
@@ -273,14 +283,18 @@ pub fn find_header_in<C: ColumnClassifier>(
     cells: &HeaderCells,
     texts: &HeaderTexts,
     classifier: &C,
-    levels: &mut Levels<C::Level>,
+    levels: &mut Levels<C::Level, C::Role>,
 ) -> Option<Header<C::Role>> {
     // What each distinct text says to this form, once per thread.
     for &id in &cells.distinct {
         levels.ensure(id, || classifier.level(texts.text(id)));
     }
-    let levels = &*levels;
-    let relevant = |id: u32| levels.get(id).is_some_and(|l| classifier.relevant(l));
+    if levels.roles.len() > Levels::<C::Level, C::Role>::MAX_ROLES {
+        levels.roles.clear();
+    }
+    let Levels { by_id, roles } = levels;
+    let level = |id: u32| by_id.get(id as usize).and_then(Option::as_ref);
+    let relevant = |id: u32| level(id).is_some_and(|l| classifier.relevant(l));
     let mut best: Option<Header<C::Role>> = None;
     let mut refs: Vec<&C::Level> = Vec::with_capacity(MAX_HEADER_DEPTH as usize);
     for top in cells.first_row..cells.last_top {
@@ -295,12 +309,17 @@ pub fn find_header_in<C: ColumnClassifier>(
             let mut columns = Vec::new();
             let mut scoring = Vec::new();
             for (i, path) in cells.paths(top, depth as usize).iter().enumerate() {
-                refs.clear();
-                refs.extend(path.iter().filter_map(|&id| levels.get(id)));
-                if refs.is_empty() {
-                    continue;
-                }
-                if let Some(role) = classifier.combine(&refs) {
+                // The role depends on the path's levels alone: worked out once per path.
+                let role = *roles.entry(*path).or_insert_with(|| {
+                    refs.clear();
+                    refs.extend(path.iter().filter_map(|&id| level(id)));
+                    if refs.is_empty() {
+                        None
+                    } else {
+                        classifier.combine(&refs)
+                    }
+                });
+                if let Some(role) = role {
                     if classifier.scores(&role) && !scoring.contains(&role) {
                         scoring.push(role);
                     }

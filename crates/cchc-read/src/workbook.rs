@@ -20,8 +20,8 @@ use crate::meta::{read_meta, SheetMeta};
 use crate::sniff::{
     is_encrypted_package, open_zip, read_head, scan_ods_content, sniff, Content, Limits,
 };
-use cchc_domain::columns::PhraseLevel;
-use cchc_domain::measure::FormALevel;
+use cchc_domain::columns::{BColumn, CColumn, DColumn, PhraseLevel};
+use cchc_domain::measure::{ColumnRole, FormALevel};
 
 /// File extensions read as workbooks.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
@@ -123,10 +123,10 @@ fn merges<RS: std::io::Read + std::io::Seek>(
 #[derive(Default)]
 pub struct ReadMemo {
     texts: HeaderTexts,
-    a: Levels<FormALevel>,
-    b: Levels<PhraseLevel>,
-    c: Levels<PhraseLevel>,
-    d: Levels<PhraseLevel>,
+    a: Levels<FormALevel, ColumnRole>,
+    b: Levels<PhraseLevel, BColumn>,
+    c: Levels<PhraseLevel, CColumn>,
+    d: Levels<PhraseLevel, DColumn>,
     indicators: crate::form_d::IndicatorMemo,
 }
 
