@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use cchc_domain::unit::Unit;
-use rust_xlsxwriter::{Format, Formula, Workbook};
+use rust_xlsxwriter::{Format, Formula, Worksheet};
 
 use crate::workbook::{col_letters, column_formats, headers, setup, Formats, DATA_ROW};
 use crate::ReportError;
@@ -108,12 +108,15 @@ fn write_rates(
     Ok(())
 }
 
-/// Writes both tables; returns where the unit rows and the district rows are.
+/// Writes both tables, the unit table into `units` (a constant-memory worksheet: its
+/// strings are written inline, so it can be filled on any thread) and the district
+/// table into `districts`; returns where the unit rows and the district rows are.
 ///
 /// # Errors
 /// [`ReportError::Xlsx`] if the workbook library refuses a value.
 pub fn write_form_tables(
-    wb: &mut Workbook,
+    units: &mut Worksheet,
+    districts: &mut Worksheet,
     f: &Formats,
     period_text: &str,
     t: &FormTables<'_>,
@@ -122,7 +125,7 @@ pub fn write_form_tables(
     let first = DATA_ROW;
     let last = DATA_ROW + t.rows.len().max(1) as u32 - 1;
     let unit_placed = {
-        let ws = wb.add_worksheet_with_low_memory()?;
+        let ws = units;
         ws.set_formula_result_default("");
         setup(ws, t.unit_sheet, t.unit_title, period_text, f)?;
         ws.write_string_with_format(2, 0, t.note, &f.plain)?;
@@ -178,7 +181,7 @@ pub fn write_form_tables(
                 e[k] += v;
             }
         }
-        let ws = wb.add_worksheet();
+        let ws = districts;
         ws.set_formula_result_default("");
         setup(ws, t.district_sheet, t.district_title, period_text, f)?;
         ws.write_string_with_format(

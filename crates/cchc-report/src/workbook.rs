@@ -286,14 +286,152 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     // do not depend on which thread runs first.
     f.register(&mut wb);
     let d_sheet = wb.new_worksheet_with_constant_memory()?;
+    let unit_sheets = [
+        wb.new_worksheet_with_constant_memory()?,
+        wb.new_worksheet_with_constant_memory()?,
+        wb.new_worksheet_with_constant_memory()?,
+    ];
     let f = &f;
     let period_text = period_text.as_str();
+    // 3–8. Forms A, B and C by unit and by district: filled on another thread (like
+    // the Form D sheet) while the summary and the matrix are written here.
+    let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
+        input
+            .batch
+            .registry
+            .units()
+            .iter()
+            .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
+            .collect()
+    };
+    let districts = input.batch.registry.districts();
+    let form_a = FormTables {
+        unit_sheet: SHEET_FORM_A_UNITS,
+        district_sheet: SHEET_FORM_A_DISTRICTS,
+        unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
+        district_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
+        note: "Đơn vị tính: Số hồ sơ TTHC",
+        columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
+        rates: vec![
+            Rate {
+                label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
+                num: &[5, 6],
+                den: &[4],
+            },
+            Rate {
+                label: "Tỷ lệ trước hạn",
+                num: &[5],
+                den: &[4],
+            },
+            Rate {
+                label: "Tỷ lệ hồ sơ nhận trực tuyến",
+                num: &[1],
+                den: &[1, 2],
+            },
+        ],
+        rows: units_with(&|x| x.a.map(|a| a.to_vec())),
+        districts: districts.clone(),
+    };
+    let form_b = FormTables {
+        unit_sheet: SHEET_FORM_B_UNITS,
+        district_sheet: SHEET_FORM_B_DISTRICTS,
+        unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
+        district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
+        note: "Đơn vị tính: số thủ tục hành chính",
+        columns: vec![
+            "Số TTHC",
+            "Mức độ 3",
+            "Mức độ 4",
+            "Mức độ 3, 4",
+            "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
+            "Đủ điều kiện mức độ 3, 4",
+            "Đủ điều kiện, đã cung cấp mức độ 3, 4",
+        ],
+        rates: vec![
+            Rate {
+                label: "Tỷ lệ mức độ 3",
+                num: &[1],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ mức độ 4",
+                num: &[2],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
+                num: &[4],
+                den: &[3],
+            },
+        ],
+        rows: units_with(&|x| x.b.map(|b| b.to_vec())),
+        districts: districts.clone(),
+    };
+    let form_c = FormTables {
+        unit_sheet: SHEET_FORM_C_UNITS,
+        district_sheet: SHEET_FORM_C_DISTRICTS,
+        unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
+        district_title:
+            "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
+        note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
+        columns: vec![
+            "Số ĐVSNCL năm gốc",
+            "Số ĐVSNCL năm báo cáo",
+            "Giảm ĐVSNCL",
+            "Biên chế năm gốc",
+            "Biên chế năm báo cáo",
+            "Giảm biên chế",
+        ],
+        rates: vec![
+            Rate {
+                label: "Tỷ lệ giảm ĐVSNCL",
+                num: &[2],
+                den: &[0],
+            },
+            Rate {
+                label: "Tỷ lệ giảm biên chế",
+                num: &[5],
+                den: &[3],
+            },
+        ],
+        rows: units_with(&|x| {
+            if x.c_units.is_none() && x.c_staff.is_none() {
+                return None;
+            }
+            let [ub, uc] = x.c_units.unwrap_or([0, 0]);
+            let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
+            Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
+        }),
+        districts: districts.clone(),
+    };
+
+    let forms = [&form_a, &form_b, &form_c];
     std::thread::scope(|scope| -> Result<(), ReportError> {
         let d = scope.spawn(move || -> Result<Worksheet, ReportError> {
             let mut ws = d_sheet;
             indicators_sheet(&mut ws, f, period_text, input, inputs)?;
             Ok(ws)
         });
+        // Forms A–C, each a unit sheet (inline strings) and a district sheet, in order.
+        let abc = scope.spawn(
+            move || -> Result<(Vec<Worksheet>, Vec<(Placed, Placed)>), ReportError> {
+                let mut sheets = Vec::with_capacity(6);
+                let mut placed = Vec::with_capacity(3);
+                for (mut units, t) in unit_sheets.into_iter().zip(forms) {
+                    let mut districts = Worksheet::new();
+                    placed.push(write_form_tables(
+                        &mut units,
+                        &mut districts,
+                        f,
+                        period_text,
+                        t,
+                    )?);
+                    sheets.push(units);
+                    sheets.push(districts);
+                }
+                Ok((sheets, placed))
+            },
+        );
 
         // 1. Summary of targets.
         {
@@ -424,120 +562,14 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             }
         }
 
-        // 3–8. Forms A, B and C by unit and by district.
-        let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
-            input
-                .batch
-                .registry
-                .units()
-                .iter()
-                .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
-                .collect()
-        };
-        let districts = input.batch.registry.districts();
-        let form_a = FormTables {
-            unit_sheet: SHEET_FORM_A_UNITS,
-            district_sheet: SHEET_FORM_A_DISTRICTS,
-            unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
-            district_title:
-                "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
-            note: "Đơn vị tính: Số hồ sơ TTHC",
-            columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
-            rates: vec![
-                Rate {
-                    label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
-                    num: &[5, 6],
-                    den: &[4],
-                },
-                Rate {
-                    label: "Tỷ lệ trước hạn",
-                    num: &[5],
-                    den: &[4],
-                },
-                Rate {
-                    label: "Tỷ lệ hồ sơ nhận trực tuyến",
-                    num: &[1],
-                    den: &[1, 2],
-                },
-            ],
-            rows: units_with(&|x| x.a.map(|a| a.to_vec())),
-            districts: districts.clone(),
-        };
-        let (a_units, _) = write_form_tables(&mut wb, f, period_text, &form_a)?;
-        let form_b = FormTables {
-            unit_sheet: SHEET_FORM_B_UNITS,
-            district_sheet: SHEET_FORM_B_DISTRICTS,
-            unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
-            district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
-            note: "Đơn vị tính: số thủ tục hành chính",
-            columns: vec![
-                "Số TTHC",
-                "Mức độ 3",
-                "Mức độ 4",
-                "Mức độ 3, 4",
-                "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
-                "Đủ điều kiện mức độ 3, 4",
-                "Đủ điều kiện, đã cung cấp mức độ 3, 4",
-            ],
-            rates: vec![
-                Rate {
-                    label: "Tỷ lệ mức độ 3",
-                    num: &[1],
-                    den: &[0],
-                },
-                Rate {
-                    label: "Tỷ lệ mức độ 4",
-                    num: &[2],
-                    den: &[0],
-                },
-                Rate {
-                    label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
-                    num: &[4],
-                    den: &[3],
-                },
-            ],
-            rows: units_with(&|x| x.b.map(|b| b.to_vec())),
-            districts: districts.clone(),
-        };
-        let (_, b_districts) = write_form_tables(&mut wb, f, period_text, &form_b)?;
-        let form_c = FormTables {
-            unit_sheet: SHEET_FORM_C_UNITS,
-            district_sheet: SHEET_FORM_C_DISTRICTS,
-            unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
-            district_title:
-                "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
-            note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
-            columns: vec![
-                "Số ĐVSNCL năm gốc",
-                "Số ĐVSNCL năm báo cáo",
-                "Giảm ĐVSNCL",
-                "Biên chế năm gốc",
-                "Biên chế năm báo cáo",
-                "Giảm biên chế",
-            ],
-            rates: vec![
-                Rate {
-                    label: "Tỷ lệ giảm ĐVSNCL",
-                    num: &[2],
-                    den: &[0],
-                },
-                Rate {
-                    label: "Tỷ lệ giảm biên chế",
-                    num: &[5],
-                    den: &[3],
-                },
-            ],
-            rows: units_with(&|x| {
-                if x.c_units.is_none() && x.c_staff.is_none() {
-                    return None;
-                }
-                let [ub, uc] = x.c_units.unwrap_or([0, 0]);
-                let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
-                Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
-            }),
-            districts: districts.clone(),
-        };
-        write_form_tables(&mut wb, f, period_text, &form_c)?;
+        // 3–8. Forms A, B and C by unit and by district, filled on their thread.
+        let (abc_sheets, placed) = abc
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        for ws in abc_sheets {
+            wb.push_worksheet(ws);
+        }
+        let (a_units, b_districts) = (&placed[0].0, &placed[1].1);
 
         // 9. Other indicators (Form D), a row per unit.
         let d_sheet = d
@@ -550,9 +582,9 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             &mut wb,
             period_text,
             &form_a,
-            &a_units,
+            a_units,
             &form_b,
-            &b_districts,
+            b_districts,
             input.catalogue.targets.len(),
         )?;
 
