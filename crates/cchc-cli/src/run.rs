@@ -315,21 +315,25 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
         eprintln!("timing   frames hold {}", sizes.join(", "));
     }
     phases.done("frames");
-    // The report needs only the per-unit figures read from the frames; the frames then
-    // go to the exports, which let each one go once written (without exports, here).
-    let inputs = unit_inputs(&(&frames).into())?;
-    let frames = args.export.is_some().then_some(frames);
+    // The frames go to the exports, which let each one go once written; the report needs
+    // only the per-unit figures, read from the frames here meanwhile (a clone of the
+    // frames shares their columns: nothing is copied), and the frames are let go then.
+    let mut frames = Some(frames);
     let batch = &batch;
     let catalogue = &s.catalogue;
     let computed = std::sync::OnceLock::new();
     let (report, exports) = std::thread::scope(|scope| -> Result<(f64, Option<f64>)> {
-        let frame_exports = args.export.as_deref().zip(frames).map(|(dir, frames)| {
+        let frames = frames.take().expect("the frames, once");
+        let frame_exports = args.export.as_deref().map(|dir| {
+            let frames = frames.clone();
             scope.spawn(move || -> Result<f64> {
                 let start = Instant::now();
                 write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE)?;
                 Ok(start.elapsed().as_secs_f64())
             })
         });
+        let inputs = unit_inputs(&(&frames).into())?;
+        drop(frames);
         let rows = attainment_of(&inputs, &batch.registry, catalogue, DEFAULT_PROVINCE);
         let (inputs, rows) = computed.get_or_init(|| (inputs, rows));
         phases.done("attainment");
