@@ -248,9 +248,7 @@ impl HeaderCells {
                 p
             })
             .collect();
-        let has_below = |p: &Path, level: usize| {
-            p[level + 1..depth].iter().any(|&t| t != 0)
-        };
+        let has_below = |p: &Path, level: usize| p[level + 1..depth].iter().any(|&t| t != 0);
         for level in 0..depth.saturating_sub(1) {
             for i in 1..paths.len() {
                 let (prev, cur) = (paths[i - 1], paths[i]);

@@ -489,6 +489,14 @@ fn read_workbook_inner(
             file,
             "Tệp không có trang tính nào",
         ));
+    } else if sheets.iter().all(|s| s.typ != SheetType::WorkSheet) {
+        // Only chart, dialog or macro sheets: nothing to read, and it must be said (a
+        // damaged .xls read this way gave neither a table nor a finding; cargo fuzz).
+        out.findings.push(Finding::file(
+            Rule::FileUnreadable,
+            file,
+            "Tệp không có trang tính dữ liệu nào (chỉ có trang biểu đồ hoặc macro): không có gì để đọc",
+        ));
     }
     for (index, sheet) in sheets.into_iter().enumerate() {
         if sheet.typ != SheetType::WorkSheet {

@@ -500,3 +500,33 @@ fn an_ods_cell_repeated_over_millions_of_cells_is_refused_before_it_is_laid_out(
         read.findings
     );
 }
+
+#[test]
+fn a_workbook_of_chart_sheets_only_is_named_not_dropped() {
+    // No worksheet at all, only a chart sheet: nothing to read, and a finding says so
+    // (a damaged .xls whose sheets all read as other kinds gave neither a table nor a
+    // finding; cargo fuzz, fuzz/corpus/xls-no-worksheet.xls).
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let data = wb.add_worksheet().set_name("Dữ liệu").expect("name");
+    data.write_number(0, 0, 1.0).expect("write");
+    data.write_number(1, 0, 2.0).expect("write");
+    let mut chart = rust_xlsxwriter::Chart::new_column();
+    chart.add_series().set_values(("Dữ liệu", 0, 0, 1, 0));
+    wb.add_chartsheet()
+        .insert_chart(0, 0, &chart)
+        .expect("chart");
+    // The data sheet is then taken off the workbook's list: only the chart sheet is left.
+    let bytes = rewrite_zip_entry(
+        &wb.save_to_buffer().expect("xlsx"),
+        "xl/workbook.xml",
+        |xml| {
+            let start = xml.find("<sheet name=\"Dữ liệu\"").expect("the data sheet");
+            let end = start + xml[start..].find("/>").expect("its end") + 2;
+            format!("{}{}", &xml[..start], &xml[end..])
+        },
+    );
+    let (rule, message) =
+        only_finding(&read_bytes("bieu_do.xlsx", &bytes, &ReadContext::default()));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("không có trang tính dữ liệu"), "{message}");
+}
