@@ -420,6 +420,7 @@ impl Frames {
         batch: &mut Batch,
         parallel_rows: usize,
     ) -> Result<Frames, AnalysisError> {
+        let rows = batch.counted_rows();
         let mut by_form: [Vec<(usize, SubmissionData)>; 4] = Default::default();
         for (i, s) in batch.submissions.iter_mut().enumerate() {
             if !s.counted {
@@ -444,7 +445,6 @@ impl Frames {
             by_form[form].push((i, data));
         }
         let subs = &batch.submissions;
-        let rows: usize = by_form.iter().flatten().map(|(_, d)| d.len()).sum();
         let [a, b, c, d] = by_form;
         // Two lanes: D (the most rows) then C, and B then A.
         let d_then_c = move || (build(Form::D, d, subs), build(Form::C, c, subs));

@@ -237,7 +237,7 @@ impl Phases {
 /// the threads that built them, where the next phases (other threads) cannot reuse
 /// them, and with the decay time the attainment's rows and the report came on top of
 /// them — the peak at 10,000 workbooks moved between 176 and 216 MB with the machine's
-/// speed (a faster run had handed back less by then); with this, 165 MB every time.
+/// speed (a faster run had handed back less by then); with this, 158–175 MB run after run.
 /// Not for small batches: purging at once costs system time (≈ 10 % of a 1,000-workbook
 /// run if set for the whole run), and their peak is far from any limit.
 fn free_memory_eagerly() {
@@ -292,13 +292,7 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     phases.done("setup");
     let mut batch = read_with_progress(&args.batch, &mut s);
     phases.done("read");
-    let rows: usize = batch
-        .submissions
-        .iter()
-        .filter(|s| s.counted)
-        .map(|s| s.data.len())
-        .sum();
-    if rows > PARALLEL_FRAME_ROWS {
+    if batch.counted_rows() > PARALLEL_FRAME_ROWS {
         free_memory_eagerly();
     }
     // Every accepted row moves into the frames: each form's rows are let go as soon as
@@ -318,12 +312,10 @@ fn consolidate(args: &ConsolidateArgs) -> Result<i32> {
     // The frames go to the exports, which let each one go once written; the report needs
     // only the per-unit figures, read from the frames here meanwhile (a clone of the
     // frames shares their columns: nothing is copied), and the frames are let go then.
-    let mut frames = Some(frames);
     let batch = &batch;
     let catalogue = &s.catalogue;
     let computed = std::sync::OnceLock::new();
     let (report, exports) = std::thread::scope(|scope| -> Result<(f64, Option<f64>)> {
-        let frames = frames.take().expect("the frames, once");
         let frame_exports = args.export.as_deref().map(|dir| {
             let frames = frames.clone();
             scope.spawn(move || -> Result<f64> {

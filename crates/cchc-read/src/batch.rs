@@ -191,6 +191,17 @@ pub struct Batch {
     pub registry: Registry,
 }
 
+impl Batch {
+    /// Rows of the counted submissions: what the frames will hold.
+    pub fn counted_rows(&self) -> usize {
+        self.submissions
+            .iter()
+            .filter(|s| s.counted)
+            .map(|s| s.data.len())
+            .sum()
+    }
+}
+
 /// Lists input files: files as given, folders walked recursively, sorted.
 /// Lock files (`~$…`) and non-workbooks are returned as `file.skipped` findings.
 pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<Finding>) {
