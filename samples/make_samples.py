@@ -163,7 +163,7 @@ def convert(path, fmt):
     return dest
 
 
-EXPECTED = {"period": "2022-Q1", "units": {}, "findings": [], "b": {}, "c": {}, "d": {}}
+EXPECTED = {"period": "2022-Q1", "units": {}, "findings": [], "b": {}, "c": {}, "d": {}, "optional": {}}
 
 
 def expect_unit(unit_id, rows):
@@ -331,10 +331,12 @@ def main():
     expect("samples/loi/ghi_chu.txt", "file.skipped")
 
     forms_bcd()
+    optional_columns()
 
     EXPECTED["units"] = dict(sorted(EXPECTED["units"].items()))
     for k in ("b", "c", "d"):
         EXPECTED[k] = dict(sorted(EXPECTED[k].items()))
+    EXPECTED["optional"] = dict(sorted(EXPECTED["optional"].items()))
     EXPECTED["measures"] = MEASURES
     with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(EXPECTED, f, ensure_ascii=False, indent=1)
@@ -601,6 +603,104 @@ def forms_bcd():
     expect_b("thpt-yenmy", rows[1:])
     save(wb, "loi/THPT_YenMy_B_Q1_2022.xlsx")
     expect("samples/loi/THPT_YenMy_B_Q1_2022.xlsx", "value.not_a_number")
+
+
+# ------------------------------------------------- Form A with the optional columns
+# Written last (and with a third generator for the breakdowns), so that these files
+# leave every figure above as it was.
+RNG3 = random.Random(2026)
+OPTIONAL = ["received_online_full", "received_online_partial", "received_postal", "resolved_late_apologised"]
+
+
+def split_row():
+    """A row of the 11 measures with its optional breakdowns: online = full + partial,
+    postal ≤ direct, apologised ≤ late."""
+    v = row_values()
+    online, direct, late = v[1], v[2], v[7]
+    full = RNG3.randint(0, online)
+    postal = RNG3.randint(0, direct)
+    apologised = RNG3.randint(0, late)
+    return v, [full, online - full, postal, apologised]
+
+
+def optional_columns():
+    # 1. The 2020 form with four "Trong đó" columns after (13), numbered (1)…(17).
+    wb = Workbook(); ws = wb.active; ws.title = "II.06a"
+    ws.cell(1, 1, "Biểu số II.06a/VPCP/KSTT")
+    ws.cell(2, 1, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC")
+    ws.cell(3, 1, "Kỳ báo cáo: Quý I năm 2022")
+    ws.cell(4, 1, "Đơn vị báo cáo: Phòng GDĐT thành phố Hưng Yên")
+    ws.cell(5, 1, "Đơn vị tính: Số hồ sơ TTHC")
+    top = 7
+    header = [row + [None] * 4 for row in H2020]
+    header[0][13] = "Trong đó"
+    header[1][13:17] = ["Trực tuyến toàn trình", "Trực tuyến một phần", "Qua dịch vụ bưu chính công ích",
+                        "Quá hạn đã có văn bản xin lỗi"]
+    for i, hrow in enumerate(header):
+        for c, v in enumerate(hrow, start=1):
+            if v is not None:
+                ws.cell(top + i, c, v).alignment = Alignment(wrap_text=True)
+    for m in M2020 + ["N{r}:Q{r}", "N{r1}:N{r2}", "O{r1}:O{r2}", "P{r1}:P{r2}", "Q{r1}:Q{r2}"]:
+        ws.merge_cells(m.format(r=top, r1=top + 1, r2=top + 2))
+    r = top + 3
+    for c in range(1, 18):
+        ws.cell(r, c, f"({c})")
+    r += 1
+    rows, extra = [], []
+    for i in range(5):
+        v, o = split_row()
+        rows.append((FIELDS[i], v)); extra.append(o)
+        ws.cell(r, 1, i + 1); ws.cell(r, 2, FIELDS[i])
+        for k, x in enumerate(v + o):
+            ws.cell(r, 3 + k, x)
+        r += 1
+    ws.cell(r, 2, "Tổng số")
+    for k, x in enumerate(sums(rows) + [sum(o[k] for o in extra) for k in range(4)]):
+        ws.cell(r, 3 + k, x)
+    ws.cell(r + 2, 9, "Hưng Yên, ngày 15 tháng 3 năm 2022"); ws.cell(r + 3, 9, "Thủ trưởng đơn vị")
+    save(wb, "PGD_TPHungYen_Q1_2022.xlsx")
+    expect_unit("pgd-tphungyen", rows)
+    EXPECTED["optional"]["pgd-tphungyen"] = dict(zip(OPTIONAL, [sum(o[k] for o in extra) for k in range(4)]))
+
+    # 2. A one-stop system's export: intake in the period split into toàn trình, một phần,
+    # trực tiếp and bưu chính công ích, with no column (4) or (5) of the official form:
+    # received_online = full + partial, received_direct = in person + postal.
+    wb = Workbook(); ws = wb.active; ws.title = "Thống kê"
+    ws.cell(1, 1, "THỐNG KÊ TÌNH HÌNH GIẢI QUYẾT HỒ SƠ TTHC")
+    ws.cell(2, 1, "Đơn vị: Trường THPT chuyên Hưng Yên")
+    ws.cell(3, 1, "Kỳ báo cáo: Quý I năm 2022")
+    top = 5
+    header = [
+        ["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", None, None, None, None, None,
+         "Số hồ sơ đã giải quyết", None, None, None, None, "Số hồ sơ đang giải quyết", None, None],
+        [None, None, "Tổng số", "Trong kỳ", None, None, None, "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn",
+         "Quá hạn", "Trong đó: quá hạn đã có văn bản xin lỗi", "Tổng số", "Trong hạn", "Quá hạn"],
+        [None, None, None, "Trực tuyến toàn trình", "Trực tuyến một phần", "Trực tiếp",
+         "Qua dịch vụ bưu chính công ích", None, None, None, None, None, None, None, None, None],
+    ]
+    for i, hrow in enumerate(header):
+        for c, v in enumerate(hrow, start=1):
+            if v is not None:
+                ws.cell(top + i, c, v)
+    for m in ["A{r}:A{r2}", "B{r}:B{r2}", "C{r}:H{r}", "I{r}:M{r}", "N{r}:P{r}", "C{r1}:C{r2}", "D{r1}:G{r1}",
+              "H{r1}:H{r2}", "I{r1}:I{r2}", "J{r1}:J{r2}", "K{r1}:K{r2}", "L{r1}:L{r2}", "M{r1}:M{r2}",
+              "N{r1}:N{r2}", "O{r1}:O{r2}", "P{r1}:P{r2}"]:
+        ws.merge_cells(m.format(r=top, r1=top + 1, r2=top + 2))
+    r = top + 3
+    rows, extra = [], []
+    for i in range(3):
+        v, o = split_row()
+        full, partial, postal, apologised = o
+        rows.append((FIELDS[i], v)); extra.append(o)
+        in_person = v[2] - postal
+        cells = [v[0], full, partial, in_person, postal, v[3], v[4], v[5], v[6], v[7], apologised, v[8], v[9], v[10]]
+        ws.cell(r, 1, i + 1); ws.cell(r, 2, FIELDS[i])
+        for k, x in enumerate(cells):
+            ws.cell(r, 3 + k, x)
+        r += 1
+    save(wb, "THPT_ChuyenHungYen_Q1_2022.xlsx")
+    expect_unit("thpt-chuyenhungyen", rows)
+    EXPECTED["optional"]["thpt-chuyenhungyen"] = dict(zip(OPTIONAL, [sum(o[k] for o in extra) for k in range(4)]))
 
 
 if __name__ == "__main__":

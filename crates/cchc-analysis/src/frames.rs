@@ -32,7 +32,9 @@ fn dossiers_of<'a>(
 ) -> Result<DataFrame, AnalysisError> {
     let mut k = Keys::default();
     let mut field: Vec<&str> = Vec::new();
-    let mut measures: Vec<Vec<i64>> = vec![Vec::new(); 11];
+    // Required measures are never null; an optional one is null on the rows of a table
+    // without its column.
+    let mut measures: Vec<Vec<Option<i64>>> = vec![Vec::new(); Measure::count()];
     for (s, data) in submissions {
         let SubmissionData::A(rows) = data else {
             continue;
@@ -40,14 +42,20 @@ fn dossiers_of<'a>(
         for r in rows {
             k.push(s, &r.cell);
             field.push(&r.label);
-            for m in Measure::ALL {
-                measures[m.index()].push(r.values[m.index()]);
+            for (m, col) in Measure::all().zip(measures.iter_mut()) {
+                col.push(r.get(m));
             }
         }
     }
     let mut middle = vec![text_column(DOSSIER_KEY_COLUMNS[4], &field)];
-    for m in Measure::ALL {
-        middle.push(Column::new(m.id().into(), &measures[m.index()]));
+    for (m, col) in Measure::all().zip(&measures) {
+        middle.push(match m.required() {
+            true => Column::new(
+                m.id().into(),
+                col.iter().map(|v| v.unwrap_or(0)).collect::<Vec<i64>>(),
+            ),
+            false => Column::new(m.id().into(), col),
+        });
     }
     k.frame(middle)
 }

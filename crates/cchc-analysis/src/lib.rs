@@ -7,6 +7,7 @@
 
 pub mod attainment;
 pub mod frames;
+pub mod inputs;
 
 /// A frame could not be built or read.
 #[derive(Debug, thiserror::Error)]

@@ -19,8 +19,11 @@ pub enum Command {
     Consolidate(ConsolidateArgs),
     /// The same reading and checks; findings printed, nothing written.
     Check(CheckArgs),
-    /// Print the target catalogue (id, plan reference, wording, comparator, threshold, form).
+    /// Check a target catalogue and print it (id, plan reference, form, threshold,
+    /// numerator and denominator, wording).
     Targets(TargetsArgs),
+    /// List every form's measures: the names a catalogue's expressions use.
+    Measures(MeasuresArgs),
     /// Write the blank workbook units fill in (Forms A–D and instructions).
     Template(TemplateArgs),
 }
@@ -30,6 +33,13 @@ pub struct TargetsArgs {
     /// Target catalogue TOML; default: the 2022 plan.
     #[arg(long)]
     pub targets: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct MeasuresArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,

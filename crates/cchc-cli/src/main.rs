@@ -1,5 +1,6 @@
 //! `cchc`: consolidate and check administrative-reform reports.
 
+mod catalogue;
 mod cli;
 mod run;
 

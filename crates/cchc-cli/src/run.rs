@@ -18,9 +18,7 @@ use cchc_report::workbook::{write_workbook, Figures, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{
-    BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TargetsArgs, TemplateArgs,
-};
+use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TemplateArgs};
 
 /// Runs the CLI and returns the exit code (0 clean, 1 errors found, 2 could not run).
 pub fn main() -> i32 {
@@ -35,7 +33,8 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Consolidate(a) => consolidate(&a),
         Command::Check(a) => check(&a),
-        Command::Targets(a) => targets(&a),
+        Command::Targets(a) => crate::catalogue::targets(&a),
+        Command::Measures(a) => crate::catalogue::measures(&a),
         Command::Template(a) => template(&a),
     };
     match result {
@@ -62,7 +61,7 @@ struct Setup {
     units: Vec<Unit>,
 }
 
-fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
+pub(crate) fn load_catalogue(path: Option<&Path>) -> Result<Catalogue> {
     match path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
@@ -427,53 +426,6 @@ fn check(args: &CheckArgs) -> Result<i32> {
         }
     }
     Ok(summary(&batch, counted_units(&batch), started))
-}
-
-fn targets(args: &TargetsArgs) -> Result<i32> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let cat = load_catalogue(args.targets.as_deref())?;
-    match args.format {
-        OutputFormat::Json => {
-            let list: Vec<serde_json::Value> = cat
-                .targets
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "id": t.id, "plan_ref": t.plan_ref, "name": t.name, "wording": t.wording,
-                        "comparator": t.comparator.symbol(), "threshold": t.threshold.to_f64(),
-                        "form": format!("{:?}", t.form),
-                    })
-                })
-                .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
-        }
-        OutputFormat::Table => {
-            writeln!(out, "{}", cat.plan)?;
-            writeln!(
-                out,
-                "{:<28} {:<11} {:<5} {:>9}  nội dung theo kế hoạch",
-                "mã chỉ tiêu", "căn cứ", "biểu", "chỉ tiêu"
-            )?;
-            for t in &cat.targets {
-                let threshold = format!(
-                    "{} {}%",
-                    t.comparator.symbol_vi(),
-                    cchc_report::workbook::percent_text(t.threshold.to_f64())
-                );
-                writeln!(
-                    out,
-                    "{:<28} {:<11} {:<5} {:>9}  {}",
-                    t.id,
-                    t.plan_ref,
-                    format!("{:?}", t.form),
-                    threshold,
-                    t.wording
-                )?;
-            }
-        }
-    }
-    Ok(0)
 }
 
 fn template(args: &TemplateArgs) -> Result<i32> {

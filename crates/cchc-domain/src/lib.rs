@@ -10,7 +10,9 @@
 //! - [`finding`]: [`finding::Finding`]s, rule ids and severities.
 
 pub mod columns;
+pub mod expr;
 pub mod finding;
+pub mod forms;
 pub mod measure;
 pub mod number;
 pub mod period;

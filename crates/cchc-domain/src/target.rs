@@ -1,12 +1,18 @@
-//! The plan's targets: a catalogue read from TOML, with exact thresholds.
+//! The plan's targets: a catalogue read from TOML (v2, DOMAIN §8), with exact thresholds.
 //!
-//! The default catalogue (`data/targets.toml`, the 2022 plan) is compiled in;
+//! Every target says how it is computed: a numerator and (unless it is a count) a
+//! denominator, each a [`Linear`] expression over its form's measures, a comparator and a
+//! threshold. The default catalogue (`data/targets.toml`, the 2022 plan) is compiled in;
 //! [`Catalogue::from_toml`] reads a replacement (next year's plan, another province).
 
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
+use toml::Spanned;
 
+use crate::expr::Linear;
+pub use crate::forms::Form;
+use crate::forms::{vocabulary, Vocabulary};
 use crate::text::{normalize, words};
 
 /// The embedded 2022 catalogue.
@@ -19,37 +25,43 @@ pub enum Comparator {
     AtLeast,
     /// `>`: the value must exceed the threshold (exactly 50% does not meet `> 50%`).
     Above,
+    /// `≤`: an upper bound the value may reach (`không quá 2%`).
+    AtMost,
+    /// `<`: the value must stay below the threshold (`dưới 2%`).
+    Below,
 }
 
 impl Comparator {
-    /// `>=` or `>`, as in exports.
+    /// `>=`, `>`, `<=` or `<`, as in exports.
     pub fn symbol(self) -> &'static str {
         match self {
             Comparator::AtLeast => ">=",
             Comparator::Above => ">",
+            Comparator::AtMost => "<=",
+            Comparator::Below => "<",
         }
     }
 
-    /// `≥` or `>`, as in reports.
+    /// `≥`, `>`, `≤` or `<`, as in reports.
     pub fn symbol_vi(self) -> &'static str {
         match self {
             Comparator::AtLeast => "≥",
             Comparator::Above => ">",
+            Comparator::AtMost => "≤",
+            Comparator::Below => "<",
         }
     }
-}
 
-/// Which form feeds a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Form {
-    /// Form A, dossier results.
-    A,
-    /// Form B, online public services.
-    B,
-    /// Form C, staffing and public units.
-    C,
-    /// Form D, other indicators.
-    D,
+    /// The comparator a catalogue writes (`>=` or `≥`, `>`, `<=` or `≤`, `<`).
+    pub fn parse(text: &str) -> Option<Comparator> {
+        match text.trim() {
+            ">=" | "≥" => Some(Comparator::AtLeast),
+            ">" => Some(Comparator::Above),
+            "<=" | "≤" => Some(Comparator::AtMost),
+            "<" => Some(Comparator::Below),
+            _ => None,
+        }
+    }
 }
 
 /// An exact non-negative fraction `num / den` (thresholds, values).
@@ -97,6 +109,10 @@ impl Fraction {
 
     /// Exact sum, reduced.
     pub fn add(self, o: Fraction) -> Fraction {
+        // Counts (every Form A–C figure) are whole: no gcd to take.
+        if self.den == 1 && o.den == 1 {
+            return Fraction::int(self.num + o.num);
+        }
         Fraction {
             num: self.num * o.den + o.num * self.den,
             den: self.den * o.den,
@@ -147,7 +163,7 @@ impl Fraction {
 /// One target of the plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    /// Stable id (`tthc.early`).
+    /// Stable id (`tthc.early`); nothing in the code depends on it.
     pub id: String,
     /// Where the plan states it (`MT 2.a`).
     pub plan_ref: String,
@@ -155,27 +171,38 @@ pub struct Target {
     pub name: String,
     /// The plan's own wording.
     pub wording: String,
-    /// `≥` or `>`.
+    /// The form that feeds it.
+    pub form: Form,
+    /// The numerator, over the form's measures.
+    pub numerator: Linear,
+    /// The denominator; `None` for a count (the value is the numerator itself).
+    pub denominator: Option<Linear>,
+    /// How the value is compared with the threshold.
     pub comparator: Comparator,
     /// The threshold as an exact fraction.
     pub threshold: Fraction,
     /// The threshold as written in the catalogue.
     pub threshold_text: String,
-    /// The form that feeds it.
-    pub form: Form,
-    /// How numerator and denominator are formed.
-    pub measure: String,
     /// Other names a Form D row may give this target.
     pub aliases: Vec<String>,
+    /// 1-based line of the target's `id` in the catalogue file (0 when built in code).
+    pub line: usize,
 }
 
 impl Target {
+    /// Whether the target is a count (no denominator): its value is compared with the
+    /// threshold as a number, and it is never `not_applicable`.
+    pub fn is_count(&self) -> bool {
+        self.denominator.is_none()
+    }
+
     /// Whether `num / den` meets the target. `den` must be > 0.
     pub fn is_met(&self, num: i128, den: i128) -> bool {
-        self.is_met_fraction(Fraction { num, den: 1 }, Fraction { num: den, den: 1 })
+        self.is_met_fraction(Fraction::int(num), Fraction::int(den))
     }
 
     /// [`Target::is_met`] for fractional numerator and denominator (Form D amounts).
+    /// A count target passes a denominator of 1.
     pub fn is_met_fraction(&self, n: Fraction, d: Fraction) -> bool {
         // n ≥ t·d  ⇔  n.num · t.den · d.den ≥ t.num · d.num · n.den (all denominators > 0)
         let lhs = n.num * self.threshold.den * d.den;
@@ -183,10 +210,13 @@ impl Target {
         match self.comparator {
             Comparator::AtLeast => lhs >= rhs,
             Comparator::Above => lhs > rhs,
+            Comparator::AtMost => lhs <= rhs,
+            Comparator::Below => lhs < rhs,
         }
     }
 
-    /// How many more numerator items would meet the target (DOMAIN §7.6), never below 0.
+    /// How many numerator items short of (or, for an upper bound, over) the target the
+    /// value is (DOMAIN §7.6 and §8), never below 0.
     ///
     /// ```
     /// use cchc_domain::target::Catalogue;
@@ -197,21 +227,49 @@ impl Target {
     /// assert_eq!(level3.gap(5, 10), 1); // ⌊0.5·10⌋ + 1 − 5: exactly 50% is not > 50%
     /// ```
     pub fn gap(&self, num: i128, den: i128) -> i128 {
-        self.gap_fraction(Fraction { num, den: 1 }, Fraction { num: den, den: 1 })
+        self.gap_fraction(Fraction::int(num), Fraction::int(den))
     }
 
-    /// [`Target::gap`] for fractional numerator and denominator: for `≥ t`,
-    /// ⌈t·d − n⌉; for `> t`, ⌊t·d − n⌋ + 1; never below 0.
+    /// [`Target::gap`] for fractional numerator and denominator: with x = t·d − n,
+    /// `≥`: ⌈x⌉; `>`: ⌊x⌋ + 1; `≤`: ⌈−x⌉; `<`: ⌊−x⌋ + 1; never below 0. For whole
+    /// numbers these are the plan's ⌈t·d⌉ − n, ⌊t·d⌋ + 1 − n, n − ⌊t·d⌋ and
+    /// n − (⌈t·d⌉ − 1); a count target passes d = 1.
     pub fn gap_fraction(&self, n: Fraction, d: Fraction) -> i128 {
         let t = self.threshold;
-        // t·d − n = (t.num·d.num·n.den − n.num·t.den·d.den) / (t.den·d.den·n.den)
+        // x = t·d − n = (t.num·d.num·n.den − n.num·t.den·d.den) / (t.den·d.den·n.den)
         let top = t.num * d.num * n.den - n.num * t.den * d.den;
         let bottom = t.den * d.den * n.den;
+        let ceil = |a: i128| -((-a).div_euclid(bottom));
         let needed = match self.comparator {
-            Comparator::AtLeast => -((-top).div_euclid(bottom)),
+            Comparator::AtLeast => ceil(top),
             Comparator::Above => top.div_euclid(bottom) + 1,
+            Comparator::AtMost => ceil(-top),
+            Comparator::Below => (-top).div_euclid(bottom) + 1,
         };
         needed.max(0)
+    }
+
+    /// The threshold as the report shows it: `≥ 80%`, `≤ 2,5%`, or for a count `≤ 0`.
+    pub fn threshold_label(&self) -> String {
+        let number = |x: f64| {
+            let s = format!("{x:.4}");
+            s.trim_end_matches('0')
+                .trim_end_matches('.')
+                .replace('.', ",")
+        };
+        let t = self.threshold.to_f64();
+        match self.is_count() {
+            true => format!("{} {}", self.comparator.symbol_vi(), number(t)),
+            false => format!("{} {}%", self.comparator.symbol_vi(), number(t * 100.0)),
+        }
+    }
+
+    /// `numerator / denominator` as the catalogue writes them, or the numerator alone.
+    pub fn formula_text(&self) -> String {
+        match &self.denominator {
+            Some(d) => format!("({}) / ({})", self.numerator.text, d.text),
+            None => self.numerator.text.clone(),
+        }
     }
 }
 
@@ -219,6 +277,7 @@ impl Target {
 #[serde(deny_unknown_fields)]
 struct RawCatalogue {
     plan: Option<String>,
+    year: Option<i32>,
     #[serde(default)]
     target: Vec<RawTarget>,
 }
@@ -226,30 +285,32 @@ struct RawCatalogue {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTarget {
-    id: String,
+    id: Spanned<String>,
     plan_ref: String,
     name: String,
     wording: String,
-    comparator: String,
-    threshold: String,
-    form: String,
-    #[serde(default)]
-    measure: String,
+    form: Spanned<String>,
+    numerator: Option<Spanned<String>>,
+    denominator: Option<Spanned<String>>,
+    comparator: Spanned<String>,
+    threshold: Spanned<toml::Value>,
     #[serde(default)]
     aliases: Vec<String>,
+    /// The first catalogue's free-text key, refused with a hint.
+    measure: Option<Spanned<String>>,
 }
 
 /// A catalogue file that cannot be used; the message names the line and key.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
-    /// Not valid TOML, or a key missing or of the wrong type (the TOML error gives
-    /// the line and the key).
+    /// Not valid TOML, or a key missing, unknown or of the wrong type (the TOML error
+    /// gives the line and the key).
     #[error("danh mục chỉ tiêu: {0}")]
     Toml(String),
     /// A value that TOML accepts but the catalogue does not.
     #[error("danh mục chỉ tiêu: dòng {line}: chỉ tiêu `{id}`, khóa `{key}`: {message}")]
     Invalid {
-        /// 1-based line of the target's id.
+        /// 1-based line of the key's value.
         line: usize,
         /// Target id.
         id: String,
@@ -261,6 +322,113 @@ pub enum CatalogueError {
     /// No targets at all.
     #[error("danh mục chỉ tiêu: không có chỉ tiêu nào ([[target]])")]
     Empty,
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A threshold written as text (`"0.8"`, `"80%"`, `"2,5%"`) or as a TOML number.
+fn threshold_of(v: &toml::Value) -> Option<(Fraction, String)> {
+    let text = match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        _ => return None,
+    };
+    Fraction::parse_decimal(&text).map(|f| (f, text))
+}
+
+impl RawTarget {
+    fn check(self, text: &str, vocabulary: &Vocabulary) -> Result<Target, CatalogueError> {
+        let id = self.id.get_ref().trim().to_string();
+        let invalid =
+            |span: std::ops::Range<usize>, key, message: String| CatalogueError::Invalid {
+                line: line_at(text, span.start),
+                id: id.clone(),
+                key,
+                message,
+            };
+        if id.is_empty() {
+            return Err(invalid(self.id.span(), "id", "mã chỉ tiêu trống".into()));
+        }
+        if let Some(m) = &self.measure {
+            return Err(invalid(
+                m.span(),
+                "measure",
+                "khóa `measure` của danh mục cũ không còn dùng: viết `numerator` và `denominator` \
+                 bằng tên chỉ số của biểu (xem `cchc measures`)"
+                    .into(),
+            ));
+        }
+        let form = Form::from_letter(self.form.get_ref()).ok_or_else(|| {
+            invalid(
+                self.form.span(),
+                "form",
+                format!(
+                    "`{}` không hợp lệ (dùng A, B, C hoặc D)",
+                    self.form.get_ref()
+                ),
+            )
+        })?;
+        let comparator = Comparator::parse(self.comparator.get_ref()).ok_or_else(|| {
+            invalid(
+                self.comparator.span(),
+                "comparator",
+                format!(
+                    "`{}` không hợp lệ (dùng \">=\", \">\", \"<=\" hoặc \"<\")",
+                    self.comparator.get_ref()
+                ),
+            )
+        })?;
+        let (threshold, threshold_text) =
+            threshold_of(self.threshold.get_ref()).ok_or_else(|| {
+                invalid(
+                    self.threshold.span(),
+                    "threshold",
+                    format!(
+                        "`{}` không phải số (ví dụ \"0.8\", \"80%\", \"2,5%\")",
+                        self.threshold.get_ref()
+                    ),
+                )
+            })?;
+        let expr = |v: &Spanned<String>, key| {
+            Linear::parse(v.get_ref(), form, vocabulary)
+                .map_err(|e| invalid(v.span(), key, format!("`{}`: {e}", v.get_ref())))
+        };
+        let Some(numerator) = &self.numerator else {
+            return Err(invalid(
+                self.id.span(),
+                "numerator",
+                "thiếu tử số (numerator)".into(),
+            ));
+        };
+        let numerator = expr(numerator, "numerator")?;
+        let denominator = self
+            .denominator
+            .as_ref()
+            .map(|d| expr(d, "denominator"))
+            .transpose()?;
+        Ok(Target {
+            line: line_at(text, self.id.span().start),
+            id,
+            plan_ref: self.plan_ref,
+            name: self.name,
+            wording: self.wording,
+            form,
+            numerator,
+            denominator,
+            comparator,
+            threshold,
+            threshold_text,
+            aliases: self.aliases,
+        })
+    }
 }
 
 /// One name of a target, normalised, with its telling words (for Form D matching).
@@ -287,6 +455,8 @@ impl IndicatorName {
 pub struct Catalogue {
     /// The plan the targets come from.
     pub plan: String,
+    /// The year the plan covers, when the file says.
+    pub year: Option<i32>,
     /// Targets in the order the file lists them.
     pub targets: Vec<Target>,
     /// Each target's name, wording and aliases normalised, built on first use by
@@ -300,83 +470,75 @@ impl Catalogue {
         // Checked by a unit test; an error here is a build defect.
         Catalogue::from_toml(DEFAULT_TARGETS_TOML).unwrap_or(Catalogue {
             plan: String::new(),
+            year: None,
             targets: Vec::new(),
             names: Default::default(),
         })
     }
 
-    /// Reads a catalogue.
+    /// Reads a catalogue (v2, DOMAIN §8), its expressions checked against the forms'
+    /// measures.
+    ///
+    /// ```
+    /// use cchc_domain::target::{Catalogue, Comparator};
+    /// let cat = Catalogue::from_toml(r#"
+    /// plan = "Kế hoạch CCHC năm 2026"
+    /// year = 2026
+    /// [[target]]
+    /// id = "a.qua_han"
+    /// plan_ref = "MT 1"
+    /// name = "Hồ sơ quá hạn"
+    /// wording = "Tỷ lệ hồ sơ giải quyết quá hạn dưới 2%"
+    /// form = "A"
+    /// numerator = "resolved_late"
+    /// denominator = "resolved_total"
+    /// comparator = "<"
+    /// threshold = "2%"
+    /// "#).unwrap();
+    /// let t = &cat.targets[0];
+    /// assert_eq!(t.comparator, Comparator::Below);
+    /// assert_eq!(t.gap(3, 100), 2); // 3 − (⌈0.02·100⌉ − 1) = 3 − 1
+    /// ```
     ///
     /// # Errors
-    /// [`CatalogueError`] naming the line and key of the first problem.
+    /// [`CatalogueError`] naming the line and key of the first problem: invalid TOML,
+    /// a missing or unknown key, an unknown form or comparator, a threshold that is not
+    /// a number, an expression that does not parse or names a measure its form does not
+    /// have, a duplicate id, no target at all.
     pub fn from_toml(text: &str) -> Result<Catalogue, CatalogueError> {
+        Catalogue::from_toml_with(text, vocabulary())
+    }
+
+    /// [`Catalogue::from_toml`] against another form vocabulary.
+    ///
+    /// # Errors
+    /// As [`Catalogue::from_toml`].
+    pub fn from_toml_with(
+        text: &str,
+        vocabulary: &Vocabulary,
+    ) -> Result<Catalogue, CatalogueError> {
         let raw: RawCatalogue =
             toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
         if raw.target.is_empty() {
             return Err(CatalogueError::Empty);
         }
-        let line_of = |id: &str| {
-            text.lines()
-                .position(|l| l.contains(&format!("\"{id}\"")) && l.trim_start().starts_with("id"))
-                .map_or(0, |i| i + 1)
-        };
-        let mut targets = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
         for t in raw.target {
-            let invalid = |key, message: String| CatalogueError::Invalid {
-                line: line_of(&t.id),
-                id: t.id.clone(),
-                key,
-                message,
-            };
-            let comparator = match t.comparator.trim() {
-                ">=" | "≥" => Comparator::AtLeast,
-                ">" => Comparator::Above,
-                other => {
-                    return Err(invalid(
-                        "comparator",
-                        format!("`{other}` không hợp lệ (dùng \">=\" hoặc \">\")"),
-                    ))
-                }
-            };
-            let threshold = Fraction::parse_decimal(&t.threshold).ok_or_else(|| {
-                invalid(
-                    "threshold",
-                    format!("`{}` không phải số thập phân (ví dụ \"0.8\")", t.threshold),
-                )
-            })?;
-            let form = match t.form.trim() {
-                "A" => Form::A,
-                "B" => Form::B,
-                "C" => Form::C,
-                "D" => Form::D,
-                other => {
-                    return Err(invalid(
-                        "form",
-                        format!("`{other}` không hợp lệ (dùng A, B, C hoặc D)"),
-                    ))
-                }
-            };
-            if t.id.trim().is_empty() {
-                return Err(invalid("id", "mã chỉ tiêu trống".into()));
+            let span = t.id.span();
+            let target = t.check(text, vocabulary)?;
+            if let Some(first) = targets.iter().find(|x| x.id == target.id) {
+                return Err(CatalogueError::Invalid {
+                    line: line_at(text, span.start),
+                    id: target.id.clone(),
+                    key: "id",
+                    message: format!("mã chỉ tiêu bị trùng (đã có ở dòng {})", first.line),
+                });
             }
-            if targets.iter().any(|x: &Target| x.id == t.id) {
-                return Err(invalid("id", "mã chỉ tiêu bị trùng".into()));
-            }
-            targets.push(Target {
-                id: t.id.clone(),
-                plan_ref: t.plan_ref,
-                name: t.name,
-                wording: t.wording,
-                comparator,
-                threshold,
-                threshold_text: t.threshold,
-                form,
-                measure: t.measure,
-                aliases: t.aliases,
-            });
+            targets.push(target);
         }
         Ok(Catalogue {
             plan: raw.plan.unwrap_or_default(),
+            year: raw.year,
             targets,
             names: Default::default(),
         })
@@ -556,25 +718,196 @@ mod tests {
         assert_eq!(f(2e15), None);
     }
 
+    /// A one-target catalogue with `key = value` lines replaced or added.
+    fn one(lines: &[(&str, &str)]) -> String {
+        let mut keys = vec![
+            ("id", "\"x.y\""),
+            ("plan_ref", "\"MT 1\""),
+            ("name", "\"n\""),
+            ("wording", "\"w\""),
+            ("form", "\"A\""),
+            ("numerator", "\"resolved_early\""),
+            ("denominator", "\"resolved_total\""),
+            ("comparator", "\">=\""),
+            ("threshold", "\"0.8\""),
+        ];
+        for (k, v) in lines {
+            match keys.iter_mut().find(|(key, _)| key == k) {
+                Some(e) => e.1 = v,
+                None => keys.push((k, v)),
+            }
+        }
+        keys.retain(|(_, v)| !v.is_empty());
+        let body: Vec<String> = keys.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!(
+            "plan = \"P\"\nyear = 2026\n\n[[target]]\n{}\n",
+            body.join("\n")
+        )
+    }
+
+    /// The error of a catalogue: (line, key) for a checked value, the message always.
+    fn error_of(text: &str) -> (Option<(usize, &'static str)>, String) {
+        match Catalogue::from_toml(text).expect_err("must be refused") {
+            e @ CatalogueError::Invalid { line, key, .. } => (Some((line, key)), e.to_string()),
+            e => (None, e.to_string()),
+        }
+    }
+
     #[test]
-    fn errors_name_line_and_key() {
-        let text = "[[target]]\nid = \"x\"\nplan_ref = \"MT\"\nname = \"n\"\nwording = \"w\"\ncomparator = \"=>\"\nthreshold = \"0.5\"\nform = \"A\"\n";
-        let err = Catalogue::from_toml(text)
-            .expect_err("bad comparator")
-            .to_string();
-        assert!(
-            err.contains("dòng 2") && err.contains("comparator"),
-            "{err}"
-        );
-        let missing = "[[target]]\nid = \"x\"\n";
-        let err = Catalogue::from_toml(missing)
-            .expect_err("missing keys")
-            .to_string();
-        assert!(err.contains("line") || err.contains("dòng"), "{err}");
+    fn every_catalogue_error_names_line_and_key() {
+        // Line 1 plan, 2 year, 3 blank, 4 [[target]], 5 id, 6 plan_ref, 7 name, 8 wording,
+        // 9 form, 10 numerator, 11 denominator, 12 comparator, 13 threshold.
+        let cases: [(&[(&str, &str)], usize, &str, &str); 10] = [
+            (&[("comparator", "\"=>\"")], 12, "comparator", "=>"),
+            (&[("threshold", "\"nhiều\"")], 13, "threshold", "nhiều"),
+            (&[("threshold", "true")], 13, "threshold", "true"),
+            (&[("form", "\"E\"")], 9, "form", "E"),
+            (
+                &[("numerator", "\"resolved_earli\"")],
+                10,
+                "numerator",
+                "resolved_earli",
+            ),
+            (
+                &[("denominator", "\"procedures\"")],
+                11,
+                "denominator",
+                "biểu B",
+            ),
+            (
+                &[("numerator", "\"(resolved_early\"")],
+                10,
+                "numerator",
+                "ngoặc",
+            ),
+            (
+                &[("numerator", "\"resolved_early * 2\"")],
+                10,
+                "numerator",
+                "*",
+            ),
+            (&[("numerator", "")], 5, "numerator", "tử số"),
+            (&[("measure", "\"a / b\"")], 14, "measure", "numerator"),
+        ];
+        for (lines, line, key, says) in cases {
+            let (at, message) = error_of(&one(lines));
+            assert_eq!(at, Some((line, key)), "{lines:?}: {message}");
+            assert!(message.contains(&format!("dòng {line}")), "{message}");
+            assert!(message.contains(says), "{lines:?}: {message}");
+        }
+        // A duplicate id: the second one's line, naming the first.
+        let text = one(&[]) + &one(&[])["plan = \"P\"\nyear = 2026\n\n".len()..];
+        let (at, message) = error_of(&text);
+        assert_eq!(at, Some((15, "id")), "{message}"); // line 14 is its [[target]]
+        assert!(message.contains("dòng 5"), "{message}");
+        // TOML's own errors (an unknown key, a missing one, a wrong type) name the line.
+        for bad in [
+            one(&[("nguong", "\"1\"")]),
+            one(&[("comparator", "")]),
+            one(&[("year", "\"2026\"")]).replace("year = 2026\n", ""),
+            "plan = \"P\"\n[[target]\n".to_string(),
+        ] {
+            let (at, message) = error_of(&bad);
+            assert_eq!(at, None);
+            assert!(message.contains("line"), "{message}");
+        }
+        assert!(matches!(
+            Catalogue::from_toml("plan = \"P\"\n"),
+            Err(CatalogueError::Empty)
+        ));
         assert!(Fraction::parse_decimal("abc").is_none());
         assert_eq!(
             Fraction::parse_decimal("2,5%"),
             Some(Fraction { num: 25, den: 1000 })
         );
+        assert_eq!(
+            Fraction::parse_decimal("0,01"),
+            Some(Fraction { num: 1, den: 100 })
+        );
+    }
+
+    fn target(comparator: &str, threshold: &str, denominator: bool) -> Target {
+        let d = if denominator {
+            "\"resolved_total\""
+        } else {
+            ""
+        };
+        let text = one(&[
+            ("comparator", &format!("\"{comparator}\"")),
+            ("threshold", &format!("\"{threshold}\"")),
+            ("denominator", d),
+        ]);
+        Catalogue::from_toml(&text)
+            .expect("valid")
+            .targets
+            .remove(0)
+    }
+
+    #[test]
+    fn comparators_and_gaps_at_the_boundary() {
+        // 2% of 150 is exactly 3 items.
+        let at_least = target(">=", "2%", true);
+        assert!(at_least.is_met(3, 150) && at_least.gap(3, 150) == 0);
+        assert!(!at_least.is_met(2, 150) && at_least.gap(2, 150) == 1); // ⌈3⌉ − 2
+        assert!(at_least.is_met(4, 150) && at_least.gap(4, 150) == 0);
+        let above = target(">", "2%", true);
+        assert!(!above.is_met(3, 150) && above.gap(3, 150) == 1); // ⌊3⌋ + 1 − 3
+        assert!(!above.is_met(2, 150) && above.gap(2, 150) == 2);
+        assert!(above.is_met(4, 150) && above.gap(4, 150) == 0);
+        let at_most = target("<=", "2%", true);
+        assert!(at_most.is_met(3, 150) && at_most.gap(3, 150) == 0); // 3 − ⌊3⌋
+        assert!(at_most.is_met(2, 150) && at_most.gap(2, 150) == 0);
+        assert!(!at_most.is_met(4, 150) && at_most.gap(4, 150) == 1); // 4 − ⌊3⌋
+        let below = target("<", "2%", true);
+        assert!(!below.is_met(3, 150) && below.gap(3, 150) == 1); // 3 − (⌈3⌉ − 1)
+        assert!(below.is_met(2, 150) && below.gap(2, 150) == 0);
+        assert!(!below.is_met(4, 150) && below.gap(4, 150) == 2);
+        // 2% of 120 is 2.4: ≤ allows 2 items, < allows 2 too.
+        assert_eq!(at_most.gap(3, 120), 1); // 3 − ⌊2.4⌋
+        assert_eq!(below.gap(3, 120), 1); // 3 − (⌈2.4⌉ − 1)
+        assert_eq!(below.gap(2, 120), 0);
+        assert_eq!(at_least.gap(2, 120), 1); // ⌈2.4⌉ − 2
+        assert_eq!(above.gap(2, 120), 1); // ⌊2.4⌋ + 1 − 2
+                                          // Fractional numerators (Form D): 2.5 of 100 against ≤ 2%: ⌈2.5 − 2⌉ = 1.
+        let f = |x: f64| Fraction::from_f64(x).expect("fraction");
+        assert_eq!(at_most.gap_fraction(f(2.5), f(100.0)), 1);
+        assert_eq!(below.gap_fraction(f(1.5), f(100.0)), 0);
+        assert_eq!(below.gap_fraction(f(2.0), f(100.0)), 1); // ⌊2 − 2⌋ + 1
+    }
+
+    #[test]
+    fn counts_compare_with_the_threshold_as_a_number() {
+        // "Không còn hồ sơ quá hạn": pending_overdue ≤ 0.
+        let none_left = target("<=", "0", false);
+        assert!(none_left.is_count());
+        let one = Fraction::int(1);
+        assert!(none_left.is_met_fraction(Fraction::int(0), one));
+        assert!(!none_left.is_met_fraction(Fraction::int(3), one));
+        assert_eq!(none_left.gap_fraction(Fraction::int(3), one), 3); // 3 − 0
+        let below = target("<", "5", false);
+        assert_eq!(below.gap_fraction(Fraction::int(5), one), 1); // 5 − 5 + 1
+        assert_eq!(below.gap_fraction(Fraction::int(4), one), 0);
+        let at_least = target(">=", "10", false);
+        assert_eq!(at_least.gap_fraction(Fraction::int(7), one), 3); // 10 − 7
+        let above = target(">", "10", false);
+        assert_eq!(above.gap_fraction(Fraction::int(10), one), 1); // 10 − 10 + 1
+        assert_eq!(above.threshold_label(), "> 10");
+        assert_eq!(target("<=", "2,5%", true).threshold_label(), "≤ 2,5%");
+        assert_eq!(target(">=", "1", true).threshold_label(), "≥ 100%");
+    }
+
+    #[test]
+    fn the_default_catalogue_is_v2() {
+        let cat = Catalogue::default_2022();
+        assert_eq!(cat.year, Some(2022));
+        let autonomy = cat.get("finance.autonomy_increase").expect("present");
+        assert_eq!(autonomy.numerator.text, "numerator - denominator");
+        assert_eq!(autonomy.numerator.terms, vec![(0, 1), (1, -1)]);
+        let online = cat.get("dvc.online_dossiers").expect("present");
+        assert_eq!(
+            online.formula_text(),
+            "(received_online) / (received_online + received_direct)"
+        );
+        assert!(cat.targets.iter().all(|t| !t.is_count() && t.line > 0));
     }
 }

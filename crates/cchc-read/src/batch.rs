@@ -129,12 +129,13 @@ impl Submission {
         }
     }
 
-    /// Sum of each Form A measure over the rows (zeros for other forms).
-    pub fn totals(&self) -> [i64; 11] {
-        let mut t = [0i64; 11];
+    /// Sum of each Form A measure over the rows, by [`Measure::index`] (zeros for other
+    /// forms, and for a measure the rows do not carry).
+    pub fn totals(&self) -> Vec<i64> {
+        let mut t = vec![0i64; Measure::count()];
         for r in self.dossier_rows() {
-            for m in Measure::ALL {
-                t[m.index()] += r.values[m.index()];
+            for (s, v) in t.iter_mut().zip(r.values.iter()) {
+                *s += v;
             }
         }
         t
@@ -857,8 +858,11 @@ fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
         let Some(p) = own_a.get(&(s.unit.unit_id.as_str(), prev)) else {
             continue;
         };
-        let carried = s.totals()[Measure::CarriedOver.index()];
-        let pending = p.totals()[Measure::PendingTotal.index()];
+        let Some((this, previous)) = cchc_domain::forms::vocabulary().carry else {
+            return;
+        };
+        let carried = s.totals()[this];
+        let pending = p.totals()[previous];
         if carried != pending {
             findings.push(
                 Finding::file(

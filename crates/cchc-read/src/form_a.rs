@@ -2,6 +2,7 @@
 //! its rows with every check of DOMAIN §5 and §7.
 
 use cchc_domain::finding::{a1, Finding, Rule};
+use cchc_domain::forms::vocabulary;
 use cchc_domain::measure::{ColumnRole, HeaderAliases, Measure};
 use cchc_domain::text::{normalize, words};
 
@@ -17,7 +18,7 @@ pub struct HeaderMatch {
     /// Number of header rows.
     pub depth: u32,
     /// Column of each measure found, indexed by [`Measure::index`].
-    pub measure_cols: [Option<u32>; 11],
+    pub measure_cols: Vec<Option<u32>>,
     /// The row-label column (field or unit).
     pub label_col: Option<u32>,
     /// Whether the label column lists units (a district roll-up).
@@ -34,7 +35,7 @@ impl HeaderMatch {
         let mut m = HeaderMatch {
             top: h.top,
             depth: h.depth,
-            measure_cols: [None; 11],
+            measure_cols: vec![None; Measure::count()],
             label_col: None,
             label_is_unit: false,
             number_col: h.col(ColumnRole::RowNumber),
@@ -66,10 +67,20 @@ pub fn find_header(grid: &Grid, aliases: &HeaderAliases) -> Option<HeaderMatch> 
 pub struct DossierRow {
     /// The row label: a field, or (roll-ups) a unit name.
     pub label: String,
-    /// The eleven measures, by [`Measure::index`].
-    pub values: [i64; 11],
+    /// Every Form A measure, by [`Measure::index`]; 0 where the table has no such column.
+    pub values: Box<[i64]>,
+    /// The measures the table carries (a column, or derived from columns), by
+    /// [`Measure::bit`]: every required one, and the optional ones it has.
+    pub present: u32,
     /// A1 reference of the row's first table cell.
     pub cell: String,
+}
+
+impl DossierRow {
+    /// The value of a measure, `None` when the row's table does not carry it.
+    pub fn get(&self, m: Measure) -> Option<i64> {
+        (self.present & m.bit() != 0).then(|| self.values[m.index()])
+    }
 }
 
 /// A Form A table read from one sheet.
@@ -97,57 +108,29 @@ fn is_total_label(raw: &str) -> bool {
         || (lower.starts_with("cộng") && ws.len() <= 4)
 }
 
-/// The four identities of DOMAIN §2: (rule, total, parts, Vietnamese formula).
-const IDENTITIES: [(Rule, Measure, &[Measure], &str); 4] = [
-    (
-        Rule::IdentityReceived,
-        Measure::ReceivedTotal,
-        &[
-            Measure::ReceivedOnline,
-            Measure::ReceivedDirect,
-            Measure::CarriedOver,
-        ],
-        "(3) = (4) + (5) + (6)",
-    ),
-    (
-        Rule::IdentityResolved,
-        Measure::ResolvedTotal,
-        &[
-            Measure::ResolvedEarly,
-            Measure::ResolvedOnTime,
-            Measure::ResolvedLate,
-        ],
-        "(7) = (8) + (9) + (10)",
-    ),
-    (
-        Rule::IdentityPending,
-        Measure::PendingTotal,
-        &[Measure::PendingInTime, Measure::PendingOverdue],
-        "(11) = (12) + (13)",
-    ),
-    (
-        Rule::IdentityBalance,
-        Measure::ReceivedTotal,
-        &[Measure::ResolvedTotal, Measure::PendingTotal],
-        "(3) = (7) + (11)",
-    ),
-];
-
-/// Checks the identities of one row; returns findings (the row still counts).
-pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
+/// Checks the identities of `data/forms.toml` on one row whose table carries the
+/// measures in `present`; returns findings (the row still counts). An identity over a
+/// measure the table does not carry is not checked.
+pub fn check_identities(values: &[i64], present: u32) -> Vec<(Rule, String, String)> {
     let mut out = Vec::new();
-    for (rule, total, parts, formula) in IDENTITIES {
-        let sum: i64 = parts.iter().map(|m| values[m.index()]).sum();
-        let t = values[total.index()];
+    let has = |m: usize| present & (1 << m) != 0;
+    for (i, identity) in vocabulary().identities.iter().enumerate() {
+        if !has(identity.total) || !identity.parts.iter().all(|&m| has(m)) {
+            continue;
+        }
+        let sum: i64 = identity.parts.iter().map(|&m| values[m]).sum();
+        let t = values[identity.total];
         if sum != t {
-            let parts_text: Vec<String> = parts
+            let parts_text: Vec<String> = identity
+                .parts
                 .iter()
-                .map(|m| values[m.index()].to_string())
+                .map(|&m| values[m].to_string())
                 .collect();
             out.push((
-                rule,
+                Rule::Identity(i as u8),
                 format!(
-                    "không khớp {formula}: {t} ≠ {} = {sum}",
+                    "không khớp {}: {t} ≠ {} = {sum}",
+                    identity.text,
                     parts_text.join(" + ")
                 ),
                 format!("{t} ≠ {sum}"),
@@ -155,6 +138,27 @@ pub fn check_identities(values: &[i64; 11]) -> Vec<(Rule, String, String)> {
         }
     }
     out
+}
+
+/// The measures a table carries: those with a column, then those derived from them
+/// (`data/forms.toml`, the first rule whose parts are all there), as a mask; and the
+/// derivations that apply, (measure, parts).
+fn carried(measure_cols: &[Option<u32>]) -> (u32, Vec<(usize, &'static [usize])>) {
+    let mut present = 0u32;
+    for (i, c) in measure_cols.iter().enumerate() {
+        if c.is_some() {
+            present |= 1 << i;
+        }
+    }
+    let mut derived = Vec::new();
+    for d in &vocabulary().derived {
+        let has = |m: usize| present & (1 << m) != 0;
+        if !has(d.measure) && d.sum.iter().all(|&m| has(m)) {
+            present |= 1 << d.measure;
+            derived.push((d.measure, d.sum.as_slice()));
+        }
+    }
+    (present, derived)
 }
 
 /// Reads the Form A table under a found header. Findings go to `findings` with
@@ -167,29 +171,32 @@ pub fn read_table(
 ) -> FormATable {
     let span = header.span.clone();
     let sheet = grid.name.as_str();
+    let n = Measure::count();
+    let (present, derived) = carried(&header.measure_cols);
     let mut complete = true;
-    for m in Measure::ALL {
-        if header.measure_cols[m.index()].is_none() {
-            complete = false;
-            findings.push(
-                Finding::file(
-                    Rule::ColumnMissing,
-                    file,
-                    format!(
-                        "Biểu A thiếu cột ({}) \"{}\"; các dòng của bảng không được tổng hợp",
-                        m.form_column(),
-                        m.label_vi()
-                    ),
-                )
-                .at(sheet, a1(header.top, span.start)),
-            );
-        }
+    for m in Measure::all().filter(|m| m.required() && present & m.bit() == 0) {
+        complete = false;
+        findings.push(
+            Finding::file(
+                Rule::ColumnMissing,
+                file,
+                format!(
+                    "Biểu A thiếu cột {}; các dòng của bảng không được tổng hợp",
+                    m.describe_vi()
+                ),
+            )
+            .at(sheet, a1(header.top, span.start)),
+        );
     }
+    // The measures read from a column, in order.
+    let columns: Vec<(Measure, u32)> = Measure::all()
+        .filter_map(|m| header.measure_cols[m.index()].map(|c| (m, c)))
+        .collect();
     // Each total row with the running sum and the sum since the last group row when
     // it was met: a total row may stand first, last, or close a group (a subtotal).
-    let mut totals: Vec<(u32, [Option<i64>; 11], [i64; 11], [i64; 11])> = Vec::new();
-    let mut sums = [0i64; 11];
-    let mut group_sums = [0i64; 11];
+    let mut totals: Vec<(u32, Vec<Option<i64>>, Vec<i64>, Vec<i64>)> = Vec::new();
+    let mut sums = vec![0i64; n];
+    let mut group_sums = vec![0i64; n];
     let mut rows = Vec::new();
     let mut set_aside = 0;
     for body in body_rows(
@@ -200,7 +207,7 @@ pub fn read_table(
     ) {
         let r = match body {
             BodyRow::Group(_) => {
-                group_sums = [0; 11];
+                group_sums.fill(0);
                 continue;
             }
             BodyRow::Data(r) => r,
@@ -214,14 +221,11 @@ pub fn read_table(
             .map(|c| cell_text(grid.cell(r, c)).trim().to_string())
             .unwrap_or_default();
         let is_total = is_total_label(&label) || is_total_label(&number_text);
-        let mut values = [0i64; 11];
-        let mut parsed = [None; 11];
+        let mut values = vec![0i64; n].into_boxed_slice();
+        let mut parsed = vec![None; n];
         let mut problems = Vec::new();
         let mut any_value = false;
-        for m in Measure::ALL {
-            let Some(c) = header.measure_cols[m.index()] else {
-                continue;
-            };
+        for &(m, c) in &columns {
             let d = grid.cell(r, c);
             if !is_blank(d) {
                 any_value = true;
@@ -251,24 +255,23 @@ pub fn read_table(
             );
         }
         if is_total {
-            totals.push((r, parsed, sums, group_sums));
-            group_sums = [0; 11];
+            totals.push((r, parsed, sums.clone(), group_sums.clone()));
+            group_sums.fill(0);
             continue;
+        }
+        for (k, p) in parsed.iter().enumerate() {
+            // Parsed cells of a set-aside row still count in the total-row check.
+            sums[k] += p.unwrap_or(0);
+            group_sums[k] += p.unwrap_or(0);
         }
         if !problems.is_empty() || !complete {
             set_aside += 1;
-            for m in Measure::ALL {
-                // Parsed cells of a set-aside row still count in the total-row check.
-                sums[m.index()] += parsed[m.index()].unwrap_or(0);
-                group_sums[m.index()] += parsed[m.index()].unwrap_or(0);
-            }
             continue;
         }
-        for m in Measure::ALL {
-            sums[m.index()] += values[m.index()];
-            group_sums[m.index()] += values[m.index()];
+        for &(m, parts) in &derived {
+            values[m] = parts.iter().map(|&p| values[p]).sum();
         }
-        for (rule, message, raw) in check_identities(&values) {
+        for (rule, message, raw) in check_identities(&values, present) {
             findings.push(
                 Finding::file(rule, file, format!("Biểu A, dòng \"{label}\": {message}"))
                     .at(sheet, row_cell.clone())
@@ -278,21 +281,22 @@ pub fn read_table(
         rows.push(DossierRow {
             label,
             values,
+            present,
             cell: row_cell,
         });
     }
     if complete {
         for (r, parsed, running, group) in totals {
-            let matches = |reference: &[i64; 11]| {
-                Measure::ALL
+            let matches = |reference: &[i64]| {
+                columns
                     .iter()
-                    .all(|m| parsed[m.index()].is_none_or(|v| v == reference[m.index()]))
+                    .all(|(m, _)| parsed[m.index()].is_none_or(|v| v == reference[m.index()]))
             };
             if matches(&sums) || matches(&running) || matches(&group) {
                 continue;
             }
-            for m in Measure::ALL {
-                let (Some(c), Some(v)) = (header.measure_cols[m.index()], parsed[m.index()]) else {
+            for &(m, c) in &columns {
+                let Some(v) = parsed[m.index()] else {
                     continue;
                 };
                 if v != sums[m.index()] {
@@ -301,9 +305,8 @@ pub fn read_table(
                             Rule::TotalRowMismatch,
                             file,
                             format!(
-                                "Biểu A, dòng tổng cột ({}) \"{}\": ghi {v}, tổng các dòng là {}",
-                                m.form_column(),
-                                m.label_vi(),
+                                "Biểu A, dòng tổng cột {}: ghi {v}, tổng các dòng là {}",
+                                m.describe_vi(),
                                 sums[m.index()]
                             ),
                         )
@@ -342,17 +345,40 @@ mod tests {
         assert!(!is_total_label("Giáo dục trung học"));
     }
 
+    fn rule_ids(values: &[i64], present: u32) -> Vec<&'static str> {
+        check_identities(values, present)
+            .into_iter()
+            .map(|(r, _, _)| r.id())
+            .collect()
+    }
+
     #[test]
     fn identities_by_hand() {
+        let core = (1u32 << 11) - 1;
+        let row = |v: &[i64]| {
+            let mut all = vec![0; Measure::count()];
+            all[..v.len()].copy_from_slice(v);
+            all
+        };
         // received 10 = 4 + 5 + 1; resolved 8 = 6 + 1 + 1; pending 2 = 2 + 0; 10 = 8 + 2
-        let ok = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
-        assert!(check_identities(&ok).is_empty());
+        let ok = row(&[10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0]);
+        assert!(rule_ids(&ok, core).is_empty());
         // resolved total 9 but parts sum to 8, and then 10 ≠ 9 + 2
-        let bad = [10, 4, 5, 1, 9, 6, 1, 1, 2, 2, 0];
-        let rules: Vec<Rule> = check_identities(&bad)
-            .into_iter()
-            .map(|(r, _, _)| r)
-            .collect();
-        assert_eq!(rules, vec![Rule::IdentityResolved, Rule::IdentityBalance]);
+        let bad = row(&[10, 4, 5, 1, 9, 6, 1, 1, 2, 2, 0]);
+        assert_eq!(
+            rule_ids(&bad, core),
+            ["identity.resolved", "identity.balance"]
+        );
+        // Online 4 split into toàn trình 3 + một phần 2: checked only when both are carried.
+        let full = Measure::named("received_online_full").expect("measure");
+        let partial = Measure::named("received_online_partial").expect("measure");
+        let mut split = ok.clone();
+        split[full.index()] = 3;
+        split[partial.index()] = 2;
+        assert!(rule_ids(&split, core | full.bit()).is_empty());
+        let both = core | full.bit() | partial.bit();
+        assert_eq!(rule_ids(&split, both), ["identity.online"]);
+        split[partial.index()] = 1;
+        assert!(rule_ids(&split, both).is_empty());
     }
 }

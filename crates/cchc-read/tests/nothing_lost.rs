@@ -11,8 +11,8 @@ use proptest::prelude::*;
 fn header() -> Vec<&'static str> {
     let mut h = vec!["STT", "Lĩnh vực"];
     h.extend(
-        cchc_domain::measure::Measure::ALL
-            .iter()
+        cchc_domain::measure::Measure::all()
+            .filter(|m| m.required())
             .map(|m| m.label_vi()),
     );
     h
@@ -108,7 +108,7 @@ proptest! {
             let named: Vec<Rule> = read.findings.iter().filter(|f| row_of(&f.cell) == sheet_row).map(|f| f.rule).collect();
             match (kept, bad) {
                 (Some(d), None) => {
-                    prop_assert_eq!(&d.values, values, "row {}", sheet_row);
+                    prop_assert_eq!(&d.values[..values.len()], &values[..], "row {}", sheet_row);
                     accepted += 1;
                 }
                 (None, Some(_)) => prop_assert!(!named.is_empty(), "row {} set aside without a finding", sheet_row),

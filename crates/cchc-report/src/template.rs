@@ -3,7 +3,6 @@
 //! dropdowns for levels and yes-marks, totals as formulas, instructions in Vietnamese.
 //! What this module writes must read back through `cchc-read` with no findings.
 
-use cchc_domain::measure::Measure;
 use cchc_domain::period::Period;
 use cchc_domain::target::{Catalogue, Form};
 use cchc_domain::unit::Unit;
@@ -323,8 +322,8 @@ fn form_a(
                 &f.formula,
             )?;
         }
-        for m in Measure::ALL {
-            totals[m.index()] += values[m.index()];
+        for (t, v) in totals.iter_mut().zip(values) {
+            *t += v;
         }
     }
     ws.add_data_validation(first, 3, first + n - 1, 5, &count_validation()?)?;
@@ -332,11 +331,12 @@ fn form_a(
     ws.add_data_validation(first, 11, first + n - 1, 12, &count_validation()?)?;
     let tr = first + n;
     ws.write_string_with_format(tr, 1, "Tổng số", &f.total)?;
-    for m in Measure::ALL {
-        let c = (m.index() + 2) as u16;
+    // Columns (3)–(13) of the printed 2020 form, in its order.
+    for (k, total) in totals.iter().enumerate() {
+        let c = (k + 2) as u16;
         let l = col_letter(c);
-        let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, tr))
-            .set_result(totals[m.index()].to_string());
+        let formula =
+            Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, tr)).set_result(total.to_string());
         ws.write_formula_with_format(tr, c, formula, &f.total)?;
     }
     ws.set_freeze_panes(first, 2)?;

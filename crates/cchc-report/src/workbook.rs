@@ -7,13 +7,11 @@
 use std::collections::BTreeMap;
 
 use cchc_analysis::attainment::{unit_inputs, Attainment, FramesRef, Inputs, Scope, Status};
-use cchc_domain::unit::Unit;
 use rust_xlsxwriter::{Chart, ChartType};
 
-use crate::tables::{write_form_tables, FormTables, Placed, Rate};
+use crate::tables::{write_form_tables, FormLabels, FormTables, Placed};
 use cchc_analysis::frames::Frames;
-use cchc_domain::measure::Measure;
-use cchc_domain::target::Catalogue;
+use cchc_domain::target::{Catalogue, Form};
 use cchc_read::Batch;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
@@ -295,115 +293,40 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     let period_text = period_text.as_str();
     // 3–8. Forms A, B and C by unit and by district: filled on another thread (like
     // the Form D sheet) while the summary and the matrix are written here.
-    let units_with = |pick: &dyn Fn(&Inputs) -> Option<Vec<i128>>| -> Vec<(&Unit, Vec<i128>)> {
-        input
-            .batch
-            .registry
-            .units()
-            .iter()
-            .filter_map(|u| inputs.get(&u.unit_id).and_then(pick).map(|v| (u, v)))
-            .collect()
-    };
-    let districts = input.batch.registry.districts();
-    let form_a = FormTables {
-        unit_sheet: SHEET_FORM_A_UNITS,
-        district_sheet: SHEET_FORM_A_DISTRICTS,
-        unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
-        district_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
-        note: "Đơn vị tính: Số hồ sơ TTHC",
-        columns: Measure::ALL.iter().map(|m| m.label_vi()).collect(),
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ đúng hạn (trước hạn và đúng hạn)",
-                num: &[5, 6],
-                den: &[4],
-            },
-            Rate {
-                label: "Tỷ lệ trước hạn",
-                num: &[5],
-                den: &[4],
-            },
-            Rate {
-                label: "Tỷ lệ hồ sơ nhận trực tuyến",
-                num: &[1],
-                den: &[1, 2],
-            },
-        ],
-        rows: units_with(&|x| x.a.map(|a| a.to_vec())),
-        districts: districts.clone(),
-    };
-    let form_b = FormTables {
-        unit_sheet: SHEET_FORM_B_UNITS,
-        district_sheet: SHEET_FORM_B_DISTRICTS,
-        unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
-        district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
-        note: "Đơn vị tính: số thủ tục hành chính",
-        columns: vec![
-            "Số TTHC",
-            "Mức độ 3",
-            "Mức độ 4",
-            "Mức độ 3, 4",
-            "Mức độ 3, 4 tích hợp Cổng DVC quốc gia",
-            "Đủ điều kiện mức độ 3, 4",
-            "Đủ điều kiện, đã cung cấp mức độ 3, 4",
-        ],
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ mức độ 3",
-                num: &[1],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ mức độ 4",
-                num: &[2],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ tích hợp Cổng DVC quốc gia",
-                num: &[4],
-                den: &[3],
-            },
-        ],
-        rows: units_with(&|x| x.b.map(|b| b.to_vec())),
-        districts: districts.clone(),
-    };
-    let form_c = FormTables {
-        unit_sheet: SHEET_FORM_C_UNITS,
-        district_sheet: SHEET_FORM_C_DISTRICTS,
-        unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
-        district_title:
-            "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
-        note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
-        columns: vec![
-            "Số ĐVSNCL năm gốc",
-            "Số ĐVSNCL năm báo cáo",
-            "Giảm ĐVSNCL",
-            "Biên chế năm gốc",
-            "Biên chế năm báo cáo",
-            "Giảm biên chế",
-        ],
-        rates: vec![
-            Rate {
-                label: "Tỷ lệ giảm ĐVSNCL",
-                num: &[2],
-                den: &[0],
-            },
-            Rate {
-                label: "Tỷ lệ giảm biên chế",
-                num: &[5],
-                den: &[3],
-            },
-        ],
-        rows: units_with(&|x| {
-            if x.c_units.is_none() && x.c_staff.is_none() {
-                return None;
-            }
-            let [ub, uc] = x.c_units.unwrap_or([0, 0]);
-            let [sb, sc] = x.c_staff.unwrap_or([0, 0]);
-            Some(vec![ub, uc, ub - uc, sb, sc, sb - sc])
-        }),
-        districts: districts.clone(),
-    };
+    let registry = &input.batch.registry;
+    let table = |form, labels| FormTables::new(form, labels, inputs, registry, input.catalogue);
+    let form_a = table(
+        Form::A,
+        FormLabels {
+            unit_sheet: SHEET_FORM_A_UNITS,
+            district_sheet: SHEET_FORM_A_DISTRICTS,
+            unit_title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO ĐƠN VỊ (BIỂU A)",
+            district_title:
+                "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU A)",
+            note: "Đơn vị tính: Số hồ sơ TTHC",
+        },
+    );
+    let form_b = table(
+        Form::B,
+        FormLabels {
+            unit_sheet: SHEET_FORM_B_UNITS,
+            district_sheet: SHEET_FORM_B_DISTRICTS,
+            unit_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO ĐƠN VỊ (BIỂU B)",
+            district_title: "DỊCH VỤ CÔNG TRỰC TUYẾN THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU B)",
+            note: "Đơn vị tính: số thủ tục hành chính",
+        },
+    );
+    let form_c = table(
+        Form::C,
+        FormLabels {
+            unit_sheet: SHEET_FORM_C_UNITS,
+            district_sheet: SHEET_FORM_C_DISTRICTS,
+            unit_title: "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO ĐƠN VỊ (BIỂU C)",
+            district_title:
+                "BIÊN CHẾ VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP THEO HUYỆN/THỊ XÃ/THÀNH PHỐ (BIỂU C)",
+            note: "Năm gốc: năm trước năm báo cáo (theo tiêu đề cột của biểu)",
+        },
+    );
 
     let forms = [&form_a, &form_b, &form_c];
     std::thread::scope(|scope| -> Result<(), ReportError> {
@@ -478,16 +401,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
                 ws.write_string_with_format(r, 1, &t.id, &f.text)?;
                 ws.write_string_with_format(r, 2, &t.plan_ref, &f.text)?;
                 ws.write_string_with_format(r, 3, &t.wording, &f.text)?;
-                ws.write_string_with_format(
-                    r,
-                    4,
-                    format!(
-                        "{} {}%",
-                        t.comparator.symbol_vi(),
-                        percent_text(t.threshold.to_f64())
-                    ),
-                    &f.text,
-                )?;
+                ws.write_string_with_format(r, 4, t.threshold_label(), &f.text)?;
                 let status = prov.map_or(Status::NoData, |a| a.status);
                 write_opt(
                     ws,
@@ -766,7 +680,7 @@ fn indicators_sheet(
         .catalogue
         .targets
         .iter()
-        .filter(|t| t.form == cchc_domain::target::Form::D)
+        .filter(|t| t.form == Form::D)
         .collect();
     setup(
         ws,
@@ -856,8 +770,9 @@ fn indicators_sheet(
     Ok(())
 }
 
-/// Three charts: on-time and early rates by unit, level-3/level-4 shares by district,
-/// and how many units meet each target.
+/// Three charts: the first two ratio targets of Form A by unit and of Form B by
+/// district (as the catalogue orders them; none when it has none), and how many units
+/// meet each target.
 fn charts_sheet(
     wb: &mut Workbook,
     period_text: &str,
@@ -878,45 +793,62 @@ fn charts_sheet(
         placed.first_value_col + (t.columns.len() + k) as u16
     };
 
-    let mut c1 = Chart::new(ChartType::Bar);
-    c1.title()
-        .set_name("Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn theo đơn vị (Biểu A)");
-    for k in [0usize, 1] {
-        let col = rate_col(form_a, a_units, k);
-        c1.add_series()
-            .set_name((SHEET_FORM_A_UNITS, DATA_ROW - 1, col))
-            .set_categories((SHEET_FORM_A_UNITS, a_units.first, 2, a_units.last, 2))
-            .set_values((SHEET_FORM_A_UNITS, a_units.first, col, a_units.last, col));
+    // The first two ratio targets of a form, charted from its rate columns.
+    let charted = |t: &FormTables<'_>| -> Vec<usize> {
+        (0..t.rates.len())
+            .filter(|&k| !t.rates[k].is_count())
+            .take(2)
+            .collect()
+    };
+    let title = |t: &FormTables<'_>, ks: &[usize], by: &str, form: &str| {
+        let names: Vec<&str> = ks.iter().map(|&k| t.rates[k].name.as_str()).collect();
+        format!("{} theo {by} ({form})", names.join("; "))
+    };
+    let a_rates = charted(form_a);
+    if !a_rates.is_empty() {
+        let mut c1 = Chart::new(ChartType::Bar);
+        c1.title()
+            .set_name(&title(form_a, &a_rates, "đơn vị", "Biểu A"));
+        for &k in &a_rates {
+            let col = rate_col(form_a, a_units, k);
+            c1.add_series()
+                .set_name((SHEET_FORM_A_UNITS, DATA_ROW - 1, col))
+                .set_categories((SHEET_FORM_A_UNITS, a_units.first, 2, a_units.last, 2))
+                .set_values((SHEET_FORM_A_UNITS, a_units.first, col, a_units.last, col));
+        }
+        c1.x_axis().set_num_format("0%");
+        c1.set_width(760).set_height(520);
+        ws.insert_chart(3, 0, &c1)?;
     }
-    c1.x_axis().set_num_format("0%");
-    c1.set_width(760).set_height(520);
-    ws.insert_chart(3, 0, &c1)?;
 
-    let mut c2 = Chart::new(ChartType::Column);
-    c2.title()
-        .set_name("Tỷ lệ thủ tục mức độ 3, mức độ 4 theo huyện (Biểu B)");
-    for k in [0usize, 1] {
-        let col = rate_col(form_b, b_districts, k);
-        c2.add_series()
-            .set_name((SHEET_FORM_B_DISTRICTS, DATA_ROW - 1, col))
-            .set_categories((
-                SHEET_FORM_B_DISTRICTS,
-                b_districts.first,
-                1,
-                b_districts.last,
-                1,
-            ))
-            .set_values((
-                SHEET_FORM_B_DISTRICTS,
-                b_districts.first,
-                col,
-                b_districts.last,
-                col,
-            ));
+    let b_rates = charted(form_b);
+    if !b_rates.is_empty() {
+        let mut c2 = Chart::new(ChartType::Column);
+        c2.title()
+            .set_name(&title(form_b, &b_rates, "huyện", "Biểu B"));
+        for &k in &b_rates {
+            let col = rate_col(form_b, b_districts, k);
+            c2.add_series()
+                .set_name((SHEET_FORM_B_DISTRICTS, DATA_ROW - 1, col))
+                .set_categories((
+                    SHEET_FORM_B_DISTRICTS,
+                    b_districts.first,
+                    1,
+                    b_districts.last,
+                    1,
+                ))
+                .set_values((
+                    SHEET_FORM_B_DISTRICTS,
+                    b_districts.first,
+                    col,
+                    b_districts.last,
+                    col,
+                ));
+        }
+        c2.y_axis().set_num_format("0%");
+        c2.set_width(760).set_height(400);
+        ws.insert_chart(31, 0, &c2)?;
     }
-    c2.y_axis().set_num_format("0%");
-    c2.set_width(760).set_height(400);
-    ws.insert_chart(31, 0, &c2)?;
 
     // Units that meet each target against units with data (summary sheet columns J and K).
     let mut c3 = Chart::new(ChartType::Bar);
