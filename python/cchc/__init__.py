@@ -33,6 +33,7 @@ __all__ = [
     "write_report",
     "export",
     "targets",
+    "measures",
     "template",
     "FRAMES",
 ]
@@ -152,11 +153,24 @@ def export(batch: Batch, dir: PathLike, *, targets: Optional[PathLike] = None) -
 
 
 def targets(path: Optional[PathLike] = None) -> pl.DataFrame:
-    """The target catalogue (the embedded 2022 plan, or a TOML file).
+    """The target catalogue (the embedded 2022 plan, or a TOML file in the v2 format),
+    checked: each target's form, numerator and denominator expressions (denominator
+    null for a count), comparator and threshold.
 
-    >>> cchc.targets().select("target_id", "comparator", "threshold").head(2)   # doctest: +SKIP
+    >>> cchc.targets().select("target_id", "numerator", "denominator").head(1)   # doctest: +SKIP
     """
     return pl.DataFrame(_cchc.targets(_str(path)))
+
+
+def measures() -> pl.DataFrame:
+    """Every form's measures: the names a catalogue's expressions use, with their
+    Vietnamese labels, the official column number (Form A) and whether the column is
+    optional.
+
+    >>> cchc.measures().filter(pl.col("form") == "A").height   # doctest: +SKIP
+    16
+    """
+    return pl.DataFrame(_cchc.measures())
 
 
 def template(

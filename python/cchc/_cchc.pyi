@@ -117,6 +117,13 @@ def targets(path: Optional[str] = None) -> ArrowStream:
     'tthc.on_time'
     """
 
+def measures() -> ArrowStream:
+    """Every form's measures (form, measure, label, column, optional).
+
+    >>> pl.DataFrame(_cchc.measures())["measure"][0]
+    'received_total'
+    """
+
 def template(path: str, unit: Optional[str] = None, period: Optional[str] = None, registry: Optional[str] = None) -> None:
     """Write the blank template units fill.
 

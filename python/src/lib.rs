@@ -357,47 +357,79 @@ fn export(
     .map_err(|e| output_error(e.to_string()))
 }
 
-/// The target catalogue as a frame.
+/// A frame of text columns, each `(name, values)`.
+fn text_frame(columns: Vec<(&str, Vec<Option<String>>)>) -> PyResult<DataFrame> {
+    let height = columns.first().map_or(0, |c| c.1.len());
+    let columns = columns
+        .into_iter()
+        .map(|(name, values)| Column::new(name.into(), values))
+        .collect();
+    DataFrame::new(height, columns).map_err(frame_err)
+}
+
+/// The target catalogue as a frame: how each target is computed, as written.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn targets(path: Option<&str>) -> PyResult<ArrowStream> {
     let cat = load_catalogue(path)?;
     let t = &cat.targets;
-    let df = DataFrame::new(
-        t.len(),
-        vec![
-            Column::new(
-                "target_id".into(),
-                t.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "plan_ref".into(),
-                t.iter().map(|x| x.plan_ref.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "name".into(),
-                t.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "wording".into(),
-                t.iter().map(|x| x.wording.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "comparator".into(),
-                t.iter().map(|x| x.comparator.symbol()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "threshold".into(),
-                t.iter().map(|x| x.threshold.to_f64()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "form".into(),
-                t.iter()
-                    .map(|x| format!("{:?}", x.form))
-                    .collect::<Vec<_>>(),
-            ),
-        ],
-    )
+    let col = |f: &dyn Fn(&cchc_domain::target::Target) -> Option<String>| {
+        t.iter().map(f).collect::<Vec<_>>()
+    };
+    let mut df = text_frame(vec![
+        ("target_id", col(&|x| Some(x.id.clone()))),
+        ("plan_ref", col(&|x| Some(x.plan_ref.clone()))),
+        ("name", col(&|x| Some(x.name.clone()))),
+        ("wording", col(&|x| Some(x.wording.clone()))),
+        ("form", col(&|x| Some(x.form.letter().to_string()))),
+        ("numerator", col(&|x| Some(x.numerator.text.clone()))),
+        (
+            "denominator",
+            col(&|x| x.denominator.as_ref().map(|d| d.text.clone())),
+        ),
+        (
+            "comparator",
+            col(&|x| Some(x.comparator.symbol().to_string())),
+        ),
+    ])?;
+    df.with_column(Column::new(
+        "threshold".into(),
+        t.iter().map(|x| x.threshold.to_f64()).collect::<Vec<_>>(),
+    ))
+    .map_err(frame_err)?;
+    Ok(ArrowStream::new(df))
+}
+
+/// Every form's measures, the names catalogue expressions use.
+#[pyfunction]
+fn measures() -> PyResult<ArrowStream> {
+    use cchc_domain::forms::{vocabulary, Form};
+    let v = vocabulary();
+    let rows: Vec<(Form, &cchc_domain::forms::MeasureDef)> = Form::ALL
+        .iter()
+        .flat_map(|f| v.form(*f).measures.iter().map(move |m| (*f, m)))
+        .collect();
+    let col = |g: &dyn Fn(Form, &cchc_domain::forms::MeasureDef) -> Option<String>| {
+        rows.iter().map(|(f, m)| g(*f, m)).collect::<Vec<_>>()
+    };
+    let mut df = text_frame(vec![
+        ("form", col(&|f, _| Some(f.letter().to_string()))),
+        ("measure", col(&|_, m| Some(m.id.clone()))),
+        ("label", col(&|_, m| Some(m.label.clone()))),
+    ])?;
+    df.with_column(Column::new(
+        "column".into(),
+        rows.iter()
+            .map(|(_, m)| m.column.map(i64::from))
+            .collect::<Vec<_>>(),
+    ))
+    .map_err(frame_err)?;
+    df.with_column(Column::new(
+        "optional".into(),
+        rows.iter()
+            .map(|(f, m)| *f == Form::A && !m.required)
+            .collect::<Vec<_>>(),
+    ))
     .map_err(frame_err)?;
     Ok(ArrowStream::new(df))
 }
@@ -436,6 +468,7 @@ fn _cchc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_report, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(targets, m)?)?;
+    m.add_function(wrap_pyfunction!(measures, m)?)?;
     m.add_function(wrap_pyfunction!(template, m)?)?;
     errors::register(m)?;
     Ok(())
