@@ -120,7 +120,10 @@ def attainment(
     (and optionally ``online_services``, ``staffing``, ``indicators``) — frames an
     analyst may have edited or filtered. ``scope`` keeps one of ``"unit"``,
     ``"district"``, ``"province"``; by default all three. ``units`` is the registry
-    frame (default: the batch's, else the embedded Hưng Yên registry).
+    frame (default: the batch's, else the embedded Hưng Yên registry). ``targets`` is
+    a catalogue file in the v2 format (DOMAIN §8; default: the batch's, else the
+    embedded 2022 plan): each target's numerator and denominator are expressions over
+    the measures :func:`measures` lists.
 
     >>> cchc.attainment(batch, scope="province").select("target_id", "value", "status")  # doctest: +SKIP
     """

@@ -17,12 +17,14 @@ import cchc
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = json.loads((ROOT / "samples" / "expected.json").read_text(encoding="utf-8"))
 MEASURES = EXPECTED["measures"]
+# Form A's optional columns, in the order of crates/cchc-domain/data/forms.toml.
+OPTIONAL = ["received_online_full", "received_online_partial", "received_in_person", "received_postal", "resolved_late_apologised"]
 
 
 def test_frames_have_the_export_columns(batch):
     assert batch.period == "2022-Q1"
-    assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, "source_file", "sheet", "cell"]
-    assert all(batch.dossiers.schema[m] == pl.Int64 for m in MEASURES)
+    assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, *OPTIONAL, "source_file", "sheet", "cell"]
+    assert all(batch.dossiers.schema[m] == pl.Int64 for m in MEASURES + OPTIONAL)
     assert batch.findings.columns == ["severity", "rule", "file", "sheet", "cell", "message", "raw"]
     assert batch.units.columns == ["unit_id", "name", "kind", "district", "aliases"]
     assert batch.online_services.schema["eligible_34"] == pl.Boolean
@@ -33,6 +35,58 @@ def test_dossier_sums_match_the_generator(batch):
     sums = batch.dossiers.group_by("unit_id").agg(pl.col(m).sum() for m in MEASURES).sort("unit_id")
     got = {r["unit_id"]: [r[m] for m in MEASURES] for r in sums.iter_rows(named=True)}
     assert got == EXPECTED["units"]
+
+
+def test_optional_columns_are_null_where_a_table_lacks_them(batch):
+    d = batch.dossiers
+    carried = d.filter(pl.col("received_online_full").is_not_null())
+    assert sorted(carried["unit_id"].unique().to_list()) == sorted(EXPECTED["optional"])
+    for unit, sums in EXPECTED["optional"].items():
+        rows = d.filter(pl.col("unit_id") == unit)
+        for m, v in sums.items():
+            assert rows[m].sum() == v, (unit, m)
+    # The one-stop export has no column (5): received_direct = in person + postal.
+    onestop = d.filter(pl.col("unit_id") == "thpt-chuyenhungyen")
+    assert (onestop["received_direct"] == onestop["received_in_person"] + onestop["received_postal"]).all()
+
+
+def test_targets_and_measures_are_data(workdir):
+    t = cchc.targets()
+    online = t.filter(pl.col("target_id") == "dvc.online_dossiers").row(0, named=True)
+    assert (online["numerator"], online["denominator"]) == ("received_online", "received_online + received_direct")
+    m = cchc.measures()
+    assert m.columns == ["form", "measure", "label", "column", "optional"]
+    a = m.filter(pl.col("form") == "A")
+    assert a["measure"].to_list() == MEASURES + OPTIONAL
+    assert a.filter(pl.col("optional"))["measure"].to_list() == OPTIONAL
+    assert a["column"].to_list()[:11] == list(range(3, 14))
+    # A v2 catalogue over an optional measure: no data where a unit's table lacks it.
+    plan = workdir / "2026.toml"
+    plan.write_text(
+        'plan = "P"\nyear = 2026\n[[target]]\nid = "toan-trinh"\nplan_ref = "1"\nname = "n"\nwording = "w"\n'
+        'form = "A"\nnumerator = "received_online_full"\ndenominator = "received_total - carried_over"\n'
+        'comparator = ">="\nthreshold = "50%"\n',
+        encoding="utf-8",
+    )
+    t = cchc.targets(plan)
+    assert t["denominator"].to_list() == ["received_total - carried_over"]
+    import os
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        b = cchc.read("samples", registry="samples/units.csv", targets=plan)
+    finally:
+        os.chdir(old)
+    att = cchc.attainment(b, scope="unit")
+    row = att.filter(pl.col("scope_id") == "pgd-tphungyen").row(0, named=True)
+    a = EXPECTED["units"]["pgd-tphungyen"]
+    full = EXPECTED["optional"]["pgd-tphungyen"]["received_online_full"]
+    assert (row["numerator"], row["denominator"]) == (full, a[0] - a[3])
+    assert row["gap"] == max(0, math.ceil((a[0] - a[3]) / 2) - full)
+    assert att.filter(pl.col("scope_id") == "pgd-vanlam")["status"].to_list() == ["no_data"]
+    # The same catalogue given to attainment() over the default batch's frames.
+    again = cchc.attainment(b.frames(), units=b.units, targets=plan, scope="unit")
+    assert again.filter(pl.col("scope_id") == "pgd-tphungyen")["numerator"].to_list() == [full]
 
 
 def test_form_b_counts_match_the_generator(batch):
@@ -148,7 +202,7 @@ def test_errors_are_cchc_errors(workdir):
         cchc.read(ROOT / "samples", period="2022-Q5")
     bad = workdir / "targets.toml"
     bad.write_text('[[target]]\nid = "x"\nplan_ref = "MT"\nname = "n"\nwording = "w"\ncomparator = "~"\nthreshold = "0.5"\nform = "A"\n')
-    with pytest.raises(cchc.CatalogueError, match="dòng 2.*comparator"):
+    with pytest.raises(cchc.CatalogueError, match="dòng 6.*comparator"):
         cchc.targets(bad)
     reg = workdir / "units.csv"
     reg.write_text("id,name\n")
