@@ -119,8 +119,8 @@ impl Figure {
         *self = match (*self, o) {
             (Figure::None, Figure::Pair(n, d)) => Figure::Pair(n, d),
             (Figure::None, Figure::Count(n)) => Figure::Count(n),
-            (Figure::Pair(a, b), Figure::Pair(n, d)) => Figure::Pair(a.add(n), b.add(d)),
-            (Figure::Count(a), Figure::Count(n)) => Figure::Count(a.add(n)),
+            (Figure::Pair(a, b), Figure::Pair(n, d)) => Figure::Pair(a + n, b + d),
+            (Figure::Count(a), Figure::Count(n)) => Figure::Count(a + n),
             (kept, _) => kept,
         };
     }

@@ -273,7 +273,7 @@ pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, Analys
                                 .or_insert((Fraction::int(0), Fraction::int(0)))
                         }
                     };
-                    *e = (e.0.add(n), e.1.add(d));
+                    *e = (e.0 + n, e.1 + d);
                 }
                 _ => {
                     if let Some(r) = ratio[i] {

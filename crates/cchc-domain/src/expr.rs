@@ -243,10 +243,11 @@ impl Linear {
         let mut sum = Fraction::int(self.constant);
         for (m, k) in &self.terms {
             let v = value(*m)?;
-            sum = sum.add(Fraction {
-                num: k * v.num,
-                den: v.den,
-            });
+            sum = sum
+                + Fraction {
+                    num: k * v.num,
+                    den: v.den,
+                };
         }
         Some(sum)
     }

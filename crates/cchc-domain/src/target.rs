@@ -107,27 +107,6 @@ impl Fraction {
         Fraction { num: n, den: 1 }
     }
 
-    /// Exact sum, reduced.
-    pub fn add(self, o: Fraction) -> Fraction {
-        // Counts (every Form A–C figure) are whole: no gcd to take.
-        if self.den == 1 && o.den == 1 {
-            return Fraction::int(self.num + o.num);
-        }
-        Fraction {
-            num: self.num * o.den + o.num * self.den,
-            den: self.den * o.den,
-        }
-        .reduced()
-    }
-
-    /// Exact difference, reduced.
-    pub fn sub(self, o: Fraction) -> Fraction {
-        self.add(Fraction {
-            num: -o.num,
-            den: o.den,
-        })
-    }
-
     /// The same value with numerator and denominator divided by their gcd.
     pub fn reduced(self) -> Fraction {
         let (mut a, mut b) = (self.num.abs(), self.den.abs());
@@ -157,6 +136,35 @@ impl Fraction {
             return Some(Fraction::int(x as i128));
         }
         Fraction::parse_decimal(&format!("{x:.10}")).map(Fraction::reduced)
+    }
+}
+
+impl std::ops::Add for Fraction {
+    type Output = Fraction;
+
+    /// Exact sum, reduced.
+    fn add(self, o: Fraction) -> Fraction {
+        // Counts (every Form A–C figure) are whole: no gcd to take.
+        if self.den == 1 && o.den == 1 {
+            return Fraction::int(self.num + o.num);
+        }
+        Fraction {
+            num: self.num * o.den + o.num * self.den,
+            den: self.den * o.den,
+        }
+        .reduced()
+    }
+}
+
+impl std::ops::Sub for Fraction {
+    type Output = Fraction;
+
+    /// Exact difference, reduced.
+    fn sub(self, o: Fraction) -> Fraction {
+        self + Fraction {
+            num: -o.num,
+            den: o.den,
+        }
     }
 }
 
@@ -757,7 +765,9 @@ mod tests {
     fn every_catalogue_error_names_line_and_key() {
         // Line 1 plan, 2 year, 3 blank, 4 [[target]], 5 id, 6 plan_ref, 7 name, 8 wording,
         // 9 form, 10 numerator, 11 denominator, 12 comparator, 13 threshold.
-        let cases: [(&[(&str, &str)], usize, &str, &str); 10] = [
+        // (lines replaced, line of the error, key, a word of the message)
+        type Case<'a> = (&'a [(&'a str, &'a str)], usize, &'a str, &'a str);
+        let cases: [Case; 10] = [
             (&[("comparator", "\"=>\"")], 12, "comparator", "=>"),
             (&[("threshold", "\"nhiều\"")], 13, "threshold", "nhiều"),
             (&[("threshold", "true")], 13, "threshold", "true"),

@@ -161,6 +161,10 @@ fn carried(measure_cols: &[Option<u32>]) -> (u32, Vec<(usize, &'static [usize])>
     (present, derived)
 }
 
+/// A total row as met: its row, the values it states, and the running sum and the sum
+/// since the last group row at that point.
+type TotalRow = (u32, Vec<Option<i64>>, Vec<i64>, Vec<i64>);
+
 /// Reads the Form A table under a found header. Findings go to `findings` with
 /// `file` and the sheet filled in.
 pub fn read_table(
@@ -194,7 +198,7 @@ pub fn read_table(
         .collect();
     // Each total row with the running sum and the sum since the last group row when
     // it was met: a total row may stand first, last, or close a group (a subtotal).
-    let mut totals: Vec<(u32, Vec<Option<i64>>, Vec<i64>, Vec<i64>)> = Vec::new();
+    let mut totals: Vec<TotalRow> = Vec::new();
     let mut sums = vec![0i64; n];
     let mut group_sums = vec![0i64; n];
     let mut rows = Vec::new();

@@ -1232,10 +1232,13 @@ fn cell_value(
 mod tests {
     use super::*;
 
+    /// A sheet of the repository: (file › sheet, its XML, the shared strings, the number
+    /// formats, whether the book counts dates from 1904).
+    type RepositorySheet = (String, String, Vec<String>, Vec<NumberKind>, bool);
+
     /// Every worksheet's XML of every xlsx in the repository (samples, fixtures, fuzz
     /// corpus), with the book's shared strings, number formats and date system.
-    #[allow(clippy::type_complexity)]
-    fn repository_sheets() -> Vec<(String, String, Vec<String>, Vec<NumberKind>, bool)> {
+    fn repository_sheets() -> Vec<RepositorySheet> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = Vec::new();
         for dir in [
@@ -1310,12 +1313,9 @@ mod tests {
         let sheets = repository_sheets();
         let mut scanned = 0;
         for (name, text, strings, formats, is_1904) in &sheets {
-            match plain_equals_events(text, strings, formats, *is_1904) {
-                Some(same) => {
-                    assert!(same, "{name}: the scan and the XML reader differ");
-                    scanned += 1;
-                }
-                None => {}
+            if let Some(same) = plain_equals_events(text, strings, formats, *is_1904) {
+                assert!(same, "{name}: the scan and the XML reader differ");
+                scanned += 1;
             }
         }
         // The writers of the samples (Excel, LibreOffice, openpyxl, rust_xlsxwriter)
@@ -1339,8 +1339,7 @@ mod tests {
             sheet in 0usize..1000,
             edits in proptest::collection::vec((0usize..1_000_000, 0u8..4, 0usize..16, 0usize..9), 1..4),
         ) {
-            static SHEETS: std::sync::OnceLock<Vec<(String, String, Vec<String>, Vec<NumberKind>, bool)>> =
-                std::sync::OnceLock::new();
+            static SHEETS: std::sync::OnceLock<Vec<RepositorySheet>> = std::sync::OnceLock::new();
             let sheets = SHEETS.get_or_init(repository_sheets);
             let (name, text, strings, formats, is_1904) = &sheets[sheet % sheets.len()];
             let mut bytes = text.clone().into_bytes();

@@ -478,8 +478,8 @@ mod tests {
         let frame = attainment_frame(&rows, "2022-Q1", &cat).expect("frame");
         let general = frame_to_csv(&frame).expect("general");
         assert_eq!(
-            String::from_utf8(direct).unwrap(),
-            String::from_utf8(general).unwrap()
+            String::from_utf8(direct).expect("utf8"),
+            String::from_utf8(general).expect("utf8")
         );
     }
 

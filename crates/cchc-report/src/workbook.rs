@@ -336,25 +336,23 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
             Ok(ws)
         });
         // Forms A–C, each a unit sheet (inline strings) and a district sheet, in order.
-        let abc = scope.spawn(
-            move || -> Result<(Vec<Worksheet>, Vec<(Placed, Placed)>), ReportError> {
-                let mut sheets = Vec::with_capacity(6);
-                let mut placed = Vec::with_capacity(3);
-                for (mut units, t) in unit_sheets.into_iter().zip(forms) {
-                    let mut districts = Worksheet::new();
-                    placed.push(write_form_tables(
-                        &mut units,
-                        &mut districts,
-                        f,
-                        period_text,
-                        t,
-                    )?);
-                    sheets.push(units);
-                    sheets.push(districts);
-                }
-                Ok((sheets, placed))
-            },
-        );
+        let abc = scope.spawn(move || -> Result<FormSheets, ReportError> {
+            let mut sheets = Vec::with_capacity(6);
+            let mut placed = Vec::with_capacity(3);
+            for (mut units, t) in unit_sheets.into_iter().zip(forms) {
+                let mut districts = Worksheet::new();
+                placed.push(write_form_tables(
+                    &mut units,
+                    &mut districts,
+                    f,
+                    period_text,
+                    t,
+                )?);
+                sheets.push(units);
+                sheets.push(districts);
+            }
+            Ok((sheets, placed))
+        });
 
         // 1. Summary of targets.
         {
@@ -602,6 +600,9 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         Ok(())
     })
 }
+
+/// The six form sheets (A–C by unit and by district) and where each one's rows are.
+type FormSheets = (Vec<Worksheet>, Vec<(Placed, Placed)>);
 
 /// The attainment rows found by scope, scope id and target. A scope's rows are listed
 /// once (10,000 units: 10,000 entries, not one per row — a map over all 200,000 rows
