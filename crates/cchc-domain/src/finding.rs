@@ -87,6 +87,7 @@ rules! {
     SheetUnrecognized = "sheet.unrecognized", Info;
     SheetHidden = "sheet.hidden", Info;
     ColumnMissing = "column.missing", Error;
+    ColumnAmbiguous = "column.ambiguous", Error;
     ValueNotANumber = "value.not_a_number", Error;
     ValueNegative = "value.negative", Error;
     ValueFraction = "value.fraction", Error;

@@ -27,6 +27,8 @@ pub struct HeaderMatch {
     pub number_col: Option<u32>,
     /// Columns the table spans.
     pub span: std::ops::Range<u32>,
+    /// Measures two or more columns claim: (measure, every such column).
+    pub ambiguous: Vec<(Measure, Vec<u32>)>,
 }
 
 impl HeaderMatch {
@@ -40,12 +42,17 @@ impl HeaderMatch {
             label_is_unit: false,
             number_col: h.col(ColumnRole::RowNumber),
             span: h.span(),
+            ambiguous: Vec::new(),
         };
         for (c, role) in &h.columns {
             match role {
-                ColumnRole::Measure(me) => {
-                    m.measure_cols[me.index()].get_or_insert(*c);
-                }
+                ColumnRole::Measure(me) => match m.measure_cols[me.index()] {
+                    None => m.measure_cols[me.index()] = Some(*c),
+                    Some(first) => match m.ambiguous.iter_mut().find(|(x, _)| x == me) {
+                        Some((_, cols)) => cols.push(*c),
+                        None => m.ambiguous.push((*me, vec![first, *c])),
+                    },
+                },
                 ColumnRole::Field | ColumnRole::UnitLabel if m.label_col.is_none() => {
                     m.label_col = Some(*c);
                     m.label_is_unit = *role == ColumnRole::UnitLabel;
@@ -178,6 +185,32 @@ pub fn read_table(
     let n = Measure::count();
     let (present, derived) = carried(&header.measure_cols);
     let mut complete = true;
+    // Two columns for one measure: which one holds it cannot be told, so neither is
+    // guessed (a figure from the wrong column is worse than none).
+    for (m, cols) in &header.ambiguous {
+        complete = false;
+        let letters: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                a1(header.top, *c)
+                    .trim_end_matches(char::is_numeric)
+                    .to_string()
+            })
+            .collect();
+        findings.push(
+            Finding::file(
+                Rule::ColumnAmbiguous,
+                file,
+                format!(
+                    "Biểu A có {} cột cùng là {} (cột {}): không rõ cột nào đúng; sửa tiêu đề cột, các dòng của bảng không được tổng hợp",
+                    cols.len(),
+                    m.describe_vi(),
+                    letters.join(", ")
+                ),
+            )
+            .at(sheet, a1(header.top, cols[0])),
+        );
+    }
     for m in Measure::all().filter(|m| m.required() && present & m.bit() == 0) {
         complete = false;
         findings.push(

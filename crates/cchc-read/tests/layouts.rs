@@ -406,3 +406,48 @@ fn total_first_subtotals_and_a_field_named_cong_chung() {
     assert_eq!(values(&read), vec![R1.to_vec(), R2.to_vec(), R1.to_vec()]);
     assert!(read.findings.is_empty(), "{:?}", read.findings);
 }
+
+#[test]
+fn two_columns_for_one_measure_are_not_guessed_between() {
+    // "Trực tuyến" twice under the received group (a copy-paste slip): which one holds
+    // the figure cannot be told, so the table is set aside with column.ambiguous.
+    let mut header = flat_header();
+    header.push(S("Nhận GQ - Trực tuyến"));
+    let mut data = row(vec![N(1.0), S("Giáo dục trung học")], R1);
+    data.push(N(3.0));
+    let (_d, read) = workbook(&[header, data], &[]);
+    let ids: Vec<&str> = rules(&read).iter().map(|r| r.id()).collect();
+    assert_eq!(ids, ["column.ambiguous"]);
+    let f = &read.findings[0];
+    assert_eq!(f.cell, "D1");
+    assert!(f.message.contains("cột D, N"), "{}", f.message);
+    assert!(values(&read).is_empty());
+}
+
+#[test]
+fn optional_columns_are_read_and_checked() {
+    // The 2020 wording with two "Trong đó" breakdowns after column (13): toàn trình and
+    // một phần; online 4 = 3 + 1 holds on the first row, 2 ≠ 1 + 0 breaks on the second.
+    let mut header = flat_header();
+    header.extend([
+        S("Trong đó - Trực tuyến toàn trình"),
+        S("Trong đó - Trực tuyến một phần"),
+    ]);
+    let mut first = row(vec![N(1.0), S("Giáo dục trung học")], R1);
+    first.extend([N(3.0), N(1.0)]);
+    let mut second = row(vec![N(2.0), S("Giáo dục mầm non")], R2);
+    second.extend([N(1.0), N(0.0)]);
+    let (_d, read) = workbook(&[header, first, second], &[]);
+    let ids: Vec<&str> = rules(&read).iter().map(|r| r.id()).collect();
+    assert_eq!(ids, ["identity.online"]);
+    assert_eq!(read.findings[0].cell, "A3");
+    let table = form_a(&read)[0];
+    let full = cchc_domain::measure::Measure::named("received_online_full").expect("measure");
+    let apology =
+        cchc_domain::measure::Measure::named("resolved_late_apologised").expect("measure");
+    assert_eq!(
+        table.rows.iter().map(|r| r.get(full)).collect::<Vec<_>>(),
+        [Some(3), Some(1)]
+    );
+    assert_eq!(table.rows[0].get(apology), None, "a column the table lacks");
+}
