@@ -255,39 +255,45 @@ impl Linear {
     /// A spreadsheet formula for it (without `=`), each measure's cell given by `cell`:
     /// `E5`, `(E5+F5)`, `(H5-I5+1)`.
     pub fn formula(&self, cell: impl Fn(usize) -> String) -> String {
-        let mut parts = String::new();
-        let mut n = 0;
-        for (m, k) in &self.terms {
-            let sign = if *k < 0 {
-                "-"
-            } else if n > 0 {
-                "+"
-            } else {
-                ""
-            };
-            let factor = if k.abs() == 1 {
-                String::new()
-            } else {
-                format!("{}*", k.abs())
-            };
-            parts.push_str(&format!("{sign}{factor}{}", cell(*m)));
-            n += 1;
+        let mut out = String::new();
+        self.write_formula(&mut out, |out, m| out.push_str(&cell(m)));
+        out
+    }
+
+    /// [`Linear::formula`] appended to `out`, each measure's cell written by `cell` (a
+    /// report writes one per rate and row: no string is made per reference).
+    pub fn write_formula(&self, out: &mut String, cell: impl Fn(&mut String, usize)) {
+        use std::fmt::Write as _;
+        let parts = self.terms.len() + usize::from(self.constant != 0 || self.terms.is_empty());
+        let first_negative = self
+            .terms
+            .first()
+            .map_or(self.constant < 0, |(_, k)| *k < 0);
+        let wrap = parts > 1 || first_negative;
+        if wrap {
+            out.push('(');
         }
-        if self.constant != 0 || n == 0 {
-            let sign = if self.constant < 0 {
-                "-"
+        for (n, (m, k)) in self.terms.iter().enumerate() {
+            if *k < 0 {
+                out.push('-');
             } else if n > 0 {
-                "+"
-            } else {
-                ""
-            };
-            parts.push_str(&format!("{sign}{}", self.constant.abs()));
-            n += 1;
+                out.push('+');
+            }
+            if k.abs() != 1 {
+                let _ = write!(out, "{}*", k.abs());
+            }
+            cell(out, *m);
         }
-        if n > 1 || parts.starts_with('-') {
-            format!("({parts})")
-        } else {
-            parts
+        if self.constant != 0 || self.terms.is_empty() {
+            if self.constant < 0 {
+                out.push('-');
+            } else if !self.terms.is_empty() {
+                out.push('+');
+            }
+            let _ = write!(out, "{}", self.constant.abs());
+        }
+        if wrap {
+            out.push(')');
         }
     }
 }

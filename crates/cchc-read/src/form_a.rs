@@ -236,6 +236,8 @@ pub fn read_table(
     let mut group_sums = vec![0i64; n];
     let mut rows = Vec::new();
     let mut set_aside = 0;
+    // Each row's parsed cells, reused from row to row.
+    let mut parsed: Vec<Option<i64>> = vec![None; n];
     for body in body_rows(
         grid,
         header.top + header.depth,
@@ -259,7 +261,7 @@ pub fn read_table(
             .unwrap_or_default();
         let is_total = is_total_label(&label) || is_total_label(&number_text);
         let mut values = vec![0i64; n].into_boxed_slice();
-        let mut parsed = vec![None; n];
+        parsed.fill(None);
         let mut problems = Vec::new();
         let mut any_value = false;
         for &(m, c) in &columns {
@@ -292,7 +294,7 @@ pub fn read_table(
             );
         }
         if is_total {
-            totals.push((r, parsed, sums.clone(), group_sums.clone()));
+            totals.push((r, parsed.clone(), sums.clone(), group_sums.clone()));
             group_sums.fill(0);
             continue;
         }

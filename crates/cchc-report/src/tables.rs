@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use cchc_analysis::attainment::Inputs;
-use cchc_domain::expr::Linear;
 use cchc_domain::forms::{vocabulary, Form};
 use cchc_domain::target::{Catalogue, Target};
 use cchc_domain::unit::{Registry, Unit};
@@ -22,8 +21,6 @@ use crate::ReportError;
 
 /// One form's table by unit and by district.
 pub struct FormTables<'a> {
-    /// The form.
-    pub form: Form,
     /// Sheet of the unit table.
     pub unit_sheet: &'a str,
     /// Sheet of the district table.
@@ -42,6 +39,9 @@ pub struct FormTables<'a> {
     pub rows: Vec<(&'a Unit, Vec<Option<i128>>)>,
     /// Every district of the registry, sorted.
     pub districts: Vec<String>,
+    /// The value column of each of the form's measures (by index in its measures): a
+    /// measure shown under another name's column maps to that one.
+    pub column_of: Vec<Option<usize>>,
 }
 
 /// Sheet titles and the note under them, for one form's two tables.
@@ -89,8 +89,16 @@ impl<'a> FormTables<'a> {
             .iter()
             .map(|(u, v)| (*u, columns.iter().map(|(k, _)| v[*k]).collect()))
             .collect();
+        let column_of = def
+            .measures
+            .iter()
+            .map(|m| {
+                columns
+                    .iter()
+                    .position(|(k, _)| def.measures[*k].source == m.source)
+            })
+            .collect();
         FormTables {
-            form,
             unit_sheet: labels.unit_sheet,
             district_sheet: labels.district_sheet,
             unit_title: labels.unit_title,
@@ -104,17 +112,8 @@ impl<'a> FormTables<'a> {
             columns,
             rows,
             districts: registry.districts(),
+            column_of,
         }
-    }
-
-    /// The value column of a measure (by index in the form's measures) among the
-    /// shown columns; a measure shown under another name's column maps to that one.
-    fn column_of(&self, measure: usize) -> Option<usize> {
-        let def = vocabulary().form(self.form);
-        let source = &def.measures.get(measure)?.source;
-        self.columns
-            .iter()
-            .position(|(k, _)| def.measures[*k].source == *source)
     }
 }
 
@@ -133,9 +132,9 @@ pub struct Placed {
 fn rate_value(
     t: &Target,
     values: &[Option<i128>],
-    col: &dyn Fn(usize) -> Option<usize>,
+    column_of: &[Option<usize>],
 ) -> Option<Option<f64>> {
-    let value = |m: usize| col(m).and_then(|c| values[c]);
+    let value = |m: usize| column_of.get(m).copied().flatten().and_then(|c| values[c]);
     let n = t.numerator.eval_int(value)?;
     match &t.denominator {
         None => Some(Some(n as f64)),
@@ -158,34 +157,39 @@ fn write_rates(
 ) -> Result<(), ReportError> {
     let nv = t.columns.len() as u16;
     let row1 = row + 1;
-    let col = |m: usize| t.column_of(m);
-    // A measure's cell, `E7`; building each formula in one string (a string per
+    // A measure's cell, `E7`, written straight into the formula (a string per
     // reference was a third of these sheets' work).
-    let cell = |m: usize| {
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            "{}{row1}",
-            col_letters(value_col + col(m).unwrap_or(0) as u16)
-        );
-        s
+    let cell = |out: &mut String, m: usize| {
+        let c = t.column_of.get(m).copied().flatten().unwrap_or(0);
+        out.push_str(&col_letters(value_col + c as u16));
+        let _ = write!(out, "{row1}");
     };
-    let formula_of = |e: &Linear| e.formula(cell);
     for (k, target) in t.rates.iter().enumerate() {
         let c = value_col + nv + k as u16;
-        let Some(value) = rate_value(target, values, &col) else {
+        let Some(value) = rate_value(target, values, &t.column_of) else {
             ws.write_blank(row, c, if target.is_count() { &f.int } else { &f.pct })?;
             continue;
         };
         let cached = value.map_or(String::new(), |v| v.to_string());
-        let formula = match &target.denominator {
+        let mut text = String::with_capacity(48);
+        match &target.denominator {
             Some(d) => {
-                let d = formula_of(d);
-                format!("=IF({d}<>0,{}/{d},\"\")", formula_of(&target.numerator))
+                let mut den = String::with_capacity(16);
+                d.write_formula(&mut den, cell);
+                text.push_str("=IF(");
+                text.push_str(&den);
+                text.push_str("<>0,");
+                target.numerator.write_formula(&mut text, cell);
+                text.push('/');
+                text.push_str(&den);
+                text.push_str(",\"\")");
             }
-            None => format!("={}", formula_of(&target.numerator)),
-        };
-        let formula = Formula::new(formula).set_result(cached);
+            None => {
+                text.push('=');
+                target.numerator.write_formula(&mut text, cell);
+            }
+        }
+        let formula = Formula::new(text).set_result(cached);
         match (styled, target.is_count()) {
             (true, false) => ws.write_formula_with_format(row, c, formula, &f.pct)?,
             (true, true) => ws.write_formula_with_format(row, c, formula, &f.total_int)?,
