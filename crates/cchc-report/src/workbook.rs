@@ -643,14 +643,6 @@ impl<'a> AttainmentIndex<'a> {
     }
 }
 
-/// A fraction as a percentage without trailing zeros (`0.025` → `2,5`), Vietnamese style.
-pub fn percent_text(fraction: f64) -> String {
-    let s = format!("{:.4}", fraction * 100.0);
-    s.trim_end_matches('0')
-        .trim_end_matches('.')
-        .replace('.', ",")
-}
-
 /// A number (whole numbers without decimals), or an empty bordered cell.
 fn write_opt(
     ws: &mut Worksheet,
