@@ -1,6 +1,7 @@
 """Times cchc and its peers on generated corpora and writes bench/RESULTS.md.
 
-Run through `bench/run`, which builds the release binaries and the Python venv first.
+Run through `bench/run`, which builds the binaries (the `profiling` profile: release code
+with symbols) and the Python venv first.
 Each tool runs as a whole process: one warm-up run (so every tool reads from the page
 cache), then --runs timed rounds in which every tool runs once in turn (so load from
 other work on shared cores falls on all tools alike); wall time and CPU time (user +

@@ -1,6 +1,7 @@
 //! `cchc`: consolidate and check administrative-reform reports.
 
 mod catalogue;
+mod check;
 mod cli;
 mod run;
 

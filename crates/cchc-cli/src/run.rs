@@ -18,7 +18,7 @@ use cchc_report::workbook::{write_workbook, Figures, ReportInput};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{BatchArgs, CheckArgs, Cli, Command, ConsolidateArgs, OutputFormat, TemplateArgs};
+use crate::cli::{BatchArgs, Cli, Command, ConsolidateArgs, TemplateArgs};
 
 /// Runs the CLI and returns the exit code (0 clean, 1 errors found, 2 could not run).
 pub fn main() -> i32 {
@@ -32,7 +32,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Consolidate(a) => consolidate(&a),
-        Command::Check(a) => check(&a),
+        Command::Check(a) => crate::check::check(&a),
         Command::Targets(a) => crate::catalogue::targets(&a),
         Command::Measures(a) => crate::catalogue::measures(&a),
         Command::Template(a) => template(&a),
@@ -53,7 +53,7 @@ pub fn main() -> i32 {
     }
 }
 
-struct Setup {
+pub(crate) struct Setup {
     /// The run's options; the registry is made while the files are read.
     opts: BatchOptions,
     catalogue: Catalogue,
@@ -87,7 +87,7 @@ fn load_registry_units(path: Option<&Path>) -> Result<Vec<Unit>> {
     }
 }
 
-fn setup(args: &BatchArgs) -> Result<Setup> {
+pub(crate) fn setup(args: &BatchArgs) -> Result<Setup> {
     let catalogue = load_catalogue(args.targets.as_deref())?;
     let units = load_registry_units(args.registry.as_deref())?;
     let period = args
@@ -123,7 +123,7 @@ fn setup(args: &BatchArgs) -> Result<Setup> {
 
 /// Reads the batch; the registry is indexed on another thread meanwhile (it is needed
 /// only once every file is read) and left in `s.opts`.
-fn read_with_progress(args: &BatchArgs, s: &mut Setup) -> Batch {
+pub(crate) fn read_with_progress(args: &BatchArgs, s: &mut Setup) -> Batch {
     let show = std::io::stderr().is_terminal();
     let bar = if show {
         let n = cchc_read::batch::count_inputs(&args.inputs) as u64;
@@ -151,7 +151,7 @@ fn read_with_progress(args: &BatchArgs, s: &mut Setup) -> Batch {
 }
 
 /// Units with at least one consolidated submission.
-fn counted_units(batch: &Batch) -> usize {
+pub(crate) fn counted_units(batch: &Batch) -> usize {
     batch
         .submissions
         .iter()
@@ -161,7 +161,7 @@ fn counted_units(batch: &Batch) -> usize {
         .len()
 }
 
-fn summary(batch: &Batch, units: usize, started: Instant) -> i32 {
+pub(crate) fn summary(batch: &Batch, units: usize, started: Instant) -> i32 {
     let count = |s: Severity| batch.findings.iter().filter(|f| f.severity() == s).count();
     let (errors, warnings, infos) = (
         count(Severity::Error),
@@ -381,51 +381,6 @@ fn check_output_path(output: &Path, inputs: &[std::path::PathBuf]) -> Result<()>
         }
     }
     Ok(())
-}
-
-fn check(args: &CheckArgs) -> Result<i32> {
-    let started = Instant::now();
-    let mut s = setup(&args.batch)?;
-    let batch = read_with_progress(&args.batch, &mut s);
-    match args.format {
-        OutputFormat::Json => {
-            let list: Vec<serde_json::Value> = batch
-                .findings
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
-                        "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
-                    })
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
-        }
-        OutputFormat::Table => {
-            for f in &batch.findings {
-                let place = [f.file.as_str(), f.sheet.as_str(), f.cell.as_str()]
-                    .iter()
-                    .filter(|x| !x.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" › ");
-                let raw = if f.raw.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", f.raw)
-                };
-                println!(
-                    "{:<9} {:<22} {}\n          {}{}",
-                    f.severity().label_vi(),
-                    f.rule.id(),
-                    place,
-                    f.message,
-                    raw
-                );
-            }
-        }
-    }
-    Ok(summary(&batch, counted_units(&batch), started))
 }
 
 fn template(args: &TemplateArgs) -> Result<i32> {
