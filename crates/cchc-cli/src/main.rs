@@ -1,9 +1,9 @@
 //! `cchc`: consolidate and check administrative-reform reports.
 
-mod catalogue;
-mod check;
 mod cli;
+mod cmd;
 mod run;
+mod timings;
 
 #[global_allocator]
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

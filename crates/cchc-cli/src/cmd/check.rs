@@ -8,13 +8,15 @@ use anyhow::Result;
 use cchc_domain::finding::{Finding, Severity};
 
 use crate::cli::{CheckArgs, OutputFormat};
-use crate::run::{counted_units, read_with_progress, setup, summary};
+use crate::run::{options, print_summary, Progress};
 
 /// Reads the batch and prints its findings; the exit code says whether any is an error.
-pub fn check(args: &CheckArgs) -> Result<i32> {
+pub fn run(args: &CheckArgs) -> Result<i32> {
     let started = Instant::now();
-    let mut s = setup(&args.batch)?;
-    let batch = read_with_progress(&args.batch, &mut s);
+    let run = options(&args.batch).validate()?;
+    let progress = Progress::new(run.inputs());
+    let batch = run.read(&|| progress.tick());
+    progress.finish();
     match args.format {
         OutputFormat::Json => {
             let list: Vec<serde_json::Value> = batch
@@ -31,7 +33,7 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         }
         OutputFormat::Table => print!("{}", table(&batch.findings)),
     }
-    Ok(summary(&batch, counted_units(&batch), started))
+    Ok(print_summary(&cchc::Summary::of(&batch), started))
 }
 
 /// Findings for a person: grouped by file, the files with errors first (then those with

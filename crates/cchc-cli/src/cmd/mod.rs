@@ -1,0 +1,7 @@
+//! One module per subcommand, each with its `run`.
+
+pub mod check;
+pub mod consolidate;
+pub mod measures;
+pub mod targets;
+pub mod template;

@@ -1,0 +1,30 @@
+//! cchc as a library: the job the command line and the Python module both run.
+//!
+//! [`Options`] are what a user gives (inputs, registry, catalogue, period, limits);
+//! [`Options::validate`] reads and checks every file they name before any input is
+//! read and gives a [`Run`]; [`Run::read`] reads and checks the inputs into a
+//! [`Batch`], and [`Run::consolidate`] does the whole job — frames, attainment, the
+//! consolidated workbook and the exports — reporting to an [`Observer`] and returning
+//! a [`Summary`]. What stops a run is an [`Error`]; what a run reports is a finding,
+//! in the batch.
+//!
+//! ```no_run
+//! let run = cchc::Options {
+//!     registry: Some("samples/units.csv".into()),
+//!     ..cchc::Options::new(["samples"])
+//! }
+//! .validate()?;
+//! let batch = run.read(&|| {});
+//! let summary = cchc::Summary::of(&batch);
+//! assert_eq!(summary.period.map(|p| p.to_string()).as_deref(), Some("2022-Q1"));
+//! # Ok::<(), cchc::Error>(())
+//! ```
+
+mod error;
+mod options;
+mod pipeline;
+
+pub use cchc_read::Batch;
+pub use error::Error;
+pub use options::{find_unit, load_catalogue, load_registry, load_registry_units, Options, Run};
+pub use pipeline::{Observer, Summary};

@@ -1,0 +1,213 @@
+//! The job itself: read → frames → attainment → report and exports, with the threads
+//! it has always had (reading on every core, the registry indexed beside it, the
+//! report beside the exports).
+
+use std::path::Path;
+use std::time::Instant;
+
+use cchc_analysis::attainment::{attainment_of, unit_inputs};
+use cchc_analysis::frames::{Frames, PARALLEL_FRAME_ROWS};
+use cchc_domain::finding::Severity;
+use cchc_domain::period::Period;
+use cchc_domain::unit::{Registry, DEFAULT_PROVINCE};
+use cchc_read::batch::{assemble_batch, read_inputs};
+use cchc_read::{Batch, BatchOptions};
+use cchc_report::export::{write_frame_exports_consuming, write_summary_exports};
+use cchc_report::workbook::{write_workbook, Figures, ReportInput};
+
+use crate::{Error, Run};
+
+/// What a front end may want to hear while [`Run::consolidate`] works; every method
+/// does nothing unless overridden.
+pub trait Observer {
+    /// A phase ended: `setup`, `read`, `frames`, `attainment`, `report+exports`.
+    fn phase(&mut self, _name: &str) {}
+    /// Reading is over and the batch is large (more than [`PARALLEL_FRAME_ROWS`]
+    /// accepted rows): a moment to tell the allocator to hand memory back early.
+    fn large_batch(&mut self) {}
+    /// The frames' estimated sizes in bytes, once built.
+    fn frame_sizes(&mut self, _sizes: &[(&'static str, usize)]) {}
+    /// How long the report and the exports took, side by side (seconds; exports
+    /// `None` without an export folder).
+    fn report_and_exports(&mut self, _report: f64, _exports: Option<f64>) {}
+}
+
+/// An observer that hears nothing.
+impl Observer for () {}
+
+/// What a run found, for a closing line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Files read (workbooks and skipped files).
+    pub files: usize,
+    /// Units with at least one consolidated submission.
+    pub units: usize,
+    /// The run's period.
+    pub period: Option<Period>,
+    /// Findings of severity error, warning and info.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Summary {
+    /// The summary of a read batch.
+    pub fn of(batch: &Batch) -> Summary {
+        let count = |s: Severity| batch.findings.iter().filter(|f| f.severity() == s).count();
+        Summary {
+            files: batch.files.len(),
+            units: counted_units(batch),
+            period: batch.period,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+
+    /// The exit code of DOMAIN §5: 1 when a finding is an error, else 0.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.errors > 0)
+    }
+}
+
+/// Units with at least one consolidated submission.
+fn counted_units(batch: &Batch) -> usize {
+    batch
+        .submissions
+        .iter()
+        .filter(|s| s.counted)
+        .map(|s| &s.unit.unit_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+impl Run {
+    /// Reads and checks every input; `progress` is called once per file read. The
+    /// registry is indexed on another thread meanwhile (it is needed only once every
+    /// file is read).
+    pub fn read(self, progress: &(dyn Fn() + Sync)) -> Batch {
+        let Run {
+            inputs,
+            catalogue: _,
+            units,
+            period,
+            unit_fallback,
+            context,
+        } = self;
+        let (read, registry) = std::thread::scope(|scope| {
+            let registry = scope.spawn(move || Registry::from_units(units));
+            let read = read_inputs(&inputs, &context, progress);
+            let registry = registry
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, registry)
+        });
+        let opts = BatchOptions {
+            registry,
+            period,
+            unit_fallback,
+            context,
+        };
+        assemble_batch(read, &opts)
+    }
+
+    /// The whole job: reads the inputs, builds the frames, computes the attainment,
+    /// writes the consolidated workbook to `output` and, with `export`, the exports
+    /// there (both beside each other, each written whole or not at all).
+    ///
+    /// ```no_run
+    /// let run = cchc::Options::new(["samples"]).validate()?;
+    /// let summary = run.consolidate("tong-hop.xlsx".as_ref(), None, &mut (), &|| {})?;
+    /// println!("{} lỗi", summary.errors);
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutputIsInput`] before anything is read; [`Error::Analysis`] and
+    /// [`Error::Report`] when a frame, the report or an export cannot be written.
+    pub fn consolidate(
+        self,
+        output: &Path,
+        export: Option<&Path>,
+        observer: &mut dyn Observer,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Summary, Error> {
+        check_output_path(output, &self.inputs)?;
+        observer.phase("setup");
+        let catalogue = self.catalogue.clone();
+        let catalogue = &catalogue;
+        let mut batch = self.read(progress);
+        observer.phase("read");
+        if batch.counted_rows() > PARALLEL_FRAME_ROWS {
+            observer.large_batch();
+        }
+        // Every accepted row moves into the frames: each form's rows are let go as soon
+        // as its frame is built, so the rows and all four frames are never held together.
+        let frames = Frames::take_from_batch(&mut batch)?;
+        let summary = Summary::of(&batch);
+        batch.submissions = Vec::new();
+        observer.frame_sizes(&frames.estimated_sizes());
+        observer.phase("frames");
+        // The frames go to the exports, which let each one go once written; the report
+        // needs only the per-unit figures, read from the frames here meanwhile (a clone
+        // of the frames shares their columns: nothing is copied), and the frames are let
+        // go then.
+        let batch = &batch;
+        let computed = std::sync::OnceLock::new();
+        let (report, exports) = std::thread::scope(|scope| -> Result<(f64, Option<f64>), Error> {
+            let frame_exports = export.map(|dir| {
+                let frames = frames.clone();
+                scope.spawn(move || -> Result<f64, Error> {
+                    let start = Instant::now();
+                    write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE)?;
+                    Ok(start.elapsed().as_secs_f64())
+                })
+            });
+            let inputs = unit_inputs(&(&frames).into())?;
+            drop(frames);
+            let rows = attainment_of(&inputs, &batch.registry, catalogue, DEFAULT_PROVINCE);
+            let (inputs, rows) = computed.get_or_init(|| (inputs, rows));
+            observer.phase("attainment");
+            let summary_exports = export.map(|dir| {
+                scope.spawn(move || -> Result<f64, Error> {
+                    let start = Instant::now();
+                    let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
+                    write_summary_exports(dir, rows, &period, catalogue, &batch.findings)?;
+                    Ok(start.elapsed().as_secs_f64())
+                })
+            });
+            let start = Instant::now();
+            let input = ReportInput {
+                batch,
+                figures: Figures::Inputs(inputs),
+                attainment: rows,
+                catalogue,
+                province: DEFAULT_PROVINCE,
+            };
+            cchc_report::write_atomic_seekable(output, |out| write_workbook(&input, out))?;
+            let report = start.elapsed().as_secs_f64();
+            let joined = |h: std::thread::ScopedJoinHandle<'_, Result<f64, Error>>| {
+                h.join().unwrap_or(Err(Error::ExportThread))
+            };
+            let exports = match (frame_exports.map(joined), summary_exports.map(joined)) {
+                (Some(a), Some(b)) => Some(a? + b?),
+                _ => None,
+            };
+            Ok((report, exports))
+        })?;
+        observer.report_and_exports(report, exports);
+        observer.phase("report+exports");
+        Ok(summary)
+    }
+}
+
+/// Refuses to overwrite an input workbook with the report.
+fn check_output_path(output: &Path, inputs: &[std::path::PathBuf]) -> Result<(), Error> {
+    let out = output.canonicalize().ok();
+    if out.is_some() && inputs.iter().any(|i| i.canonicalize().ok() == out) {
+        return Err(Error::OutputIsInput(output.to_path_buf()));
+    }
+    Ok(())
+}
