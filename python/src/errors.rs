@@ -35,20 +35,26 @@ create_exception!(
     "A report, export or template that could not be written."
 );
 
+/// An input the module itself refuses (a scope, a frame it was not given).
 pub fn input_error(msg: String) -> PyErr {
     InputError::new_err(msg)
 }
 
-pub fn catalogue_error(msg: String) -> PyErr {
-    CatalogueError::new_err(msg)
-}
-
-pub fn registry_error(msg: String) -> PyErr {
-    RegistryError::new_err(msg)
-}
-
-pub fn output_error(msg: String) -> PyErr {
-    OutputError::new_err(msg)
+/// The one map from what stops a run (the library's [`cchc::Error`], and everything
+/// that converts into it) to the exception a Python user catches.
+pub fn to_py(e: impl Into<cchc::Error>) -> PyErr {
+    use cchc::Error as E;
+    let e = e.into();
+    let message = e.to_string();
+    match e {
+        E::Read { .. } | E::InputMissing(_) | E::Period(_) | E::UnknownUnit(_) => {
+            InputError::new_err(message)
+        }
+        E::Catalogue { .. } => CatalogueError::new_err(message),
+        E::Registry { .. } => RegistryError::new_err(message),
+        E::OutputIsInput(_) | E::Report(_) | E::ExportThread => OutputError::new_err(message),
+        E::Analysis(_) => CchcError::new_err(message),
+    }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -11,46 +11,31 @@ mod arrow;
 mod errors;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cchc_analysis::attainment::{attainment, attainment_frame, FramesRef, Scope};
 use cchc_analysis::frames::{findings_frame, Frames};
 use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, Unit, DEFAULT_PROVINCE};
-use cchc_read::workbook::ReadContext;
-use cchc_read::{read_batch, Batch, BatchOptions};
+use cchc_read::Batch;
 use polars::prelude::*;
 use pyo3::prelude::*;
 
 use crate::arrow::{frame_from_py, ArrowStream};
-use crate::errors::{catalogue_error, input_error, output_error, registry_error, CchcError};
+use crate::errors::{input_error, to_py, CchcError};
 
 fn load_catalogue(path: Option<&str>) -> PyResult<Catalogue> {
-    match path {
-        None => Ok(Catalogue::default_2022()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
-            Catalogue::from_toml(&text).map_err(|e| catalogue_error(format!("{p}: {e}")))
-        }
-    }
+    cchc::load_catalogue(path.map(Path::new)).map_err(to_py)
 }
 
 fn load_registry(path: Option<&str>) -> PyResult<Registry> {
-    match path {
-        None => Ok(Registry::default_hung_yen()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| input_error(format!("không đọc được {p}: {e}")))?;
-            Registry::from_csv(&text).map_err(|e| registry_error(format!("{p}: {e}")))
-        }
-    }
+    cchc::load_registry(path.map(Path::new)).map_err(to_py)
 }
 
 fn parse_period(period: Option<&str>) -> PyResult<Option<Period>> {
     period
-        .map(|p| p.parse::<Period>().map_err(|e| input_error(e.to_string())))
+        .map(|p| p.parse::<Period>().map_err(to_py))
         .transpose()
 }
 
@@ -152,24 +137,16 @@ fn read(
     period: Option<&str>,
     targets: Option<&str>,
 ) -> PyResult<RawBatch> {
-    let catalogue = load_catalogue(targets)?;
-    let registry = load_registry(registry)?;
-    let period = parse_period(period)?;
-    for p in &paths {
-        if !p.exists() {
-            return Err(input_error(format!("không tìm thấy {}", p.display())));
-        }
+    let run = cchc::Options {
+        registry: registry.map(PathBuf::from),
+        targets: targets.map(PathBuf::from),
+        period: period.map(String::from),
+        ..cchc::Options::new(paths)
     }
-    let opts = BatchOptions {
-        registry,
-        period,
-        unit_fallback: None,
-        context: ReadContext {
-            catalogue: catalogue.clone(),
-            ..Default::default()
-        },
-    };
-    let batch = py.detach(|| read_batch(&paths, &opts, &|| {}));
+    .validate()
+    .map_err(to_py)?;
+    let catalogue = run.catalogue().clone();
+    let batch = py.detach(|| run.read(&|| {}));
     let frames = Frames::from_batch(&batch).map_err(frame_err)?;
     Ok(RawBatch {
         batch,
@@ -205,23 +182,18 @@ fn frames_ref(frames: &BTreeMap<String, DataFrame>) -> PyResult<FramesRef<'_>> {
     })
 }
 
-/// The period of frames with no batch: the key most `dossiers` rows carry.
+/// The period of frames with no batch, by the run's own rule ([`Period::most_stated`])
+/// over the period of every row.
 fn period_of(frames: &BTreeMap<String, DataFrame>) -> String {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut periods = Vec::new();
     for df in frames.values() {
         if let Ok(c) = df.column("period").and_then(|c| c.cast(&DataType::String)) {
             if let Ok(ca) = c.str() {
-                for v in ca.iter().flatten() {
-                    *counts.entry(v.to_string()).or_default() += 1;
-                }
+                periods.extend(ca.iter().flatten().filter_map(|v| v.parse::<Period>().ok()));
             }
         }
     }
-    counts
-        .into_iter()
-        .max_by_key(|(p, n)| (*n, p.clone()))
-        .map(|(p, _)| p)
-        .unwrap_or_default()
+    Period::most_stated(periods).map_or(String::new(), |p| p.to_string())
 }
 
 /// Attainment of every target from frames (`dossiers` required, the others
@@ -285,8 +257,8 @@ fn write_report(
         catalogue: &catalogue,
         province: DEFAULT_PROVINCE,
     })
-    .map_err(|e| output_error(e.to_string()))?;
-    cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
+    .map_err(to_py)?;
+    cchc_report::write_atomic(&path, &bytes).map_err(to_py)
 }
 
 /// What the report and the exports are made of: the catalogue (a file, else the
@@ -354,7 +326,7 @@ fn export(
             province: cchc_domain::unit::DEFAULT_PROVINCE,
         },
     )
-    .map_err(|e| output_error(e.to_string()))
+    .map_err(to_py)
 }
 
 /// A frame of text columns, each `(name, values)`.
@@ -444,19 +416,13 @@ fn template(
     registry: Option<&str>,
 ) -> PyResult<()> {
     let reg = load_registry(registry)?;
-    let unit = match unit {
-        Some(u) => Some(
-            reg.get(u)
-                .or_else(|| reg.match_name(u))
-                .cloned()
-                .ok_or_else(|| input_error(format!("đơn vị `{u}` không có trong danh mục")))?,
-        ),
-        None => None,
-    };
+    let unit = unit
+        .map(|u| cchc::find_unit(&reg, u))
+        .transpose()
+        .map_err(to_py)?;
     let period = parse_period(period)?;
-    let bytes = cchc_report::template::build_template(unit.as_ref(), period)
-        .map_err(|e| output_error(e.to_string()))?;
-    cchc_report::write_atomic(&path, &bytes).map_err(|e| output_error(e.to_string()))
+    let bytes = cchc_report::template::build_template(unit.as_ref(), period).map_err(to_py)?;
+    cchc_report::write_atomic(&path, &bytes).map_err(to_py)
 }
 
 #[pymodule]

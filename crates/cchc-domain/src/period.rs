@@ -81,6 +81,29 @@ impl fmt::Display for Period {
 #[error("kỳ báo cáo không hợp lệ: `{0}` (dạng đúng: 2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022)")]
 pub struct PeriodKeyError(pub String);
 
+impl Period {
+    /// The run's period when none is given: the one stated most often, ties going to
+    /// the latest.
+    ///
+    /// ```
+    /// use cchc_domain::period::Period;
+    /// let p = |k: &str| k.parse::<Period>().unwrap();
+    /// let stated = [p("2022-Q1"), p("2022-Q2"), p("2022-Q1"), p("2022-Q2")];
+    /// assert_eq!(Period::most_stated(stated), Some(p("2022-Q2")));
+    /// assert_eq!(Period::most_stated([]), None);
+    /// ```
+    pub fn most_stated(periods: impl IntoIterator<Item = Period>) -> Option<Period> {
+        let mut counts: std::collections::BTreeMap<Period, usize> = Default::default();
+        for p in periods {
+            *counts.entry(p).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(p, n)| (*n, *p))
+            .map(|(p, _)| p)
+    }
+}
+
 impl FromStr for Period {
     type Err = PeriodKeyError;
 

@@ -586,18 +586,9 @@ fn assemble(
     }
 
     // The run's period: as given, else the one most tables state (ties: the latest).
-    let run_period = opts.period.or_else(|| {
-        let mut counts: BTreeMap<Period, usize> = BTreeMap::new();
-        for c in &candidates {
-            if let Some(p) = c.period {
-                *counts.entry(p).or_default() += 1;
-            }
-        }
-        counts
-            .into_iter()
-            .max_by_key(|(p, n)| (*n, *p))
-            .map(|(p, _)| p)
-    });
+    let run_period = opts
+        .period
+        .or_else(|| Period::most_stated(candidates.iter().filter_map(|c| c.period)));
 
     let mut submissions = Vec::new();
     for mut c in candidates {
