@@ -253,7 +253,7 @@ def main():
              "## Machine", ""] + machine() + [
              "", "## Method", "",
              "Each corpus is written by `cchc-bench-gen` (seed "
-             f"{args.seed}): one workbook per unit with Forms A–D in the layouts of DOMAIN §3. "
+             f"{args.seed}): one workbook per unit with Forms A–D in the layouts of docs/contract.md §3. "
              "Every tool runs as a whole process: one warm-up run each, then timed rounds in which "
              "each tool runs once, in an order shuffled anew each round (seeded) "
              f"({args.runs}; pandas {args.slow_runs}). Wall and CPU (user + system) are medians, "

@@ -1,4 +1,4 @@
-//! Catalogue v2 end to end (DOMAIN §8): plans other than the 2022 default, renamed and
+//! Catalogue v2 end to end (docs/contract.md §8): plans other than the 2022 default, renamed and
 //! reordered targets, upper bounds, counts and optional measures, each figure worked
 //! out here from `samples/expected.json` (the generator's own numbers).
 
@@ -80,7 +80,7 @@ struct HandTarget {
     figure: fn(&UnitData) -> Figure,
 }
 
-/// Status and gap of DOMAIN §7.6 and §8, with integer arithmetic: (status, gap).
+/// Status and gap of docs/contract.md §7.6 and §8, with integer arithmetic: (status, gap).
 fn judge(t: &HandTarget, n: i128, d: Option<i128>) -> (&'static str, String) {
     let (tn, td) = (t.tn, t.td);
     let count = d.is_none();

@@ -146,7 +146,7 @@ fn sums_by_unit(
     out
 }
 
-/// Thresholds of DOMAIN §4 written out by hand: (target, ≥ or >, numerator, denominator).
+/// Thresholds of docs/contract.md §4 written out by hand: (target, ≥ or >, numerator, denominator).
 const THRESHOLDS: [(&str, bool, i128, i128); 20] = [
     ("tthc.on_time", false, 1, 1),
     ("tthc.early", false, 8, 10),
@@ -202,7 +202,7 @@ impl Pool {
         }
     }
 
-    /// (numerator, denominator) in tenths, by the formulas of DOMAIN §4, written by hand.
+    /// (numerator, denominator) in tenths, by the formulas of docs/contract.md §4, written by hand.
     fn figure(&self, target: &str) -> Option<(i128, i128)> {
         let ten = |v: i128| v * 10;
         let a = |i: usize| self.a.as_ref().map(|s| ten(s[i]));
@@ -1405,7 +1405,7 @@ fn report_totals_are_the_sums_of_the_accepted_rows() {
             let (mut good, mut bad) = (0, 0);
             let sums = expected.entry(id).or_insert([0; 11]);
             for i in 0..n_rows {
-                // Figures that satisfy every identity of DOMAIN §5.
+                // Figures that satisfy every identity of docs/contract.md §5.
                 let (online, direct, carried) = (
                     rng.below(40) as i64,
                     rng.below(40) as i64,

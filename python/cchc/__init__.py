@@ -121,7 +121,7 @@ def attainment(
     analyst may have edited or filtered. ``scope`` keeps one of ``"unit"``,
     ``"district"``, ``"province"``; by default all three. ``units`` is the registry
     frame (default: the batch's, else the embedded Hưng Yên registry). ``targets`` is
-    a catalogue file in the v2 format (DOMAIN §8; default: the batch's, else the
+    a catalogue file in the v2 format (docs/contract.md §8; default: the batch's, else the
     embedded 2022 plan): each target's numerator and denominator are expressions over
     the measures :func:`measures` lists.
 

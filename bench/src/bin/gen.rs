@@ -2,7 +2,7 @@
 //!
 //! `cchc-bench-gen --count N [--seed S] --out DIR` writes
 //! - `DIR/in/*.xlsx`: one workbook per unit with Forms A, B, C and D (period 2022-Q1),
-//!   in the layouts and variations of DOMAIN §3: titles above the table, one-, two- and
+//!   in the layouts and variations of docs/contract.md §3: titles above the table, one-, two- and
 //!   three-level merged headers, the 2017 and 2020 wordings, headers without diacritics
 //!   or in NFD, a flat `parent - child` header with shuffled columns and a note column,
 //!   numbering rows, group rows, total rows under several labels, Vietnamese text

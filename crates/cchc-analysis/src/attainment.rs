@@ -1,7 +1,7 @@
 //! Attainment of the plan's targets for units, districts and the province.
 //!
 //! Ratios are pooled (Σ numerators / Σ denominators), compared exactly, with the
-//! gap of DOMAIN §7.6. Works on a `dossiers` frame, so a frame edited by an
+//! gap of docs/contract.md §7.6. Works on a `dossiers` frame, so a frame edited by an
 //! analyst is recomputed the same way.
 
 use std::collections::BTreeMap;

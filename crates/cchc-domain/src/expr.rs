@@ -1,5 +1,5 @@
 //! Target expressions: sums and differences of one form's measures and whole numbers,
-//! with parentheses (DOMAIN §8), parsed once into a [`Linear`] combination.
+//! with parentheses (docs/contract.md §8), parsed once into a [`Linear`] combination.
 //!
 //! ```
 //! use cchc_domain::expr::Linear;

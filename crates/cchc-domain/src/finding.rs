@@ -35,7 +35,7 @@ impl Severity {
 
 macro_rules! rules {
     ($( $variant:ident = $id:literal, $sev:ident; )*) => {
-        /// The rule ids of DOMAIN §5, each with its severity.
+        /// The rule ids of docs/contract.md §5, each with its severity.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
             $( #[doc = $id] $variant, )*

@@ -1,5 +1,5 @@
 //! The forms and their measures as data: the vocabulary target expressions are written
-//! in (DOMAIN §8).
+//! in (docs/contract.md §8).
 //!
 //! `data/forms.toml` lists each form's measures ([`MeasureDef`]) with their Vietnamese
 //! labels and how each is formed from a unit's rows ([`Source`]), and for Form A the

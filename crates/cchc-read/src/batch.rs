@@ -524,7 +524,7 @@ fn assemble(
                 .or_else(|| parse_period_filename(&file_name));
             let (data, usable) = match t.data {
                 TableData::A(table) if table.header.label_is_unit => {
-                    // District roll-up: every row names its unit (DOMAIN §7.11).
+                    // District roll-up: every row names its unit (docs/contract.md §7.11).
                     for row in table.rows {
                         let unit = reg.match_name(&row.label).cloned();
                         candidates.push(Candidate {
@@ -827,7 +827,7 @@ fn unit_words_of_file_name(stem: &str) -> String {
 }
 
 /// A quarter's carried-over dossiers should equal the previous quarter's pending
-/// ones, when both quarters were read together (warning, DOMAIN §2).
+/// ones, when both quarters were read together (warning, docs/contract.md §2).
 fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
     // Each unit's own Form A report per period, the first in batch order.
     let mut own_a: BTreeMap<(&str, Period), &Submission> = BTreeMap::new();

@@ -1,5 +1,5 @@
 //! Form A (dossier results): finding the header anywhere in a sheet, then reading
-//! its rows with every check of DOMAIN §5 and §7.
+//! its rows with every check of docs/contract.md §5 and §7.
 
 use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::forms::vocabulary;

@@ -19,7 +19,7 @@ pub struct ServiceRow {
     pub field: String,
     /// Online-service level 1–4.
     pub level: u8,
-    /// Eligible for level 3/4 (true when the form has no eligibility column, DOMAIN §7.5).
+    /// Eligible for level 3/4 (true when the form has no eligibility column, docs/contract.md §7.5).
     pub eligible_34: bool,
     /// Integrated on the national public-service portal.
     pub on_national_portal: bool,

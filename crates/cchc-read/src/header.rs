@@ -9,7 +9,7 @@ use cchc_domain::text::{contains_phrase, normalize};
 use crate::grid::{cell_text, is_blank, Grid};
 use crate::memo::Memo;
 
-/// Rows searched for a header (DOMAIN §3).
+/// Rows searched for a header (docs/contract.md §3).
 pub const HEADER_SEARCH_ROWS: u32 = 30;
 /// Header levels tried (one to four: the 2017 Form A nests `Trong đó › Số mới tiếp nhận`).
 pub const MAX_HEADER_DEPTH: u32 = 4;
@@ -191,7 +191,7 @@ impl HeaderCells {
         let mut distinct = Vec::new();
         let mut header_like = Vec::with_capacity((end_row - first_row) as usize);
         for (r_i, r) in (first_row..end_row).enumerate() {
-            // A header row holds no number other than a year (DOMAIN §3: header rows
+            // A header row holds no number other than a year (docs/contract.md §3: header rows
             // may type years as numbers); rows with counts are never header rows.
             let ok = !grid.row_is_blank(r, cols.clone())
                 && cols.clone().all(|c| header_number_ok(grid.cell(r, c)));
@@ -346,7 +346,7 @@ pub fn find_header_in<C: ColumnClassifier>(
     best
 }
 
-/// Row-end markers of the signature block (DOMAIN §7.1).
+/// Row-end markers of the signature block (docs/contract.md §7.1).
 const SIGNATURE_PHRASES: &[&str] = &[
     "nguoi lap bieu",
     "thu truong don vi",
@@ -392,7 +392,7 @@ fn is_signature_text(n: &str) -> bool {
     matches!((ngay, thang, nam), (Some(a), Some(b), Some(c)) if a < b && b < c && c - a <= 6)
 }
 
-/// `I`, `II`, `IV`, `A`, `B`: group and subtotal rows (DOMAIN §7.2).
+/// `I`, `II`, `IV`, `A`, `B`: group and subtotal rows (docs/contract.md §7.2).
 pub fn is_group_marker(raw: &str) -> bool {
     let t = raw.trim().trim_end_matches('.');
     if t.is_empty() {
@@ -448,7 +448,7 @@ pub enum BodyRow {
 }
 
 /// The rows of the table under a header: the numbering row skipped, single blank
-/// rows skipped, ending at two blank rows or the signature block (DOMAIN §7.1).
+/// rows skipped, ending at two blank rows or the signature block (docs/contract.md §7.1).
 pub fn body_rows(
     grid: &Grid,
     header_end: u32,

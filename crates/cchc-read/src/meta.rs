@@ -7,7 +7,7 @@ use cchc_domain::text::normalize;
 
 use crate::grid::Grid;
 
-/// Labels that introduce the reporting unit (DOMAIN §7.3); `Đơn vị tính` and
+/// Labels that introduce the reporting unit (docs/contract.md §7.3); `Đơn vị tính` and
 /// `Đơn vị nhận báo cáo` are not among them.
 const UNIT_LABELS: &[&str] = &[
     "don vi",

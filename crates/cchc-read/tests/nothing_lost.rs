@@ -1,4 +1,4 @@
-//! Nothing lost (DOMAIN §5, issue 6): over generated tables of all four forms with good rows and
+//! Nothing lost (docs/contract.md §5, issue 6): over generated tables of all four forms with good rows and
 //! rows holding a bad cell, every data row is either accepted with exactly its figures
 //! or named by a finding in its own row, never both missing; accepted plus set-aside
 //! rows are all the rows.

@@ -1,4 +1,4 @@
-//! The consolidated workbook (DOMAIN §6), labels in Vietnamese, A4 landscape.
+//! The consolidated workbook (docs/contract.md §6), labels in Vietnamese, A4 landscape.
 //!
 //! Sheets: summary of targets, unit × target matrix, Form A by unit and by district
 //! (totals and district figures as live formulas with cached values), missing

@@ -66,7 +66,7 @@ impl Summary {
         }
     }
 
-    /// The exit code of DOMAIN §5: 1 when a finding is an error, else 0.
+    /// The exit code of docs/contract.md §5: 1 when a finding is an error, else 0.
     pub fn exit_code(&self) -> i32 {
         i32::from(self.errors > 0)
     }

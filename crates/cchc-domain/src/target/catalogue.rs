@@ -1,4 +1,4 @@
-//! Reading a catalogue file (v2, DOMAIN §8) into [`Catalogue`], every expression
+//! Reading a catalogue file (v2, docs/contract.md §8) into [`Catalogue`], every expression
 //! checked against the forms' measures, and matching Form D rows to its targets.
 
 use std::collections::BTreeSet;
@@ -217,7 +217,7 @@ impl Catalogue {
         })
     }
 
-    /// Reads a catalogue (v2, DOMAIN §8), its expressions checked against the forms'
+    /// Reads a catalogue (v2, docs/contract.md §8), its expressions checked against the forms'
     /// measures.
     ///
     /// ```

@@ -1,4 +1,4 @@
-//! The plan's targets: a catalogue read from TOML (v2, DOMAIN §8), with exact thresholds.
+//! The plan's targets: a catalogue read from TOML (v2, docs/contract.md §8), with exact thresholds.
 //!
 //! Every target says how it is computed: a numerator and (unless it is a count) a
 //! denominator, each a [`Linear`] expression over its form's measures, a comparator and a
@@ -116,7 +116,7 @@ impl Target {
     }
 
     /// How many numerator items short of (or, for an upper bound, over) the target the
-    /// value is (DOMAIN §7.6 and §8), never below 0.
+    /// value is (docs/contract.md §7.6 and §8), never below 0.
     ///
     /// ```
     /// use cchc_domain::target::Catalogue;
