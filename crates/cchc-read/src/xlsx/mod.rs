@@ -1,0 +1,247 @@
+//! A direct reader for xlsx workbooks, the format almost every submission comes in.
+//!
+//! calamine reads every part of a workbook it might need (styles with their fonts,
+//! fills and theme colours, the whole sheet again for its merged regions), through a
+//! buffered XML reader over a new inflater per part. A unit's report is a few
+//! kilobytes, so that fixed cost per file is most of the time of a batch. This reader
+//! inflates each part once into a reused buffer and parses it in place: the workbook
+//! and its relationships, the shared strings, only the number formats of the styles
+//! (a count typed as `1/2` that Excel turned into a date must still read as a date),
+//! and each sheet's cells and merged regions in one pass.
+//!
+//! It gives the same cells as calamine (`tests` below, and `tests/xlsx_reader.rs` over
+//! every workbook in the repository); anything it does not expect — a part missing or
+//! not UTF-8, an unknown cell type, a string index outside the table, malformed XML —
+//! is an [`Unsupported`] and the caller reads the file with calamine instead.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek};
+
+use calamine::{
+    Cell, CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Sheet, SheetType,
+    SheetVisible,
+};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+mod book;
+mod events;
+mod scan;
+mod strings;
+mod styles;
+#[cfg(test)]
+mod tests;
+mod xml;
+
+use book::{parse_relationships, parse_workbook, part_path};
+use scan::parse_sheet;
+use strings::parse_shared_strings;
+pub use styles::number_kind_of_code;
+use styles::parse_number_formats;
+use xml::element_text;
+pub use xml::unescape_excel;
+
+/// Why the direct reader gave the file back to calamine, or refused it.
+#[derive(Debug)]
+pub struct Unsupported {
+    /// What it met.
+    pub what: String,
+    /// The archive is damaged: a part cannot be read from it, inflates to another size
+    /// or checksum than its directory entry says, a sheet part is missing, or a sheet
+    /// names a row or cell outside any worksheet (calamine overflows on it, or places
+    /// the cell elsewhere). Such a part is not given to calamine.
+    pub damaged: bool,
+}
+
+fn unsupported(what: impl Into<String>) -> Unsupported {
+    Unsupported {
+        what: what.into(),
+        damaged: false,
+    }
+}
+
+fn damaged(what: impl Into<String>) -> Unsupported {
+    Unsupported {
+        what: what.into(),
+        damaged: true,
+    }
+}
+
+impl From<quick_xml::Error> for Unsupported {
+    fn from(e: quick_xml::Error) -> Self {
+        unsupported(format!("xml: {e}"))
+    }
+}
+
+/// How a cell style shows numbers, as far as reading needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// A number.
+    Number,
+    /// A date or time of day.
+    Date,
+    /// An elapsed time (`[h]:mm`).
+    Duration,
+}
+
+/// A sheet's cells (row, column from 0) and merged regions.
+#[derive(Debug, Default)]
+pub struct SheetCells {
+    /// Non-empty cells in the order of the file.
+    pub cells: Vec<Cell<Data>>,
+    /// Formula cells saved without a value: (count, first).
+    pub uncached: (usize, Option<(u32, u32)>),
+    /// Merged regions.
+    pub merges: Vec<Dimensions>,
+}
+
+/// An opened xlsx workbook: its sheets, shared strings and number formats.
+pub struct Book<R: Read + Seek> {
+    archive: zip::ZipArchive<R>,
+    /// Sheets in tab order, as calamine lists them.
+    pub sheets: Vec<Sheet>,
+    /// Each sheet's part inside the archive.
+    parts: Vec<String>,
+    strings: Vec<String>,
+    formats: Vec<NumberKind>,
+    is_1904: bool,
+    /// Most bytes one part may inflate to.
+    max_part: u64,
+    /// The part last loaded (UTF-8, checked when loaded).
+    text: Vec<u8>,
+    /// One inflater for every part.
+    inflater: libdeflater::Decompressor,
+    packed: Vec<u8>,
+}
+
+impl<R: Read + Seek> Book<R> {
+    /// Reads the workbook's sheet list, shared strings and number formats; no part may
+    /// inflate to more than `max_part` bytes.
+    pub fn open(archive: zip::ZipArchive<R>, max_part: u64) -> Result<Self, Unsupported> {
+        let mut book = Book {
+            archive,
+            sheets: Vec::new(),
+            parts: Vec::new(),
+            strings: Vec::new(),
+            formats: Vec::new(),
+            is_1904: false,
+            max_part,
+            text: Vec::new(),
+            inflater: libdeflater::Decompressor::new(),
+            packed: Vec::new(),
+        };
+        if !book.load("xl/workbook.xml")? {
+            return Err(unsupported("no xl/workbook.xml"));
+        }
+        let (listed, is_1904) = parse_workbook(book.text()?)?;
+        book.is_1904 = is_1904;
+        if !book.load("xl/_rels/workbook.xml.rels")? {
+            return Err(unsupported("no workbook relationships"));
+        }
+        let rels = parse_relationships(book.text()?)?;
+        for (name, visible, id) in listed {
+            let (typ, target) = rels
+                .iter()
+                .find(|(rid, ..)| *rid == id)
+                .map(|(_, typ, target)| (*typ, target.clone()))
+                .ok_or_else(|| unsupported(format!("sheet {name}: no relationship {id}")))?;
+            book.parts.push(part_path(&target)?);
+            book.sheets.push(Sheet { name, typ, visible });
+        }
+        if book.load("xl/sharedStrings.xml")? {
+            book.strings = parse_shared_strings(book.text()?)?;
+        }
+        if book.load("xl/styles.xml")? {
+            book.formats = parse_number_formats(book.text()?)?;
+        }
+        Ok(book)
+    }
+
+    /// The part last loaded, as text.
+    fn text(&self) -> Result<&str, Unsupported> {
+        simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))
+    }
+
+    /// Inflates a part into `self.text`; `false` when the archive has no such part.
+    /// The part must inflate to exactly the size its directory entry declares (at most
+    /// `max_part`), with the declared CRC, and be UTF-8.
+    fn load(&mut self, name: &str) -> Result<bool, Unsupported> {
+        let Some(index) = self.archive.index_for_name(name) else {
+            return Ok(false);
+        };
+        let fail = |what: &str| damaged(format!("{name}: {what}"));
+        let mut part = self
+            .archive
+            .by_index_raw(index)
+            .map_err(|e| fail(&e.to_string()))?;
+        let (size, crc, method) = (part.size(), part.crc32(), part.compression());
+        if size > self.max_part {
+            return Err(fail("inflates past the limit"));
+        }
+        let mut bytes = std::mem::take(&mut self.text);
+        bytes.clear();
+        bytes.reserve(size as usize);
+        match method {
+            zip::CompressionMethod::Stored => {
+                (&mut part)
+                    .take(size + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| fail(&e.to_string()))?;
+            }
+            zip::CompressionMethod::Deflated => {
+                self.packed.clear();
+                part.read_to_end(&mut self.packed)
+                    .map_err(|e| fail(&e.to_string()))?;
+                // The whole part at once, into its declared size and one byte more: a
+                // part longer than declared does not fit.
+                bytes.resize(size as usize + 1, 0);
+                let n = self
+                    .inflater
+                    .deflate_decompress(&self.packed, &mut bytes)
+                    .map_err(|e| match e {
+                        libdeflater::DecompressionError::InsufficientSpace => {
+                            fail("inflates past the size its directory declares")
+                        }
+                        libdeflater::DecompressionError::BadData => {
+                            fail("compressed data damaged or cut short")
+                        }
+                    })?;
+                bytes.truncate(n);
+            }
+            other => return Err(unsupported(format!("{name}: compression {other:?}"))),
+        }
+        if bytes.len() as u64 != size || crc32fast::hash(&bytes) != crc {
+            return Err(fail("size or CRC differs from the directory"));
+        }
+        // UTF-8 is checked where the part is parsed ([`Book::text`]).
+        self.text = bytes;
+        Ok(true)
+    }
+
+    /// The cells of the sheet at `index` in [`Book::sheets`], keeping those for which
+    /// `keep(row, col)` holds and counting the others in `left_out`.
+    pub fn sheet_cells(
+        &mut self,
+        index: usize,
+        mut keep: impl FnMut(u32, u32) -> bool,
+    ) -> Result<SheetCells, Unsupported> {
+        let part = self.parts[index].clone();
+        if !self.load(&part)? {
+            return Err(damaged(format!("no part {part}")));
+        }
+        let text = simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))?;
+        parse_sheet(text, &self.strings, &self.formats, self.is_1904, &mut keep)
+    }
+
+    /// The document's keywords (docProps/core.xml), empty when it has none.
+    pub fn keywords(&mut self) -> String {
+        match self.load("docProps/core.xml") {
+            Ok(true) => self
+                .text()
+                .ok()
+                .and_then(|t| element_text(t, "keywords"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
