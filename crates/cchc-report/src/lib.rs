@@ -3,6 +3,8 @@
 //! destination and renamed, so a failed run never leaves half a file.
 
 pub mod export;
+mod sheets;
+mod style;
 pub(crate) mod tables;
 pub mod template;
 pub mod workbook;

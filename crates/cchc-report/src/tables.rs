@@ -16,7 +16,7 @@ use cchc_domain::target::{Catalogue, Target};
 use cchc_domain::unit::{Registry, Unit};
 use rust_xlsxwriter::{Format, Formula, Worksheet};
 
-use crate::workbook::{col_letters, column_formats, headers, setup, Formats, DATA_ROW};
+use crate::style::{col_letters, column_formats, headers, setup, Formats, DATA_ROW};
 use crate::ReportError;
 
 /// One form's table by unit and by district.

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
     FormatBorder, Formula, Workbook, Worksheet,
 };
 
+use crate::style::col_letters;
 use crate::ReportError;
 
 /// Keyword in the properties of every template, so a template's instructions sheet
@@ -108,12 +109,6 @@ fn formats() -> Formats {
         formula: base.clone().set_num_format("#,##0"),
         total: base.set_bold().set_num_format("#,##0"),
     }
-}
-
-fn col_letter(c: u16) -> String {
-    cchc_domain::finding::a1(0, u32::from(c))
-        .trim_end_matches('1')
-        .to_string()
 }
 
 fn count_validation() -> Result<DataValidation, ReportError> {
@@ -334,7 +329,7 @@ fn form_a(
     // Columns (3)–(13) of the printed 2020 form, in its order.
     for (k, total) in totals.iter().enumerate() {
         let c = (k + 2) as u16;
-        let l = col_letter(c);
+        let l = col_letters(c);
         let formula =
             Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, tr)).set_result(total.to_string());
         ws.write_formula_with_format(tr, c, formula, &f.total)?;
@@ -482,7 +477,7 @@ fn form_c(
     let tr = last + 1;
     ws.write_string_with_format(tr, 1, "Tổng cộng", &f.total)?;
     for k in 0..4u16 {
-        let l = col_letter(2 + k);
+        let l = col_letters(2 + k);
         let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1))
             .set_result(totals[usize::from(k)].to_string());
         ws.write_formula_with_format(tr, 2 + k, formula, &f.total)?;
