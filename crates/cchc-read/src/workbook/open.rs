@@ -1,0 +1,254 @@
+//! Opening a workbook by what its bytes are: the direct xlsx reader, calamine for the
+//! other formats, and every check made before a library sees the file.
+
+use super::*;
+
+/// An opened workbook: most xlsx files by the direct reader ([`crate::xlsx`]), the
+/// rest by calamine.
+pub(super) enum Opened {
+    Direct(crate::xlsx::Book<std::io::Cursor<Vec<u8>>>),
+    /// With an .ods file's formulas saved without a value (calamine reads them as blanks).
+    Library(
+        Sheets<std::io::BufReader<std::fs::File>>,
+        Vec<crate::sniff::UncachedBlock>,
+    ),
+}
+
+impl Opened {
+    pub(super) fn sheets(&self) -> Vec<calamine::Sheet> {
+        match self {
+            Opened::Direct(book) => book.sheets.clone(),
+            Opened::Library(wb, _) => wb.sheets_metadata().to_vec(),
+        }
+    }
+
+    pub(super) fn keywords(&mut self) -> String {
+        match self {
+            Opened::Direct(book) => book.keywords(),
+            Opened::Library(wb, _) => wb
+                .workbook_properties()
+                .ok()
+                .and_then(|p| p.keywords)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+pub(super) fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+}
+
+/// Opens a workbook by what its bytes say it is, not by its name; anything that is not
+/// a readable workbook, or is over the limits, becomes the file's finding.
+pub(super) fn open_by_content(
+    path: &Path,
+    file: &str,
+    limits: &Limits,
+    direct: bool,
+) -> Result<Opened, Box<Finding>> {
+    let unreadable = |message: String| Box::new(Finding::file(Rule::FileUnreadable, file, message));
+    let io = |e: std::io::Error| {
+        Box::new(
+            Finding::file(
+                Rule::FileUnreadable,
+                file,
+                format!("Không đọc được tệp: {e}"),
+            )
+            .with_raw(e.to_string()),
+        )
+    };
+    let too_large = |what: &str, size: u64, limit: u64| {
+        Box::new(
+            Finding::file(
+                Rule::FileTooLarge,
+                file,
+                format!(
+                    "{what} {} MB, vượt giới hạn {} MB: không đọc (báo cáo của một đơn vị thường dưới 1 MB; nếu đúng là báo cáo, chạy lại với --max-file-mb lớn hơn)",
+                    megabytes(size),
+                    megabytes(limit)
+                ),
+            )
+            .with_raw(size.to_string()),
+        )
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.max_file_bytes {
+        return Err(too_large("Tệp lớn", size, limits.max_file_bytes));
+    }
+    let head = read_head(path, 4096).map_err(io)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let resave =
+        "hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Excel Workbook (.xlsx) rồi gửi lại";
+    let encrypted = || {
+        unreadable("Tệp được đặt mật khẩu (mã hoá): không đọc được; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại".into())
+    };
+    match sniff(&head) {
+        Content::Empty => Err(unreadable("Tệp rỗng (0 byte): hãy gửi lại tệp báo cáo".into())),
+        Content::Html => Err(unreadable(format!(
+            "Tệp có đuôi .{ext} nhưng thực chất là một trang HTML (thường do phần mềm trên web xuất ra), không phải bảng tính: {resave}"
+        ))),
+        Content::Xml2003 => Err(unreadable(format!("Tệp là bảng tính XML của Excel 2003, không đọc được: {resave}"))),
+        Content::Text => Err(unreadable(format!(
+            "Tệp có đuôi .{ext} nhưng thực chất là văn bản (CSV), không phải bảng tính: {resave}"
+        ))),
+        Content::Unknown => Err(unreadable("Không nhận ra định dạng tệp: không phải xlsx, xls, xlsb hay ods".into())),
+        Content::Zip => {
+            let (mut archive, unpacked) = open_zip(path).ok_or_else(|| {
+                unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into())
+            })?;
+            if unpacked > limits.max_unpacked_bytes {
+                return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
+            }
+            let mut ods = scan_ods_content(&mut archive);
+            if ods.as_ref().is_some_and(|o| !o.well_formed) {
+                return Err(unreadable(
+                    "Tệp .ods bị hỏng: nội dung bảng tính (content.xml) không trọn vẹn hoặc sai cấu trúc; hãy mở tệp bằng LibreOffice hoặc Excel, lưu lại rồi gửi lại".into(),
+                ));
+            }
+            if let Some(cells) = ods.as_ref().map(|o| o.largest_cells).filter(|c| *c > MAX_DECLARED_CELLS) {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .ods có một trang tính trải trên {cells} ô (ô có dữ liệu lặp lại hoặc nằm rất xa), vượt giới hạn {MAX_DECLARED_CELLS} ô: không đọc; hãy xoá các ô thừa, lưu lại rồi gửi lại"),
+                    )
+                    .with_raw(cells.to_string()),
+                ));
+            }
+            // The kind the name says first, then the other zip kinds.
+            // An archive holding content.xml is an .ods whatever its name, and is read as
+            // nothing else (calamine's xlsx reader, given a damaged one, read garbage cell
+            // references and overflowed on them; found by `cargo fuzz`). Other archives:
+            // the kind the name says first, then the other zip kinds.
+            let order: &[u8] = match ext.as_str() {
+                _ if ods.is_some() => &[2],
+                "xlsb" => &[1, 0],
+                _ => &[0, 1],
+            };
+            // An xlsx (by content: not an .ods) goes to the direct reader; what it does
+            // not expect goes on to calamine below.
+            if direct && ods.is_none() && ext != "xlsb" {
+                match crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
+                    Ok(book) => return Ok(Opened::Direct(book)),
+                    Err(e) if e.damaged => return Err(Box::new(damaged_archive(file, e))),
+                    Err(_) => {}
+                }
+            } else {
+                drop(archive);
+            }
+            let mut first_error = None;
+            for &kind in order {
+                let opened = match kind {
+                    0 => open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+                    1 => open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+                    _ => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| e.to_string()),
+                };
+                match opened {
+                    Ok(wb) => {
+                        let uncached = ods.take().map(|o| o.uncached).unwrap_or_default();
+                        return Ok(Opened::Library(wb, uncached));
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            let e = first_error.unwrap_or_default();
+            Err(Box::new(
+                Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính (tệp nén bị hỏng?): {e}")).with_raw(e),
+            ))
+        }
+        Content::Compound => {
+            // calamine follows the file's sector chains without looking for loops: one
+            // that loops grows a vector until memory runs out and the whole run aborts.
+            let bytes = std::fs::read(path).map_err(io)?;
+            let stream = match crate::cfb_check::workbook_stream(&bytes) {
+                Ok(stream) => stream,
+                Err(_) if is_encrypted_package(&bytes) => return Err(encrypted()),
+                Err(problem) => {
+                    return Err(Box::new(
+                        Finding::file(
+                            Rule::FileUnreadable,
+                            file,
+                            format!("Tệp .xls bị hỏng: cấu trúc bên trong tệp không hợp lệ (chuỗi khối dữ liệu bị lặp vòng hoặc trỏ ra ngoài tệp); {resave}"),
+                        )
+                        .with_raw(format!("{problem:?}")),
+                    ))
+                }
+            };
+            // The declared size of each sheet, for which calamine reserves memory first.
+            let scan = stream.as_deref().map(crate::cfb_check::scan_sheets);
+            if scan.is_some_and(|s| !s.positions_inside) {
+                return Err(unreadable(format!(
+                    "Tệp .xls bị hỏng: danh sách trang tính trỏ ra ngoài dữ liệu của tệp; {resave}"
+                )));
+            }
+            if let Some((typ, len)) = scan.and_then(|s| s.short_record) {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileUnreadable,
+                        file,
+                        format!("Tệp .xls bị hỏng: một bản ghi bên trong tệp ngắn hơn quy định hoặc sai cấu trúc; {resave}"),
+                    )
+                    .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
+                ));
+            }
+            let declared = scan.map_or(0, |s| s.largest_cells);
+            if declared > MAX_DECLARED_CELLS {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .xls có một trang tính khai báo hoặc trải trên {declared} ô, vượt giới hạn {MAX_DECLARED_CELLS} ô (tệp hỏng hoặc cố ý): không đọc; {resave}"),
+                    )
+                    .with_raw(declared.to_string()),
+                ));
+            }
+            open_compound(path, &bytes, file, encrypted)
+        }
+    }
+}
+
+/// The finding for an xlsx archive whose parts do not inflate as its directory says.
+pub(super) fn damaged_archive(file: &str, e: crate::xlsx::Unsupported) -> Finding {
+    Finding::file(
+        Rule::FileUnreadable,
+        file,
+        "Tệp nén xlsx bị hỏng: một phần của tệp giải nén ra không đúng kích thước hoặc mã kiểm tra (CRC) đã ghi trong tệp; hãy gửi lại tệp",
+    )
+    .with_raw(e.what)
+}
+
+/// Largest sheet an .xls may declare: 2 million cells (a unit's report has a few
+/// thousand; the BIFF8 maximum of 65,536 × 256 is 16.7 million).
+pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
+
+pub(super) fn open_compound(
+    path: &Path,
+    bytes: &[u8],
+    file: &str,
+    encrypted: impl Fn() -> Box<Finding>,
+) -> Result<Opened, Box<Finding>> {
+    match open_workbook::<Xls<_>, _>(path) {
+        Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb), Vec::new())),
+        Err(XlsError::Password) => Err(encrypted()),
+        Err(e) => {
+            // An encrypted xlsx is a compound file holding the encrypted package.
+            if is_encrypted_package(bytes) {
+                return Err(encrypted());
+            }
+            Err(Box::new(
+                Finding::file(
+                    Rule::FileUnreadable,
+                    file,
+                    format!("Không đọc được tệp bảng tính .xls: {e}"),
+                )
+                .with_raw(e.to_string()),
+            ))
+        }
+    }
+}
