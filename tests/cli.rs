@@ -3,9 +3,7 @@
 //! generator from its own numbers) and from arithmetic written out here.
 
 use std::collections::BTreeMap;
-
 use std::path::{Path, PathBuf};
-
 use std::process::{Command, Output};
 
 use calamine::{open_workbook_auto, Data, Reader};
