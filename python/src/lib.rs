@@ -13,11 +13,11 @@ mod errors;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cchc_analysis::attainment::{attainment, attainment_frame, FramesRef, Scope};
+use cchc_analysis::attainment::{FramesRef, Scope};
 use cchc_analysis::frames::{findings_frame, Frames};
 use cchc_domain::period::Period;
 use cchc_domain::target::Catalogue;
-use cchc_domain::unit::{Registry, Unit, DEFAULT_PROVINCE};
+use cchc_domain::unit::Registry;
 use cchc_read::Batch;
 use polars::prelude::*;
 use pyo3::prelude::*;
@@ -62,7 +62,7 @@ impl RawBatch {
             "staffing" => self.frames.staffing.clone(),
             "indicators" => self.frames.indicators.clone(),
             "findings" => findings_frame(&self.batch.findings).map_err(frame_err)?,
-            "units" => units_frame(self.batch.registry.units()).map_err(frame_err)?,
+            "units" => cchc::frames::units_frame(self.batch.registry.units()).map_err(to_py)?,
             other => return Err(input_error(format!("không có bảng `{other}`"))),
         };
         Ok(ArrowStream::new(df))
@@ -78,53 +78,6 @@ impl RawBatch {
     fn catalogue_plan(&self) -> String {
         self.catalogue.plan.clone()
     }
-}
-
-fn units_frame(units: &[Unit]) -> PolarsResult<DataFrame> {
-    let col = |f: &dyn Fn(&Unit) -> String| units.iter().map(f).collect::<Vec<_>>();
-    DataFrame::new(
-        units.len(),
-        vec![
-            Column::new("unit_id".into(), col(&|u| u.unit_id.clone())),
-            Column::new("name".into(), col(&|u| u.name.clone())),
-            Column::new("kind".into(), col(&|u| u.kind.clone())),
-            Column::new("district".into(), col(&|u| u.district.clone())),
-            Column::new("aliases".into(), col(&|u| u.aliases.join(";"))),
-        ],
-    )
-}
-
-fn registry_from_frame(df: &DataFrame) -> PyResult<Registry> {
-    let text = |name: &str| -> PyResult<Vec<String>> {
-        let c = df
-            .column(name)
-            .map_err(frame_err)?
-            .cast(&DataType::String)
-            .map_err(frame_err)?;
-        let ca = c.str().map_err(frame_err)?;
-        Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
-    };
-    let (ids, names, kinds, districts) = (
-        text("unit_id")?,
-        text("name")?,
-        text("kind")?,
-        text("district")?,
-    );
-    let aliases = text("aliases").unwrap_or_else(|_| vec![String::new(); ids.len()]);
-    let units = (0..ids.len())
-        .map(|i| Unit {
-            unit_id: ids[i].clone(),
-            name: names[i].clone(),
-            kind: kinds[i].clone(),
-            district: districts[i].clone(),
-            aliases: aliases[i]
-                .split(';')
-                .filter(|a| !a.is_empty())
-                .map(String::from)
-                .collect(),
-        })
-        .collect();
-    Ok(Registry::from_units(units))
 }
 
 /// Reads a batch: `paths` are files or folders.
@@ -182,20 +135,6 @@ fn frames_ref(frames: &BTreeMap<String, DataFrame>) -> PyResult<FramesRef<'_>> {
     })
 }
 
-/// The period of frames with no batch, by the run's own rule ([`Period::most_stated`])
-/// over the period of every row.
-fn period_of(frames: &BTreeMap<String, DataFrame>) -> String {
-    let mut periods = Vec::new();
-    for df in frames.values() {
-        if let Ok(c) = df.column("period").and_then(|c| c.cast(&DataType::String)) {
-            if let Ok(ca) = c.str() {
-                periods.extend(ca.iter().flatten().filter_map(|v| v.parse::<Period>().ok()));
-            }
-        }
-    }
-    Period::most_stated(periods).map_or(String::new(), |p| p.to_string())
-}
-
 /// Attainment of every target from frames (`dossiers` required, the others
 /// optional), a registry frame, a catalogue path, a scope filter and a period.
 #[pyfunction]
@@ -209,7 +148,7 @@ fn attainment_of(
 ) -> PyResult<ArrowStream> {
     let catalogue = load_catalogue(targets)?;
     let registry = match units {
-        Some(u) => registry_from_frame(&frame_from_py(u)?)?,
+        Some(u) => cchc::frames::registry_from_frame(&frame_from_py(u)?).map_err(to_py)?,
         None => Registry::default_hung_yen(),
     };
     let wanted = match scope {
@@ -224,19 +163,9 @@ fn attainment_of(
         }
     };
     let frames = frames_from_py(frames)?;
-    let period = period.unwrap_or_else(|| period_of(&frames));
-    let rows = attainment(
-        frames_ref(&frames)?,
-        &registry,
-        &catalogue,
-        DEFAULT_PROVINCE,
-    )
-    .map_err(frame_err)?;
-    let rows: Vec<_> = rows
-        .into_iter()
-        .filter(|r| wanted.is_none_or(|w| r.scope == w))
-        .collect();
-    let df = attainment_frame(&rows, &period, &catalogue).map_err(frame_err)?;
+    let df =
+        cchc::frames::attainment_table(frames_ref(&frames)?, &registry, &catalogue, period, wanted)
+            .map_err(to_py)?;
     Ok(ArrowStream::new(df))
 }
 
@@ -249,55 +178,8 @@ fn write_report(
     path: PathBuf,
     targets: Option<&str>,
 ) -> PyResult<()> {
-    let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
-    let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
-        batch: &batch.batch,
-        figures: cchc_report::workbook::Figures::Frames(&edited),
-        attainment: &rows,
-        catalogue: &catalogue,
-        province: DEFAULT_PROVINCE,
-    })
-    .map_err(to_py)?;
-    cchc_report::write_atomic(&path, &bytes).map_err(to_py)
-}
-
-/// What the report and the exports are made of: the catalogue (a file, else the
-/// batch's), the batch's frames with Python's edits, and their attainment.
-fn recompute(
-    batch: &RawBatch,
-    frames: &Bound<'_, pyo3::types::PyDict>,
-    targets: Option<&str>,
-) -> PyResult<(
-    Catalogue,
-    Frames,
-    Vec<cchc_analysis::attainment::Attainment>,
-)> {
-    let catalogue = if targets.is_some() {
-        load_catalogue(targets)?
-    } else {
-        batch.catalogue.clone()
-    };
-    let edited = merged_frames(batch, frames)?;
-    let rows = attainment(
-        (&edited).into(),
-        &batch.batch.registry,
-        &catalogue,
-        DEFAULT_PROVINCE,
-    )
-    .map_err(frame_err)?;
-    Ok((catalogue, edited, rows))
-}
-
-/// The batch's frames with any that Python handed back replacing them.
-fn merged_frames(batch: &RawBatch, frames: &Bound<'_, pyo3::types::PyDict>) -> PyResult<Frames> {
-    let mut given = frames_from_py(frames)?;
-    let mut take = |name: &str, own: &DataFrame| given.remove(name).unwrap_or_else(|| own.clone());
-    Ok(Frames {
-        dossiers: take("dossiers", &batch.frames.dossiers),
-        online_services: take("online_services", &batch.frames.online_services),
-        staffing: take("staffing", &batch.frames.staffing),
-        indicators: take("indicators", &batch.frames.indicators),
-    })
+    let (catalogue, edited) = given(batch, frames, targets)?;
+    cchc::frames::write_report(&batch.batch, &edited, &catalogue, &path).map_err(to_py)
 }
 
 /// Writes the exports of the CLI's `--export DIR` from a batch and its frames.
@@ -309,24 +191,30 @@ fn export(
     dir: PathBuf,
     targets: Option<&str>,
 ) -> PyResult<()> {
-    let (catalogue, edited, rows) = recompute(batch, frames, targets)?;
-    let period = batch
-        .batch
-        .period
-        .map(|p| p.to_string())
-        .unwrap_or_default();
-    cchc_report::export::write_exports(
-        &dir,
-        &cchc_report::export::Exports {
-            attainment: &rows,
-            period: &period,
-            catalogue: &catalogue,
-            findings: &batch.batch.findings,
-            frames: &edited,
-            province: cchc_domain::unit::DEFAULT_PROVINCE,
-        },
-    )
-    .map_err(to_py)
+    let (catalogue, edited) = given(batch, frames, targets)?;
+    cchc::frames::write_exports(&batch.batch, &edited, &catalogue, &dir).map_err(to_py)
+}
+
+/// What Python hands back: the catalogue (a file, else the batch's) and the batch's
+/// frames with any that Python gave replacing them.
+fn given(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    targets: Option<&str>,
+) -> PyResult<(Catalogue, Frames)> {
+    let catalogue = match targets {
+        Some(_) => load_catalogue(targets)?,
+        None => batch.catalogue.clone(),
+    };
+    let mut given = frames_from_py(frames)?;
+    let mut take = |name: &str, own: &DataFrame| given.remove(name).unwrap_or_else(|| own.clone());
+    let edited = Frames {
+        dossiers: take("dossiers", &batch.frames.dossiers),
+        online_services: take("online_services", &batch.frames.online_services),
+        staffing: take("staffing", &batch.frames.staffing),
+        indicators: take("indicators", &batch.frames.indicators),
+    };
+    Ok((catalogue, edited))
 }
 
 /// A frame of text columns, each `(name, values)`.

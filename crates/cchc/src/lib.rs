@@ -5,8 +5,9 @@
 //! read and gives a [`Run`]; [`Run::read`] reads and checks the inputs into a
 //! [`Batch`], and [`Run::consolidate`] does the whole job — frames, attainment, the
 //! consolidated workbook and the exports — reporting to an [`Observer`] and returning
-//! a [`Summary`]. What stops a run is an [`Error`]; what a run reports is a finding,
-//! in the batch.
+//! a [`Summary`]. [`frames`] does the same from frames an analyst holds (the Python
+//! module's edited frames). What stops a run is an [`Error`]; what a run reports is a
+//! finding, in the batch.
 //!
 //! ```no_run
 //! let run = cchc::Options {
@@ -21,6 +22,7 @@
 //! ```
 
 mod error;
+pub mod frames;
 mod options;
 mod pipeline;
 
