@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod cells;
 pub mod cfb_check;
+pub mod error;
 pub mod form_a;
 pub mod form_b;
 pub mod form_c;
@@ -21,4 +22,5 @@ pub mod workbook;
 pub mod xlsx;
 
 pub use batch::{read_batch, Batch, BatchOptions, FileStat, Submission};
+pub use error::ReadError;
 pub use form_a::DossierRow;

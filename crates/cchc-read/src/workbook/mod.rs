@@ -153,7 +153,7 @@ pub fn read_workbook_by_library(path: &Path, file: &str, ctx: &ReadContext) -> F
     read_workbook_inner(path, file, ctx, &mut ReadMemo::default(), false).unwrap_or_else(|e| {
         FileRead {
             file: file.to_string(),
-            findings: vec![Finding::file(Rule::FileUnreadable, file, e.what)],
+            findings: vec![Finding::file(Rule::FileUnreadable, file, e.into_message())],
             tables: Vec::new(),
         }
     })
@@ -176,7 +176,7 @@ pub fn read_workbook_with(
                 findings: vec![Finding::file(
                     Rule::FileUnreadable,
                     file,
-                    format!("Không đọc được tệp: {}", e.what),
+                    format!("Không đọc được tệp: {e}"),
                 )],
                 tables: Vec::new(),
             })
@@ -198,7 +198,7 @@ fn read_workbook_inner(
     ctx: &ReadContext,
     memo: &mut ReadMemo,
     direct: bool,
-) -> Result<FileRead, crate::xlsx::Unsupported> {
+) -> Result<FileRead, crate::error::ReadError> {
     let mut out = FileRead {
         file: file.to_string(),
         ..FileRead::default()
@@ -265,7 +265,7 @@ fn read_workbook_inner(
             Opened::Direct(book) => {
                 match direct_sheet(book, index, &sheet.name, file, &mut out.findings) {
                     Ok(read) => Ok(read),
-                    Err(e) if e.damaged => Err(e.what),
+                    Err(e) if e.is_damaged() => Err(e.into_message()),
                     Err(e) => return Err(e),
                 }
             }

@@ -134,7 +134,7 @@ pub(super) fn open_by_content(
             if direct && ods.is_none() && ext != "xlsb" {
                 match crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
                     Ok(book) => return Ok(Opened::Direct(book)),
-                    Err(e) if e.damaged => return Err(Box::new(damaged_archive(file, e))),
+                    Err(e) if e.is_damaged() => return Err(Box::new(damaged_archive(file, e))),
                     Err(_) => {}
                 }
             } else {
@@ -214,13 +214,13 @@ pub(super) fn open_by_content(
 }
 
 /// The finding for an xlsx archive whose parts do not inflate as its directory says.
-pub(super) fn damaged_archive(file: &str, e: crate::xlsx::Unsupported) -> Finding {
+pub(super) fn damaged_archive(file: &str, e: crate::error::ReadError) -> Finding {
     Finding::file(
         Rule::FileUnreadable,
         file,
         "Tệp nén xlsx bị hỏng: một phần của tệp giải nén ra không đúng kích thước hoặc mã kiểm tra (CRC) đã ghi trong tệp; hãy gửi lại tệp",
     )
-    .with_raw(e.what)
+    .with_raw(e.into_message())
 }
 
 /// Largest sheet an .xls may declare: 2 million cells (a unit's report has a few

@@ -161,7 +161,7 @@ pub(super) fn direct_sheet(
         calamine::Range<calamine::Data>,
         Option<Vec<calamine::Dimensions>>,
     ),
-    crate::xlsx::Unsupported,
+    crate::error::ReadError,
 > {
     let (mut outside, mut first_outside) = (0usize, None);
     let read = book.sheet_cells(index, |row, col| {

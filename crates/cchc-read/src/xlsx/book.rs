@@ -7,7 +7,7 @@ use super::*;
 #[allow(clippy::type_complexity)]
 pub(super) fn parse_workbook(
     text: &str,
-) -> Result<(Vec<(String, SheetVisible, String)>, bool), Unsupported> {
+) -> Result<(Vec<(String, SheetVisible, String)>, bool), ReadError> {
     let mut r = reader(text);
     let mut sheets = Vec::new();
     let mut is_1904 = false;
@@ -57,7 +57,7 @@ pub(super) fn parse_workbook(
 /// (id, sheet type, target) of each relationship of the workbook.
 pub(super) fn parse_relationships(
     text: &str,
-) -> Result<Vec<(String, SheetType, String)>, Unsupported> {
+) -> Result<Vec<(String, SheetType, String)>, ReadError> {
     let mut r = reader(text);
     let mut out = Vec::new();
     loop {
@@ -92,7 +92,7 @@ pub(super) fn parse_relationships(
 }
 
 /// The archive path of a relationship target (relative to `xl/`, or absolute).
-pub(super) fn part_path(target: &str) -> Result<String, Unsupported> {
+pub(super) fn part_path(target: &str) -> Result<String, ReadError> {
     let path = match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None => format!("xl/{target}"),

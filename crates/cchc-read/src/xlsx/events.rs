@@ -11,7 +11,7 @@ pub(super) fn parse_sheet_events(
     formats: &[NumberKind],
     is_1904: bool,
     keep: &mut impl FnMut(u32, u32) -> bool,
-) -> Result<SheetCells, Unsupported> {
+) -> Result<SheetCells, ReadError> {
     let mut r = reader(text);
     let mut out = SheetCells::default();
     let mut row: u32 = 0;
@@ -157,7 +157,7 @@ pub(super) fn cell_value(
     strings: &[String],
     formats: &[NumberKind],
     is_1904: bool,
-) -> Result<Data, Unsupported> {
+) -> Result<Data, ReadError> {
     Ok(match typ {
         Some("s") => {
             if v.is_empty() {

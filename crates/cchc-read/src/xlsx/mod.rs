@@ -12,7 +12,8 @@
 //! It gives the same cells as calamine (`tests` below, and `tests/xlsx_reader.rs` over
 //! every workbook in the repository); anything it does not expect — a part missing or
 //! not UTF-8, an unknown cell type, a string index outside the table, malformed XML —
-//! is an [`Unsupported`] and the caller reads the file with calamine instead.
+//! is a [`ReadError`](crate::error::ReadError) and the caller reads the file with
+//! calamine instead.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
@@ -41,36 +42,14 @@ use styles::parse_number_formats;
 use xml::element_text;
 pub use xml::unescape_excel;
 
-/// Why the direct reader gave the file back to calamine, or refused it.
-#[derive(Debug)]
-pub struct Unsupported {
-    /// What it met.
-    pub what: String,
-    /// The archive is damaged: a part cannot be read from it, inflates to another size
-    /// or checksum than its directory entry says, a sheet part is missing, or a sheet
-    /// names a row or cell outside any worksheet (calamine overflows on it, or places
-    /// the cell elsewhere). Such a part is not given to calamine.
-    pub damaged: bool,
+pub use crate::error::ReadError;
+
+fn unsupported(what: impl Into<String>) -> ReadError {
+    ReadError::Unsupported(what.into())
 }
 
-fn unsupported(what: impl Into<String>) -> Unsupported {
-    Unsupported {
-        what: what.into(),
-        damaged: false,
-    }
-}
-
-fn damaged(what: impl Into<String>) -> Unsupported {
-    Unsupported {
-        what: what.into(),
-        damaged: true,
-    }
-}
-
-impl From<quick_xml::Error> for Unsupported {
-    fn from(e: quick_xml::Error) -> Self {
-        unsupported(format!("xml: {e}"))
-    }
+fn damaged(what: impl Into<String>) -> ReadError {
+    ReadError::Damaged(what.into())
 }
 
 /// How a cell style shows numbers, as far as reading needs it.
@@ -117,7 +96,7 @@ pub struct Book<R: Read + Seek> {
 impl<R: Read + Seek> Book<R> {
     /// Reads the workbook's sheet list, shared strings and number formats; no part may
     /// inflate to more than `max_part` bytes.
-    pub fn open(archive: zip::ZipArchive<R>, max_part: u64) -> Result<Self, Unsupported> {
+    pub fn open(archive: zip::ZipArchive<R>, max_part: u64) -> Result<Self, ReadError> {
         let mut book = Book {
             archive,
             sheets: Vec::new(),
@@ -158,14 +137,14 @@ impl<R: Read + Seek> Book<R> {
     }
 
     /// The part last loaded, as text.
-    fn text(&self) -> Result<&str, Unsupported> {
+    fn text(&self) -> Result<&str, ReadError> {
         simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))
     }
 
     /// Inflates a part into `self.text`; `false` when the archive has no such part.
     /// The part must inflate to exactly the size its directory entry declares (at most
     /// `max_part`), with the declared CRC, and be UTF-8.
-    fn load(&mut self, name: &str) -> Result<bool, Unsupported> {
+    fn load(&mut self, name: &str) -> Result<bool, ReadError> {
         let Some(index) = self.archive.index_for_name(name) else {
             return Ok(false);
         };
@@ -224,7 +203,7 @@ impl<R: Read + Seek> Book<R> {
         &mut self,
         index: usize,
         mut keep: impl FnMut(u32, u32) -> bool,
-    ) -> Result<SheetCells, Unsupported> {
+    ) -> Result<SheetCells, ReadError> {
         let part = self.parts[index].clone();
         if !self.load(&part)? {
             return Err(damaged(format!("no part {part}")));

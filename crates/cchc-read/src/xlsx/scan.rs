@@ -41,7 +41,7 @@ pub(super) fn parse_sheet(
     formats: &[NumberKind],
     is_1904: bool,
     keep: &mut impl FnMut(u32, u32) -> bool,
-) -> Result<SheetCells, Unsupported> {
+) -> Result<SheetCells, ReadError> {
     if let Some(out) = plain_sheet(text, strings, formats, is_1904, keep) {
         return Ok(out);
     }

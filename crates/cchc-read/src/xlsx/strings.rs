@@ -3,7 +3,7 @@
 use super::xml::{local, read_string, reader};
 use super::*;
 
-pub(super) fn parse_shared_strings(text: &str) -> Result<Vec<String>, Unsupported> {
+pub(super) fn parse_shared_strings(text: &str) -> Result<Vec<String>, ReadError> {
     if let Some(strings) = plain_shared_strings(text) {
         return Ok(strings);
     }

@@ -5,7 +5,7 @@ use super::xml::{attr_value, local, reader};
 use super::*;
 
 /// What each cell style (`cellXfs`, by index) does to a number.
-pub(super) fn parse_number_formats(text: &str) -> Result<Vec<NumberKind>, Unsupported> {
+pub(super) fn parse_number_formats(text: &str) -> Result<Vec<NumberKind>, ReadError> {
     let mut r = reader(text);
     let mut custom: Vec<(u32, NumberKind)> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();

@@ -18,7 +18,7 @@ pub(super) fn attr_local(key: &str) -> &str {
 /// An attribute's value with XML escapes resolved.
 pub(super) fn attr_value<'a>(
     a: &quick_xml::events::attributes::Attribute<'a>,
-) -> Result<Cow<'a, str>, Unsupported> {
+) -> Result<Cow<'a, str>, ReadError> {
     Ok(a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?)
 }
 
@@ -50,7 +50,7 @@ pub(super) fn read_text(
     r: &mut Reader<&[u8]>,
     end: &str,
     out: &mut String,
-) -> Result<(), Unsupported> {
+) -> Result<(), ReadError> {
     loop {
         match r.read_event()? {
             Event::Text(t) => out.push_str(&t.xml10_content()),
@@ -66,7 +66,7 @@ pub(super) fn read_text(
 pub(super) fn push_entity(
     g: &quick_xml::events::BytesRef<'_>,
     out: &mut String,
-) -> Result<(), Unsupported> {
+) -> Result<(), ReadError> {
     let named = match g.as_ref() {
         "lt" => Some('<'),
         "gt" => Some('>'),
@@ -88,7 +88,7 @@ pub(super) fn push_entity(
 /// Reads a rich or plain string element (`<si>`, `<is>`) up to its end: the text of
 /// its `<t>` elements, phonetic runs left out. Text not marked `xml:space="preserve"`
 /// loses surrounding ASCII blanks, and Excel's `_xHHHH_` escapes are resolved.
-pub(super) fn read_string(r: &mut Reader<&[u8]>, end: &str) -> Result<String, Unsupported> {
+pub(super) fn read_string(r: &mut Reader<&[u8]>, end: &str) -> Result<String, ReadError> {
     let mut out = String::new();
     let mut phonetic = false;
     loop {
