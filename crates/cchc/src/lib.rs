@@ -9,15 +9,18 @@
 //! module's edited frames). What stops a run is an [`Error`]; what a run reports is a
 //! finding, in the batch.
 //!
-//! ```no_run
+//! ```
+//! # let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples");
+//! // The bundled sample batch (`samples/` at the repository's root).
 //! let run = cchc::Options {
-//!     registry: Some("samples/units.csv".into()),
-//!     ..cchc::Options::new(["samples"])
+//!     registry: Some(format!("{samples}/units.csv").into()),
+//!     ..cchc::Options::new([samples])
 //! }
 //! .validate()?;
 //! let batch = run.read(&|| {});
 //! let summary = cchc::Summary::of(&batch);
 //! assert_eq!(summary.period.map(|p| p.to_string()).as_deref(), Some("2022-Q1"));
+//! assert!(summary.errors > 0, "samples/loi holds files broken on purpose");
 //! # Ok::<(), cchc::Error>(())
 //! ```
 

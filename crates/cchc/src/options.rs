@@ -29,7 +29,16 @@ pub struct Options {
 }
 
 impl Options {
-    /// Options for these inputs, everything else by default.
+    /// Options for these inputs, everything else by default (the embedded registry
+    /// and 2022 catalogue, the period most tables state, the default limits).
+    ///
+    /// ```
+    /// let opts = cchc::Options {
+    ///     period: Some("2022-Q5".into()),
+    ///     ..cchc::Options::new(["."])
+    /// };
+    /// assert!(matches!(opts.validate(), Err(cchc::Error::Period(_))));
+    /// ```
     pub fn new(inputs: impl IntoIterator<Item = impl Into<PathBuf>>) -> Options {
         Options {
             inputs: inputs.into_iter().map(Into::into).collect(),

@@ -117,10 +117,14 @@ impl Run {
     /// writes the consolidated workbook to `output` and, with `export`, the exports
     /// there (both beside each other, each written whole or not at all).
     ///
-    /// ```no_run
-    /// let run = cchc::Options::new(["samples"]).validate()?;
-    /// let summary = run.consolidate("tong-hop.xlsx".as_ref(), None, &mut (), &|| {})?;
-    /// println!("{} lỗi", summary.errors);
+    /// ```
+    /// # let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples");
+    /// let out = tempfile::tempdir().expect("a temporary folder");
+    /// let report = out.path().join("tong-hop.xlsx");
+    /// let run = cchc::Options::new([samples]).validate()?;
+    /// let summary = run.consolidate(&report, Some(&out.path().join("xuat")), &mut (), &|| {})?;
+    /// assert!(report.exists() && out.path().join("xuat/attainment.csv").exists());
+    /// assert_eq!(summary.exit_code(), 1); // the broken files of samples/loi
     /// # Ok::<(), cchc::Error>(())
     /// ```
     ///
