@@ -21,16 +21,8 @@ use crate::ReportError;
 
 /// One form's table by unit and by district.
 pub struct FormTables<'a> {
-    /// Sheet of the unit table.
-    pub unit_sheet: &'a str,
-    /// Sheet of the district table.
-    pub district_sheet: &'a str,
-    /// Title of the unit table.
-    pub unit_title: &'a str,
-    /// Title of the district table.
-    pub district_title: &'a str,
-    /// Line under the titles (unit of measure).
-    pub note: &'a str,
+    /// Sheet names, titles and the note under them.
+    pub labels: FormLabels<'a>,
     /// The form's measures shown, by index in the form's measures, with their labels.
     pub columns: Vec<(usize, &'a str)>,
     /// Rate columns after the values: the catalogue's targets of the form, in order.
@@ -99,11 +91,7 @@ impl<'a> FormTables<'a> {
             })
             .collect();
         FormTables {
-            unit_sheet: labels.unit_sheet,
-            district_sheet: labels.district_sheet,
-            unit_title: labels.unit_title,
-            district_title: labels.district_title,
-            note: labels.note,
+            labels,
             rates: catalogue
                 .targets
                 .iter()
@@ -231,8 +219,8 @@ pub fn write_form_tables(
     let unit_placed = {
         let ws = units;
         ws.set_formula_result_default("");
-        setup(ws, t.unit_sheet, t.unit_title, period_text, f)?;
-        ws.write_string_with_format(2, 0, t.note, &f.plain)?;
+        setup(ws, t.labels.unit_sheet, t.labels.unit_title, period_text, f)?;
+        ws.write_string_with_format(2, 0, t.labels.note, &f.plain)?;
         let mut cols: Vec<(&str, f64)> = vec![
             ("STT", 5.0),
             ("Mã đơn vị", 18.0),
@@ -291,7 +279,13 @@ pub fn write_form_tables(
         }
         let ws = districts;
         ws.set_formula_result_default("");
-        setup(ws, t.district_sheet, t.district_title, period_text, f)?;
+        setup(
+            ws,
+            t.labels.district_sheet,
+            t.labels.district_title,
+            period_text,
+            f,
+        )?;
         ws.write_string_with_format(
             2,
             0,
@@ -303,7 +297,7 @@ pub fn write_form_tables(
         cols.extend(rate_labels);
         headers(ws, &cols, f)?;
         let mut totals = vec![Some(0i128); nv];
-        let sheet = t.unit_sheet;
+        let sheet = t.labels.unit_sheet;
         for (i, d) in t.districts.iter().enumerate() {
             let r = DATA_ROW + i as u32;
             ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
