@@ -7,11 +7,11 @@ use cchc_domain::period::Period;
 use cchc_domain::target::{Catalogue, Form};
 use cchc_domain::unit::Unit;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Formula, Workbook, Worksheet,
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatBorder,
+    Formula, Workbook, Worksheet,
 };
 
-use crate::style::col_letters;
+use crate::style::{self, col_letters};
 use crate::ReportError;
 
 /// Keyword in the properties of every template, so a template's instructions sheet
@@ -78,23 +78,13 @@ struct Formats {
     total: Format,
 }
 
+/// The report's cell, header and title looks (`style.rs`), and the template's own:
+/// shaded, unlocked input cells.
 fn formats() -> Formats {
-    let base = Format::new()
-        .set_font_name("Times New Roman")
-        .set_font_size(11)
-        .set_border(FormatBorder::Thin);
+    let base = style::cell();
     Formats {
-        title: Format::new()
-            .set_font_name("Times New Roman")
-            .set_font_size(13)
-            .set_bold(),
-        header: base
-            .clone()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color(Color::RGB(0xDDEBF7)),
+        title: style::title(),
+        header: style::header_cell(),
         text: base.clone().set_text_wrap(),
         input_int: base
             .clone()
