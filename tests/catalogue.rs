@@ -128,6 +128,8 @@ fn check_catalogue_in(
         &[
             "--registry",
             "samples/units.csv",
+            "--period",
+            "2022-Q1",
             "--targets",
             path.to_str().expect("utf8"),
         ],

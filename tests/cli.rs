@@ -33,6 +33,10 @@ struct Expected {
     measures: Vec<String>,
     units: BTreeMap<String, Vec<i64>>,
     findings: Vec<(String, String)>,
+    /// Form A sums of other periods' submissions, by period and unit.
+    other_periods: BTreeMap<String, BTreeMap<String, Vec<i64>>>,
+    /// Findings only a `--period 2022-Q1` run has.
+    findings_with_period: Vec<(String, String)>,
 }
 
 fn expected() -> Expected {
@@ -45,36 +49,45 @@ fn expected() -> Expected {
         .iter()
         .map(|m| m.as_str().unwrap_or("").to_string())
         .collect();
-    let units = v["units"]
-        .as_object()
-        .expect("units")
-        .iter()
-        .map(|(k, s)| {
-            (
-                k.clone(),
-                s.as_array()
-                    .expect("sums")
-                    .iter()
-                    .map(|x| x.as_i64().unwrap_or(-1))
-                    .collect(),
-            )
-        })
-        .collect();
-    let findings = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["rule"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let sums = |v: &serde_json::Value| -> BTreeMap<String, Vec<i64>> {
+        v.as_object()
+            .expect("units")
+            .iter()
+            .map(|(k, s)| {
+                (
+                    k.clone(),
+                    s.as_array()
+                        .expect("sums")
+                        .iter()
+                        .map(|x| x.as_i64().unwrap_or(-1))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let findings = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v.as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap_or("").to_string(),
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
     Expected {
         measures,
-        units,
-        findings,
+        units: sums(&v["units"]),
+        findings: findings(&v["findings"]),
+        other_periods: v["other_periods"]
+            .as_object()
+            .expect("other_periods")
+            .iter()
+            .map(|(p, u)| (p.clone(), sums(u)))
+            .collect(),
+        findings_with_period: findings(&v["findings_with_period"]),
     }
 }
 

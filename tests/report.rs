@@ -16,6 +16,7 @@ fn report_workbook_content() {
         [
             "Tổng hợp chỉ tiêu",
             "Ma trận đơn vị",
+            "So sánh các kỳ",
             "Biểu A theo đơn vị",
             "Biểu A theo huyện",
             "Biểu B theo đơn vị",

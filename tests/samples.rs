@@ -163,10 +163,30 @@ fn sample_batch_figures_are_exact() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // Every period found counts in its own: the 2022-Q1 batch and the stray 2021-Q4 file.
     let dossiers = read_csv(&tmp.path().join("export/dossiers.csv"));
-    assert_eq!(sums_by_unit(&dossiers, &exp.measures), exp.units);
+    let of_period = |p: &str| -> Vec<BTreeMap<String, String>> {
+        dossiers
+            .iter()
+            .filter(|r| r["period"] == p)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        sums_by_unit(&of_period("2022-Q1"), &exp.measures),
+        exp.units
+    );
+    for (period, units) in &exp.other_periods {
+        assert_eq!(
+            &sums_by_unit(&of_period(period), &exp.measures),
+            units,
+            "{period}"
+        );
+    }
+    let periods: std::collections::BTreeSet<&str> =
+        dossiers.iter().map(|r| r["period"].as_str()).collect();
+    assert_eq!(periods.len(), 1 + exp.other_periods.len());
     for r in &dossiers {
-        assert_eq!(r["period"], "2022-Q1");
         assert!(!r["source_file"].is_empty() && !r["sheet"].is_empty() && !r["cell"].is_empty());
     }
 
@@ -185,8 +205,25 @@ fn sample_batch_figures_are_exact() {
             .or_default()
             .pool(p);
     }
-    let attainment = read_csv(&tmp.path().join("export/attainment.csv"));
+    let all = read_csv(&tmp.path().join("export/attainment.csv"));
+    let (attainment, other): (Vec<_>, Vec<_>) =
+        all.iter().cloned().partition(|r| r["period"] == "2022-Q1");
     let num = |s: &str| s.parse::<f64>().expect("number");
+    // The other period: THPT Ân Thi's on-time rate from its sums, by hand; no other
+    // unit has data then.
+    let anthi = &exp.other_periods["2021-Q4"]["thpt-anthi"];
+    let at = |m: &str| exp.measures.iter().position(|x| x == m).expect("measure");
+    for r in other.iter().filter(|r| r["scope"] == "unit") {
+        assert_eq!(r["period"], "2021-Q4");
+        if r["scope_id"] != "thpt-anthi" && r["target_id"].starts_with("tthc.") {
+            assert_eq!(r["status"], "no_data", "{r:?}");
+        }
+        if r["scope_id"] == "thpt-anthi" && r["target_id"] == "tthc.on_time" {
+            let n = anthi[at("resolved_early")] + anthi[at("resolved_on_time")];
+            assert_eq!(num(&r["numerator"]), n as f64);
+            assert_eq!(num(&r["denominator"]), anthi[at("resolved_total")] as f64);
+        }
+    }
     let mut checked = BTreeMap::new();
     for r in &attainment {
         let key = (r["scope"].clone(), r["scope_id"].clone());
@@ -253,13 +290,14 @@ fn sample_batch_figures_are_exact() {
     }
     // Every target of the plan was computed somewhere in the samples.
     assert_eq!(checked.len(), 20, "{checked:?}");
-    // 20 targets for each registry unit, each district and the province.
+    // 20 targets for each registry unit, each district and the province, in each period.
     let registry_units = district_of.len();
     let districts: std::collections::BTreeSet<_> = district_of.values().collect();
     assert_eq!(
         attainment.len(),
         20 * (registry_units + districts.len() + 1)
     );
+    assert_eq!(other.len(), attainment.len() * exp.other_periods.len());
 }
 
 #[test]
@@ -292,6 +330,35 @@ fn sample_batch_findings_are_all_there() {
         .collect();
     missing.sort_unstable();
     assert_eq!(missing, ["thpt-anthi", "thpt-khoaichau", "thpt-kimdong"]);
+    // Only with `--period 2022-Q1` is the other period's file a mismatch (not counted).
+    for (file, rule) in &exp.findings_with_period {
+        assert!(
+            !findings
+                .iter()
+                .any(|f| &f["file"] == file && &f["rule"] == rule),
+            "{rule} for {file} without --period"
+        );
+    }
+    let one = tempfile::tempdir().expect("tmp");
+    consolidate_samples(
+        one.path(),
+        &["--registry", "samples/units.csv", "--period", "2022-Q1"],
+    );
+    let with_period = read_csv(&one.path().join("export/findings.csv"));
+    for (file, rule) in exp.findings.iter().chain(&exp.findings_with_period) {
+        assert!(
+            with_period
+                .iter()
+                .any(|f| &f["file"] == file && &f["rule"] == rule),
+            "missing {rule} for {file} with --period"
+        );
+    }
+    let periods: std::collections::BTreeSet<String> =
+        read_csv(&one.path().join("export/attainment.csv"))
+            .into_iter()
+            .map(|r| r["period"].clone())
+            .collect();
+    assert_eq!(periods.into_iter().collect::<Vec<_>>(), ["2022-Q1"]);
     // Every finding about a cell says which cell.
     let cell_rules = [
         "value.not_a_number",

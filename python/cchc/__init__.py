@@ -56,9 +56,12 @@ class Batch:
     :func:`export` use it.
     """
 
-    def __init__(self, raw: "_cchc.RawBatch", targets: Optional[str]) -> None:
+    def __init__(
+        self, raw: "_cchc.RawBatch", targets: Optional[str], calendar: Optional[str] = None
+    ) -> None:
         self._raw = raw
         self._targets = targets
+        self._calendar = calendar
         self.dossiers: pl.DataFrame = pl.DataFrame(raw.frame("dossiers"))
         self.online_services: pl.DataFrame = pl.DataFrame(raw.frame("online_services"))
         self.staffing: pl.DataFrame = pl.DataFrame(raw.frame("staffing"))
@@ -68,8 +71,15 @@ class Batch:
 
     @property
     def period(self) -> Optional[str]:
-        """The run's period key (``"2022-Q1"``), or None when no submission stated one."""
+        """The report's period key (``"2022-Q1"``): the one given to :func:`read`, else the
+        one most submissions state; None when no submission stated one."""
         return self._raw.period
+
+    @property
+    def periods(self) -> list[str]:
+        """Every period the batch counts, in time order (each table counts in its own;
+        only the one given when :func:`read` had ``period``)."""
+        return list(self._raw.periods)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The four normalised frames by name (``dossiers``, ``online_services``, …)."""
@@ -89,8 +99,13 @@ def read(
     registry: Optional[PathLike] = None,
     period: Optional[str] = None,
     targets: Optional[PathLike] = None,
+    calendar: Optional[PathLike] = None,
 ) -> Batch:
     """Read submitted workbooks (files or folders, walked recursively) into a :class:`Batch`.
+
+    Every period found is kept (each table in its own); ``period`` keeps only that one
+    (the others become ``period.mismatch`` findings). ``calendar`` replaces the reporting
+    calendar (period keys and dates, docs/contract.md §9).
 
     Bad files never raise: they become findings (``batch.findings``). Only an input
     that cannot be used at all raises (:class:`InputError`, :class:`RegistryError`,
@@ -102,8 +117,10 @@ def read(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    raw = _cchc.read([os.fspath(p) for p in paths], _str(registry), period, _str(targets))
-    return Batch(raw, _str(targets))
+    raw = _cchc.read(
+        [os.fspath(p) for p in paths], _str(registry), period, _str(targets), _str(calendar)
+    )
+    return Batch(raw, _str(targets), _str(calendar))
 
 
 def attainment(
@@ -113,8 +130,13 @@ def attainment(
     scope: Optional[str] = None,
     units: Optional[pl.DataFrame] = None,
     period: Optional[str] = None,
+    calendar: Optional[PathLike] = None,
 ) -> pl.DataFrame:
-    """Attainment of every target: one row per scope and target, as ``attainment.csv``.
+    """Attainment of every target: one row per period, scope and target, as ``attainment.csv``.
+
+    ``period`` keeps one period; by default every period the frames hold, in time
+    order, each against the units valid on its last day (``calendar`` gives the dates;
+    default: the batch's, else Nghị định 09/2019/NĐ-CP).
 
     ``batch_or_frames`` is a :class:`Batch` or a mapping with at least ``dossiers``
     (and optionally ``online_services``, ``staffing``, ``indicators``) — frames an
@@ -130,11 +152,13 @@ def attainment(
     if isinstance(batch_or_frames, Batch):
         frames = batch_or_frames.frames()
         units = batch_or_frames.units if units is None else units
-        period = batch_or_frames.period if period is None else period
         targets = batch_or_frames._targets if targets is None else targets
+        calendar = batch_or_frames._calendar if calendar is None else calendar
     else:
         frames = dict(batch_or_frames)
-    return pl.DataFrame(_cchc.attainment_of(frames, units, _str(targets), scope, period))
+    return pl.DataFrame(
+        _cchc.attainment_of(frames, units, _str(targets), scope, period, _str(calendar))
+    )
 
 
 def write_report(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = None) -> None:

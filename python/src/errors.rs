@@ -14,7 +14,7 @@ create_exception!(
     cchc,
     InputError,
     CchcError,
-    "An input that cannot be used: a missing path, a bad period key."
+    "An input that cannot be used: a missing path, a bad period key or calendar file."
 );
 create_exception!(
     cchc,
@@ -47,9 +47,12 @@ pub fn to_py(e: impl Into<cchc::Error>) -> PyErr {
     let e = e.into();
     let message = e.to_string();
     match e {
-        E::Read { .. } | E::InputMissing(_) | E::Period(_) | E::UnknownUnit(_) => {
-            InputError::new_err(message)
-        }
+        E::Read { .. }
+        | E::InputMissing(_)
+        | E::Period(_)
+        | E::PeriodNotInCalendar { .. }
+        | E::UnknownUnit(_)
+        | E::Calendar { .. } => InputError::new_err(message),
         E::Catalogue { .. } => CatalogueError::new_err(message),
         E::Registry { .. } => RegistryError::new_err(message),
         E::OutputIsInput(_) | E::Report(_) | E::ExportThread => OutputError::new_err(message),

@@ -34,8 +34,9 @@ fn load_registry(path: Option<&str>) -> PyResult<Registry> {
 }
 
 fn parse_period(period: Option<&str>) -> PyResult<Option<Period>> {
+    let calendar = cchc_domain::period::Calendar::official();
     period
-        .map(|p| p.parse::<Period>().map_err(to_py))
+        .map(|p| cchc::parse_period(p, &calendar).map_err(to_py))
         .transpose()
 }
 
@@ -68,10 +69,16 @@ impl RawBatch {
         Ok(ArrowStream::new(df))
     }
 
-    /// The run's period key (`2022-Q1`), or None.
+    /// The report's period key (`2022-Q1`), or None.
     #[getter]
     fn period(&self) -> Option<String> {
         self.batch.period.map(|p| p.to_string())
+    }
+
+    /// Every period with a counted submission, in time order.
+    #[getter]
+    fn periods(&self) -> Vec<String> {
+        self.batch.periods.iter().map(ToString::to_string).collect()
     }
 
     /// The target catalogue the batch was read with, as a path-free copy.
@@ -82,17 +89,19 @@ impl RawBatch {
 
 /// Reads a batch: `paths` are files or folders.
 #[pyfunction]
-#[pyo3(signature = (paths, registry=None, period=None, targets=None))]
+#[pyo3(signature = (paths, registry=None, period=None, targets=None, calendar=None))]
 fn read(
     py: Python<'_>,
     paths: Vec<PathBuf>,
     registry: Option<&str>,
     period: Option<&str>,
     targets: Option<&str>,
+    calendar: Option<&str>,
 ) -> PyResult<RawBatch> {
     let run = cchc::Options {
         registry: registry.map(PathBuf::from),
         targets: targets.map(PathBuf::from),
+        calendar: calendar.map(PathBuf::from),
         period: period.map(String::from),
         ..cchc::Options::new(paths)
     }
@@ -136,17 +145,23 @@ fn frames_ref(frames: &BTreeMap<String, DataFrame>) -> PyResult<FramesRef<'_>> {
 }
 
 /// Attainment of every target from frames (`dossiers` required, the others
-/// optional), a registry frame, a catalogue path, a scope filter and a period.
+/// optional), a registry frame, a catalogue path, a scope filter, a period (`None`:
+/// every period the frames hold) and a calendar path.
 #[pyfunction]
-#[pyo3(signature = (frames, units=None, targets=None, scope=None, period=None))]
+#[pyo3(signature = (frames, units=None, targets=None, scope=None, period=None, calendar=None))]
 fn attainment_of(
     frames: &Bound<'_, pyo3::types::PyDict>,
     units: Option<&Bound<'_, PyAny>>,
     targets: Option<&str>,
     scope: Option<&str>,
     period: Option<String>,
+    calendar: Option<&str>,
 ) -> PyResult<ArrowStream> {
     let catalogue = load_catalogue(targets)?;
+    let calendar = cchc::load_calendar(calendar.map(Path::new)).map_err(to_py)?;
+    if let Some(p) = period.as_deref() {
+        cchc::parse_period(p, &calendar).map_err(to_py)?;
+    }
     let registry = match units {
         Some(u) => cchc::frames::registry_from_frame(&frame_from_py(u)?).map_err(to_py)?,
         None => Registry::default_hung_yen(),
@@ -163,9 +178,15 @@ fn attainment_of(
         }
     };
     let frames = frames_from_py(frames)?;
-    let df =
-        cchc::frames::attainment_table(frames_ref(&frames)?, &registry, &catalogue, period, wanted)
-            .map_err(to_py)?;
+    let df = cchc::frames::attainment_table(
+        frames_ref(&frames)?,
+        &registry,
+        &calendar,
+        &catalogue,
+        period,
+        wanted,
+    )
+    .map_err(to_py)?;
     Ok(ArrowStream::new(df))
 }
 

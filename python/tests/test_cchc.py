@@ -23,18 +23,25 @@ OPTIONAL = ["received_online_full", "received_online_partial", "received_in_pers
 
 def test_frames_have_the_export_columns(batch):
     assert batch.period == "2022-Q1"
+    # Every period found counts in its own: the stray 2021-Q4 file of samples/loi too.
+    assert batch.periods == ["2021-Q4", "2022-Q1"]
     assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, *OPTIONAL, "source_file", "sheet", "cell"]
     assert all(batch.dossiers.schema[m] == pl.Int64 for m in MEASURES + OPTIONAL)
     assert batch.findings.columns == ["severity", "rule", "file", "sheet", "cell", "message", "raw"]
-    assert batch.units.columns == ["unit_id", "name", "kind", "district", "aliases"]
+    assert batch.units.columns == ["unit_id", "name", "kind", "district", "aliases", "valid_from", "valid_to", "successor"]
     assert batch.online_services.schema["eligible_34"] == pl.Boolean
     assert batch.indicators.schema["numerator"] == pl.Float64
 
 
 def test_dossier_sums_match_the_generator(batch):
-    sums = batch.dossiers.group_by("unit_id").agg(pl.col(m).sum() for m in MEASURES).sort("unit_id")
-    got = {r["unit_id"]: [r[m] for m in MEASURES] for r in sums.iter_rows(named=True)}
-    assert got == EXPECTED["units"]
+    def sums_of(period):
+        rows = batch.dossiers.filter(pl.col("period") == period)
+        sums = rows.group_by("unit_id").agg(pl.col(m).sum() for m in MEASURES).sort("unit_id")
+        return {r["unit_id"]: [r[m] for m in MEASURES] for r in sums.iter_rows(named=True)}
+
+    assert sums_of("2022-Q1") == EXPECTED["units"]
+    for period, units in EXPECTED["other_periods"].items():
+        assert sums_of(period) == units
 
 
 def test_optional_columns_are_null_where_a_table_lacks_them(batch):
@@ -77,7 +84,7 @@ def test_targets_and_measures_are_data(workdir):
         b = cchc.read("samples", registry="samples/units.csv", targets=plan)
     finally:
         os.chdir(old)
-    att = cchc.attainment(b, scope="unit")
+    att = cchc.attainment(b, scope="unit", period="2022-Q1")
     row = att.filter(pl.col("scope_id") == "pgd-tphungyen").row(0, named=True)
     a = EXPECTED["units"]["pgd-tphungyen"]
     full = EXPECTED["optional"]["pgd-tphungyen"]["received_online_full"]
@@ -85,7 +92,7 @@ def test_targets_and_measures_are_data(workdir):
     assert row["gap"] == max(0, math.ceil((a[0] - a[3]) / 2) - full)
     assert att.filter(pl.col("scope_id") == "pgd-vanlam")["status"].to_list() == ["no_data"]
     # The same catalogue given to attainment() over the default batch's frames.
-    again = cchc.attainment(b.frames(), units=b.units, targets=plan, scope="unit")
+    again = cchc.attainment(b.frames(), units=b.units, targets=plan, scope="unit", period="2022-Q1")
     assert again.filter(pl.col("scope_id") == "pgd-tphungyen")["numerator"].to_list() == [full]
 
 
@@ -109,7 +116,9 @@ def test_attainment_by_hand(batch):
     """Province early rate: Σ early / Σ resolved over every unit, by hand."""
     early = sum(v[5] for v in EXPECTED["units"].values())
     resolved = sum(v[4] for v in EXPECTED["units"].values())
-    row = cchc.attainment(batch, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    every = cchc.attainment(batch, scope="province")
+    assert every["period"].unique(maintain_order=True).to_list() == ["2021-Q4", "2022-Q1"]
+    row = cchc.attainment(batch, scope="province", period="2022-Q1").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
     assert (row["numerator"], row["denominator"]) == (early, resolved)
     assert row["status"] == ("met" if early * 10 >= 8 * resolved else "not_met")
     assert row["gap"] == max(0, math.ceil(0.8 * resolved - early - 1e-9))
@@ -117,13 +126,15 @@ def test_attainment_by_hand(batch):
 
 def test_edited_frame_recomputes(batch):
     """An analyst corrects one row: three more early dossiers, three fewer on time."""
-    before = cchc.attainment(batch, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    q1 = pl.col("period") == "2022-Q1"
+    before = cchc.attainment(batch, scope="province").filter(q1 & (pl.col("target_id") == "tthc.early")).row(0, named=True)
     first = batch.dossiers.row(0, named=True)
+    assert first["period"] == "2022-Q1"
     fixed = batch.dossiers.with_columns(
         pl.when(pl.int_range(pl.len()) == 0).then(pl.col("resolved_early") + 3).otherwise(pl.col("resolved_early")).alias("resolved_early"),
     )
     frames = {**batch.frames(), "dossiers": fixed}
-    after = cchc.attainment(frames, units=batch.units, scope="province").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    after = cchc.attainment(frames, units=batch.units, scope="province").filter(q1 & (pl.col("target_id") == "tthc.early")).row(0, named=True)
     assert after["numerator"] == before["numerator"] + 3
     assert after["denominator"] == before["denominator"]
     assert first["resolved_early"] + 3 == fixed.row(0, named=True)["resolved_early"]
@@ -173,8 +184,12 @@ def test_partitioned_parquet_reads_as_one_dataset(batch, cli, workdir):
         flat = pl.read_parquet(workdir / "h" / f"{name}.parquet")
         hive = pl.scan_parquet(workdir / "h" / "parquet" / name / "**" / "*.parquet", hive_partitioning=True).collect()
         assert hive["province"].unique().to_list() == ["hung-yen"]
-        assert hive["period"].cast(pl.String).unique().to_list() == ["2022-Q1"]
-        assert hive["unit_id"].to_list() == sorted(hive["unit_id"].to_list())
+        periods = sorted(hive["period"].cast(pl.String).unique().to_list())
+        # The stray 2021-Q4 file of samples/loi has Form A only.
+        assert periods == (["2021-Q4", "2022-Q1"] if name == "dossiers" else ["2022-Q1"])
+        for period in periods:
+            units = hive.filter(pl.col("period").cast(pl.String) == period)["unit_id"].to_list()
+            assert units == sorted(units)
         same = hive.select(flat.columns).sort(["unit_id", "source_file", "sheet", "cell"])
         assert_frame_equal(same, flat.sort(["unit_id", "source_file", "sheet", "cell"]), check_dtypes=False)
 

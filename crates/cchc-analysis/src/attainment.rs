@@ -12,7 +12,7 @@ use cchc_domain::target::{Catalogue, Form, Fraction, Target};
 use cchc_domain::unit::Registry;
 use polars::prelude::*;
 
-pub use crate::inputs::{unit_inputs, unit_sums, FramesRef, Inputs};
+pub use crate::inputs::{period_inputs, FramesRef, Inputs, UnitInputs};
 use crate::AnalysisError;
 
 /// The level a figure is computed at.
@@ -75,6 +75,8 @@ impl Status {
 /// One target at one scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attainment {
+    /// The period's key (`2022-Q1`; shared by the period's rows).
+    pub period: Arc<str>,
     /// Level.
     pub scope: Scope,
     /// Unit id, district text or province name (shared by the scope's rows).
@@ -170,12 +172,14 @@ fn figure(target: &Target, x: &Inputs, d_sides: &[bool]) -> Figure {
 }
 
 fn judge(
+    period: &Arc<str>,
     scope: Scope,
     scope_id: &Arc<str>,
     (target, target_id): (&Target, &Arc<str>),
     figure: Figure,
 ) -> Attainment {
     let base = Attainment {
+        period: Arc::clone(period),
         scope,
         scope_id: Arc::clone(scope_id),
         target_id: Arc::clone(target_id),
@@ -225,35 +229,54 @@ fn judge(
 }
 
 /// Attainment of every catalogue target for every registry unit, every district and
-/// the province. Ratios are pooled (Σ numerators / Σ denominators); a unit, district
-/// or province with no input for a target gets `no_data`.
+/// the province, in every period the frames hold (each in its own, in the order
+/// `periods` gives; a period the frames hold and `periods` omits is left out, and
+/// `None` takes them all in key order). `registry_for` gives the units valid in a
+/// period. Ratios are pooled (Σ numerators / Σ denominators); a unit, district or
+/// province with no input for a target gets `no_data`.
 ///
 /// # Errors
 /// [`AnalysisError::Frame`] when a frame lacks a column or has a wrong type.
 pub fn attainment(
     frames: FramesRef<'_>,
-    registry: &Registry,
+    periods: Option<&[String]>,
+    registry_for: &dyn Fn(&str) -> Registry,
     catalogue: &Catalogue,
     province: &str,
 ) -> Result<Vec<Attainment>, AnalysisError> {
-    Ok(attainment_of(
-        &unit_inputs(&frames)?,
-        registry,
-        catalogue,
-        province,
-    ))
+    let inputs = period_inputs(&frames)?;
+    let keys: Vec<String> = match periods {
+        Some(p) => p.to_vec(),
+        None => inputs.keys().cloned().collect(),
+    };
+    let empty = UnitInputs::new();
+    let mut out = Vec::new();
+    for period in &keys {
+        let units = inputs.get(period).unwrap_or(&empty);
+        out.extend(attainment_of(
+            units,
+            &registry_for(period),
+            catalogue,
+            province,
+            period,
+        ));
+    }
+    Ok(out)
 }
 
-/// [`attainment`] from per-unit inputs already read from the frames ([`unit_inputs`]).
-/// Each unit's figure comes from the catalogue's expressions over its own measures; a
-/// district or the province pools the numerators and denominators of the units that
-/// have one (a unit without an optional measure is left out of that target's pool).
+/// [`attainment`] of one period from per-unit inputs already read from the frames
+/// ([`period_inputs`]). Each unit's figure comes from the catalogue's expressions over
+/// its own measures; a district or the province pools the numerators and denominators
+/// of the units that have one (a unit without an optional measure is left out of that
+/// target's pool).
 pub fn attainment_of(
-    units: &BTreeMap<String, Inputs>,
+    units: &UnitInputs,
     registry: &Registry,
     catalogue: &Catalogue,
     province: &str,
+    period: &str,
 ) -> Vec<Attainment> {
+    let period: Arc<str> = Arc::from(period);
     let district_of: BTreeMap<&str, &str> = registry
         .units()
         .iter()
@@ -303,7 +326,7 @@ pub fn attainment_of(
                 pool[k].pool(f);
                 province_figures[k].pool(f);
             }
-            out.push(judge(Scope::Unit, &scope_id, t, f));
+            out.push(judge(&period, Scope::Unit, &scope_id, t, f));
         }
     }
     let none = vec![Figure::None; n_targets];
@@ -311,12 +334,12 @@ pub fn attainment_of(
         let figures = by_district.get(d.as_str()).unwrap_or(&none);
         let scope_id: Arc<str> = Arc::from(d.as_str());
         for (t, f) in targets().zip(figures) {
-            out.push(judge(Scope::District, &scope_id, t, *f));
+            out.push(judge(&period, Scope::District, &scope_id, t, *f));
         }
     }
     let scope_id: Arc<str> = Arc::from(province);
     for (t, f) in targets().zip(&province_figures) {
-        out.push(judge(Scope::Province, &scope_id, t, *f));
+        out.push(judge(&period, Scope::Province, &scope_id, t, *f));
     }
     out
 }
@@ -342,7 +365,6 @@ pub const ATTAINMENT_COLUMNS: [&str; 11] = [
 /// [`AnalysisError::Frame`] if polars refuses the columns.
 pub fn attainment_frame(
     rows: &[Attainment],
-    period: &str,
     catalogue: &Catalogue,
 ) -> Result<DataFrame, AnalysisError> {
     let target = |id: &str| catalogue.get(id);
@@ -358,7 +380,10 @@ pub fn attainment_frame(
             "scope_id".into(),
             rows.iter().map(|r| &*r.scope_id).collect::<Vec<_>>(),
         ),
-        Column::new("period".into(), vec![period; n]),
+        Column::new(
+            "period".into(),
+            rows.iter().map(|r| &*r.period).collect::<Vec<_>>(),
+        ),
         Column::new(
             "target_id".into(),
             rows.iter().map(|r| &*r.target_id).collect::<Vec<_>>(),

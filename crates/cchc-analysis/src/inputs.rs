@@ -80,38 +80,52 @@ fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>, AnalysisError> {
     Ok(c.bool()?.iter().map(|v| v.unwrap_or(false)).collect())
 }
 
-/// Units by id while frames are read: each row's unit slot. A frame's rows come unit
-/// by unit, so the unit of the row before is tried first; other ids are found by hash.
-/// (A map lookup per row took 1,200 instructions, a fifth of the attainment's work.)
+/// Units by period and id while frames are read: each row's slot. A frame's rows come
+/// unit by unit, so the slot of the row before is tried first; other keys are found by
+/// hash. (A map lookup per row took 1,200 instructions, a fifth of the attainment's
+/// work.) A frame without a `period` column has every row in the period `""`.
 #[derive(Default)]
 struct Slots {
-    index: rustc_hash::FxHashMap<String, usize>,
-    ids: Vec<String>,
+    index: rustc_hash::FxHashMap<(String, String), usize>,
+    keys: Vec<(String, String)>,
 }
 
 impl Slots {
     /// The slot of every row of `df` (`None` for a row without a unit id).
     fn of_rows(&mut self, df: &DataFrame) -> Result<Vec<Option<usize>>, AnalysisError> {
         let ids = strings(df, "unit_id")?;
-        let mut last: Option<(usize, &str)> = None;
+        let periods = match df.column("period") {
+            Ok(_) => Some(strings(df, "period")?),
+            Err(_) => None,
+        };
+        let mut period_iter = periods.as_ref().map(|p| p.iter());
+        let mut last: Option<(usize, &str, &str)> = None;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids.iter() {
+            let period = period_iter
+                .as_mut()
+                .and_then(Iterator::next)
+                .flatten()
+                .unwrap_or("");
             let Some(id) = id else {
                 out.push(None);
                 continue;
             };
             let slot = match last {
-                Some((slot, prev)) if prev == id => slot,
-                _ => match self.index.get(id) {
-                    Some(&s) => s,
-                    None => {
-                        self.ids.push(id.to_string());
-                        self.index.insert(id.to_string(), self.ids.len() - 1);
-                        self.ids.len() - 1
+                Some((slot, prev, prev_period)) if prev == id && prev_period == period => slot,
+                _ => {
+                    let key = (period.to_string(), id.to_string());
+                    match self.index.get(&key) {
+                        Some(&s) => s,
+                        None => {
+                            self.keys.push(key.clone());
+                            self.index.insert(key, self.keys.len() - 1);
+                            self.keys.len() - 1
+                        }
                     }
-                },
+                }
             };
-            last = Some((slot, id));
+            last = Some((slot, id, period));
             out.push(Some(slot));
         }
         Ok(out)
@@ -226,12 +240,16 @@ impl<'a> From<&'a crate::frames::Frames> for FramesRef<'a> {
     }
 }
 
-/// Reads every frame into per-unit inputs, keyed by unit id.
+/// Each unit's inputs in one period, keyed by unit id.
+pub type UnitInputs = BTreeMap<String, Inputs>;
+
+/// Reads every frame into per-unit inputs, by period key (the frames' `period` column;
+/// `""` for frames without one) and unit id: each table counts in its own period.
 ///
 /// # Errors
 /// [`AnalysisError::Frame`] when a frame lacks a column (an optional Form A column
 /// may be missing) or has a wrong type.
-pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, AnalysisError> {
+pub fn period_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, UnitInputs>, AnalysisError> {
     let mut slots = Slots::default();
     let frames = [Some(f.dossiers), f.online_services, f.staffing];
     let mut rows = Vec::new();
@@ -239,7 +257,7 @@ pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, Analys
         rows.push(df.map(|df| slots.of_rows(df)).transpose()?);
     }
     let indicator_rows = f.indicators.map(|df| slots.of_rows(df)).transpose()?;
-    let mut units = vec![Inputs::default(); slots.ids.len()];
+    let mut units = vec![Inputs::default(); slots.keys.len()];
     for (k, (df, rows)) in frames.iter().zip(&rows).enumerate() {
         let (Some(df), Some(rows)) = (df, rows) else {
             continue;
@@ -283,28 +301,9 @@ pub fn unit_inputs(f: &FramesRef<'_>) -> Result<BTreeMap<String, Inputs>, Analys
             }
         }
     }
-    Ok(slots.ids.into_iter().zip(units).collect())
-}
-
-/// Sums of the Form A measures per unit, from a `dossiers` frame, by measure index
-/// (`None` for a measure the unit's rows do not all carry).
-///
-/// # Errors
-/// [`AnalysisError::Frame`] when a column is missing or not numeric.
-pub fn unit_sums(
-    dossiers: &DataFrame,
-) -> Result<BTreeMap<String, Vec<Option<i128>>>, AnalysisError> {
-    let inputs = unit_inputs(&FramesRef {
-        dossiers,
-        online_services: None,
-        staffing: None,
-        indicators: None,
-    })?;
-    Ok(inputs
-        .into_iter()
-        .filter_map(|(id, x)| {
-            let [a, _, _] = x.forms;
-            a.map(|a| (id, a))
-        })
-        .collect())
+    let mut out: BTreeMap<String, UnitInputs> = BTreeMap::new();
+    for ((period, unit), x) in slots.keys.into_iter().zip(units) {
+        out.entry(period).or_default().insert(unit, x);
+    }
+    Ok(out)
 }

@@ -26,6 +26,24 @@ pub enum Command {
     Measures(MeasuresArgs),
     /// Write the blank workbook units fill in (Forms A–D and instructions).
     Template(TemplateArgs),
+    /// Print the unit registry, or the units valid on a period's last day.
+    Units(UnitsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UnitsArgs {
+    /// Unit registry CSV; default: Hưng Yên (before and after 1/7/2025).
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
+    /// Only the units valid on this period's last day (2026-Q1, 2026-M03, 2026 …).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Reporting calendar TOML (the periods' dates); default: Nghị định 09/2019/NĐ-CP.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 #[derive(Args, Debug)]
@@ -53,7 +71,7 @@ pub struct TemplateArgs {
     /// Unit (id or name in the registry) to fill in the `Đơn vị báo cáo` line.
     #[arg(long)]
     pub unit: Option<String>,
-    /// Period to fill in (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022).
+    /// Period to fill in (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022, 2026-M03).
     #[arg(long)]
     pub period: Option<String>,
     /// Unit registry CSV; default: Hưng Yên.
@@ -67,14 +85,20 @@ pub struct BatchArgs {
     /// Workbooks or folders (walked recursively).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Unit registry CSV (unit_id,name,kind,district,aliases); default: Hưng Yên.
+    /// Unit registry CSV (unit_id,name,kind,district,aliases and optionally
+    /// valid_from,valid_to,successor); default: Hưng Yên.
     #[arg(long)]
     pub registry: Option<PathBuf>,
     /// Target catalogue TOML; default: the 2022 plan.
     #[arg(long)]
     pub targets: Option<PathBuf>,
-    /// The run's period (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022); default: the
-    /// period most submissions state.
+    /// Reporting calendar TOML (period keys and their dates); default: Nghị định
+    /// 09/2019/NĐ-CP.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
+    /// Count only this period (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022, 2026-M03);
+    /// default: every period found counts, and the one most submissions state is the
+    /// report's.
     #[arg(long)]
     pub period: Option<String>,
     /// Unit (id or name) for files that name none.

@@ -27,6 +27,7 @@ pub fn main() -> i32 {
         Command::Targets(a) => cmd::targets::run(&a),
         Command::Measures(a) => cmd::measures::run(&a),
         Command::Template(a) => cmd::template::run(&a),
+        Command::Units(a) => cmd::units::run(&a),
     };
     match result {
         Ok(code) => code,
@@ -50,6 +51,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
         inputs: args.inputs.clone(),
         registry: args.registry.clone(),
         targets: args.targets.clone(),
+        calendar: args.calendar.clone(),
         period: args.period.clone(),
         unit: args.unit.clone(),
         limits: cchc_read::sniff::Limits {
@@ -89,12 +91,17 @@ impl Progress {
 /// The closing line on stderr; returns the exit code.
 pub fn print_summary(s: &cchc::Summary, started: Instant) -> i32 {
     eprintln!(
-        "cchc: {} tệp, {} đơn vị, kỳ {}; phát hiện: {} lỗi, {} cảnh báo, {} thông tin; {:.2} s",
+        "cchc: {} tệp, {} đơn vị, kỳ {}{}; phát hiện: {} lỗi, {} cảnh báo, {} thông tin; {:.2} s",
         s.files,
         s.units,
         s.period
             .map(|p| p.to_string())
             .unwrap_or_else(|| "?".into()),
+        if s.periods > 1 {
+            format!(" (cùng {} kỳ khác)", s.periods - 1)
+        } else {
+            String::new()
+        },
         s.errors,
         s.warnings,
         s.infos,

@@ -94,6 +94,8 @@ rules! {
     ValueErrorCell = "value.error_cell", Error;
     TotalRowMismatch = "total_row.mismatch", Error;
     UnitUnknown = "unit.unknown", Error;
+    UnitSucceeded = "unit.succeeded", Info;
+    UnitInactive = "unit.inactive", Error;
     PeriodUnknown = "period.unknown", Warning;
     PeriodMismatch = "period.mismatch", Error;
     SubmissionDuplicate = "submission.duplicate", Error;
@@ -102,6 +104,7 @@ rules! {
     RatioUnverifiable = "ratio.unverifiable", Warning;
     IndicatorUnknown = "indicator.unknown", Warning;
     PeriodCarryOver = "period.carry_over", Warning;
+    PeriodCumulativeMismatch = "period.cumulative_mismatch", Warning;
     CellOutOfRange = "cell.out_of_range", Warning;
     FormulaUncached = "value.formula_uncached", Error;
 }

@@ -89,6 +89,32 @@ pub struct MeasureDef {
     pub required: bool,
     /// How it is formed.
     pub source: Source,
+    /// Form A: how a cumulative period's value follows from its parts'
+    /// (`period.cumulative_mismatch`); `None`: not checked.
+    pub over_time: Option<OverTime>,
+}
+
+/// How a cumulative period's value (`H1`) follows from the values of its parts
+/// (`Q1`, `Q2`), docs/contract.md §9.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverTime {
+    /// A flow: the sum of the parts' values (received in the period, resolved).
+    Sum,
+    /// An opening stock: the first part's value (carried over from before).
+    First,
+    /// A closing stock: the last part's value (pending at the end).
+    Last,
+}
+
+impl OverTime {
+    fn parse(s: &str) -> Option<OverTime> {
+        match s {
+            "sum" => Some(OverTime::Sum),
+            "first" => Some(OverTime::First),
+            "last" => Some(OverTime::Last),
+            _ => None,
+        }
+    }
 }
 
 /// An identity between Form A measures: `total` = the sum of `parts`.
@@ -183,6 +209,7 @@ struct RawMeasure {
     rows_with: Vec<String>,
     count: Option<BTreeMap<String, toml::Value>>,
     row: Option<String>,
+    over_time: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -235,12 +262,29 @@ impl Vocabulary {
                     )));
                 }
                 let source = source(form, &m)?;
+                let over_time = match (form, m.over_time.as_deref()) {
+                    (_, None) => None,
+                    (Form::A, Some(t)) => Some(OverTime::parse(t).ok_or_else(|| {
+                        FormsError(format!(
+                            "biểu A: `{}`: over_time `{t}` không hợp lệ (sum, first, last)",
+                            m.id
+                        ))
+                    })?),
+                    (_, Some(_)) => {
+                        return Err(FormsError(format!(
+                            "biểu {}: `{}`: over_time chỉ dùng cho biểu A",
+                            form.letter(),
+                            m.id
+                        )))
+                    }
+                };
                 measures.push(MeasureDef {
                     id: m.id,
                     label: m.label,
                     column: m.column,
                     required: m.required,
                     source,
+                    over_time,
                 });
             }
             if form == Form::A && measures.len() > MAX_FORM_A_MEASURES {

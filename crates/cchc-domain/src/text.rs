@@ -280,6 +280,15 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+/// The 1-based line holding byte `offset` of `text` (a data file's error names it).
+pub(crate) fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! period (`Kỳ báo cáo: …`, a title, a date range).
 
 use cchc_domain::finding::a1;
-use cchc_domain::period::{parse_period_text, Period, PeriodKind};
+use cchc_domain::period::{Calendar, Period, PeriodKind};
 use cchc_domain::text::normalize;
 
 use crate::grid::Grid;
@@ -74,8 +74,9 @@ fn labelled_value(
     None
 }
 
-/// Reads unit and period from rows `first..end` (the rows above a header).
-pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
+/// Reads unit and period from rows `first..end` (the rows above a header); periods
+/// are those of `calendar`.
+pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>, calendar: &Calendar) -> SheetMeta {
     let mut meta = SheetMeta::default();
     let mut labelled_period = None;
     let mut year_period = None;
@@ -108,7 +109,7 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
                 labels.get_or_insert_with(|| row_labels(&cells)),
                 PERIOD_LABELS,
             ) {
-                if let Some(p) = parse_period_text(&v) {
+                if let Some(p) = calendar.parse_text(&v) {
                     labelled_period = Some(Located {
                         value: p,
                         raw: v,
@@ -124,7 +125,7 @@ pub fn read_meta(grid: &Grid, rows: std::ops::Range<u32>) -> SheetMeta {
                 raw: text.clone(),
                 cell: a1(r, *c),
             });
-            if let Some(p) = parse_period_text(text) {
+            if let Some(p) = calendar.parse_text(text) {
                 let slot = if p.kind == PeriodKind::Year {
                     &mut year_period
                 } else {

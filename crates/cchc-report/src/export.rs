@@ -185,10 +185,8 @@ pub fn write_parquet(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(),
 
 /// The frames of one run, for export.
 pub struct Exports<'a> {
-    /// The attainment rows, for `attainment.csv`.
+    /// The attainment rows of every period, for `attainment.csv`.
     pub attainment: &'a [Attainment],
-    /// The batch's period (`2022-Q1`; empty when unknown), a column of `attainment.csv`.
-    pub period: &'a str,
     /// The targets judged (threshold and comparator columns of `attainment.csv`).
     pub catalogue: &'a Catalogue,
     /// `findings.csv`.
@@ -204,7 +202,7 @@ pub struct Exports<'a> {
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
-    write_summary_exports(dir, e.attainment, e.period, e.catalogue, e.findings)?;
+    write_summary_exports(dir, e.attainment, e.catalogue, e.findings)?;
     write_frame_exports(dir, e.frames, e.province)
 }
 
@@ -223,13 +221,12 @@ fn create_dir(dir: &Path) -> Result<(), ReportError> {
 pub fn write_summary_exports(
     dir: &Path,
     attainment: &[Attainment],
-    period: &str,
     catalogue: &Catalogue,
     findings: &[Finding],
 ) -> Result<(), ReportError> {
     create_dir(dir)?;
     write_atomic_with(&dir.join("attainment.csv"), |w| {
-        write_attainment_csv(attainment, period, catalogue, w)
+        write_attainment_csv(attainment, catalogue, w)
     })?;
     let findings = findings_frame(findings)?;
     write_atomic_with(&dir.join("findings.csv"), |w| write_csv(&findings, w))
@@ -243,7 +240,6 @@ pub fn write_summary_exports(
 /// [`ReportError`] on a write failure.
 pub fn write_attainment_csv(
     rows: &[Attainment],
-    period: &str,
     catalogue: &Catalogue,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
@@ -266,7 +262,7 @@ pub fn write_attainment_csv(
         }
         w.write_field(r.scope.id())?;
         w.write_field(&*r.scope_id)?;
-        w.write_field(period)?;
+        w.write_field(&*r.period)?;
         w.write_field(&*r.target_id)?;
         float(&mut w, r.numerator.map(Fraction::to_f64))?;
         float(&mut w, r.denominator.map(Fraction::to_f64))?;
@@ -402,6 +398,7 @@ mod tests {
         let ids: Vec<String> = cat.targets.iter().map(|t| t.id.clone()).collect();
         let frac = |num, den| Some(Fraction { num, den });
         let row = |scope, scope_id: &str, target: &str, n, d, value, status, gap| Attainment {
+            period: "2022-Q1".into(),
             scope,
             scope_id: scope_id.into(),
             target_id: target.into(),
@@ -474,8 +471,8 @@ mod tests {
             ),
         ];
         let mut direct = Vec::new();
-        write_attainment_csv(&rows, "2022-Q1", &cat, &mut direct).expect("direct");
-        let frame = attainment_frame(&rows, "2022-Q1", &cat).expect("frame");
+        write_attainment_csv(&rows, &cat, &mut direct).expect("direct");
+        let frame = attainment_frame(&rows, &cat).expect("frame");
         let general = frame_to_csv(&frame).expect("general");
         assert_eq!(
             String::from_utf8(direct).expect("utf8"),

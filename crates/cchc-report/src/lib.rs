@@ -2,6 +2,7 @@
 //! exports ([`export`]). Every file is written to a temporary name beside its
 //! destination and renamed, so a failed run never leaves half a file.
 
+mod comparison;
 pub mod export;
 mod sheets;
 mod style;

@@ -26,7 +26,7 @@ pub(crate) fn summary_sheet(
 ) -> Result<(), ReportError> {
     // Units meeting each target, and units with data for it, in one pass.
     let mut unit_counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for a in input.attainment.iter().filter(|a| a.scope == Scope::Unit) {
+    for a in by_key.rows.iter().filter(|a| a.scope == Scope::Unit) {
         let c = unit_counts.entry(&*a.target_id).or_default();
         c.0 += usize::from(a.status == Status::Met);
         c.1 += usize::from(matches!(a.status, Status::Met | Status::NotMet));
@@ -84,7 +84,7 @@ pub(crate) fn summary_sheet(
             f,
         )?;
         match prov.and_then(|a| a.value()) {
-            Some(v) => ws.write_number_with_format(r, 7, v, &f.status_pct[&status])?,
+            Some(v) => ws.write_number_with_format(r, 7, v, f.value(status, t.is_count()))?,
             None => ws.write_string_with_format(r, 7, "", &f.status[&status])?,
         };
         ws.write_string_with_format(r, 8, status.label_vi(), &f.status[&status])?;
@@ -131,7 +131,7 @@ pub(crate) fn matrix_sheet(
             .map(|t| (t.name.as_str(), 12.0)),
     );
     headers(ws, &cols, f)?;
-    for (i, u) in input.batch.registry.units().iter().enumerate() {
+    for (i, u) in input.registry.units().iter().enumerate() {
         let r = DATA_ROW + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
         ws.write_string_with_format(r, 1, &u.unit_id, &f.text)?;
@@ -142,7 +142,7 @@ pub(crate) fn matrix_sheet(
             let a = by_key.get(Scope::Unit, &u.unit_id, &t.id);
             let status = a.map_or(Status::NoData, |a| a.status);
             match a.and_then(|a| a.value()) {
-                Some(v) => ws.write_number_with_format(r, c, v, &f.status_pct[&status])?,
+                Some(v) => ws.write_number_with_format(r, c, v, f.value(status, t.is_count()))?,
                 None => ws.write_string_with_format(r, c, "", &f.status[&status])?,
             };
         }
@@ -179,7 +179,7 @@ pub(crate) fn missing_sheet(
         .collect();
     for (i, id) in missing.iter().enumerate() {
         let r = DATA_ROW + i as u32;
-        let u = input.batch.registry.get(id);
+        let u = input.registry.get(id);
         ws.write_number(r, 0, (i + 1) as f64)?;
         ws.write_string(r, 1, *id)?;
         ws.write_string(r, 2, u.map_or("", |u| u.name.as_str()))?;
@@ -269,7 +269,8 @@ pub(crate) fn files_sheet(
 /// once (10,000 units: 10,000 entries, not one per row — a map over all 200,000 rows
 /// held 15 MB while the report was written).
 pub(crate) struct AttainmentIndex<'a> {
-    rows: &'a [Attainment],
+    /// The rows indexed (one period's).
+    pub(crate) rows: &'a [Attainment],
     by_scope: BTreeMap<(Scope, &'a str), Vec<u32>>,
 }
 
@@ -295,7 +296,12 @@ impl<'a> AttainmentIndex<'a> {
         AttainmentIndex { rows, by_scope }
     }
 
-    fn get(&self, scope: Scope, scope_id: &str, target_id: &str) -> Option<&'a Attainment> {
+    pub(crate) fn get(
+        &self,
+        scope: Scope,
+        scope_id: &str,
+        target_id: &str,
+    ) -> Option<&'a Attainment> {
         self.by_scope
             .get(&(scope, scope_id))?
             .iter()
@@ -384,7 +390,7 @@ pub(crate) fn indicators_sheet(
         formats.extend([&f.int, &f.int, &f.pct]);
     }
     column_formats(ws, &formats)?;
-    let rows = input.batch.registry.units().iter().filter_map(|u| {
+    let rows = input.registry.units().iter().filter_map(|u| {
         let x = inputs.get(&u.unit_id)?;
         (!x.d.is_empty() || !x.d_lone.is_empty()).then_some((u, x))
     });

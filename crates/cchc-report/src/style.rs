@@ -23,6 +23,12 @@ pub(crate) struct Formats {
     pub(crate) total_int: Format,
     pub(crate) status: BTreeMap<Status, Format>,
     pub(crate) status_pct: BTreeMap<Status, Format>,
+    /// A count target's value, coloured by status.
+    pub(crate) status_int: BTreeMap<Status, Format>,
+    /// A change between periods: percentage points, signed.
+    pub(crate) change_pct: Format,
+    /// A change between periods of a count, signed.
+    pub(crate) change_int: Format,
     /// Lines above a table (no border): set explicitly, so they never take a column's format.
     pub(crate) plain: Format,
 }
@@ -42,13 +48,26 @@ impl Formats {
             &self.total_text,
             &self.total_int,
             &self.plain,
+            &self.change_pct,
+            &self.change_int,
         ];
         for format in fixed
             .into_iter()
             .chain(self.status.values())
             .chain(self.status_pct.values())
+            .chain(self.status_int.values())
         {
             wb.register_format(format);
+        }
+    }
+
+    /// The format of a target's value: a percentage for a ratio, a number for a count,
+    /// coloured by status.
+    pub(crate) fn value(&self, status: Status, count: bool) -> &Format {
+        if count {
+            &self.status_int[&status]
+        } else {
+            &self.status_pct[&status]
         }
     }
 }
@@ -126,6 +145,19 @@ pub(crate) fn formats() -> Formats {
                 )
             })
             .collect(),
+        status_int: statuses
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    base.clone()
+                        .set_num_format("#,##0")
+                        .set_background_color(Color::RGB(colour(*s))),
+                )
+            })
+            .collect(),
+        change_pct: base.clone().set_num_format("+0.0%;-0.0%;0.0%"),
+        change_int: base.clone().set_num_format("+#,##0;-#,##0;0"),
         plain: Format::new(),
     }
 }

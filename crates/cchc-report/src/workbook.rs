@@ -6,10 +6,9 @@
 //! of `style.rs`. This file puts them in order and on their threads. Text from inputs
 //! is always written as text.
 
-use std::collections::BTreeMap;
+use cchc_analysis::attainment::{period_inputs, Attainment, FramesRef, UnitInputs};
 
-use cchc_analysis::attainment::{unit_inputs, Attainment, FramesRef, Inputs};
-
+use crate::comparison::{comparison_sheet, Compared};
 use crate::sheets::{
     charts_sheet, files_sheet, findings_sheet, indicators_sheet, matrix_sheet, missing_sheet,
     summary_sheet, AttainmentIndex,
@@ -18,6 +17,7 @@ use crate::style::formats;
 use crate::tables::{write_form_tables, FormLabels, FormTables, Placed};
 use cchc_analysis::frames::Frames;
 use cchc_domain::target::{Catalogue, Form};
+use cchc_domain::unit::Registry;
 use cchc_read::Batch;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 
@@ -25,11 +25,14 @@ use crate::ReportError;
 
 /// What the workbook is made from.
 pub struct ReportInput<'a> {
-    /// The batch read (files, findings, registry, period).
+    /// The batch read (files, findings, registry, periods).
     pub batch: &'a Batch,
+    /// The units as valid in the report's period ([`Batch::report_registry`]).
+    pub registry: &'a Registry,
     /// Where the per-unit figures come from.
     pub figures: Figures<'a>,
-    /// Attainment rows for all scopes.
+    /// Attainment rows of every period and scope: the report's period fills the summary
+    /// and the matrix, the others the comparison sheet.
     pub attainment: &'a [Attainment],
     /// The target catalogue.
     pub catalogue: &'a Catalogue,
@@ -39,17 +42,19 @@ pub struct ReportInput<'a> {
 
 /// The per-unit figures of the report's form tables.
 pub enum Figures<'a> {
-    /// Read from the normalised frames (possibly edited).
+    /// Read from the normalised frames (possibly edited); the report's period's rows.
     Frames(&'a Frames),
-    /// Already read from the frames for the attainment ([`unit_inputs`]): the frames
-    /// themselves need not be kept for the report.
-    Inputs(&'a BTreeMap<String, Inputs>),
+    /// The report's period's inputs, already read from the frames for the attainment
+    /// ([`period_inputs`]): the frames themselves need not be kept for the report.
+    Inputs(&'a UnitInputs),
 }
 
 /// Sheet names.
 pub const SHEET_SUMMARY: &str = cchc_domain::REPORT_FIRST_SHEET;
 /// Unit × target matrix.
 pub const SHEET_MATRIX: &str = "Ma trận đơn vị";
+/// Periods compared (when the batch holds more than one).
+pub const SHEET_COMPARISON: &str = "So sánh các kỳ";
 /// Form A by unit.
 pub const SHEET_FORM_A_UNITS: &str = "Biểu A theo đơn vị";
 /// Form A by district.
@@ -110,13 +115,26 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         .period
         .map(|p| format!("Kỳ báo cáo: {}", p.label_vi()))
         .unwrap_or_else(|| "Kỳ báo cáo: chưa xác định".into());
-    let by_key = AttainmentIndex::new(input.attainment);
+    let report_period = input
+        .batch
+        .period
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let this_period: Vec<Attainment> = input
+        .attainment
+        .iter()
+        .filter(|r| *r.period == *report_period)
+        .cloned()
+        .collect();
+    let by_key = AttainmentIndex::new(&this_period);
 
     let computed;
     let inputs = match input.figures {
         Figures::Inputs(i) => i,
         Figures::Frames(frames) => {
-            computed = unit_inputs(&FramesRef::from(frames))?;
+            computed = period_inputs(&FramesRef::from(frames))?
+                .remove(&report_period)
+                .unwrap_or_default();
             &computed
         }
     };
@@ -135,7 +153,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
     let period_text = period_text.as_str();
     // 3–8. Forms A, B and C by unit and by district: filled on another thread (like
     // the Form D sheet) while the summary and the matrix are written here.
-    let registry = &input.batch.registry;
+    let registry = &input.registry;
     let table = |form, labels| FormTables::new(form, labels, inputs, registry, input.catalogue);
     let form_a = table(
         Form::A,
@@ -201,6 +219,11 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
 
         // 2. Unit × target matrix.
         matrix_sheet(&mut wb, f, period_text, input, &by_key)?;
+
+        // 2b. Periods compared, when the batch holds more than one.
+        if let Some(compared) = Compared::of(input) {
+            comparison_sheet(&mut wb, f, period_text, input, &compared)?;
+        }
 
         // 3–8. Forms A, B and C by unit and by district, filled on their thread.
         let (abc_sheets, placed) = abc

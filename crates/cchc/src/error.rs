@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use cchc_domain::period::PeriodKeyError;
+use cchc_domain::period::{CalendarError, PeriodKeyError};
 use cchc_domain::target::CatalogueError;
 use cchc_domain::unit::RegistryError;
 
@@ -24,6 +24,22 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         source: CatalogueError,
+    },
+    /// The calendar file is invalid (the message names line and key).
+    #[error("tệp {path}: {source}")]
+    Calendar {
+        /// The calendar file.
+        path: PathBuf,
+        /// What is wrong.
+        source: CalendarError,
+    },
+    /// The period given is a key the calendar has no such period for.
+    #[error("kỳ `{period}` không có trong lịch kỳ báo cáo {calendar}")]
+    PeriodNotInCalendar {
+        /// The key given.
+        period: String,
+        /// The calendar's name.
+        calendar: String,
     },
     /// The unit registry is invalid.
     #[error("{}{source}", path.as_ref().map_or(String::new(), |p| format!("tệp {}: ", p.display())))]

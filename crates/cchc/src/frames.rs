@@ -4,9 +4,11 @@
 
 use std::path::Path;
 
-use cchc_analysis::attainment::{attainment, attainment_frame, FramesRef, Scope};
+use cchc_analysis::attainment::{
+    attainment, attainment_frame, period_inputs, Attainment, FramesRef, Scope, UnitInputs,
+};
 use cchc_analysis::frames::Frames;
-use cchc_domain::period::Period;
+use cchc_domain::period::{Calendar, Period};
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, Unit, DEFAULT_PROVINCE};
 use cchc_read::Batch;
@@ -18,12 +20,15 @@ fn frame_error(e: PolarsError) -> Error {
     Error::Analysis(e.into())
 }
 
-/// The registry as a frame: `unit_id, name, kind, district, aliases` (`;`-separated).
+/// The registry as a frame: `unit_id, name, kind, district, aliases` (`;`-separated),
+/// `valid_from, valid_to` (ISO dates, empty when open) and `successor`.
 ///
 /// # Errors
 /// [`Error::Analysis`] if polars refuses the columns (a defect).
 pub fn units_frame(units: &[Unit]) -> Result<DataFrame, Error> {
     let col = |f: &dyn Fn(&Unit) -> String| units.iter().map(f).collect::<Vec<_>>();
+    let day =
+        |d: Option<cchc_domain::period::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     DataFrame::new(
         units.len(),
         vec![
@@ -32,15 +37,23 @@ pub fn units_frame(units: &[Unit]) -> Result<DataFrame, Error> {
             Column::new("kind".into(), col(&|u| u.kind.clone())),
             Column::new("district".into(), col(&|u| u.district.clone())),
             Column::new("aliases".into(), col(&|u| u.aliases.join(";"))),
+            Column::new("valid_from".into(), col(&|u| day(u.valid_from))),
+            Column::new("valid_to".into(), col(&|u| day(u.valid_to))),
+            Column::new(
+                "successor".into(),
+                col(&|u| u.successor.clone().unwrap_or_default()),
+            ),
         ],
     )
     .map_err(frame_error)
 }
 
-/// A registry from a frame with the columns of [`units_frame`] (`aliases` optional).
+/// A registry from a frame with the columns of [`units_frame`] (`aliases`, `valid_from`,
+/// `valid_to` and `successor` optional), checked as a registry file is.
 ///
 /// # Errors
-/// [`Error::Analysis`] when a column is missing.
+/// [`Error::Analysis`] when a required column is missing, [`Error::Registry`] when the
+/// rows are not a valid registry (a bad date, an unknown successor, a cycle).
 pub fn registry_from_frame(df: &DataFrame) -> Result<Registry, Error> {
     let text = |name: &str| -> Result<Vec<String>, Error> {
         let c = df
@@ -50,32 +63,51 @@ pub fn registry_from_frame(df: &DataFrame) -> Result<Registry, Error> {
         let ca = c.str().map_err(frame_error)?;
         Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
     };
-    let (ids, names, kinds, districts) = (
-        text("unit_id")?,
-        text("name")?,
-        text("kind")?,
-        text("district")?,
-    );
-    let aliases = text("aliases").unwrap_or_else(|_| vec![String::new(); ids.len()]);
-    let units = (0..ids.len())
-        .map(|i| Unit {
-            unit_id: ids[i].clone(),
-            name: names[i].clone(),
-            kind: kinds[i].clone(),
-            district: districts[i].clone(),
-            aliases: aliases[i]
-                .split(';')
-                .filter(|a| !a.is_empty())
-                .map(String::from)
-                .collect(),
-        })
-        .collect();
-    Ok(Registry::from_units(units))
+    const COLUMNS: [(&str, bool); 8] = [
+        ("unit_id", true),
+        ("name", true),
+        ("kind", true),
+        ("district", true),
+        ("aliases", false),
+        ("valid_from", false),
+        ("valid_to", false),
+        ("successor", false),
+    ];
+    let mut columns = Vec::new();
+    for (name, required) in COLUMNS {
+        match text(name) {
+            Ok(values) => columns.push(values),
+            Err(e) if required => return Err(e),
+            Err(_) => columns.push(vec![String::new(); df.height()]),
+        }
+    }
+    // Written as a registry file and read back: every check of a file applies.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| Error::Registry {
+        path: None,
+        source: cchc_domain::unit::RegistryError::Csv {
+            line: 0,
+            message: e.to_string(),
+        },
+    };
+    w.write_record(COLUMNS.map(|c| c.0)).map_err(io)?;
+    for i in 0..df.height() {
+        w.write_record(columns.iter().map(|c| c[i].as_str()))
+            .map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| io(e.into_error().into()))?;
+    Registry::from_csv(&String::from_utf8_lossy(&bytes))
+        .map_err(|source| Error::Registry { path: None, source })
 }
 
 /// The period of frames with no batch, by the run's own rule ([`Period::most_stated`])
 /// over the `period` of every row.
 pub fn period_of(frames: &[&DataFrame]) -> Option<Period> {
+    Period::most_stated(periods_in(frames))
+}
+
+/// Every row's period key that parses.
+fn periods_in(frames: &[&DataFrame]) -> Vec<Period> {
     let mut periods = Vec::new();
     for df in frames {
         if let Ok(c) = df.column("period").and_then(|c| c.cast(&DataType::String)) {
@@ -84,17 +116,19 @@ pub fn period_of(frames: &[&DataFrame]) -> Option<Period> {
             }
         }
     }
-    Period::most_stated(periods)
+    periods
 }
 
 /// The attainment table (the columns of `attainment.csv`) from frames, for one scope or
-/// all; `period` defaults to the one the frames' rows state most.
+/// all, and for one period or (`None`) every period the frames' rows hold, in time
+/// order, each against the units valid on its last day.
 ///
 /// # Errors
 /// [`Error::Analysis`] when a frame lacks a column or has a wrong type.
 pub fn attainment_table(
     frames: FramesRef<'_>,
     registry: &Registry,
+    calendar: &Calendar,
     catalogue: &Catalogue,
     period: Option<String>,
     scope: Option<Scope>,
@@ -108,14 +142,54 @@ pub fn attainment_table(
     .into_iter()
     .flatten()
     .collect();
-    let period = period
-        .or_else(|| period_of(&given).map(|p| p.to_string()))
-        .unwrap_or_default();
-    let rows: Vec<_> = attainment(frames, registry, catalogue, DEFAULT_PROVINCE)?
-        .into_iter()
-        .filter(|r| scope.is_none_or(|s| r.scope == s))
-        .collect();
-    Ok(attainment_frame(&rows, &period, catalogue)?)
+    let periods: Vec<String> = match period {
+        Some(p) => vec![p],
+        None => {
+            let mut found = periods_in(&given);
+            found.sort_by_key(|p| {
+                let r = calendar.range(*p);
+                (r.map(|r| r.1), r.map(|r| r.0), *p)
+            });
+            found.dedup();
+            let keys: Vec<String> = found.iter().map(ToString::to_string).collect();
+            if keys.is_empty() {
+                vec![String::new()]
+            } else {
+                keys
+            }
+        }
+    };
+    let registry_for = |key: &str| {
+        let day = key
+            .parse::<Period>()
+            .ok()
+            .and_then(|p| calendar.last_day(p));
+        registry.as_of(day)
+    };
+    let rows: Vec<_> = attainment(
+        frames,
+        Some(&periods),
+        &registry_for,
+        catalogue,
+        DEFAULT_PROVINCE,
+    )?
+    .into_iter()
+    .filter(|r| scope.is_none_or(|s| r.scope == s))
+    .collect();
+    Ok(attainment_frame(&rows, catalogue)?)
+}
+
+/// The attainment of a batch's periods from its frames (perhaps edited), and the report
+/// period's per-unit inputs.
+fn batch_attainment(
+    batch: &Batch,
+    frames: &Frames,
+    catalogue: &Catalogue,
+) -> Result<(UnitInputs, Vec<Attainment>), Error> {
+    let inputs = period_inputs(&frames.into())?;
+    Ok(crate::pipeline::attainment_by_period(
+        batch, inputs, catalogue,
+    ))
 }
 
 /// The consolidated workbook of a batch from its frames (perhaps edited), the
@@ -129,10 +203,12 @@ pub fn write_report(
     catalogue: &Catalogue,
     output: &Path,
 ) -> Result<(), Error> {
-    let rows = attainment(frames.into(), &batch.registry, catalogue, DEFAULT_PROVINCE)?;
+    let (inputs, rows) = batch_attainment(batch, frames, catalogue)?;
+    let registry = batch.report_registry();
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch,
-        figures: cchc_report::workbook::Figures::Frames(frames),
+        registry: &registry,
+        figures: cchc_report::workbook::Figures::Inputs(&inputs),
         attainment: &rows,
         catalogue,
         province: DEFAULT_PROVINCE,
@@ -150,13 +226,11 @@ pub fn write_exports(
     catalogue: &Catalogue,
     dir: &Path,
 ) -> Result<(), Error> {
-    let rows = attainment(frames.into(), &batch.registry, catalogue, DEFAULT_PROVINCE)?;
-    let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
+    let (_, rows) = batch_attainment(batch, frames, catalogue)?;
     Ok(cchc_report::export::write_exports(
         dir,
         &cchc_report::export::Exports {
             attainment: &rows,
-            period: &period,
             catalogue,
             findings: &batch.findings,
             frames,

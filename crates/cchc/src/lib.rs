@@ -31,5 +31,8 @@ mod pipeline;
 
 pub use cchc_read::Batch;
 pub use error::Error;
-pub use options::{find_unit, load_catalogue, load_registry, load_registry_units, Options, Run};
+pub use options::{
+    find_unit, load_calendar, load_catalogue, load_registry, load_registry_units, parse_period,
+    Options, Run,
+};
 pub use pipeline::{Observer, Summary};

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cchc_domain::period::Period;
+use cchc_domain::period::{Calendar, Period};
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, Unit};
 use cchc_read::sniff::Limits;
@@ -20,7 +20,11 @@ pub struct Options {
     pub registry: Option<PathBuf>,
     /// The target catalogue TOML; `None`: the embedded 2022 plan.
     pub targets: Option<PathBuf>,
-    /// The run's period key (`2022-Q1`); `None`: the period most tables state.
+    /// The reporting calendar TOML; `None`: the embedded calendar of Nghị định
+    /// 09/2019/NĐ-CP.
+    pub calendar: Option<PathBuf>,
+    /// The only period counted (`2022-Q1`); `None`: every period found counts, the one
+    /// most tables state being the report's.
     pub period: Option<String>,
     /// The unit (id or name) of files that name none.
     pub unit: Option<String>,
@@ -47,18 +51,19 @@ impl Options {
     }
 
     /// Reads and checks everything the options name: the catalogue, the registry, the
-    /// period, that each input exists. Nothing is read from the inputs.
+    /// calendar, the period, that each input exists. Nothing is read from the inputs.
     ///
     /// # Errors
-    /// [`Error::Read`], [`Error::Catalogue`], [`Error::Registry`], [`Error::Period`],
-    /// [`Error::InputMissing`].
+    /// [`Error::Read`], [`Error::Catalogue`], [`Error::Registry`], [`Error::Calendar`],
+    /// [`Error::Period`], [`Error::PeriodNotInCalendar`], [`Error::InputMissing`].
     pub fn validate(self) -> Result<Run, Error> {
         let catalogue = load_catalogue(self.targets.as_deref())?;
         let units = load_registry_units(self.registry.as_deref())?;
+        let calendar = load_calendar(self.calendar.as_deref())?;
         let period = self
             .period
             .as_deref()
-            .map(str::parse::<Period>)
+            .map(|p| parse_period(p, &calendar))
             .transpose()?;
         if let Some(missing) = self.inputs.iter().find(|i| !i.exists()) {
             return Err(Error::InputMissing(missing.clone()));
@@ -67,6 +72,7 @@ impl Options {
             aliases: cchc_domain::measure::HeaderAliases::embedded(),
             catalogue: catalogue.clone(),
             limits: self.limits,
+            calendar,
         };
         Ok(Run {
             inputs: self.inputs,
@@ -93,6 +99,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The reporting calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.context.calendar
+    }
+
     /// The target catalogue.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
@@ -117,6 +128,39 @@ pub fn load_catalogue(path: Option<&Path>) -> Result<Catalogue, Error> {
         path: p.to_path_buf(),
         source,
     })
+}
+
+/// Reads a calendar file, or the embedded calendar of Nghị định 09/2019/NĐ-CP for
+/// `None`.
+///
+/// # Errors
+/// [`Error::Read`], [`Error::Calendar`] (naming line and key).
+pub fn load_calendar(path: Option<&Path>) -> Result<Calendar, Error> {
+    let Some(p) = path else {
+        return Ok(Calendar::official());
+    };
+    let text = read(p)?;
+    Calendar::from_toml(&text).map_err(|source| Error::Calendar {
+        path: p.to_path_buf(),
+        source,
+    })
+}
+
+/// A period key that the calendar has.
+///
+/// # Errors
+/// [`Error::Period`] for a key of no form, [`Error::PeriodNotInCalendar`] for a kind
+/// of period the calendar does not define.
+pub fn parse_period(key: &str, calendar: &Calendar) -> Result<Period, Error> {
+    let p: Period = key.parse()?;
+    if calendar.defines(p.kind) {
+        Ok(p)
+    } else {
+        Err(Error::PeriodNotInCalendar {
+            period: key.to_string(),
+            calendar: calendar.name().to_string(),
+        })
+    }
 }
 
 /// The units of a registry file (or of the embedded one for `None`), checked; a

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cchc_analysis::attainment::{attainment_of, unit_inputs};
+use cchc_analysis::attainment::{attainment_of, period_inputs, Attainment, UnitInputs};
 use cchc_analysis::frames::{Frames, PARALLEL_FRAME_ROWS};
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
@@ -42,8 +42,10 @@ pub struct Summary {
     pub files: usize,
     /// Units with at least one consolidated submission.
     pub units: usize,
-    /// The run's period.
+    /// The report's period.
     pub period: Option<Period>,
+    /// Every period with a counted submission, in time order.
+    pub periods: usize,
     /// Findings of severity error, warning and info.
     pub errors: usize,
     /// Warnings.
@@ -60,6 +62,7 @@ impl Summary {
             files: batch.files.len(),
             units: counted_units(batch),
             period: batch.period,
+            periods: batch.periods.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -169,22 +172,23 @@ impl Run {
                     Ok(start.elapsed().as_secs_f64())
                 })
             });
-            let inputs = unit_inputs(&(&frames).into())?;
+            let inputs = period_inputs(&(&frames).into())?;
             drop(frames);
-            let rows = attainment_of(&inputs, &batch.registry, catalogue, DEFAULT_PROVINCE);
-            let (inputs, rows) = computed.get_or_init(|| (inputs, rows));
+            let (inputs, rows) =
+                computed.get_or_init(|| attainment_by_period(batch, inputs, catalogue));
             observer.phase("attainment");
             let summary_exports = export.map(|dir| {
                 scope.spawn(move || -> Result<f64, Error> {
                     let start = Instant::now();
-                    let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
-                    write_summary_exports(dir, rows, &period, catalogue, &batch.findings)?;
+                    write_summary_exports(dir, rows, catalogue, &batch.findings)?;
                     Ok(start.elapsed().as_secs_f64())
                 })
             });
             let start = Instant::now();
+            let registry = batch.report_registry();
             let input = ReportInput {
                 batch,
+                registry: &registry,
                 figures: Figures::Inputs(inputs),
                 attainment: rows,
                 catalogue,
@@ -205,6 +209,39 @@ impl Run {
         observer.phase("report+exports");
         Ok(summary)
     }
+}
+
+/// Attainment of every period of the batch, each against the units valid on its last
+/// day, in time order (the report's period alone, all `no_data`, when nothing counted);
+/// and the report's period's per-unit inputs, for the report.
+pub(crate) fn attainment_by_period(
+    batch: &Batch,
+    mut inputs: std::collections::BTreeMap<String, UnitInputs>,
+    catalogue: &cchc_domain::target::Catalogue,
+) -> (UnitInputs, Vec<Attainment>) {
+    let mut periods: Vec<Option<Period>> = batch.periods.iter().copied().map(Some).collect();
+    if periods.is_empty() {
+        periods.push(batch.period);
+    }
+    let empty = UnitInputs::new();
+    let mut rows = Vec::new();
+    for p in &periods {
+        let key = p.map(|p| p.to_string()).unwrap_or_default();
+        let registry = match p {
+            Some(p) => batch.registry_for(*p),
+            None => batch.report_registry(),
+        };
+        let units = inputs.get(&key).unwrap_or(&empty);
+        rows.extend(attainment_of(
+            units,
+            &registry,
+            catalogue,
+            DEFAULT_PROVINCE,
+            &key,
+        ));
+    }
+    let report = batch.period.map(|p| p.to_string()).unwrap_or_default();
+    (inputs.remove(&report).unwrap_or_default(), rows)
 }
 
 /// Refuses to overwrite an input workbook with the report.

@@ -5,3 +5,4 @@ pub mod consolidate;
 pub mod measures;
 pub mod targets;
 pub mod template;
+pub mod units;

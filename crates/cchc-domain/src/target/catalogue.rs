@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::{Comparator, Form, Fraction, Target};
 use crate::expr::Linear;
 use crate::forms::{vocabulary, Vocabulary};
-use crate::text::{normalize, words};
+use crate::text::{line_at, normalize, words};
 
 /// The embedded 2022 catalogue.
 pub const DEFAULT_TARGETS_TOML: &str = include_str!("../../data/targets.toml");
@@ -63,15 +63,6 @@ pub enum CatalogueError {
     /// No targets at all.
     #[error("danh mục chỉ tiêu: không có chỉ tiêu nào ([[target]])")]
     Empty,
-}
-
-/// The 1-based line holding byte `offset` of `text`.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// A threshold written as text (`"0.8"`, `"80%"`, `"2,5%"`) or as a TOML number.

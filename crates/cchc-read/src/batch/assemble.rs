@@ -1,11 +1,22 @@
-//! Tables tied to units and periods: the run's period, duplicates, roll-ups,
-//! missing submissions and the carry-over between quarters.
+//! Tables tied to units and periods: the run's periods, each unit as valid on its
+//! period's last day (successors, inactive units), duplicates, roll-ups and missing
+//! submissions.
+
+use cchc_domain::period::{Calendar, NaiveDate};
+use cchc_domain::unit::Resolved;
 
 use super::inputs::file_name_of;
+use super::over_time::{carry_over_check, cumulative_check};
 use super::*;
 
+/// A table (or a roll-up row) read, before it is tied to a unit valid in its period.
 pub(super) struct Candidate {
-    unit: Option<Unit>,
+    /// Names that may say the unit, tried in order (the unit line, the file name, any
+    /// line above the table, `--unit`).
+    names: Vec<String>,
+    /// More lines above the table that may name the unit, tried after `names`.
+    other_lines: std::sync::Arc<Vec<String>>,
+    fallback: Option<String>,
     unit_raw: String,
     period: Option<Period>,
     file: String,
@@ -18,6 +29,17 @@ pub(super) struct Candidate {
     usable: bool,
 }
 
+impl Candidate {
+    /// The unit the candidate names as the registry has it on `day`.
+    fn resolve<'r>(&self, reg: &'r Registry, day: Option<NaiveDate>) -> Option<Resolved<'r>> {
+        self.names
+            .iter()
+            .chain(self.other_lines.iter())
+            .chain(self.fallback.iter())
+            .find_map(|n| reg.resolve(n, day))
+    }
+}
+
 pub(super) fn assemble(
     reads: Vec<FileRead>,
     files: &[(PathBuf, String)],
@@ -25,6 +47,7 @@ pub(super) fn assemble(
     findings: &mut Vec<Finding>,
 ) -> Batch {
     let reg = &opts.registry;
+    let calendar = &opts.context.calendar;
     let mut stats: BTreeMap<String, FileStat> = BTreeMap::new();
     let mut candidates = Vec::new();
     for (read, (path, _)) in reads.into_iter().zip(files) {
@@ -53,15 +76,16 @@ pub(super) fn assemble(
                 .clone()
                 .or(file_period.clone())
                 .map(|p| p.value)
-                .or_else(|| parse_period_filename(&file_name));
+                .or_else(|| calendar.parse_filename(&file_name));
             let (data, usable) = match t.data {
                 TableData::A(table) if table.header.label_is_unit => {
                     // District roll-up: every row names its unit (docs/contract.md §7.11).
                     for row in table.rows {
-                        let unit = reg.match_name(&row.label).cloned();
                         candidates.push(Candidate {
+                            names: vec![row.label.clone()],
+                            other_lines: Default::default(),
+                            fallback: None,
                             unit_raw: row.label.clone(),
-                            unit,
                             period,
                             file: file.clone(),
                             sheet: t.sheet.clone(),
@@ -86,25 +110,15 @@ pub(super) fn assemble(
                 TableData::D(table) => (SubmissionData::D(table.rows), true),
             };
             let written = t.meta.unit.clone().or(file_unit.clone());
-            let unit = written
-                .as_ref()
-                .and_then(|w| reg.match_name(&w.value))
-                .or_else(|| reg.match_name(&unit_words_of_file_name(&stem)))
-                .or_else(|| {
-                    t.meta
-                        .other_lines
-                        .iter()
-                        .find_map(|l| reg.match_name(&l.value))
-                })
-                .or_else(|| {
-                    opts.unit_fallback
-                        .as_deref()
-                        .and_then(|u| reg.get(u).or_else(|| reg.match_name(u)))
-                })
-                .cloned();
+            let mut names: Vec<String> = written.iter().map(|w| w.value.clone()).collect();
+            names.push(unit_words_of_file_name(&stem));
             let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());
             candidates.push(Candidate {
-                unit,
+                names,
+                other_lines: std::sync::Arc::new(
+                    t.meta.other_lines.into_iter().map(|l| l.value).collect(),
+                ),
+                fallback: opts.unit_fallback.clone(),
                 unit_raw,
                 period,
                 file: file.clone(),
@@ -118,36 +132,13 @@ pub(super) fn assemble(
     }
 
     // The run's period: as given, else the one most tables state (ties: the latest).
+    // Without `--period` every period found counts; this one is the report's.
     let run_period = opts
         .period
         .or_else(|| Period::most_stated(candidates.iter().filter_map(|c| c.period)));
 
     let mut submissions = Vec::new();
     for mut c in candidates {
-        let Some(unit) = c.unit.take() else {
-            let what = if c.roll_up {
-                "Dòng tổng hợp của đơn vị"
-            } else {
-                "Đơn vị báo cáo"
-            };
-            findings.push(
-                Finding::file(
-                    Rule::UnitUnknown,
-                    &c.file,
-                    format!(
-                        "{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp",
-                        c.unit_raw
-                    ),
-                )
-                .at(&c.sheet, c.data.first_cell())
-                .with_raw(c.unit_raw.clone()),
-            );
-            c.set_aside += c.data.len();
-            if let Some(s) = stats.get_mut(&c.file) {
-                s.rows_set_aside += c.set_aside;
-            }
-            continue;
-        };
         let period = match (c.period, run_period) {
             (Some(p), _) => p,
             (None, Some(run)) => {
@@ -178,7 +169,86 @@ pub(super) fn assemble(
                 continue;
             }
         };
-        let in_run = run_period.is_none_or(|r| r == period);
+        let in_run = opts.period.is_none_or(|r| r == period);
+        let day = calendar.last_day(period);
+        let Some(resolved) = c.resolve(reg, day) else {
+            let what = if c.roll_up {
+                "Dòng tổng hợp của đơn vị"
+            } else {
+                "Đơn vị báo cáo"
+            };
+            findings.push(
+                Finding::file(
+                    Rule::UnitUnknown,
+                    &c.file,
+                    format!(
+                        "{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp",
+                        c.unit_raw
+                    ),
+                )
+                .at(&c.sheet, c.data.first_cell())
+                .with_raw(c.unit_raw.clone()),
+            );
+            c.set_aside += c.data.len();
+            if let Some(s) = stats.get_mut(&c.file) {
+                s.rows_set_aside += c.set_aside;
+            }
+            continue;
+        };
+        let unit = match resolved {
+            Resolved::Valid(u) => u.clone(),
+            Resolved::Succeeded { written, successor } => {
+                if in_run && c.usable {
+                    findings.push(
+                        Finding::file(
+                            Rule::UnitSucceeded,
+                            &c.file,
+                            format!(
+                                "Báo cáo kỳ {period} mang tên \"{}\" ({}), đơn vị không còn trong danh mục từ sau ngày {}: tính cho đơn vị kế thừa \"{}\" ({})",
+                                written.name,
+                                written.unit_id,
+                                written.valid_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                                successor.name,
+                                successor.unit_id
+                            ),
+                        )
+                        .at(&c.sheet, c.data.first_cell())
+                        .with_raw(c.unit_raw.clone()),
+                    );
+                }
+                successor.clone()
+            }
+            Resolved::Inactive { written, not_yet } => {
+                if in_run && c.usable {
+                    let why = match (not_yet, written.valid_from, written.valid_to) {
+                        (true, Some(f), _) => {
+                            format!("chỉ có hiệu lực từ ngày {}", f.format("%d/%m/%Y"))
+                        }
+                        (_, _, Some(t)) => format!(
+                            "đã thôi hoạt động sau ngày {} và không có đơn vị kế thừa",
+                            t.format("%d/%m/%Y")
+                        ),
+                        _ => "không còn hoạt động".into(),
+                    };
+                    findings.push(
+                        Finding::file(
+                            Rule::UnitInactive,
+                            &c.file,
+                            format!(
+                                "Đơn vị \"{}\" ({}) {why}: báo cáo kỳ {period} không được tổng hợp",
+                                written.name, written.unit_id
+                            ),
+                        )
+                        .at(&c.sheet, c.data.first_cell())
+                        .with_raw(c.unit_raw.clone()),
+                    );
+                }
+                if let Some(s) = stats.get_mut(&c.file) {
+                    s.rows_set_aside += c.data.len();
+                }
+                continue;
+            }
+        };
         if !in_run && c.usable {
             findings.push(
                 Finding::file(
@@ -203,7 +273,6 @@ pub(super) fn assemble(
             counted: in_run && c.usable,
         });
     }
-
     // Per unit, period and form: own reports before roll-up rows, then file and
     // sheet order; the first counts.
     submissions.sort_by(|a, b| {
@@ -268,7 +337,8 @@ pub(super) fn assemble(
         }
         i = j;
     }
-    carry_over_check(&submissions, findings);
+    carry_over_check(&submissions, calendar, findings);
+    cumulative_check(&submissions, calendar, findings);
     for s in &submissions {
         if let Some(st) = stats.get_mut(&s.file) {
             if s.counted {
@@ -279,13 +349,16 @@ pub(super) fn assemble(
         }
     }
 
+    // Missing: units valid on the last day of the report's period that sent nothing
+    // for it.
     if let Some(run) = run_period {
         let sent: std::collections::BTreeSet<&str> = submissions
             .iter()
             .filter(|s| s.counted && s.period == run)
             .map(|s| s.unit.unit_id.as_str())
             .collect();
-        for u in reg.units() {
+        let expected = reg.as_of(calendar.last_day(run));
+        for u in expected.units() {
             if !sent.contains(u.unit_id.as_str()) {
                 findings.push(
                     Finding::file(
@@ -309,8 +382,17 @@ pub(super) fn assemble(
         ))
     });
     findings.dedup();
+    let mut periods: Vec<Period> = submissions
+        .iter()
+        .filter(|s| s.counted)
+        .map(|s| s.period)
+        .collect();
+    periods.sort_by_key(|p| period_order(calendar, *p));
+    periods.dedup();
     Batch {
         period: run_period,
+        periods,
+        calendar: calendar.clone(),
         submissions,
         findings: std::mem::take(findings),
         files: stats.into_values().collect(),
@@ -358,49 +440,14 @@ pub(super) fn unit_words_of_file_name(stem: &str) -> String {
         .join(" ")
 }
 
-/// A quarter's carried-over dossiers should equal the previous quarter's pending
-/// ones, when both quarters were read together (warning, docs/contract.md §2).
-pub(super) fn carry_over_check(submissions: &[Submission], findings: &mut Vec<Finding>) {
-    // Each unit's own Form A report per period, the first in batch order.
-    let mut own_a: BTreeMap<(&str, Period), &Submission> = BTreeMap::new();
-    for s in submissions
-        .iter()
-        .filter(|s| s.data.form() == Form::A && !s.from_roll_up)
-    {
-        own_a
-            .entry((s.unit.unit_id.as_str(), s.period))
-            .or_insert(s);
-    }
-    for s in submissions
-        .iter()
-        .filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up)
-    {
-        let Some(prev) = s.period.previous_quarter() else {
-            continue;
-        };
-        let Some(p) = own_a.get(&(s.unit.unit_id.as_str(), prev)) else {
-            continue;
-        };
-        let Some((this, previous)) = cchc_domain::forms::vocabulary().carry else {
-            return;
-        };
-        let carried = s.totals()[this];
-        let pending = p.totals()[previous];
-        if carried != pending {
-            findings.push(
-                Finding::file(
-                    Rule::PeriodCarryOver,
-                    &s.file,
-                    format!(
-                        "Đơn vị \"{}\": số hồ sơ từ kỳ trước chuyển qua kỳ {} là {carried}, nhưng số đang giải quyết cuối kỳ {prev} ({}) là {pending}",
-                        s.unit.name, s.period, p.file
-                    ),
-                )
-                .at(&s.sheet, s.data.first_cell())
-                .with_raw(format!("{carried} ≠ {pending}")),
-            );
-        }
-    }
+/// Periods in time order: by last day, then the longer first (`2022-H1` before
+/// `2022-Q2`), then by key.
+pub(super) fn period_order(
+    calendar: &Calendar,
+    p: Period,
+) -> (Option<NaiveDate>, Option<NaiveDate>, Period) {
+    let range = calendar.range(p);
+    (range.map(|r| r.1), range.map(|r| r.0), p)
 }
 
 #[cfg(test)]

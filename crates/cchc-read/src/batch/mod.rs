@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use cchc_domain::finding::{Finding, Rule};
 use cchc_domain::measure::Measure;
-use cchc_domain::period::{parse_period_filename, Period};
+use cchc_domain::period::{Calendar, Period};
 use cchc_domain::target::Form;
 use cchc_domain::unit::{Registry, Unit};
 
@@ -20,6 +20,7 @@ use crate::workbook::{
 
 mod assemble;
 mod inputs;
+mod over_time;
 mod watchdog;
 
 use assemble::assemble;
@@ -31,7 +32,8 @@ use watchdog::read_files;
 pub struct BatchOptions {
     /// Units that submit.
     pub registry: Registry,
-    /// The run's period; `None` takes the period most submissions state.
+    /// The only period counted (`--period`); `None`: every period found counts, and
+    /// the one most submissions state is the report's.
     pub period: Option<Period>,
     /// Unit name to use for files that name none (`--unit`).
     pub unit_fallback: Option<String>,
@@ -149,6 +151,16 @@ impl Submission {
         t
     }
 
+    /// The Form A measures every row carries, by [`Measure::bit`] (none for other forms
+    /// and for a submission without rows).
+    pub fn carried(&self) -> u32 {
+        let rows = self.dossier_rows();
+        if rows.is_empty() {
+            return 0;
+        }
+        rows.iter().fold(u32::MAX, |acc, r| acc & r.present)
+    }
+
     /// Whether two submissions carry the same figures (for duplicates).
     fn same_figures(&self, other: &Submission) -> bool {
         match (&self.data, &other.data) {
@@ -188,19 +200,39 @@ pub struct FileStat {
 /// The result of reading a batch.
 #[derive(Debug, Clone)]
 pub struct Batch {
-    /// The run's period, when known.
+    /// The report's period: `--period`, else the one most tables state (ties: the
+    /// latest); `None` when no table states one.
     pub period: Option<Period>,
+    /// Every period with a counted submission, in time order (only the report's with
+    /// `--period`).
+    pub periods: Vec<Period>,
+    /// The calendar the periods were read with.
+    pub calendar: Calendar,
     /// Submissions, sorted by unit, period, file, sheet; `counted` marks those consolidated.
     pub submissions: Vec<Submission>,
     /// Every finding, sorted by file, sheet, cell, rule.
     pub findings: Vec<Finding>,
     /// Per-file statistics, sorted by file.
     pub files: Vec<FileStat>,
-    /// Units the batch was checked against.
+    /// Units the batch was checked against (every row, whatever its validity).
     pub registry: Registry,
 }
 
 impl Batch {
+    /// The registry as valid on a period's last day (the whole registry's latest rows
+    /// for a period the calendar does not date).
+    pub fn registry_for(&self, period: Period) -> Registry {
+        self.registry.as_of(self.calendar.last_day(period))
+    }
+
+    /// The registry of the report's period.
+    pub fn report_registry(&self) -> Registry {
+        match self.period {
+            Some(p) => self.registry_for(p),
+            None => self.registry.as_of(None),
+        }
+    }
+
     /// Rows of the counted submissions: what the frames will hold.
     pub fn counted_rows(&self) -> usize {
         self.submissions

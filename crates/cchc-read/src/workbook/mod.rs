@@ -9,6 +9,7 @@ use calamine::{
 use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::measure::HeaderAliases;
 
+use cchc_domain::period::Calendar;
 use cchc_domain::target::Catalogue;
 
 use crate::form_a::{read_table, FormATable, HeaderMatch};
@@ -92,6 +93,8 @@ pub struct ReadContext {
     pub catalogue: Catalogue,
     /// Size limits checked before a file is opened.
     pub limits: Limits,
+    /// Which periods exist and their dates (`--calendar`).
+    pub calendar: Calendar,
 }
 
 impl Default for ReadContext {
@@ -100,6 +103,7 @@ impl Default for ReadContext {
             aliases: HeaderAliases::embedded(),
             catalogue: Catalogue::default_2022(),
             limits: Limits::default(),
+            calendar: Calendar::official(),
         }
     }
 }
@@ -316,7 +320,7 @@ fn read_workbook_inner(
         out.findings.append(&mut findings);
         match read.map(|r| (r.top, r.data)) {
             Some((top, data)) => {
-                let meta = read_meta(&grid, grid.first_row()..top);
+                let meta = read_meta(&grid, grid.first_row()..top, &ctx.calendar);
                 out.tables.push(SheetTable {
                     sheet: sheet.name.clone(),
                     meta,
