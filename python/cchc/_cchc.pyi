@@ -12,7 +12,8 @@ class CchcError(Exception):
     """Base of every cchc error. Findings are data (``Batch.findings``), never errors."""
 
 class InputError(CchcError):
-    """An input that cannot be used: a missing path, a bad period key, a bad scope.
+    """An input that cannot be used: a missing path, a bad period key, a bad scope, a
+    bad calendar file (the message names line and key).
 
     >>> cchc.read("khong-co-thu-muc")
     Traceback (most recent call last):
@@ -28,7 +29,8 @@ class CatalogueError(CchcError):
     """
 
 class RegistryError(CchcError):
-    """A unit registry CSV that cannot be read (missing column, repeated id).
+    """A unit registry CSV that cannot be read (missing column, repeated id, a bad date,
+    an unknown successor, a cycle of successors).
 
     >>> cchc.read("samples", registry="thieu-cot.csv")
     Traceback (most recent call last):
@@ -65,7 +67,14 @@ class RawBatch:
 
     @property
     def period(self) -> Optional[str]:
-        """The run's period key (``"2022-Q1"``), or None."""
+        """The report's period key (``"2022-Q1"``), or None."""
+    @property
+    def periods(self) -> list[str]:
+        """Every period with a counted submission, in time order.
+
+        >>> raw.periods
+        ['2021-Q4', '2022-Q1']
+        """
     def frame(self, name: str) -> ArrowStream:
         """One of ``dossiers``, ``online_services``, ``staffing``, ``indicators``,
         ``findings``, ``units``.
@@ -76,8 +85,15 @@ class RawBatch:
     def catalogue_plan(self) -> str:
         """The plan the catalogue comes from."""
 
-def read(paths: Sequence[str], registry: Optional[str] = None, period: Optional[str] = None, targets: Optional[str] = None) -> RawBatch:
-    """Read files and folders into a batch.
+def read(
+    paths: Sequence[str],
+    registry: Optional[str] = None,
+    period: Optional[str] = None,
+    targets: Optional[str] = None,
+    calendar: Optional[str] = None,
+) -> RawBatch:
+    """Read files and folders into a batch; every period found counts unless ``period``
+    keeps one. ``calendar`` is a reporting calendar TOML (default: Nghị định 09/2019).
 
     >>> raw = _cchc.read(["samples"], "samples/units.csv", "2022-Q1", None)
     >>> raw.period
@@ -90,11 +106,13 @@ def attainment_of(
     targets: Optional[str] = None,
     scope: Optional[str] = None,
     period: Optional[str] = None,
+    calendar: Optional[str] = None,
 ) -> ArrowStream:
     """Attainment from frames (``dossiers`` required), a registry frame, a catalogue
-    path, a scope filter (``unit``, ``district``, ``province``) and a period key.
+    path, a scope filter (``unit``, ``district``, ``province``), a period key (None:
+    every period the frames hold) and a calendar path.
 
-    >>> pl.DataFrame(_cchc.attainment_of({"dossiers": batch.dossiers}, batch.units, None, "province", None)).height
+    >>> pl.DataFrame(_cchc.attainment_of({"dossiers": batch.dossiers}, batch.units, None, "province", "2022-Q1", None)).height
     20
     """
 

@@ -248,3 +248,73 @@ def test_stubs_match_the_module():
     public = {n for n in dir(m) if not n.startswith("_")}
     assert documented <= public, documented - public
     assert public <= documented, public - documented
+
+
+def test_periods_registry_history_and_calendar(workdir):
+    """Several periods, a registry with a merger, a replaced calendar — figures by hand."""
+    units = workdir / "units.csv"
+    units.write_text(
+        "unit_id,name,kind,district,aliases,valid_from,valid_to,successor\n"
+        "thpt-cu,Trường THPT Cổ Lễ,school,X,,,2025-06-30,thpt-moi\n"
+        "thpt-moi,Trường THPT Hải Hậu,school,,,2025-07-01,,\n",
+        encoding="utf-8",
+    )
+    # The sample THPT Văn Lâm report, renamed for each period, is read under the old
+    # name: its figures are the generator's for thpt-vanlam.
+    src = ROOT / "samples" / "THPT_VanLam_Q1_2022.xlsx"
+    raw = cchc.read(src, registry=units)
+    assert raw.periods == []  # Trường THPT Văn Lâm is no unit of this registry
+    # Frames with periods and units of our own: the merger counts for the successor.
+    d = pl.DataFrame(
+        {
+            "unit_id": ["thpt-moi", "thpt-moi", "thpt-moi"],
+            "period": ["2026-Q1", "2026-Q2", "2025-Q2"],
+            **{m: [0, 0, 0] for m in MEASURES},
+        }
+    ).with_columns(
+        resolved_total=pl.Series([10, 20, 4]),
+        resolved_early=pl.Series([9, 10, 1]),
+        resolved_on_time=pl.Series([1, 5, 1]),
+    )
+    reg = pl.DataFrame(
+        {
+            "unit_id": ["thpt-cu", "thpt-moi"],
+            "name": ["Trường THPT Cổ Lễ", "Trường THPT Hải Hậu"],
+            "kind": ["school", "school"],
+            "district": ["X", ""],
+            "aliases": ["", ""],
+            "valid_from": ["", "2025-07-01"],
+            "valid_to": ["2025-06-30", ""],
+            "successor": ["thpt-moi", ""],
+        }
+    )
+    att = cchc.attainment({"dossiers": d}, units=reg, scope="unit")
+    on_time = att.filter(pl.col("target_id") == "tthc.on_time")
+    # Every period of the frames, in time order, each against the units valid then
+    # (and any unit the frames give figures for: an analyst's rows are never dropped).
+    assert on_time.select("period", "scope_id", "numerator", "denominator").rows() == [
+        ("2025-Q2", "thpt-cu", None, None),
+        ("2025-Q2", "thpt-moi", 2.0, 4.0),
+        ("2026-Q1", "thpt-moi", 10.0, 10.0),
+        ("2026-Q2", "thpt-moi", 15.0, 20.0),
+    ]
+    one = cchc.attainment({"dossiers": d}, units=reg, scope="unit", period="2026-Q2")
+    assert one["period"].unique().to_list() == ["2026-Q2"]
+    # A calendar without months refuses a month key; a bad one names its line.
+    cal = workdir / "lich.toml"
+    cal.write_text('[[period]]\nkey = "Q1"\nfrom = "01/01/Y"\nto = "31/03/Y"\n', encoding="utf-8")
+    with pytest.raises(cchc.InputError, match="2026-M03"):
+        cchc.attainment({"dossiers": d}, units=reg, period="2026-M03", calendar=cal)
+    bad = workdir / "hong.toml"
+    bad.write_text('[[period]]\nkey = "Q9"\nfrom = "01/01/Y"\nto = "31/03/Y"\n', encoding="utf-8")
+    with pytest.raises(cchc.InputError, match="dòng 2"):
+        cchc.read(src, calendar=bad)
+    # A cycle of successors is a registry error naming the rows.
+    cyc = workdir / "cycle.csv"
+    cyc.write_text(
+        "unit_id,name,kind,district,aliases,valid_from,valid_to,successor\n"
+        "a,Trường THPT A,school,,,,2025-06-30,b\nb,Trường THPT B,school,,,,2025-12-31,a\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(cchc.RegistryError, match="a → b → a"):
+        cchc.read(src, registry=cyc)

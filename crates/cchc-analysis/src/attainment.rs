@@ -237,10 +237,10 @@ fn judge(
 ///
 /// # Errors
 /// [`AnalysisError::Frame`] when a frame lacks a column or has a wrong type.
-pub fn attainment(
+pub fn attainment<'r>(
     frames: FramesRef<'_>,
     periods: Option<&[String]>,
-    registry_for: &dyn Fn(&str) -> Registry,
+    registry_for: &dyn Fn(&str) -> std::borrow::Cow<'r, Registry>,
     catalogue: &Catalogue,
     province: &str,
 ) -> Result<Vec<Attainment>, AnalysisError> {

@@ -86,7 +86,8 @@ fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>, AnalysisError> {
 /// work.) A frame without a `period` column has every row in the period `""`.
 #[derive(Default)]
 struct Slots {
-    index: rustc_hash::FxHashMap<(String, String), usize>,
+    /// Slot by period, then unit id (looked up by `&str`, without a key to build).
+    index: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, usize>>,
     keys: Vec<(String, String)>,
 }
 
@@ -113,17 +114,18 @@ impl Slots {
             };
             let slot = match last {
                 Some((slot, prev, prev_period)) if prev == id && prev_period == period => slot,
-                _ => {
-                    let key = (period.to_string(), id.to_string());
-                    match self.index.get(&key) {
-                        Some(&s) => s,
-                        None => {
-                            self.keys.push(key.clone());
-                            self.index.insert(key, self.keys.len() - 1);
-                            self.keys.len() - 1
-                        }
+                _ => match self.index.get(period).and_then(|units| units.get(id)) {
+                    Some(&s) => s,
+                    None => {
+                        let slot = self.keys.len();
+                        self.keys.push((period.to_string(), id.to_string()));
+                        self.index
+                            .entry(period.to_string())
+                            .or_default()
+                            .insert(id.to_string(), slot);
+                        slot
                     }
-                }
+                },
             };
             last = Some((slot, id, period));
             out.push(Some(slot));

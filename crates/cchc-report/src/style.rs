@@ -48,14 +48,13 @@ impl Formats {
             &self.total_text,
             &self.total_int,
             &self.plain,
-            &self.change_pct,
-            &self.change_int,
         ];
         for format in fixed
             .into_iter()
             .chain(self.status.values())
             .chain(self.status_pct.values())
             .chain(self.status_int.values())
+            .chain([&self.change_pct, &self.change_int])
         {
             wb.register_format(format);
         }

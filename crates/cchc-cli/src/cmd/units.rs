@@ -15,7 +15,7 @@ pub fn run(args: &UnitsArgs) -> Result<i32> {
         Some(key) => {
             let period = cchc::parse_period(key, &calendar)?;
             let day = calendar.last_day(period);
-            (registry.as_of(day), day)
+            (registry.as_of(day).into_owned(), day)
         }
         None => (registry, None),
     };

@@ -13,6 +13,7 @@
 //! Đào tạo huyện Văn Lâm` are the same unit. [`Registry::resolve`] then says whether
 //! the unit was valid on a period's last day, or which successor reports for it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -113,6 +114,8 @@ impl<'a> Resolved<'a> {
 pub struct Registry {
     /// Every row, sorted by id then validity.
     units: Vec<Unit>,
+    /// Whether a row has a validity date or a successor.
+    history: bool,
     by_name: BTreeMap<String, Vec<usize>>,
     by_key: BTreeMap<String, Vec<usize>>,
 }
@@ -156,8 +159,12 @@ impl Registry {
                 }
             }
         }
+        let history = units
+            .iter()
+            .any(|u| u.valid_from.is_some() || u.valid_to.is_some() || u.successor.is_some());
         Registry {
             units,
+            history,
             by_name,
             by_key,
         }
@@ -181,7 +188,12 @@ impl Registry {
     /// assert!(after.get("pgd-vanlam").is_none()); // district offices closed on 30/6/2025
     /// assert!(after.get("thpt-vanlam").is_some());
     /// ```
-    pub fn as_of(&self, day: Option<NaiveDate>) -> Registry {
+    pub fn as_of(&self, day: Option<NaiveDate>) -> Cow<'_, Registry> {
+        // A registry without dates is the same on every day (and is not indexed again:
+        // 10,000 units take ≈ 0.1 s).
+        if !self.history {
+            return Cow::Borrowed(self);
+        }
         let rows = match day {
             Some(d) => self
                 .units
@@ -191,14 +203,12 @@ impl Registry {
                 .collect(),
             None => self.latest_rows().cloned().collect(),
         };
-        Registry::from_units(rows)
+        Cow::Owned(Registry::from_units(rows))
     }
 
     /// Whether any row has a validity date or a successor.
     pub fn has_history(&self) -> bool {
-        self.units
-            .iter()
-            .any(|u| u.valid_from.is_some() || u.valid_to.is_some() || u.successor.is_some())
+        self.history
     }
 
     /// Each unit's latest row.
@@ -380,14 +390,20 @@ mod tests {
     #[test]
     fn default_registry_loads() {
         let reg = Registry::from_csv(DEFAULT_REGISTRY_CSV).expect("embedded registry parses");
-        assert_eq!(
-            reg.units()
+        let before = reg.as_of(day("2022-03-14"));
+        let offices = |r: &Registry| {
+            r.units()
                 .iter()
                 .filter(|u| u.kind == "district_office")
-                .count(),
-            10
-        );
-        assert_eq!(reg.districts().len(), 10);
+                .count()
+        };
+        assert_eq!(offices(&before), 10);
+        assert_eq!(before.districts().len(), 10);
+        // After 1/7/2025: no district offices, no districts; the schools and centres go on.
+        let after = reg.as_of(day("2026-03-14"));
+        assert_eq!(offices(&after), 0);
+        assert!(after.districts().is_empty());
+        assert_eq!(after.units().len(), before.units().len() - 10);
     }
 
     #[test]
@@ -428,6 +444,111 @@ mod tests {
         );
         assert_eq!(id("Sở Y tế"), None);
         assert_eq!(id(""), None);
+    }
+
+    const V2: &str = "unit_id,name,kind,district,aliases,valid_from,valid_to,successor\n\
+        pgd-x,Phòng GDĐT huyện X,district_office,X,PGD X,,2025-06-30,\n\
+        thpt-cu,Trường THPT Cũ,school,X,,,2025-06-30,thpt-giua\n\
+        thpt-giua,Trường THPT Giữa,school,,,2025-07-01,2025-12-31,thpt-moi\n\
+        thpt-moi,Trường THPT Mới,school,,,2026-01-01,,\n\
+        thpt-o,Trường THPT Ở,school,X,,,2025-06-30,\n\
+        thpt-o,Trường THPT Ở,school,,,2025-07-01,,\n\
+        thpt-sau,Trường THPT Sau,school,,,2027-01-01,,\n";
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        s.parse().ok()
+    }
+
+    #[test]
+    fn validity_successors_and_chains() {
+        let reg = Registry::from_csv(V2).expect("a v2 registry");
+        let ids = |r: Option<Resolved<'_>>| match r {
+            Some(Resolved::Valid(u)) => format!("valid {}", u.unit_id),
+            Some(Resolved::Succeeded { written, successor }) => {
+                format!("{} → {}", written.unit_id, successor.unit_id)
+            }
+            Some(Resolved::Inactive { written, not_yet }) => {
+                format!("inactive {} {not_yet}", written.unit_id)
+            }
+            None => "none".into(),
+        };
+        let on = |name: &str, d: &str| ids(reg.resolve(name, day(d)));
+        // Before the merger everything is itself.
+        assert_eq!(on("PGD X", "2022-03-14"), "valid pgd-x");
+        assert_eq!(on("THPT Cũ", "2022-03-14"), "valid thpt-cu");
+        // A closure without a successor.
+        assert_eq!(
+            on("Phòng GDĐT huyện X", "2026-03-14"),
+            "inactive pgd-x false"
+        );
+        // A merger, then a chain: the first successor valid on the day.
+        assert_eq!(on("Trường THPT Cũ", "2025-09-14"), "thpt-cu → thpt-giua");
+        assert_eq!(on("Trường THPT Cũ", "2026-03-14"), "thpt-cu → thpt-moi");
+        assert_eq!(on("THPT Giữa", "2026-03-14"), "thpt-giua → thpt-moi");
+        // A unit established later, and one whose rows change its grouping.
+        assert_eq!(on("THPT Sau", "2026-03-14"), "inactive thpt-sau true");
+        assert_eq!(on("THPT Ở", "2026-03-14"), "valid thpt-o");
+        assert_eq!(
+            reg.resolve("THPT Ở", day("2022-03-14"))
+                .and_then(Resolved::counted)
+                .map(|u| u.district.as_str()),
+            Some("X")
+        );
+        assert_eq!(
+            reg.resolve("THPT Ở", day("2026-03-14"))
+                .and_then(Resolved::counted)
+                .map(|u| u.district.as_str()),
+            Some("")
+        );
+        assert_eq!(on("THPT Không Có", "2026-03-14"), "none");
+        // The registry as valid on a day: one row per unit valid then.
+        let ids_on = |d: &str| {
+            reg.as_of(day(d))
+                .units()
+                .iter()
+                .map(|u| u.unit_id.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        assert_eq!(ids_on("2022-03-14"), "pgd-x,thpt-cu,thpt-o");
+        assert_eq!(ids_on("2025-09-14"), "thpt-giua,thpt-o");
+        assert_eq!(ids_on("2026-03-14"), "thpt-moi,thpt-o");
+        assert_eq!(reg.as_of(day("2022-03-14")).districts(), ["X"]);
+        assert!(reg.as_of(day("2026-03-14")).districts().is_empty());
+        assert!(reg.has_history());
+    }
+
+    #[test]
+    fn registry_errors_name_the_rows() {
+        let head = "unit_id,name,kind,district,aliases,valid_from,valid_to,successor\n";
+        let err = |rows: &str| {
+            Registry::from_csv(&format!("{head}{rows}"))
+                .expect_err("a bad registry")
+                .to_string()
+        };
+        let e = err("a,A,school,,,,2025-06-30,b\nb,B,school,,,,2025-06-30,c\nc,C,school,,,,,a\n");
+        assert!(e.contains("a → b → c → a") && e.contains("2, 3, 4"), "{e}");
+        let e = err("a,A,school,,,,,a\n");
+        assert!(e.contains("a → a"), "{e}");
+        let e = err("a,A,school,,,,2025-06-30,z\n");
+        assert!(e.contains("dòng 2") && e.contains("`z`"), "{e}");
+        let e = err("a,A,school,,,1/7/2025,,\n");
+        assert!(
+            e.contains("dòng 2") && e.contains("valid_from") && e.contains("1/7/2025"),
+            "{e}"
+        );
+        let e = err("a,A,school,,,2025-07-01,2025-06-30,\n");
+        assert!(e.contains("valid_to"), "{e}");
+        let e = err("a,A,school,,,,2025-06-30,\na,A2,school,,,2025-06-01,,\n");
+        assert!(
+            e.contains("dòng 3") && e.contains("dòng 2") && e.contains("chồng"),
+            "{e}"
+        );
+        // Rows of one id that follow one another are one unit over time.
+        assert!(Registry::from_csv(&format!(
+            "{head}a,A,school,X,,,2025-06-30,\na,A,school,,,2025-07-01,,\n"
+        ))
+        .is_ok());
     }
 
     #[test]

@@ -6,14 +6,15 @@ use cchc_domain::period::{Calendar, NaiveDate};
 use cchc_domain::unit::Resolved;
 
 use super::inputs::file_name_of;
-use super::over_time::{carry_over_check, cumulative_check};
+use super::over_time::{carry_over_check, cumulative_check, own_form_a};
 use super::*;
 
 /// A table (or a roll-up row) read, before it is tied to a unit valid in its period.
 pub(super) struct Candidate {
-    /// Names that may say the unit, tried in order (the unit line, the file name, any
-    /// line above the table, `--unit`).
-    names: Vec<String>,
+    /// The unit line, tried first; then the file name's stem (its unit words), the
+    /// lines above the table, `--unit`.
+    written: Option<String>,
+    stem: Option<String>,
     /// More lines above the table that may name the unit, tried after `names`.
     other_lines: std::sync::Arc<Vec<String>>,
     fallback: Option<String>,
@@ -32,11 +33,20 @@ pub(super) struct Candidate {
 impl Candidate {
     /// The unit the candidate names as the registry has it on `day`.
     fn resolve<'r>(&self, reg: &'r Registry, day: Option<NaiveDate>) -> Option<Resolved<'r>> {
-        self.names
-            .iter()
-            .chain(self.other_lines.iter())
-            .chain(self.fallback.iter())
-            .find_map(|n| reg.resolve(n, day))
+        let written = self.written.as_deref().and_then(|w| reg.resolve(w, day));
+        // The file name's words only when the sheet's own line says nothing known.
+        written
+            .or_else(|| {
+                self.stem
+                    .as_deref()
+                    .and_then(|s| reg.resolve(&unit_words_of_file_name(s), day))
+            })
+            .or_else(|| {
+                self.other_lines
+                    .iter()
+                    .chain(self.fallback.iter())
+                    .find_map(|n| reg.resolve(n, day))
+            })
     }
 }
 
@@ -82,7 +92,8 @@ pub(super) fn assemble(
                     // District roll-up: every row names its unit (docs/contract.md §7.11).
                     for row in table.rows {
                         candidates.push(Candidate {
-                            names: vec![row.label.clone()],
+                            written: Some(row.label.clone()),
+                            stem: None,
                             other_lines: Default::default(),
                             fallback: None,
                             unit_raw: row.label.clone(),
@@ -110,11 +121,12 @@ pub(super) fn assemble(
                 TableData::D(table) => (SubmissionData::D(table.rows), true),
             };
             let written = t.meta.unit.clone().or(file_unit.clone());
-            let mut names: Vec<String> = written.iter().map(|w| w.value.clone()).collect();
-            names.push(unit_words_of_file_name(&stem));
-            let unit_raw = written.map(|w| w.value).unwrap_or(stem.clone());
+            let unit_raw = written
+                .as_ref()
+                .map_or_else(|| stem.clone(), |w| w.value.clone());
             candidates.push(Candidate {
-                names,
+                written: written.map(|w| w.value),
+                stem: Some(stem.clone()),
                 other_lines: std::sync::Arc::new(
                     t.meta.other_lines.into_iter().map(|l| l.value).collect(),
                 ),
@@ -337,8 +349,9 @@ pub(super) fn assemble(
         }
         i = j;
     }
-    carry_over_check(&submissions, calendar, findings);
-    cumulative_check(&submissions, calendar, findings);
+    let own = own_form_a(&submissions);
+    carry_over_check(&own, calendar, findings);
+    cumulative_check(&own, calendar, findings);
     for s in &submissions {
         if let Some(st) = stats.get_mut(&s.file) {
             if s.counted {

@@ -221,12 +221,12 @@ pub struct Batch {
 impl Batch {
     /// The registry as valid on a period's last day (the whole registry's latest rows
     /// for a period the calendar does not date).
-    pub fn registry_for(&self, period: Period) -> Registry {
+    pub fn registry_for(&self, period: Period) -> std::borrow::Cow<'_, Registry> {
         self.registry.as_of(self.calendar.last_day(period))
     }
 
     /// The registry of the report's period.
-    pub fn report_registry(&self) -> Registry {
+    pub fn report_registry(&self) -> std::borrow::Cow<'_, Registry> {
         match self.period {
             Some(p) => self.registry_for(p),
             None => self.registry.as_of(None),

@@ -7,9 +7,12 @@ use cchc_domain::period::Calendar;
 
 use super::*;
 
-/// Each unit's own Form A report per period (not a roll-up row), the counted one
-/// first, else the first in batch order.
-fn own_form_a(submissions: &[Submission]) -> BTreeMap<(&str, Period), &Submission> {
+/// Each unit's own Form A report per period (not a roll-up row).
+pub(super) type OwnReports<'a> = BTreeMap<(&'a str, Period), &'a Submission>;
+
+/// Each unit's own Form A report per period (not a roll-up row): the counted one, else
+/// the first in batch order.
+pub(super) fn own_form_a(submissions: &[Submission]) -> OwnReports<'_> {
     let mut own: BTreeMap<(&str, Period), &Submission> = BTreeMap::new();
     for s in submissions
         .iter()
@@ -27,15 +30,11 @@ fn own_form_a(submissions: &[Submission]) -> BTreeMap<(&str, Period), &Submissio
 /// it in the calendar (quarter, month, year), when both were read together (warning,
 /// docs/contract.md §2).
 pub(super) fn carry_over_check(
-    submissions: &[Submission],
+    own_a: &OwnReports<'_>,
     calendar: &Calendar,
     findings: &mut Vec<Finding>,
 ) {
-    let own_a = own_form_a(submissions);
-    for s in submissions
-        .iter()
-        .filter(|s| s.counted && s.data.form() == Form::A && !s.from_roll_up)
-    {
+    for s in own_a.values().copied().filter(|s| s.counted) {
         let Some(prev) = calendar.previous(s.period) else {
             continue;
         };
@@ -70,13 +69,12 @@ pub(super) fn carry_over_check(
 /// part's, what is pending is the last part's (`over_time` in `data/forms.toml`). A
 /// measure some of the reports do not carry is not compared.
 pub(super) fn cumulative_check(
-    submissions: &[Submission],
+    own: &OwnReports<'_>,
     calendar: &Calendar,
     findings: &mut Vec<Finding>,
 ) {
-    let own = own_form_a(submissions);
     let measures = &vocabulary().form(Form::A).measures;
-    for (&(unit_id, period), whole) in &own {
+    for (&(unit_id, period), whole) in own {
         if !whole.counted {
             continue;
         }
@@ -99,10 +97,17 @@ pub(super) fn cumulative_check(
             if whole_carried & bit == 0 || totals.iter().any(|(_, c)| c & bit == 0) {
                 continue;
             }
+            let (first, last) = (parts[0], parts[parts.len() - 1]);
             let (expected, how) = match rule {
-                OverTime::Sum => (totals.iter().map(|(t, _)| t[k]).sum::<i64>(), "tổng các kỳ"),
-                OverTime::First => (totals[0].0[k], "số của kỳ đầu"),
-                OverTime::Last => (totals[totals.len() - 1].0[k], "số của kỳ cuối"),
+                OverTime::Sum => (
+                    totals.iter().map(|(t, _)| t[k]).sum::<i64>(),
+                    "tổng các kỳ thành phần".to_string(),
+                ),
+                OverTime::First => (totals[0].0[k], format!("số của kỳ đầu {}", first.period)),
+                OverTime::Last => (
+                    totals[totals.len() - 1].0[k],
+                    format!("số của kỳ cuối {}", last.period),
+                ),
             };
             let value = whole_totals[k];
             if value == expected {
@@ -118,7 +123,7 @@ pub(super) fn cumulative_check(
                     Rule::PeriodCumulativeMismatch,
                     &whole.file,
                     format!(
-                        "Đơn vị \"{}\": \"{}\" ({}) kỳ {period} ({}) là {value}, nhưng {how} {sources} là {expected}",
+                        "Đơn vị \"{}\": \"{}\" ({}) kỳ {period} ({}) là {value}, nhưng {how} là {expected} (các kỳ thành phần: {sources})",
                         whole.unit.name, m.label, m.id, whole.file
                     ),
                 )
