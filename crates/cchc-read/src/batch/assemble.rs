@@ -15,7 +15,7 @@ pub(super) struct Candidate {
     /// lines above the table, `--unit`.
     written: Option<String>,
     stem: Option<String>,
-    /// More lines above the table that may name the unit, tried after `names`.
+    /// More lines above the table that may name the unit, tried after the file name.
     other_lines: std::sync::Arc<Vec<String>>,
     fallback: Option<String>,
     unit_raw: String,
@@ -151,8 +151,39 @@ pub(super) fn assemble(
 
     let mut submissions = Vec::new();
     for mut c in candidates {
+        // A name no unit of the registry has, at any time, is unknown before its period
+        // matters (a table stating neither gets `unit.unknown`, as it always has).
+        let unknown = |c: &mut Candidate,
+                       findings: &mut Vec<Finding>,
+                       stats: &mut BTreeMap<String, FileStat>| {
+            let what = if c.roll_up {
+                "Dòng tổng hợp của đơn vị"
+            } else {
+                "Đơn vị báo cáo"
+            };
+            findings.push(
+                Finding::file(
+                    Rule::UnitUnknown,
+                    &c.file,
+                    format!(
+                        "{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp",
+                        c.unit_raw
+                    ),
+                )
+                .at(&c.sheet, c.data.first_cell())
+                .with_raw(c.unit_raw.clone()),
+            );
+            c.set_aside += c.data.len();
+            if let Some(s) = stats.get_mut(&c.file) {
+                s.rows_set_aside += c.set_aside;
+            }
+        };
         let period = match (c.period, run_period) {
             (Some(p), _) => p,
+            (None, _) if c.resolve(reg, None).is_none() => {
+                unknown(&mut c, findings, &mut stats);
+                continue;
+            }
             (None, Some(run)) => {
                 findings.push(
                     Finding::file(
@@ -184,27 +215,7 @@ pub(super) fn assemble(
         let in_run = opts.period.is_none_or(|r| r == period);
         let day = calendar.last_day(period);
         let Some(resolved) = c.resolve(reg, day) else {
-            let what = if c.roll_up {
-                "Dòng tổng hợp của đơn vị"
-            } else {
-                "Đơn vị báo cáo"
-            };
-            findings.push(
-                Finding::file(
-                    Rule::UnitUnknown,
-                    &c.file,
-                    format!(
-                        "{what} \"{}\" không có trong danh mục đơn vị: số liệu không được tổng hợp",
-                        c.unit_raw
-                    ),
-                )
-                .at(&c.sheet, c.data.first_cell())
-                .with_raw(c.unit_raw.clone()),
-            );
-            c.set_aside += c.data.len();
-            if let Some(s) = stats.get_mut(&c.file) {
-                s.rows_set_aside += c.set_aside;
-            }
+            unknown(&mut c, findings, &mut stats);
             continue;
         };
         let unit = match resolved {
