@@ -303,7 +303,8 @@ def main():
     simple("loi/THPT_Xyz.xlsx", "x", "Trường THPT Hoàng Văn Xyz", n=2)
     del EXPECTED["units"]["x"]
     expect("samples/loi/THPT_Xyz.xlsx", "unit.unknown")
-    # e. Last year's fourth quarter sent by mistake.
+    # e. Last year's fourth quarter sent by mistake: a period of its own without
+    #    --period (docs/periods.md), period.mismatch with --period 2022-Q1.
     rows = make_rows(2)
     wb = Workbook(); ws = wb.active; ws.title = "06a"
     write_form_a(ws, unit_line="Đơn vị báo cáo: Trường THPT Ân Thi", period_line="Kỳ báo cáo: Quý IV năm 2021",

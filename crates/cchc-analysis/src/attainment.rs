@@ -253,13 +253,13 @@ pub fn attainment<'r>(
     let mut out = Vec::new();
     for period in &keys {
         let units = inputs.get(period).unwrap_or(&empty);
-        out.extend(attainment_of(
-            units,
-            &registry_for(period),
-            catalogue,
-            province,
-            period,
-        ));
+        let part = attainment_of(units, &registry_for(period), catalogue, province, period);
+        // One period: its rows are the table, not copied into another.
+        if out.is_empty() {
+            out = part;
+        } else {
+            out.extend(part);
+        }
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! and every target, this period's value, the previous period's and the same period's a
 //! year before, and the changes, each value coloured by its own status.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use cchc_analysis::attainment::{Attainment, Scope, Status};
 use cchc_domain::period::Period;
@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Workbook, Worksheet};
 
 use crate::sheets::AttainmentIndex;
 use crate::style::{headers, setup, Formats, DATA_ROW};
-use crate::workbook::{ReportInput, SHEET_COMPARISON};
+use crate::workbook::{period_rows, ReportInput, SHEET_COMPARISON};
 use crate::ReportError;
 
 /// The three periods compared: the report's, the one before it in the calendar, and
@@ -84,19 +84,18 @@ pub(crate) fn comparison_sheet(
         ],
         f,
     )?;
-    let mut by_period: BTreeMap<&str, Vec<Attainment>> = BTreeMap::new();
-    for a in input.attainment {
-        by_period.entry(&*a.period).or_default().push(a.clone());
-    }
-    let index = |p: Option<Period>| {
-        p.and_then(|p| by_period.get(p.to_string().as_str()))
-            .map(|rows| AttainmentIndex::new(rows))
-    };
+    let rows = |p: Option<Period>| p.map(|p| period_rows(input.attainment, &p.to_string()));
     let (this, previous, year_earlier) = (
-        index(Some(compared.this)),
-        index(compared.previous),
-        index(Some(compared.year_earlier)),
+        rows(Some(compared.this)),
+        rows(compared.previous),
+        rows(Some(compared.year_earlier)),
     );
+    fn index<'a>(r: &'a Option<Cow<'_, [Attainment]>>) -> Option<AttainmentIndex<'a>> {
+        r.as_ref()
+            .filter(|r| !r.is_empty())
+            .map(|r| AttainmentIndex::new(r))
+    }
+    let (this, previous, year_earlier) = (index(&this), index(&previous), index(&year_earlier));
     let Some(this) = this else {
         return Ok(());
     };
