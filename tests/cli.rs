@@ -13,6 +13,7 @@ mod catalogue;
 mod commands;
 mod periods;
 mod report;
+mod safety;
 mod samples;
 
 fn root() -> PathBuf {

@@ -100,12 +100,17 @@ def read(
     period: Optional[str] = None,
     targets: Optional[PathLike] = None,
     calendar: Optional[PathLike] = None,
+    max_file_mb: Optional[int] = None,
+    max_read_seconds: Optional[int] = None,
 ) -> Batch:
     """Read submitted workbooks (files or folders, walked recursively) into a :class:`Batch`.
 
     Every period found is kept (each table in its own); ``period`` keeps only that one
     (the others become ``period.mismatch`` findings). ``calendar`` replaces the reporting
-    calendar (period keys and dates, docs/contract.md §9).
+    calendar (period keys and dates, docs/contract.md §9). ``max_file_mb`` (default 20)
+    and ``max_read_seconds`` (default 30) are the CLI's ``--max-file-mb`` and
+    ``--max-read-seconds``: larger files get ``file.too_large``, slower ones
+    ``file.unreadable``.
 
     Bad files never raise: they become findings (``batch.findings``). Only an input
     that cannot be used at all raises (:class:`InputError`, :class:`RegistryError`,
@@ -118,7 +123,13 @@ def read(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     raw = _cchc.read(
-        [os.fspath(p) for p in paths], _str(registry), period, _str(targets), _str(calendar)
+        [os.fspath(p) for p in paths],
+        _str(registry),
+        period,
+        _str(targets),
+        _str(calendar),
+        max_file_mb,
+        max_read_seconds,
     )
     return Batch(raw, _str(targets), _str(calendar))
 
@@ -170,13 +181,21 @@ def write_report(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = 
     _cchc.write_report(batch._raw, batch.frames(), os.fspath(path), _str(targets) or batch._targets)
 
 
-def export(batch: Batch, dir: PathLike, *, targets: Optional[PathLike] = None) -> None:
+def export(
+    batch: Batch, dir: PathLike, *, targets: Optional[PathLike] = None, csv_raw: bool = False
+) -> None:
     """Write ``attainment.csv``, ``findings.csv`` and every frame as CSV and Parquet
     into ``dir`` (the same as ``cchc consolidate --export``).
 
+    CSV text is safe to open in a spreadsheet: a cell that would run as a formula
+    (``=…``, ``+…``, ``-…``, ``@…``) gets a leading ``'``; ``csv_raw=True`` writes it
+    exactly as read (``--csv-raw``). Parquet is always exact.
+
     >>> cchc.export(batch, "xuat-du-lieu")   # doctest: +SKIP
     """
-    _cchc.export(batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets)
+    _cchc.export(
+        batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets, csv_raw
+    )
 
 
 def targets(path: Optional[PathLike] = None) -> pl.DataFrame:

@@ -91,9 +91,12 @@ def read(
     period: Optional[str] = None,
     targets: Optional[str] = None,
     calendar: Optional[str] = None,
+    max_file_mb: Optional[int] = None,
+    max_read_seconds: Optional[int] = None,
 ) -> RawBatch:
     """Read files and folders into a batch; every period found counts unless ``period``
-    keeps one. ``calendar`` is a reporting calendar TOML (default: Nghị định 09/2019).
+    keeps one. ``calendar`` is a reporting calendar TOML (default: Nghị định 09/2019);
+    ``max_file_mb`` and ``max_read_seconds`` the reading limits (default 20 MB, 30 s).
 
     >>> raw = _cchc.read(["samples"], "samples/units.csv", "2022-Q1", None)
     >>> raw.period
@@ -122,8 +125,8 @@ def write_report(batch: RawBatch, frames: Mapping[str, Any], path: str, targets:
     >>> _cchc.write_report(batch._raw, batch.frames(), "tong-hop.xlsx", None)
     """
 
-def export(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets: Optional[str] = None) -> None:
-    """Write the CLI's exports into ``dir``.
+def export(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets: Optional[str] = None, csv_raw: bool = False) -> None:
+    """Write the CLI's exports into ``dir`` (CSV text safe to open unless ``csv_raw``).
 
     >>> _cchc.export(batch._raw, batch.frames(), "xuat", None)
     """

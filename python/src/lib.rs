@@ -89,7 +89,8 @@ impl RawBatch {
 
 /// Reads a batch: `paths` are files or folders.
 #[pyfunction]
-#[pyo3(signature = (paths, registry=None, period=None, targets=None, calendar=None))]
+#[pyo3(signature = (paths, registry=None, period=None, targets=None, calendar=None, max_file_mb=None, max_read_seconds=None))]
+#[allow(clippy::too_many_arguments)]
 fn read(
     py: Python<'_>,
     paths: Vec<PathBuf>,
@@ -97,8 +98,16 @@ fn read(
     period: Option<&str>,
     targets: Option<&str>,
     calendar: Option<&str>,
+    max_file_mb: Option<u64>,
+    max_read_seconds: Option<u64>,
 ) -> PyResult<RawBatch> {
+    use cchc_read::sniff::Limits;
+    let limits = Limits {
+        max_read_seconds: max_read_seconds.unwrap_or(Limits::DEFAULT_READ_SECONDS),
+        ..Limits::from_file_mb(max_file_mb.unwrap_or(Limits::DEFAULT_FILE_MB))
+    };
     let run = cchc::Options {
+        limits,
         registry: registry.map(PathBuf::from),
         targets: targets.map(PathBuf::from),
         calendar: calendar.map(PathBuf::from),
@@ -205,15 +214,21 @@ fn write_report(
 
 /// Writes the exports of the CLI's `--export DIR` from a batch and its frames.
 #[pyfunction]
-#[pyo3(signature = (batch, frames, dir, targets=None))]
+#[pyo3(signature = (batch, frames, dir, targets=None, csv_raw=false))]
 fn export(
     batch: &RawBatch,
     frames: &Bound<'_, pyo3::types::PyDict>,
     dir: PathBuf,
     targets: Option<&str>,
+    csv_raw: bool,
 ) -> PyResult<()> {
     let (catalogue, edited) = given(batch, frames, targets)?;
-    cchc::frames::write_exports(&batch.batch, &edited, &catalogue, &dir).map_err(to_py)
+    let csv = if csv_raw {
+        cchc::CsvText::Raw
+    } else {
+        cchc::CsvText::Safe
+    };
+    cchc::frames::write_exports(&batch.batch, &edited, &catalogue, &dir, csv).map_err(to_py)
 }
 
 /// What Python hands back: the catalogue (a file, else the batch's) and the batch's

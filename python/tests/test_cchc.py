@@ -318,3 +318,20 @@ def test_periods_registry_history_and_calendar(workdir):
     )
     with pytest.raises(cchc.RegistryError, match="a → b → a"):
         cchc.read(src, registry=cyc)
+
+
+def test_limits_and_safe_csv(workdir):
+    """The reading limits reach Python; CSV text that would run as a formula is quoted."""
+    b = cchc.read(ROOT / "samples" / "THPT_VanLam_Q1_2022.xlsx", max_file_mb=0)
+    assert b.findings["rule"].to_list() == ["file.too_large"]
+    b = cchc.read(ROOT / "samples" / "THPT_VanLam_Q1_2022.xlsx", registry=ROOT / "samples" / "units.csv")
+    field = b.dossiers["field"][0]
+    b.dossiers = b.dossiers.with_columns(pl.lit("=HYPERLINK(\"http://x\")").alias("field"))
+    cchc.export(b, workdir / "safe")
+    cchc.export(b, workdir / "raw", csv_raw=True)
+    safe = pl.read_csv(workdir / "safe" / "dossiers.csv")["field"].unique().to_list()
+    raw = pl.read_csv(workdir / "raw" / "dossiers.csv")["field"].unique().to_list()
+    assert (safe, raw) == (["'=HYPERLINK(\"http://x\")"], ["=HYPERLINK(\"http://x\")"])
+    # Parquet is always exact.
+    assert pl.read_parquet(workdir / "safe" / "dossiers.parquet")["field"].unique().to_list() == ["=HYPERLINK(\"http://x\")"]
+    assert field != ""

@@ -58,6 +58,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
             max_read_seconds: args.max_read_seconds,
             ..cchc_read::sniff::Limits::from_file_mb(args.max_file_mb)
         },
+        csv: Default::default(),
     }
 }
 

@@ -3,9 +3,12 @@
 //! Parquet also as a Hive-partitioned dataset under `DIR/parquet/` (see
 //! [`write_partitioned`]).
 //!
-//! CSV files are UTF-8 with a header line, comma-separated, quoted where needed;
-//! text is written exactly as read (no formula escaping: these files are for
-//! programs, the workbook is for people).
+//! CSV files are UTF-8 with a header line, comma-separated, quoted where needed.
+//! By default they are safe to open in a spreadsheet ([`CsvText::Safe`]): a text cell
+//! that a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+…`, `-…`, `@…`, a
+//! leading tab or carriage return) gets a leading `'` (OWASP, CSV injection); numbers,
+//! and text that is only a number (`-5`), are untouched. [`CsvText::Raw`]
+//! (`--csv-raw`) writes text exactly as read. Parquet is always exact.
 
 use std::path::Path;
 
@@ -17,14 +20,69 @@ use polars::prelude::*;
 
 use crate::{write_atomic_with, ReportError};
 
+/// How text cells are written to CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvText {
+    /// Safe to open in a spreadsheet: text a spreadsheet would run as a formula gets a
+    /// leading `'`.
+    #[default]
+    Safe,
+    /// Exactly as read.
+    Raw,
+}
+
+impl CsvText {
+    /// The text as written to a CSV cell.
+    ///
+    /// ```
+    /// use cchc_report::export::CsvText;
+    /// assert_eq!(CsvText::Safe.cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+    /// assert_eq!(CsvText::Safe.cell("-5"), "-5");
+    /// assert_eq!(CsvText::Safe.cell("=5"), "'=5");
+    /// assert_eq!(CsvText::Safe.cell("@SUM(A1)"), "'@SUM(A1)");
+    /// assert_eq!(CsvText::Safe.cell("- Giáo dục"), "'- Giáo dục");
+    /// assert_eq!(CsvText::Raw.cell("=1+1"), "=1+1");
+    /// ```
+    pub fn cell(self, text: &str) -> std::borrow::Cow<'_, str> {
+        let risky = matches!(
+            text.as_bytes().first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        );
+        if self == CsvText::Raw || !risky || is_plain_number(text) {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(format!("'{text}"))
+        }
+    }
+}
+
+/// `-5`, `+3`, `-1.5`, `-1,5`: a sign and digits (one decimal mark), which a
+/// spreadsheet reads as a number, never as a formula (`=5` is a formula).
+fn is_plain_number(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(['-', '+']) else {
+        return false;
+    };
+    let mut marks = 0;
+    !rest.is_empty()
+        && rest.bytes().all(|b| match b {
+            b'0'..=b'9' => true,
+            b'.' | b',' => {
+                marks += 1;
+                marks == 1
+            }
+            _ => false,
+        })
+        && rest.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Writes a frame as CSV: integers plain, floats with up to 12 significant
-/// decimals and no exponent, nulls empty.
+/// decimals and no exponent, nulls empty, text safe to open ([`CsvText::Safe`]).
 ///
 /// # Errors
 /// [`ReportError`] on a column polars cannot read or a write failure.
 pub fn frame_to_csv(df: &DataFrame) -> Result<Vec<u8>, ReportError> {
     let mut out = Vec::new();
-    write_csv(df, &mut out)?;
+    write_csv(df, &mut out, CsvText::Safe)?;
     Ok(out)
 }
 
@@ -52,7 +110,11 @@ enum CsvField<'a> {
 ///
 /// # Errors
 /// [`ReportError`] on a column polars cannot read or a write failure.
-pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+pub fn write_csv(
+    df: &DataFrame,
+    out: &mut dyn std::io::Write,
+    text: CsvText,
+) -> Result<(), ReportError> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
     let mut cols = Vec::with_capacity(df.width());
@@ -90,7 +152,7 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
     for _ in 0..df.height() {
         for column in &mut fields {
             match column.next() {
-                Some(CsvField::Text(Some(t))) => w.write_field(t)?,
+                Some(CsvField::Text(Some(t))) => w.write_field(&*text.cell(t))?,
                 Some(CsvField::Int(Some(v))) => w.write_field(number.format(v))?,
                 // As polars writes them (`true`/`false`), without a string per cell.
                 Some(CsvField::Bool(Some(v))) => w.write_field(if v { "true" } else { "false" })?,
@@ -99,7 +161,7 @@ pub fn write_csv(df: &DataFrame, out: &mut dyn std::io::Write) -> Result<(), Rep
                     push_float(&mut field, v);
                     w.write_field(&field)?;
                 }
-                Some(CsvField::Other(Some(t))) => w.write_field(&t)?,
+                Some(CsvField::Other(Some(t))) => w.write_field(&*text.cell(&t))?,
                 _ => w.write_field("")?,
             }
         }
@@ -195,6 +257,8 @@ pub struct Exports<'a> {
     pub frames: &'a Frames,
     /// The province the run consolidates: a level of the partitioned Parquet tree.
     pub province: &'a str,
+    /// How CSV text cells are written.
+    pub csv: CsvText,
 }
 
 /// Writes every export into `dir` (created if needed).
@@ -202,8 +266,8 @@ pub struct Exports<'a> {
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
 pub fn write_exports(dir: &Path, e: &Exports<'_>) -> Result<(), ReportError> {
-    write_summary_exports(dir, e.attainment, e.catalogue, e.findings)?;
-    write_frame_exports(dir, e.frames, e.province)
+    write_summary_exports(dir, e.attainment, e.catalogue, e.findings, e.csv)?;
+    write_frame_exports(dir, e.frames, e.province, e.csv)
 }
 
 fn create_dir(dir: &Path) -> Result<(), ReportError> {
@@ -223,13 +287,14 @@ pub fn write_summary_exports(
     attainment: &[Attainment],
     catalogue: &Catalogue,
     findings: &[Finding],
+    csv: CsvText,
 ) -> Result<(), ReportError> {
     create_dir(dir)?;
     write_atomic_with(&dir.join("attainment.csv"), |w| {
-        write_attainment_csv(attainment, catalogue, w)
+        write_attainment_csv(attainment, catalogue, w, csv)
     })?;
     let findings = findings_frame(findings)?;
-    write_atomic_with(&dir.join("findings.csv"), |w| write_csv(&findings, w))
+    write_atomic_with(&dir.join("findings.csv"), |w| write_csv(&findings, w, csv))
 }
 
 /// `attainment.csv` straight from the rows, with the columns and formatting of
@@ -242,6 +307,7 @@ pub fn write_attainment_csv(
     rows: &[Attainment],
     catalogue: &Catalogue,
     out: &mut dyn std::io::Write,
+    text: CsvText,
 ) -> Result<(), ReportError> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(ATTAINMENT_COLUMNS)?;
@@ -261,7 +327,7 @@ pub fn write_attainment_csv(
             target = catalogue.get(&r.target_id);
         }
         w.write_field(r.scope.id())?;
-        w.write_field(&*r.scope_id)?;
+        w.write_field(&*text.cell(&r.scope_id))?;
         w.write_field(&*r.period)?;
         w.write_field(&*r.target_id)?;
         float(&mut w, r.numerator.map(Fraction::to_f64))?;
@@ -285,9 +351,14 @@ pub fn write_attainment_csv(
 ///
 /// # Errors
 /// [`ReportError`] naming the file that could not be written.
-pub fn write_frame_exports(dir: &Path, f: &Frames, province: &str) -> Result<(), ReportError> {
+pub fn write_frame_exports(
+    dir: &Path,
+    f: &Frames,
+    province: &str,
+    csv: CsvText,
+) -> Result<(), ReportError> {
     // A frame's clone shares its columns: nothing is copied.
-    write_frame_exports_consuming(dir, f.clone(), province)
+    write_frame_exports_consuming(dir, f.clone(), province, csv)
 }
 
 /// [`write_frame_exports`] that lets each frame go once it is written (the run no
@@ -299,6 +370,7 @@ pub fn write_frame_exports_consuming(
     dir: &Path,
     f: Frames,
     province: &str,
+    csv: CsvText,
 ) -> Result<(), ReportError> {
     create_dir(dir)?;
     for (name, df) in [
@@ -307,7 +379,7 @@ pub fn write_frame_exports_consuming(
         ("staffing", f.staffing),
         ("indicators", f.indicators),
     ] {
-        write_frame_export(dir, name, &df, province)?;
+        write_frame_export(dir, name, &df, province, csv)?;
     }
     Ok(())
 }
@@ -318,8 +390,9 @@ fn write_frame_export(
     name: &str,
     df: &DataFrame,
     province: &str,
+    csv: CsvText,
 ) -> Result<(), ReportError> {
-    write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w))?;
+    write_atomic_with(&dir.join(format!("{name}.csv")), |w| write_csv(df, w, csv))?;
     write_atomic_with(&dir.join(format!("{name}.parquet")), |w| {
         write_parquet(df, w)
     })?;
@@ -471,7 +544,7 @@ mod tests {
             ),
         ];
         let mut direct = Vec::new();
-        write_attainment_csv(&rows, &cat, &mut direct).expect("direct");
+        write_attainment_csv(&rows, &cat, &mut direct, CsvText::Safe).expect("direct");
         let frame = attainment_frame(&rows, &cat).expect("frame");
         let general = frame_to_csv(&frame).expect("general");
         assert_eq!(
@@ -550,7 +623,13 @@ mod tests {
         )
         .expect("frame");
         let text = String::from_utf8(frame_to_csv(&df).expect("csv")).expect("utf8");
-        assert_eq!(text, "a,n\n\"x,y\",3\n=1+1,\n");
+        assert_eq!(text, "a,n\n\"x,y\",3\n'=1+1,\n");
+        let mut raw = Vec::new();
+        write_csv(&df, &mut raw, CsvText::Raw).expect("csv");
+        assert_eq!(
+            String::from_utf8(raw).expect("utf8"),
+            "a,n\n\"x,y\",3\n=1+1,\n"
+        );
     }
 
     #[test]

@@ -216,7 +216,8 @@ pub fn write_report(
     Ok(cchc_report::write_atomic(output, &bytes)?)
 }
 
-/// The exports of `--export DIR` from a batch and its frames (perhaps edited).
+/// The exports of `--export DIR` from a batch and its frames (perhaps edited), CSV text
+/// as `csv` says.
 ///
 /// # Errors
 /// [`Error::Analysis`], [`Error::Report`].
@@ -225,6 +226,7 @@ pub fn write_exports(
     frames: &Frames,
     catalogue: &Catalogue,
     dir: &Path,
+    csv: cchc_report::export::CsvText,
 ) -> Result<(), Error> {
     let (_, rows) = batch_attainment(batch, frames, catalogue)?;
     Ok(cchc_report::export::write_exports(
@@ -235,6 +237,7 @@ pub fn write_exports(
             findings: &batch.findings,
             frames,
             province: DEFAULT_PROVINCE,
+            csv,
         },
     )?)
 }

@@ -30,6 +30,7 @@ mod options;
 mod pipeline;
 
 pub use cchc_read::Batch;
+pub use cchc_report::export::CsvText;
 pub use error::Error;
 pub use options::{
     find_unit, load_calendar, load_catalogue, load_registry, load_registry_units, parse_period,

@@ -8,6 +8,7 @@ use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, Unit};
 use cchc_read::sniff::Limits;
 use cchc_read::workbook::ReadContext;
+use cchc_report::export::CsvText;
 
 use crate::Error;
 
@@ -30,6 +31,8 @@ pub struct Options {
     pub unit: Option<String>,
     /// Reading limits (file size, inflated size, seconds per file).
     pub limits: Limits,
+    /// How the exports' CSV text is written (safe to open by default, `--csv-raw`).
+    pub csv: CsvText,
 }
 
 impl Options {
@@ -75,6 +78,7 @@ impl Options {
             calendar,
         };
         Ok(Run {
+            csv: self.csv,
             inputs: self.inputs,
             catalogue,
             units,
@@ -96,6 +100,7 @@ pub struct Run {
     pub(crate) period: Option<Period>,
     pub(crate) unit_fallback: Option<String>,
     pub(crate) context: ReadContext,
+    pub(crate) csv: CsvText,
 }
 
 impl Run {

@@ -98,6 +98,7 @@ impl Run {
             period,
             unit_fallback,
             context,
+            csv: _,
         } = self;
         let (read, registry) = std::thread::scope(|scope| {
             let registry = scope.spawn(move || Registry::from_units(units));
@@ -145,6 +146,7 @@ impl Run {
         observer.phase("setup");
         let catalogue = self.catalogue.clone();
         let catalogue = &catalogue;
+        let csv = self.csv;
         let mut batch = self.read(progress);
         observer.phase("read");
         if batch.counted_rows() > PARALLEL_FRAME_ROWS {
@@ -168,7 +170,7 @@ impl Run {
                 let frames = frames.clone();
                 scope.spawn(move || -> Result<f64, Error> {
                     let start = Instant::now();
-                    write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE)?;
+                    write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE, csv)?;
                     Ok(start.elapsed().as_secs_f64())
                 })
             });
@@ -180,7 +182,7 @@ impl Run {
             let summary_exports = export.map(|dir| {
                 scope.spawn(move || -> Result<f64, Error> {
                     let start = Instant::now();
-                    write_summary_exports(dir, rows, catalogue, &batch.findings)?;
+                    write_summary_exports(dir, rows, catalogue, &batch.findings, csv)?;
                     Ok(start.elapsed().as_secs_f64())
                 })
             });

@@ -13,7 +13,15 @@ pub fn run(args: &ConsolidateArgs) -> Result<i32> {
     let started = Instant::now();
     // Started first: the setup phase includes checking the options.
     let timings = Timings::new();
-    let run = options(&args.batch).validate()?;
+    let run = cchc::Options {
+        csv: if args.csv_raw {
+            cchc_report::export::CsvText::Raw
+        } else {
+            cchc_report::export::CsvText::Safe
+        },
+        ..options(&args.batch)
+    }
+    .validate()?;
     let progress = Progress::new(run.inputs());
     let mut observer = Observe {
         timings,
