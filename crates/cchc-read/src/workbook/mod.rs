@@ -146,7 +146,7 @@ impl ReadMemo {
 }
 
 /// Reads every sheet of a workbook. Never panics on file content: a panic inside
-/// the reading library is caught and becomes `file.unreadable`.
+/// the reading library is caught, quietly, and becomes `file.unreadable`.
 pub fn read_workbook(path: &Path, file: &str, ctx: &ReadContext) -> FileRead {
     read_workbook_with(path, file, ctx, &mut ReadMemo::default())
 }
@@ -172,7 +172,9 @@ pub fn read_workbook_with(
 ) -> FileRead {
     // The direct xlsx reader first; a sheet it does not expect sends the whole file
     // to calamine (so a file reads the same whichever reader took it).
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    // A panic inside a reading library is caught, and says nothing on stderr
+    // (`crate::quiet`).
+    let result = crate::quiet::contain(|| {
         read_workbook_inner(path, file, ctx, memo, true)
             .or_else(|_| read_workbook_inner(path, file, ctx, memo, false))
             .unwrap_or_else(|e| FileRead {
@@ -184,7 +186,7 @@ pub fn read_workbook_with(
                 )],
                 tables: Vec::new(),
             })
-    }));
+    });
     result.unwrap_or_else(|_| FileRead {
         file: file.to_string(),
         findings: vec![Finding::file(
