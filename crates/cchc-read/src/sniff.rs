@@ -142,6 +142,22 @@ pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>
     Some((archive, total))
 }
 
+/// Whether an OpenDocument archive is password-protected: its manifest lists
+/// `encryption-data` for its parts (their content is then ciphertext, which reads as
+/// broken XML).
+pub fn ods_encrypted<R: std::io::Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>) -> bool {
+    use std::io::Read;
+    let Ok(part) = archive.by_name("META-INF/manifest.xml") else {
+        return false;
+    };
+    // A manifest lists a few parts; a megabyte is far beyond any real one.
+    let mut text = Vec::new();
+    if part.take(1 << 20).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    memchr::memmem::find(&text, b"encryption-data").is_some()
+}
+
 /// What an .ods file's `content.xml` is, read once before calamine parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OdsScan {

@@ -533,3 +533,44 @@ fn a_workbook_of_chart_sheets_only_is_named_not_dropped() {
     assert_eq!(rule, Rule::FileUnreadable);
     assert!(message.contains("không có trang tính dữ liệu"), "{message}");
 }
+
+/// Password-protected files of other formats (calamine's own test files, see
+/// `fixtures/others/README.md`): an .xls whose workbook stream opens with FILEPASS, an
+/// .ods whose manifest lists encryption data. Each is said to be protected, with how to
+/// remove the password — not damaged, not too large.
+#[test]
+fn password_protected_xls_and_ods_say_so() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/others");
+    for name in [
+        "pass_protected_with_readable_text.xls",
+        "pass_protected.ods",
+    ] {
+        let read = read_workbook(&dir.join(name), name, &ReadContext::default());
+        let (rule, message) = only_finding(&read);
+        assert_eq!(rule, Rule::FileUnreadable, "{name}");
+        assert!(
+            message.contains("mật khẩu") && message.contains("gỡ mật khẩu"),
+            "{name}: {message}"
+        );
+        assert!(!message.contains("hỏng"), "{name}: {message}");
+    }
+}
+
+/// FILEPASS is looked for in the workbook globals only: a record of that number in a
+/// sheet's substream (past the globals' EOF) is no protection.
+#[test]
+fn filepass_counts_only_in_the_globals() {
+    let record = |typ: u16, data: &[u8]| {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    };
+    let bof = record(0x0809, &[0; 16]);
+    let eof = record(0x000A, &[]);
+    let filepass = record(0x002F, &[1, 0, 1, 0]);
+    let protected = [bof.clone(), filepass.clone(), eof.clone()].concat();
+    let after_globals = [bof.clone(), eof, bof, filepass].concat();
+    assert!(cchc_read::cfb_check::is_encrypted(&protected));
+    assert!(!cchc_read::cfb_check::is_encrypted(&after_globals));
+}

@@ -24,6 +24,22 @@ pub struct SheetScan {
     pub short_record: Option<(u16, usize)>,
 }
 
+/// Whether the workbook globals hold a FILEPASS record (0x002F): the workbook is
+/// password-protected (XOR obfuscation, RC4 or CryptoAPI RC4), and every record after
+/// it is ciphertext — read as records, it would look damaged or enormous.
+pub fn is_encrypted(stream: &[u8]) -> bool {
+    let mut at = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        match typ {
+            0x002F => return true,
+            // The globals' EOF: FILEPASS comes right after their BOF.
+            0x000A => return false,
+            _ => at += 4 + usize::from(len),
+        }
+    }
+    false
+}
+
 /// Whether calamine would read past the end of a record of this type and length.
 pub(super) fn too_short(typ: u16, data: &[u8]) -> bool {
     match typ {

@@ -9,7 +9,7 @@
 
 mod biff;
 
-pub use biff::{scan_sheets, SheetScan};
+pub use biff::{is_encrypted, scan_sheets, SheetScan};
 
 /// Why a compound file cannot be read safely.
 #[derive(Debug, Clone, PartialEq, Eq)]

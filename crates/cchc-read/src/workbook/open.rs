@@ -84,7 +84,7 @@ pub(super) fn open_by_content(
     let resave =
         "hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Excel Workbook (.xlsx) rồi gửi lại";
     let encrypted = || {
-        unreadable("Tệp được đặt mật khẩu (mã hoá): không đọc được; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại".into())
+        unreadable("Tệp được đặt mật khẩu (mã hoá): không đọc được; hãy mở tệp bằng mật khẩu, gỡ mật khẩu (Excel: File > Info > Protect Workbook > Encrypt with Password, xoá mật khẩu rồi lưu; LibreOffice: File > Save As, bỏ chọn Save with password) rồi gửi lại".into())
     };
     match sniff(&head) {
         Content::Empty => Err(unreadable("Tệp rỗng (0 byte): hãy gửi lại tệp báo cáo".into())),
@@ -102,6 +102,10 @@ pub(super) fn open_by_content(
             })?;
             if unpacked > limits.max_unpacked_bytes {
                 return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
+            }
+            // A password-protected .ods: its content is ciphertext (broken XML to a reader).
+            if crate::sniff::ods_encrypted(&mut archive) {
+                return Err(encrypted());
             }
             let mut ods = scan_ods_content(&mut archive);
             if ods.as_ref().is_some_and(|o| !o.well_formed) {
@@ -180,6 +184,11 @@ pub(super) fn open_by_content(
                     ))
                 }
             };
+            // A password-protected .xls: everything after FILEPASS is ciphertext, which
+            // the checks below would call damaged or enormous.
+            if stream.as_deref().is_some_and(crate::cfb_check::is_encrypted) {
+                return Err(encrypted());
+            }
             // The declared size of each sheet, for which calamine reserves memory first.
             let scan = stream.as_deref().map(crate::cfb_check::scan_sheets);
             if scan.is_some_and(|s| !s.positions_inside) {
