@@ -574,3 +574,30 @@ fn filepass_counts_only_in_the_globals() {
     assert!(cchc_read::cfb_check::is_encrypted(&protected));
     assert!(!cchc_read::cfb_check::is_encrypted(&after_globals));
 }
+
+/// An .xls whose last sector is cut short (writers leave out its unused tail; Excel and
+/// LibreOffice open such files) reads as the whole file does, not as damaged; a file
+/// cut inside its data is still refused.
+#[test]
+fn an_xls_with_a_short_last_sector_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let whole = std::fs::read(root.join("PGD_AnThi_Q1_2022.xls")).expect("sample");
+    assert_eq!(whole.len() % 512, 0);
+    // Its last sector ends in 8 zero bytes: the tail a writer may leave out.
+    assert!(whole[whole.len() - 8..].iter().all(|&b| b == 0));
+    let short = &whole[..whole.len() - 8];
+    let ctx = ReadContext::default();
+    let full = read_bytes("PGD_AnThi_Q1_2022.xls", &whole, &ctx);
+    let cut = read_bytes("PGD_AnThi_Q1_2022.xls", short, &ctx);
+    assert!(!full.tables.is_empty());
+    assert_eq!(cut.findings, full.findings);
+    assert_eq!(cut.tables.len(), full.tables.len());
+    for (a, b) in cut.tables.iter().zip(&full.tables) {
+        assert_eq!(a.data.rows_set_aside(), b.data.rows_set_aside());
+        assert_eq!(format!("{:?}", a.data), format!("{:?}", b.data));
+    }
+    // Half the file gone is no short sector: refused, one finding.
+    let half = read_bytes("PGD_AnThi_Q1_2022.xls", &whole[..whole.len() / 2], &ctx);
+    let (rule, _) = only_finding(&half);
+    assert_eq!(rule, Rule::FileUnreadable);
+}

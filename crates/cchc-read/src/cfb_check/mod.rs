@@ -45,6 +45,21 @@ pub fn check(bytes: &[u8]) -> Result<(), CfbProblem> {
     tables(bytes).map(|_| ())
 }
 
+/// A compound file whose last sector is cut short, padded with zeros to whole sectors
+/// (at most one sector, 64 KiB, more). Writers leave out the unused tail of the last
+/// sector; Excel and LibreOffice read such files, and calamine would slice past the end.
+/// Anything that is not a compound file's header is returned as it is.
+pub fn pad_to_sectors(mut bytes: Vec<u8>) -> Vec<u8> {
+    if let Some(shift) = u16_at(&bytes, 0x1E).filter(|s| (7..=16).contains(s)) {
+        let size = 1usize << shift;
+        let rest = bytes.len() % size;
+        if rest != 0 && bytes.len() > size {
+            bytes.resize(bytes.len() + size - rest, 0);
+        }
+    }
+    bytes
+}
+
 /// A compound file's sector size and allocation tables, checked (see [`check`]).
 struct Tables {
     size: usize,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use calamine::{
-    open_workbook, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb, Xlsx,
+    open_workbook_from_rs, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb, Xlsx,
 };
 use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::measure::HeaderAliases;
@@ -29,7 +29,7 @@ mod open;
 mod sheet;
 
 pub use open::MAX_DECLARED_CELLS;
-use open::{open_by_content, Opened};
+use open::{open_by_content, LibrarySource, Opened};
 pub use sheet::MAX_SHEET_ROWS;
 use sheet::{direct_sheet, merges, read_sheet, sheet_range};
 

@@ -3,15 +3,16 @@
 
 use super::*;
 
+/// What calamine reads a workbook from: the file's bytes (an .xls padded to whole
+/// sectors, see [`crate::cfb_check::pad_to_sectors`]), within the size limit.
+pub(super) type LibrarySource = std::io::Cursor<Vec<u8>>;
+
 /// An opened workbook: most xlsx files by the direct reader ([`crate::xlsx`]), the
 /// rest by calamine.
 pub(super) enum Opened {
     Direct(crate::xlsx::Book<std::io::Cursor<Vec<u8>>>),
     /// With an .ods file's formulas saved without a value (calamine reads them as blanks).
-    Library(
-        Sheets<std::io::BufReader<std::fs::File>>,
-        Vec<crate::sniff::UncachedBlock>,
-    ),
+    Library(Sheets<LibrarySource>, Vec<crate::sniff::UncachedBlock>),
 }
 
 impl Opened {
@@ -145,11 +146,13 @@ pub(super) fn open_by_content(
                 drop(archive);
             }
             let mut first_error = None;
+            let bytes = std::fs::read(path).map_err(io)?;
             for &kind in order {
+                let source = || std::io::Cursor::new(bytes.clone());
                 let opened = match kind {
-                    0 => open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string()),
-                    1 => open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string()),
-                    _ => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| e.to_string()),
+                    0 => open_workbook_from_rs::<Xlsx<_>, _>(source()).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+                    1 => open_workbook_from_rs::<Xlsb<_>, _>(source()).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+                    _ => open_workbook_from_rs::<Ods<_>, _>(source()).map(Sheets::Ods).map_err(|e| e.to_string()),
                 };
                 match opened {
                     Ok(wb) => {
@@ -169,7 +172,9 @@ pub(super) fn open_by_content(
         Content::Compound => {
             // calamine follows the file's sector chains without looking for loops: one
             // that loops grows a vector until memory runs out and the whole run aborts.
-            let bytes = std::fs::read(path).map_err(io)?;
+            // A last sector cut short (writers leave out its unused tail; Excel and
+            // LibreOffice read such files) is read as if padded with zeros.
+            let bytes = crate::cfb_check::pad_to_sectors(std::fs::read(path).map_err(io)?);
             let stream = match crate::cfb_check::workbook_stream(&bytes) {
                 Ok(stream) => stream,
                 Err(_) if is_encrypted_package(&bytes) => return Err(encrypted()),
@@ -217,7 +222,7 @@ pub(super) fn open_by_content(
                     .with_raw(declared.to_string()),
                 ));
             }
-            open_compound(path, &bytes, file, encrypted)
+            open_compound(bytes, file, encrypted)
         }
     }
 }
@@ -237,17 +242,17 @@ pub(super) fn damaged_archive(file: &str, e: crate::error::ReadError) -> Finding
 pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
 
 pub(super) fn open_compound(
-    path: &Path,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     file: &str,
     encrypted: impl Fn() -> Box<Finding>,
 ) -> Result<Opened, Box<Finding>> {
-    match open_workbook::<Xls<_>, _>(path) {
+    // An encrypted xlsx is a compound file holding the encrypted package.
+    let package = is_encrypted_package(&bytes);
+    match open_workbook_from_rs::<Xls<_>, _>(std::io::Cursor::new(bytes)) {
         Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb), Vec::new())),
         Err(XlsError::Password) => Err(encrypted()),
         Err(e) => {
-            // An encrypted xlsx is a compound file holding the encrypted package.
-            if is_encrypted_package(bytes) {
+            if package {
                 return Err(encrypted());
             }
             Err(Box::new(

@@ -27,7 +27,7 @@ pub const MAX_SHEET_ROWS: u32 = 100_000;
 /// costs nothing; formulas saved without a computed value (files written by scripts)
 /// get `value.formula_uncached` instead of reading as blanks.
 pub(super) fn sheet_range(
-    wb: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    wb: &mut Sheets<LibrarySource>,
     ods_uncached: &[crate::sniff::UncachedBlock],
     name: &str,
     file: &str,
