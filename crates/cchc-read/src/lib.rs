@@ -17,6 +17,7 @@ pub mod grid;
 pub mod header;
 pub mod memo;
 pub mod meta;
+pub mod ods_layout;
 pub mod quiet;
 pub mod sniff;
 pub mod workbook;

@@ -20,6 +20,8 @@ pub enum Content {
     Html,
     /// Excel 2003 XML spreadsheet.
     Xml2003,
+    /// A flat OpenDocument spreadsheet (`.fods`: the whole document as one XML file).
+    FlatOds,
     /// Plain text: CSV or tab-separated.
     Text,
     /// None of these.
@@ -51,6 +53,12 @@ pub fn sniff(head: &[u8]) -> Content {
     if start.starts_with(b"<") {
         if has(b"urn:schemas-microsoft-com:office:spreadsheet") {
             return Content::Xml2003;
+        }
+        // The mimetype is an attribute of the root element, after its namespaces (past
+        // the first 2 KB in LibreOffice's files): the whole head is searched for it.
+        let mimetype = b"application/vnd.oasis.opendocument.spreadsheet";
+        if has(b"<office:document") && text.windows(mimetype.len()).any(|w| w == mimetype) {
+            return Content::FlatOds;
         }
         if has(b"<html") || has(b"<table") || has(b"<!doctype html") || has(b"<body") {
             return Content::Html;
@@ -133,7 +141,11 @@ pub fn read_head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
 /// declare they inflate to, nothing inflated (`None` when the directory cannot be read).
 /// The file is read into memory (its size was checked against the limit first).
 pub fn open_zip(path: &Path) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>>, u64)> {
-    let bytes = std::fs::read(path).ok()?;
+    open_zip_bytes(std::fs::read(path).ok()?)
+}
+
+/// [`open_zip`] of bytes already read.
+pub fn open_zip_bytes(bytes: Vec<u8>) -> Option<(zip::ZipArchive<std::io::Cursor<Vec<u8>>>, u64)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
@@ -156,6 +168,46 @@ pub fn ods_encrypted<R: std::io::Read + std::io::Seek>(archive: &mut zip::ZipArc
         return false;
     }
     memchr::memmem::find(&text, b"encryption-data").is_some()
+}
+
+/// A flat OpenDocument spreadsheet packed as the .ods archive it stands for: the
+/// document as `content.xml` (its root element aside, the body is the same; layout
+/// whitespace taken out, [`crate::ods_layout`]), the `mimetype` and a manifest.
+pub fn flat_ods_to_zip(document: &[u8]) -> Option<Vec<u8>> {
+    let manifest: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let content = crate::ods_layout::without_layout_whitespace(document)?;
+    pack_ods(manifest, &content)
+}
+
+/// An .ods archive whose `content.xml` has its layout whitespace taken out
+/// ([`crate::ods_layout`]), its manifest kept; `None` when it has no such parts.
+pub fn ods_without_layout_whitespace(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut part = |name: &str| -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        archive.by_name(name).ok()?.read_to_end(&mut out).ok()?;
+        Some(out)
+    };
+    let manifest = part("META-INF/manifest.xml")?;
+    let content = crate::ods_layout::without_layout_whitespace(&part("content.xml")?)?;
+    pack_ods(&manifest, &content)
+}
+
+/// The three parts an .ods reader needs, stored.
+fn pack_ods(manifest: &[u8], content: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).ok()?;
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .ok()?;
+    out.start_file("META-INF/manifest.xml", stored).ok()?;
+    out.write_all(manifest).ok()?;
+    out.start_file("content.xml", stored).ok()?;
+    out.write_all(content).ok()?;
+    Some(out.finish().ok()?.into_inner())
 }
 
 /// What an .ods file's `content.xml` is, read once before calamine parses it.

@@ -601,3 +601,82 @@ fn an_xls_with_a_short_last_sector_reads() {
     let (rule, _) = only_finding(&half);
     assert_eq!(rule, Rule::FileUnreadable);
 }
+
+/// A template (`.xltx`, an xlsx inside) and a flat OpenDocument spreadsheet (`.fods`,
+/// the sample saved so by LibreOffice 7) are read by their bytes, with the figures of
+/// the workbook they were made from.
+#[test]
+fn templates_and_flat_ods_are_read_by_their_bytes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let xlsx = root.join("../../samples/PGD_VanLam_Q1_2022.xlsx");
+    let ctx = ReadContext::default();
+    let original = read_workbook(&xlsx, "PGD_VanLam_Q1_2022.xlsx", &ctx);
+    assert!(!original.tables.is_empty());
+    let figures = |r: &FileRead| -> Vec<String> {
+        r.tables
+            .iter()
+            .map(|t| format!("{} {:?}", t.sheet, t.data))
+            .collect()
+    };
+    let template = read_bytes("mau.xltx", &std::fs::read(&xlsx).expect("sample"), &ctx);
+    assert_eq!(figures(&template), figures(&original));
+    let flat = root.join("tests/fixtures/flat/PGD_VanLam_Q1_2022.fods");
+    let fods = read_workbook(&flat, "PGD_VanLam_Q1_2022.fods", &ctx);
+    assert!(
+        fods.findings.iter().all(|f| f.rule != Rule::FileUnreadable),
+        "{:?}",
+        fods.findings
+    );
+    assert_eq!(figures(&fods), figures(&original));
+    for ext in ["xltx", "xltm", "fods"] {
+        assert!(cchc_read::workbook::WORKBOOK_EXTENSIONS.contains(&ext));
+    }
+}
+
+/// An .ods whose content.xml is indented (written by a tool that pretty-prints its XML;
+/// calamine refuses the whitespace between cells) reads with its figures.
+#[test]
+fn an_ods_with_indented_xml_reads() {
+    use std::io::Write;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pretty =
+        std::fs::read(root.join("tests/fixtures/flat/PGD_VanLam_Q1_2022.fods")).expect("fixture");
+    assert!(
+        pretty.windows(6).any(|w| w == b">\n    "),
+        "the fixture is indented"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in [
+        ("mimetype", &b"application/vnd.oasis.opendocument.spreadsheet"[..]),
+        (
+            "META-INF/manifest.xml",
+            &br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#[..],
+        ),
+        ("content.xml", &pretty[..]),
+    ] {
+        zip.start_file(name, stored).expect("zip");
+        zip.write_all(data).expect("zip");
+    }
+    let bytes = zip.finish().expect("zip").into_inner();
+    let ctx = ReadContext::default();
+    let read = read_bytes("indented.ods", &bytes, &ctx);
+    let original = read_workbook(
+        &root.join("../../samples/PGD_VanLam_Q1_2022.xlsx"),
+        "PGD_VanLam_Q1_2022.xlsx",
+        &ctx,
+    );
+    let figures = |r: &FileRead| -> Vec<String> {
+        r.tables
+            .iter()
+            .map(|t| format!("{} {:?}", t.sheet, t.data))
+            .collect()
+    };
+    assert!(
+        read.findings.iter().all(|f| f.rule != Rule::FileUnreadable),
+        "{:?}",
+        read.findings
+    );
+    assert_eq!(figures(&read), figures(&original));
+}

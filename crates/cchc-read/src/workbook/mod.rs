@@ -19,9 +19,7 @@ use crate::form_d::FormDTable;
 use crate::grid::Grid;
 use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
-use crate::sniff::{
-    is_encrypted_package, open_zip, read_head, scan_ods_content, sniff, Content, Limits,
-};
+use crate::sniff::{is_encrypted_package, read_head, scan_ods_content, sniff, Content, Limits};
 use cchc_domain::columns::{BColumn, CColumn, DColumn, PhraseLevel};
 use cchc_domain::measure::{ColumnRole, FormALevel};
 
@@ -34,7 +32,9 @@ pub use sheet::MAX_SHEET_ROWS;
 use sheet::{direct_sheet, merges, read_sheet, sheet_range};
 
 /// File extensions read as workbooks.
-pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+pub const WORKBOOK_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xlsb", "xls", "ods", "xltx", "xltm", "xlt", "fods",
+];
 
 /// A table of one of the four forms.
 #[derive(Debug, Clone)]

@@ -97,8 +97,17 @@ pub(super) fn open_by_content(
             "Tệp có đuôi .{ext} nhưng thực chất là văn bản (CSV), không phải bảng tính: {resave}"
         ))),
         Content::Unknown => Err(unreadable("Không nhận ra định dạng tệp: không phải xlsx, xls, xlsb hay ods".into())),
-        Content::Zip => {
-            let (mut archive, unpacked) = open_zip(path).ok_or_else(|| {
+        content @ (Content::Zip | Content::FlatOds) => {
+            let file_bytes = std::fs::read(path).map_err(io)?;
+            // A flat .ods (one XML file) is read as the .ods archive it stands for.
+            let bytes = if content == Content::FlatOds {
+                crate::sniff::flat_ods_to_zip(&file_bytes).ok_or_else(|| {
+                    unreadable("Không đọc được tệp bảng tính .fods".into())
+                })?
+            } else {
+                file_bytes
+            };
+            let (mut archive, unpacked) = crate::sniff::open_zip_bytes(bytes.clone()).ok_or_else(|| {
                 unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into())
             })?;
             if unpacked > limits.max_unpacked_bytes {
@@ -146,13 +155,20 @@ pub(super) fn open_by_content(
                 drop(archive);
             }
             let mut first_error = None;
-            let bytes = std::fs::read(path).map_err(io)?;
             for &kind in order {
                 let source = || std::io::Cursor::new(bytes.clone());
                 let opened = match kind {
                     0 => open_workbook_from_rs::<Xlsx<_>, _>(source()).map(Sheets::Xlsx).map_err(|e| e.to_string()),
                     1 => open_workbook_from_rs::<Xlsb<_>, _>(source()).map(Sheets::Xlsb).map_err(|e| e.to_string()),
-                    _ => open_workbook_from_rs::<Ods<_>, _>(source()).map(Sheets::Ods).map_err(|e| e.to_string()),
+                    _ => open_workbook_from_rs::<Ods<_>, _>(source())
+                        .or_else(|e| {
+                            // Indented XML (a tool that pretty-prints): read again without
+                            // the layout whitespace calamine refuses.
+                            let compact = crate::sniff::ods_without_layout_whitespace(&bytes).ok_or(e)?;
+                            open_workbook_from_rs::<Ods<_>, _>(std::io::Cursor::new(compact))
+                        })
+                        .map(Sheets::Ods)
+                        .map_err(|e| e.to_string()),
                 };
                 match opened {
                     Ok(wb) => {
