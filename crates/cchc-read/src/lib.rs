@@ -21,6 +21,7 @@ pub mod ods_layout;
 pub mod quiet;
 pub mod sniff;
 pub mod workbook;
+pub mod xlsb_check;
 pub mod xlsx;
 
 pub use batch::{read_batch, Batch, BatchOptions, FileStat, Submission};

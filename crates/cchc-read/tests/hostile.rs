@@ -680,3 +680,132 @@ fn an_ods_with_indented_xml_reads() {
     );
     assert_eq!(figures(&read), figures(&original));
 }
+
+/// The records of an .xlsb part: (type, start of data, length).
+fn xlsb_records(part: &[u8]) -> Vec<(u16, usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < part.len() {
+        let b0 = part[at];
+        at += 1;
+        let mut typ = u16::from(b0 & 0x7F);
+        if b0 & 0x80 != 0 {
+            typ += u16::from(part[at] & 0x7F) << 7;
+            at += 1;
+        }
+        let mut len = 0usize;
+        for i in 0..4 {
+            let b = part[at];
+            at += 1;
+            len += usize::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        out.push((typ, at, len));
+        at += len;
+    }
+    out
+}
+
+/// An .xlsb whose last row is moved to row 1,048,576 and its first cell to column XFD
+/// (calamine's own `date.xlsb`, patched): calamine would lay out a rectangle of 17
+/// billion cells; the cell is left out with one `cell.out_of_range`, the others read.
+#[test]
+fn an_xlsb_cell_at_xfd1048576_is_left_out_not_laid_out() {
+    use std::io::{Read, Write};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original = std::fs::read(root.join("tests/fixtures/others/date.xlsb")).expect("fixture");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("a name").to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("inflate");
+        if name == "xl/worksheets/sheet1.bin" {
+            let records = xlsb_records(&data);
+            let last_row = records
+                .iter()
+                .rposition(|r| r.0 == 0)
+                .expect("a row header");
+            let (_, row_at, _) = records[last_row];
+            data[row_at..row_at + 4].copy_from_slice(&1_048_575u32.to_le_bytes());
+            let (_, cell_at, _) = records[last_row + 1..]
+                .iter()
+                .find(|r| (1..=11).contains(&r.0))
+                .copied()
+                .expect("a cell in the row");
+            data[cell_at..cell_at + 4].copy_from_slice(&16_383u32.to_le_bytes());
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip");
+        out.write_all(&data).expect("zip");
+    }
+    let patched = out.finish().expect("zip").into_inner();
+    let ctx = ReadContext::default();
+    let before = read_bytes("date.xlsb", &original, &ctx);
+    let read = read_bytes("far.xlsb", &patched, &ctx);
+    let out_of_range: Vec<_> = read
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::CellOutOfRange)
+        .collect();
+    assert_eq!(out_of_range.len(), 1, "{:?}", read.findings);
+    assert!(
+        out_of_range[0].message.contains("XFD1048576"),
+        "{:?}",
+        out_of_range[0]
+    );
+    assert!(read
+        .findings
+        .iter()
+        .all(|f| f.rule != Rule::FileUnreadable && f.rule != Rule::FileTooLarge));
+    assert!(before
+        .findings
+        .iter()
+        .all(|f| f.rule != Rule::CellOutOfRange));
+}
+
+/// An .xlsb sheet record that declares 256 MiB in a part of a few kilobytes (its length
+/// patched to four bytes of 0xFF 0xFF 0xFF 0x7F): refused as damaged before calamine
+/// sizes a buffer from it; the unpatched file reads.
+#[test]
+fn an_xlsb_record_longer_than_its_part_is_refused() {
+    use std::io::{Read, Write};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original = std::fs::read(root.join("tests/fixtures/others/date.xlsb")).expect("fixture");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("a name").to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("inflate");
+        if name == "xl/worksheets/sheet1.bin" {
+            // The sheet's second record: its one-byte length becomes 2^28 − 1.
+            let records = xlsb_records(&data);
+            let (_, start, len) = records[1];
+            let len_at = start - 1;
+            assert_eq!(usize::from(data[len_at]), len, "a one-byte length");
+            let mut patched = data[..len_at].to_vec();
+            patched.extend([0xFF, 0xFF, 0xFF, 0x7F]);
+            patched.extend(&data[start..]);
+            data = patched;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip");
+        out.write_all(&data).expect("zip");
+    }
+    let patched = out.finish().expect("zip").into_inner();
+    let ctx = ReadContext::default();
+    let (rule, message) = only_finding(&read_bytes("long.xlsb", &patched, &ctx));
+    assert_eq!(rule, Rule::FileUnreadable);
+    assert!(message.contains("sheet1.bin"), "{message}");
+    let fine = read_bytes("date.xlsb", &original, &ctx);
+    assert!(
+        fine.findings.iter().all(|f| f.rule != Rule::FileUnreadable),
+        "{:?}",
+        fine.findings
+    );
+}

@@ -117,6 +117,20 @@ pub(super) fn open_by_content(
             if crate::sniff::ods_encrypted(&mut archive) {
                 return Err(encrypted());
             }
+            // An .xlsb record declaring more bytes than its part holds: calamine would
+            // size its buffer from the declaration first (up to 256 MiB).
+            if archive.index_for_name("xl/workbook.bin").is_some() {
+                if let Some(long) = crate::xlsb_check::long_record(&mut archive) {
+                    return Err(Box::new(
+                        Finding::file(
+                            Rule::FileUnreadable,
+                            file,
+                            format!("Tệp .xlsb bị hỏng: một bản ghi trong phần {} khai báo dài hơn phần còn lại của tệp; {resave}", long.part),
+                        )
+                        .with_raw(format!("record 0x{:04X}, {} bytes", long.typ, long.len)),
+                    ));
+                }
+            }
             let mut ods = scan_ods_content(&mut archive);
             if ods.as_ref().is_some_and(|o| !o.well_formed) {
                 return Err(unreadable(

@@ -33,6 +33,9 @@ pub(super) fn sheet_range(
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Result<calamine::Range<calamine::Data>, String> {
+    if let Sheets::Xlsb(x) = wb {
+        return xlsb_range(x, name, file, findings);
+    }
     let Sheets::Xlsx(x) = wb else {
         let mut range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
         let uncached = mark_uncached(ods_uncached, name, &mut range);
@@ -71,6 +74,37 @@ pub(super) fn sheet_range(
         (uncached, first_uncached),
         findings,
     );
+    Ok(laid_out(cells, name, file, findings))
+}
+
+/// An .xlsb sheet's cells, streamed as an xlsx sheet's are: only those within
+/// [`MAX_SHEET_ROWS`] rows and [`MAX_TABLE_COLUMNS`] columns are kept, the others
+/// counted in one `cell.out_of_range` finding. (calamine lays a sheet out as the
+/// rectangle around all its cells: two cells at A1 and XFD1048576 asked for 14 GB.)
+/// `.xlsb` formulas always carry their last result.
+fn xlsb_range(
+    x: &mut calamine::Xlsb<LibrarySource>,
+    name: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<calamine::Range<calamine::Data>, String> {
+    let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut cells = Vec::new();
+    let (mut outside, mut first_outside) = (0usize, None);
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (row, col) = cell.get_position();
+        let value = match cell.get_value() {
+            calamine::DataRef::Empty => continue,
+            value => calamine::Data::from(value.clone()),
+        };
+        if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
+            outside += 1;
+            first_outside.get_or_insert((row, col));
+            continue;
+        }
+        cells.push(calamine::Cell::new((row, col), value));
+    }
+    left_out_findings(name, file, (outside, first_outside), (0, None), findings);
     Ok(laid_out(cells, name, file, findings))
 }
 
