@@ -20,6 +20,9 @@ pub enum Content {
     Html,
     /// Excel 2003 XML spreadsheet.
     Xml2003,
+    /// An Excel 2.x–4.0 worksheet (BIFF2–4, before 1995): records without a compound
+    /// file around them.
+    OldExcel,
     /// A flat OpenDocument spreadsheet (`.fods`: the whole document as one XML file).
     FlatOds,
     /// Plain text: CSV or tab-separated.
@@ -42,6 +45,12 @@ pub fn sniff(head: &[u8]) -> Content {
     }
     if head.starts_with(COMPOUND) {
         return Content::Compound;
+    }
+    // A BIFF2, BIFF3 or BIFF4 BOF record (0x0009, 0x0209, 0x0409) of 4 to 16 bytes.
+    if let [0x09, 0x00 | 0x02 | 0x04, len, 0x00, ..] = head {
+        if (4..=16).contains(len) {
+            return Content::OldExcel;
+        }
     }
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let lower: Vec<u8> = text.iter().take(2048).map(u8::to_ascii_lowercase).collect();

@@ -182,8 +182,9 @@ pub fn read_workbook_with(
                 findings: vec![Finding::file(
                     Rule::FileUnreadable,
                     file,
-                    format!("Không đọc được tệp: {e}"),
-                )],
+                    "Không đọc được tệp: nội dung tệp bị hỏng hoặc có cấu trúc bất thường; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx rồi gửi lại",
+                )
+                .with_raw(e.into_message())],
                 tables: Vec::new(),
             })
     });
@@ -266,6 +267,8 @@ fn read_workbook_inner(
             );
             continue;
         }
+        // Findings about this sheet's cells start here (see the unrecognised case).
+        let sheet_findings_from = out.findings.len();
         let read = match &mut wb {
             // A damaged sheet part is that sheet's finding, as with calamine.
             Opened::Direct(book) => {
@@ -331,17 +334,33 @@ fn read_workbook_inner(
             }
             // A template's instructions sheet is ours, not the unit's: nothing to say.
             None if keywords_of(&mut wb).contains(cchc_domain::TEMPLATE_MARKER) => {}
-            None => out.findings.push(
-                Finding::file(
-                    Rule::SheetUnrecognized,
-                    file,
-                    format!(
-                        "Trang tính \"{}\" không có biểu mẫu nào được nhận dạng: bỏ qua",
-                        sheet.name
-                    ),
-                )
-                .at(&sheet.name, ""),
-            ),
+            None => {
+                // Formulas without a value on a sheet that is no form hide no figure: no
+                // error for them, a word in the sheet's info finding.
+                let tail = out
+                    .findings
+                    .split_off(sheet_findings_from.min(out.findings.len()));
+                let (uncached, keep): (Vec<Finding>, Vec<Finding>) = tail
+                    .into_iter()
+                    .partition(|f| f.rule == Rule::FormulaUncached && f.sheet == sheet.name);
+                out.findings.extend(keep);
+                let note = if uncached.is_empty() {
+                    ""
+                } else {
+                    " (trang có ô công thức chưa lưu giá trị; không ảnh hưởng vì trang không được đọc)"
+                };
+                out.findings.push(
+                    Finding::file(
+                        Rule::SheetUnrecognized,
+                        file,
+                        format!(
+                            "Trang tính \"{}\" không có biểu mẫu nào được nhận dạng: bỏ qua{note}",
+                            sheet.name
+                        ),
+                    )
+                    .at(&sheet.name, ""),
+                );
+            }
         }
     }
     Ok(out)

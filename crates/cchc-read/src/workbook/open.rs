@@ -49,11 +49,16 @@ pub(super) fn open_by_content(
 ) -> Result<Opened, Box<Finding>> {
     let unreadable = |message: String| Box::new(Finding::file(Rule::FileUnreadable, file, message));
     let io = |e: std::io::Error| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "tệp không còn ở đó (đã bị xoá hoặc đổi tên)",
+            std::io::ErrorKind::PermissionDenied => "không có quyền đọc tệp",
+            _ => "hệ thống không cho đọc tệp",
+        };
         Box::new(
             Finding::file(
                 Rule::FileUnreadable,
                 file,
-                format!("Không đọc được tệp: {e}"),
+                format!("Không đọc được tệp: {why}; hãy kiểm tra tệp rồi chạy lại"),
             )
             .with_raw(e.to_string()),
         )
@@ -82,8 +87,7 @@ pub(super) fn open_by_content(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let resave =
-        "hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Excel Workbook (.xlsx) rồi gửi lại";
+    let resave = RESAVE;
     let encrypted = || {
         unreadable("Tệp được đặt mật khẩu (mã hoá): không đọc được; hãy mở tệp bằng mật khẩu, gỡ mật khẩu (Excel: File > Info > Protect Workbook > Encrypt with Password, xoá mật khẩu rồi lưu; LibreOffice: File > Save As, bỏ chọn Save with password) rồi gửi lại".into())
     };
@@ -93,6 +97,7 @@ pub(super) fn open_by_content(
             "Tệp có đuôi .{ext} nhưng thực chất là một trang HTML (thường do phần mềm trên web xuất ra), không phải bảng tính: {resave}"
         ))),
         Content::Xml2003 => Err(unreadable(format!("Tệp là bảng tính XML của Excel 2003, không đọc được: {resave}"))),
+        Content::OldExcel => Err(unreadable(format!("Tệp là bảng tính Excel đời cũ (Excel 2.x–4.0, trước năm 1995), không đọc được: {resave}"))),
         Content::Text => Err(unreadable(format!(
             "Tệp có đuôi .{ext} nhưng thực chất là văn bản (CSV), không phải bảng tính: {resave}"
         ))),
@@ -196,7 +201,7 @@ pub(super) fn open_by_content(
             }
             let e = first_error.unwrap_or_default();
             Err(Box::new(
-                Finding::file(Rule::FileUnreadable, file, format!("Không đọc được tệp bảng tính (tệp nén bị hỏng?): {e}")).with_raw(e),
+                Finding::file(Rule::FileUnreadable, file, "Tệp nén xlsx/xlsb/ods bị hỏng hoặc thiếu thành phần bắt buộc: không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại").with_raw(e),
             ))
         }
         Content::Compound => {
@@ -267,6 +272,10 @@ pub(super) fn damaged_archive(file: &str, e: crate::error::ReadError) -> Finding
     .with_raw(e.into_message())
 }
 
+/// What an officer can do with a workbook cchc cannot read.
+const RESAVE: &str =
+    "hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu Excel Workbook (.xlsx) rồi gửi lại";
+
 /// Largest sheet an .xls may declare: 2 million cells (a unit's report has a few
 /// thousand; the BIFF8 maximum of 65,536 × 256 is 16.7 million).
 pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
@@ -289,7 +298,10 @@ pub(super) fn open_compound(
                 Finding::file(
                     Rule::FileUnreadable,
                     file,
-                    format!("Không đọc được tệp bảng tính .xls: {e}"),
+                    format!(
+                        "Tệp .xls bị hỏng hoặc có cấu trúc không đọc được; {}",
+                        RESAVE
+                    ),
                 )
                 .with_raw(e.to_string()),
             ))
