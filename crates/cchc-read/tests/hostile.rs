@@ -898,3 +898,88 @@ fn library_messages_are_raw_not_the_message() {
     assert!(!f.raw.is_empty(), "{f:?}");
     assert!(!f.message.contains(&f.raw), "{f:?}");
 }
+
+/// An .xls with one stray cell at IV65536 (the sample with a note added there, saved
+/// as .xls by LibreOffice 7: its sheet declares 16.7 million cells) is read like an xlsx
+/// with such a cell: the table with the sample's figures, and one `cell.out_of_range`.
+#[test]
+fn an_xls_with_a_far_cell_is_read_with_a_warning() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ctx = ReadContext::default();
+    let far = read_workbook(
+        &root.join("tests/fixtures/xls/PGD_VanLam_far.xls"),
+        "PGD_VanLam_far.xls",
+        &ctx,
+    );
+    let original = read_workbook(
+        &root.join("../../samples/PGD_VanLam_Q1_2022.xlsx"),
+        "PGD_VanLam_Q1_2022.xlsx",
+        &ctx,
+    );
+    let rules: Vec<Rule> = far.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, [Rule::CellOutOfRange], "{:?}", far.findings);
+    assert_eq!(far.findings[0].cell, "IV65536");
+    let figures = |r: &FileRead| -> Vec<String> {
+        r.tables
+            .iter()
+            .map(|t| format!("{} {:?}", t.sheet, t.data))
+            .collect()
+    };
+    assert_eq!(figures(&far), figures(&original));
+}
+
+/// The changes that take far cells out of an .xls stream: the cell record's type, and the
+/// DIMENSIONS clamped to the cells kept (built here: BOF, BOUNDSHEET, EOF, then a sheet
+/// with DIMENSIONS 0..65536 × 0..256, NUMBER at A1 and at IV65536, EOF).
+#[test]
+fn far_cells_are_neutralised_and_dimensions_clamped() {
+    let record = |typ: u16, data: &[u8]| {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    };
+    let number = |row: u16, col: u16| {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0, 0]);
+        d.extend(5.0f64.to_le_bytes());
+        record(0x0203, &d)
+    };
+    let bof = record(0x0809, &[0; 16]);
+    let eof = record(0x000A, &[]);
+    // BOUNDSHEET: position, visibility, type, 2 characters, Latin-1: "S1" (10 bytes).
+    let globals_len = bof.len() + (4 + 10) + eof.len();
+    let mut boundsheet = (globals_len as u32).to_le_bytes().to_vec();
+    boundsheet.extend([0, 0, 2, 0, b'S', b'1']);
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend(65_536u32.to_le_bytes());
+    dims.extend(0u16.to_le_bytes());
+    dims.extend(256u16.to_le_bytes());
+    dims.extend([0, 0]);
+    let stream = [
+        bof.clone(),
+        record(0x0085, &boundsheet),
+        eof.clone(),
+        bof,
+        record(0x0200, &dims),
+        number(0, 0),
+        number(65_535, 255),
+        eof,
+    ]
+    .concat();
+    let far = cchc_read::cfb_check::far_cells(&stream, 100_000, 64);
+    assert_eq!(far.sheets.len(), 1);
+    assert_eq!(
+        (
+            far.sheets[0].name.as_str(),
+            far.sheets[0].cells,
+            far.sheets[0].first
+        ),
+        ("S1", 1, (65_535, 255))
+    );
+    let patched = cchc_read::cfb_check::patched_stream(&stream, &far.patches);
+    let scan = cchc_read::cfb_check::scan_sheets(&patched);
+    // One cell kept, at A1: a 1 × 1 sheet.
+    assert_eq!(scan.largest_cells, 1);
+}

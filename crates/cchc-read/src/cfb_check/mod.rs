@@ -8,8 +8,12 @@
 //! the file is refused with a finding instead.
 
 mod biff;
+mod far;
 
 pub use biff::{is_encrypted, scan_sheets, SheetScan};
+pub use far::{
+    far_cells, patch_stream, patched_stream, workbook_stream_sectors, FarCells, FarSheet,
+};
 
 /// Why a compound file cannot be read safely.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -210,7 +210,7 @@ fn read_workbook_inner(
         file: file.to_string(),
         ..FileRead::default()
     };
-    let mut wb = match open_by_content(path, file, &ctx.limits, direct) {
+    let mut wb = match open_by_content(path, file, &ctx.limits, direct, &mut out.findings) {
         Ok(wb) => wb,
         Err(finding) => {
             out.findings.push(*finding);

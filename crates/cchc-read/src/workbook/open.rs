@@ -46,6 +46,7 @@ pub(super) fn open_by_content(
     file: &str,
     limits: &Limits,
     direct: bool,
+    notes: &mut Vec<Finding>,
 ) -> Result<Opened, Box<Finding>> {
     let unreadable = |message: String| Box::new(Finding::file(Rule::FileUnreadable, file, message));
     let io = |e: std::io::Error| {
@@ -246,7 +247,28 @@ pub(super) fn open_by_content(
                     .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
                 ));
             }
-            let declared = scan.map_or(0, |s| s.largest_cells);
+            let mut bytes = bytes;
+            let mut declared = scan.map_or(0, |s| s.largest_cells);
+            // Cells far away (a stray cell at row 65,536): taken out, as an xlsx sheet's
+            // are, when what is left is within bounds (`cfb_check::far_cells`).
+            if declared > MAX_DECLARED_CELLS {
+                if let (Some(stream), Ok(Some((size, sectors)))) =
+                    (stream.as_deref(), crate::cfb_check::workbook_stream_sectors(&bytes))
+                {
+                    let far = crate::cfb_check::far_cells(stream, MAX_SHEET_ROWS, crate::grid::MAX_TABLE_COLUMNS);
+                    let rest = crate::cfb_check::scan_sheets(&crate::cfb_check::patched_stream(stream, &far.patches));
+                    if !far.sheets.is_empty()
+                        && rest.largest_cells <= MAX_DECLARED_CELLS
+                        && rest.short_record.is_none()
+                        && crate::cfb_check::patch_stream(&mut bytes, size, &sectors, &far.patches)
+                    {
+                        declared = rest.largest_cells;
+                        for s in &far.sheets {
+                            super::sheet::left_out_findings(&s.name, file, (s.cells, Some(s.first)), (0, None), notes);
+                        }
+                    }
+                }
+            }
             if declared > MAX_DECLARED_CELLS {
                 return Err(Box::new(
                     Finding::file(
