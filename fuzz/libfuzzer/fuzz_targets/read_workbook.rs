@@ -1,5 +1,5 @@
-//! libFuzzer target: any bytes, saved under an xlsx, xls or ods name (the first byte
-//! chooses), read by `cchc_read::workbook::read_workbook`. The reader must never panic
+//! libFuzzer target: any bytes, saved under an xlsx, xls, ods or xlsb name (the first
+//! byte chooses), read by `cchc_read::workbook::read_workbook`. The reader must never panic
 //! (a panic inside calamine is contained as `file.unreadable`; that is reported here as
 //! a crash too, so it gets fixed or reported upstream), and every file must end with
 //! tables or findings.
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&kind, bytes)) = data.split_first() else {
         return;
     };
-    let name = ["unit.xlsx", "unit.xls", "unit.ods"][usize::from(kind % 3)];
+    let name = ["unit.xlsx", "unit.xls", "unit.ods", "unit.xlsb"][usize::from(kind % 4)];
     let read = cchc_fuzz::read_bytes(dir(), name, bytes, context()).expect("temporary file");
     assert!(!cchc_fuzz::panicked(&read), "a reading library panicked: {:?}", read.findings);
     assert!(cchc_fuzz::accounted(&read), "neither tables nor findings");

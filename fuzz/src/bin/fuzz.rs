@@ -64,6 +64,9 @@ fn main() -> Result<()> {
         bail!("usage: cchc-fuzz [--seconds N] [--seed S] [--out DIR] SEED_WORKBOOKS_OR_FOLDERS...");
     }
     std::fs::create_dir_all(&out)?;
+    // Contained panics are quiet in cchc (`cchc_read::quiet`); here each one's message is
+    // what the kept file's note says, so they go to this hook.
+    std::env::set_var(cchc_read::quiet::DEBUG_PANICS_VAR, "1");
     std::panic::set_hook(Box::new(|info| {
         if let Ok(mut last) = LAST_PANIC.lock() {
             *last = info.to_string();
