@@ -132,14 +132,18 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
         fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
     }
     no_loops(&fat, sectors)?;
-    // The mini allocation table, read through its own (now loop-free) chain.
+    // The mini allocation table, read through its own (now loop-free) chain, as long as
+    // the header says (calamine reads that many sectors of it, and none when the header
+    // says 0: every small stream is then out of reach, and reading one panics).
+    let mini_sectors = u32_at(bytes, 0x40).ok_or(CfbProblem::Header)? as usize;
     let mut mini = Vec::new();
     let mut s = u32_at(bytes, 0x3C).ok_or(CfbProblem::Header)?;
-    while s != END_OF_CHAIN && s != FREE {
+    while mini_sectors > 0 && s != END_OF_CHAIN && s != FREE {
         let data = table_sector(s)?;
         mini.extend((0..data.len() / 4).filter_map(|i| u32_at(data, 4 * i)));
         s = *fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
     }
+    mini.truncate(mini_sectors.saturating_mul(size / 4));
     no_loops(&mini, mini.len())?;
     Ok(Tables { size, fat, mini })
 }
@@ -148,7 +152,9 @@ fn tables(bytes: &[u8]) -> Result<Tables, CfbProblem> {
 fn read_chain(bytes: &[u8], t: &Tables, start: u32, len: usize) -> Result<Vec<u8>, CfbProblem> {
     let mut out = Vec::new();
     let mut s = start;
-    while s != END_OF_CHAIN && s != FREE && out.len() < len {
+    // calamine reads a chain's first sector even for an empty stream (its loop tests
+    // only for the end of the chain), so the first one is checked whatever `len` is.
+    while s != END_OF_CHAIN && s != FREE {
         // calamine slices its buffer from the sector's start: a sector starting past the
         // end of the file panics there (found by `cchc-fuzz`).
         let at = (s as usize + 1)
@@ -184,15 +190,30 @@ pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
     let Some(streams) = Streams::of(bytes, &t)? else {
         return Ok(None);
     };
-    for name in ["\u{5}summaryinformation", "\u{5}documentsummaryinformation"] {
-        streams.read(name)?;
+    // calamine takes the first entry of the exact name; every entry that could be it, in
+    // any case, is checked (a damaged copy of a name hid a stream from the check).
+    for name in [
+        "\u{5}summaryinformation",
+        "\u{5}documentsummaryinformation",
+        "workbook",
+        "book",
+    ] {
+        streams.check_each(name)?;
     }
-    // As calamine finds it: "Workbook", else "Book".
+    // As calamine finds it: "Workbook", "Book", "WORKBOOK", "BOOK"; else any casing.
+    for name in WORKBOOK_NAMES {
+        if let Some(e) = streams.entry_named(name) {
+            return streams.read_entry(e).map(Some);
+        }
+    }
     match streams.read("workbook")? {
         Some(stream) => Ok(Some(stream)),
         None => streams.read("book"),
     }
 }
+
+/// The workbook stream's names, in the order calamine 0.38 tries them.
+const WORKBOOK_NAMES: [&str; 4] = ["Workbook", "Book", "WORKBOOK", "BOOK"];
 
 /// A checked compound file's directory and mini stream, read as calamine reads them.
 struct Streams<'a> {
@@ -216,7 +237,12 @@ impl<'a> Streams<'a> {
         let (Some(root_start), Some(root_len)) = (u32_at(root, 116), u32_at(root, 120)) else {
             return Ok(None);
         };
-        let mini_stream = read_chain(bytes, t, root_start, root_len as usize)?;
+        // calamine loads no mini stream when the header counts no mini FAT sector.
+        let mini_stream = if t.mini.is_empty() {
+            Vec::new()
+        } else {
+            read_chain(bytes, t, root_start, root_len as usize)?
+        };
         Ok(Some(Streams {
             bytes,
             t,
@@ -236,19 +262,42 @@ impl<'a> Streams<'a> {
         else {
             return Ok(None);
         };
+        self.read_entry(e).map(Some)
+    }
+
+    /// The first entry of exactly this name, as calamine looks streams up.
+    fn entry_named(&self, name: &str) -> Option<&[u8]> {
+        self.dir.chunks_exact(128).find(|e| entry_name(e) == name)
+    }
+
+    /// Reads the stream of every entry named `lower_name` in any ASCII case.
+    fn check_each(&self, lower_name: &str) -> Result<(), CfbProblem> {
+        for e in self
+            .dir
+            .chunks_exact(128)
+            .filter(|e| entry_name(e).eq_ignore_ascii_case(lower_name))
+        {
+            self.read_entry(e)?;
+        }
+        Ok(())
+    }
+
+    /// One directory entry's stream.
+    fn read_entry(&self, e: &[u8]) -> Result<Vec<u8>, CfbProblem> {
         let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let len = len as usize;
         // calamine takes streams under 4,096 bytes from the mini stream, whatever cutoff
         // the header states.
         if len >= 4096 {
-            return read_chain(self.bytes, self.t, start, len).map(Some);
+            return read_chain(self.bytes, self.t, start, len);
         }
         // A small stream lives in 64-byte pieces of the root entry's mini stream.
         let mut out = Vec::new();
         let mut s = start;
-        while s != END_OF_CHAIN && s != FREE && out.len() < len {
+        // As for regular sectors: the first mini sector is read even for an empty stream.
+        while s != END_OF_CHAIN && s != FREE {
             let at = s as usize * 64;
             // A mini sector past the end of the mini stream: calamine slices past its end.
             let piece = self
@@ -256,10 +305,13 @@ impl<'a> Streams<'a> {
                 .get(at..(at + 64).min(self.mini_stream.len()))
                 .ok_or(CfbProblem::OutOfRange)?;
             out.extend_from_slice(piece);
+            if out.len() >= len {
+                break;
+            }
             s = *self.t.mini.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
         }
         out.truncate(len);
-        Ok(Some(out))
+        Ok(out)
     }
 }
 
