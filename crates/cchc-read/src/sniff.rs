@@ -117,6 +117,32 @@ impl Limits {
     /// milliseconds, a 20 MB workbook in a few seconds.
     pub const DEFAULT_READ_SECONDS: u64 = 30;
 
+    /// What any zip workbook may inflate to, whatever its own size (see
+    /// [`Limits::unpacked_for`]).
+    pub const UNPACKED_ALLOWANCE: u64 = 32 * 1024 * 1024;
+    /// How many times its own size a zip workbook may inflate to beyond the allowance.
+    /// Real workbooks inflate 5 to 15 times (44 times for a 10,000-row table of one
+    /// number); a bomb, hundreds of times.
+    pub const UNPACKED_RATIO: u64 = 16;
+
+    /// The most a zip workbook of `file_bytes` may inflate to: the allowance plus
+    /// [`Limits::UNPACKED_RATIO`] times its size, within `max_unpacked_bytes` — so memory
+    /// stays within a small multiple of the file's size (a 478 KB file inflating to
+    /// 150 MB took 687 MB before).
+    ///
+    /// ```
+    /// use cchc_read::sniff::Limits;
+    /// let l = Limits::default();
+    /// assert_eq!(l.unpacked_for(500_000), 32 * 1024 * 1024 + 8_000_000);
+    /// assert_eq!(l.unpacked_for(19 * 1024 * 1024), 200 * 1024 * 1024);
+    /// ```
+    pub fn unpacked_for(&self, file_bytes: u64) -> u64 {
+        self.max_unpacked_bytes.min(
+            Self::UNPACKED_ALLOWANCE
+                .saturating_add(file_bytes.saturating_mul(Self::UNPACKED_RATIO)),
+        )
+    }
+
     /// Limits from a file size in MB; a workbook may inflate to ten times that.
     pub fn from_file_mb(mb: u64) -> Limits {
         let bytes = mb.saturating_mul(1024 * 1024);

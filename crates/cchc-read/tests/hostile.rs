@@ -983,3 +983,30 @@ fn far_cells_are_neutralised_and_dimensions_clamped() {
     // One cell kept, at A1: a 1 × 1 sheet.
     assert_eq!(scan.largest_cells, 1);
 }
+
+/// A small workbook declaring parts far larger than workbooks inflate to (here 100 MB
+/// for a file of a few kilobytes: 313 times was what a real bomb of 478 KB did, taking
+/// 687 MB) is refused before anything is inflated, saying how many times; within the
+/// allowance, the same limit lets real files through (the samples, both corpora).
+#[test]
+fn a_workbook_inflating_hundreds_of_times_its_size_is_refused() {
+    let bytes = form_a_xlsx();
+    let bomb = patch_zip_entry(
+        &bytes,
+        "xl/worksheets/sheet1.xml",
+        None,
+        Some(100 * 1024 * 1024),
+    );
+    let (rule, message) = only_finding(&read_bytes("bom.xlsx", &bomb, &ReadContext::default()));
+    assert_eq!(rule, Rule::FileTooLarge);
+    assert!(
+        message.contains("gấp") && message.contains("lần"),
+        "{message}"
+    );
+    let l = Limits::default();
+    assert!(l.unpacked_for(bomb.len() as u64) < 100 * 1024 * 1024);
+    assert!(read_bytes("tot.xlsx", &bytes, &ReadContext::default())
+        .findings
+        .iter()
+        .all(|f| f.rule != Rule::FileTooLarge));
+}

@@ -116,8 +116,26 @@ pub(super) fn open_by_content(
             let (mut archive, unpacked) = crate::sniff::open_zip_bytes(bytes.clone()).ok_or_else(|| {
                 unreadable("Tệp bị hỏng: không đọc được mục lục của tệp nén xlsx/ods (tệp bị cắt cụt?); hãy gửi lại tệp".into())
             })?;
-            if unpacked > limits.max_unpacked_bytes {
-                return Err(too_large("Tệp khi giải nén lớn", unpacked, limits.max_unpacked_bytes));
+            let unpack_limit = limits.unpacked_for(size);
+            if unpacked > unpack_limit && unpack_limit < limits.max_unpacked_bytes {
+                // Within the size limit, but inflating far beyond what workbooks do.
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!(
+                            "Tệp nén {} MB khi giải nén ra {} MB (gấp {} lần), vượt giới hạn {} MB cho tệp cỡ này: tệp hỏng hoặc cố ý, không đọc; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
+                            megabytes(size),
+                            megabytes(unpacked),
+                            unpacked / size.max(1),
+                            megabytes(unpack_limit)
+                        ),
+                    )
+                    .with_raw(unpacked.to_string()),
+                ));
+            }
+            if unpacked > unpack_limit {
+                return Err(too_large("Tệp khi giải nén lớn", unpacked, unpack_limit));
             }
             // A password-protected .ods: its content is ciphertext (broken XML to a reader).
             if crate::sniff::ods_encrypted(&mut archive) {
@@ -166,7 +184,7 @@ pub(super) fn open_by_content(
             // An xlsx (by content: not an .ods) goes to the direct reader; what it does
             // not expect goes on to calamine below.
             if direct && ods.is_none() && ext != "xlsb" {
-                match crate::xlsx::Book::open(archive, limits.max_unpacked_bytes) {
+                match crate::xlsx::Book::open(archive, unpack_limit) {
                     Ok(book) => return Ok(Opened::Direct(book)),
                     Err(e) if e.is_damaged() => return Err(Box::new(damaged_archive(file, e))),
                     Err(_) => {}
