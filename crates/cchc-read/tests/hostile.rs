@@ -9,7 +9,12 @@ use cchc_read::workbook::{read_workbook, FileRead, ReadContext};
 /// A small valid Form A workbook (bytes of an .xlsx), made with rust_xlsxwriter.
 fn form_a_xlsx() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
+    write_form_a(wb.add_worksheet());
+    wb.save_to_buffer().expect("xlsx")
+}
+
+/// A Form A header in row 1 and one row of figures in row 2 (C2 = received total).
+fn write_form_a(ws: &mut rust_xlsxwriter::Worksheet) {
     let mut header = vec!["STT", "Lĩnh vực"];
     header.extend(
         cchc_domain::measure::Measure::all()
@@ -26,7 +31,6 @@ fn form_a_xlsx() -> Vec<u8> {
     for (i, v) in values.iter().enumerate() {
         ws.write_number(1, 2 + i as u16, *v).expect("write");
     }
-    wb.save_to_buffer().expect("xlsx")
 }
 
 fn read_bytes(name: &str, bytes: &[u8], ctx: &ReadContext) -> FileRead {
@@ -248,21 +252,7 @@ fn formulas_without_a_computed_value_are_named() {
     // A Form A whose received total (C2) is such a formula: an error naming the cell.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let mut header = vec!["STT", "Lĩnh vực"];
-    header.extend(
-        cchc_domain::measure::Measure::all()
-            .filter(|m| m.required())
-            .map(|m| m.label_vi()),
-    );
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).expect("write");
-    }
-    let values = [10.0, 4.0, 5.0, 1.0, 8.0, 2.0, 5.0, 1.0, 2.0, 2.0, 0.0];
-    ws.write_number(1, 0, 1.0).expect("write");
-    ws.write_string(1, 1, "Giáo dục và Đào tạo").expect("write");
-    for (i, v) in values.iter().enumerate().skip(1) {
-        ws.write_number(1, 2 + i as u16, *v).expect("write");
-    }
+    write_form_a(ws);
     ws.write_formula(1, 2, "=D2+E2+F2").expect("write");
     let bytes = rewrite_zip_entry(
         &wb.save_to_buffer().expect("xlsx"),
@@ -758,41 +748,53 @@ fn xlsb_records(part: &[u8]) -> Vec<(u16, usize, usize)> {
     out
 }
 
-/// An .xlsb whose last row is moved to row 1,048,576 and its first cell to column XFD
-/// (calamine's own `date.xlsb`, patched): calamine would lay out a rectangle of 17
-/// billion cells; the cell is left out with one `cell.out_of_range`, the others read.
-#[test]
-fn an_xlsb_cell_at_xfd1048576_is_left_out_not_laid_out() {
+/// calamine's `date.xlsb` (see `fixtures/others/README.md`) with its first sheet's
+/// records changed by `change`, every other part as it is.
+fn date_xlsb_with_sheet(change: impl FnOnce(&mut Vec<u8>)) -> (Vec<u8>, Vec<u8>) {
     use std::io::{Read, Write};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let original = std::fs::read(root.join("tests/fixtures/others/date.xlsb")).expect("fixture");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).expect("zip");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut change = Some(change);
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("entry");
         let name = entry.name().expect("a name").to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).expect("inflate");
         if name == "xl/worksheets/sheet1.bin" {
-            let records = xlsb_records(&data);
-            let last_row = records
-                .iter()
-                .rposition(|r| r.0 == 0)
-                .expect("a row header");
-            let (_, row_at, _) = records[last_row];
-            data[row_at..row_at + 4].copy_from_slice(&1_048_575u32.to_le_bytes());
-            let (_, cell_at, _) = records[last_row + 1..]
-                .iter()
-                .find(|r| (1..=11).contains(&r.0))
-                .copied()
-                .expect("a cell in the row");
-            data[cell_at..cell_at + 4].copy_from_slice(&16_383u32.to_le_bytes());
+            if let Some(change) = change.take() {
+                change(&mut data);
+            }
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .expect("zip");
         out.write_all(&data).expect("zip");
     }
     let patched = out.finish().expect("zip").into_inner();
+    (original, patched)
+}
+
+/// An .xlsb whose last row is moved to row 1,048,576 and its first cell to column XFD
+/// (calamine's own `date.xlsb`, patched): calamine would lay out a rectangle of 17
+/// billion cells; the cell is left out with one `cell.out_of_range`, the others read.
+#[test]
+fn an_xlsb_cell_at_xfd1048576_is_left_out_not_laid_out() {
+    let (original, patched) = date_xlsb_with_sheet(|data| {
+        let records = xlsb_records(data);
+        let last_row = records
+            .iter()
+            .rposition(|r| r.0 == 0)
+            .expect("a row header");
+        let (_, row_at, _) = records[last_row];
+        data[row_at..row_at + 4].copy_from_slice(&1_048_575u32.to_le_bytes());
+        let (_, cell_at, _) = records[last_row + 1..]
+            .iter()
+            .find(|r| (1..=11).contains(&r.0))
+            .copied()
+            .expect("a cell in the row");
+        data[cell_at..cell_at + 4].copy_from_slice(&16_383u32.to_le_bytes());
+    });
     let ctx = ReadContext::default();
     let before = read_bytes("date.xlsb", &original, &ctx);
     let read = read_bytes("far.xlsb", &patched, &ctx);
@@ -822,32 +824,17 @@ fn an_xlsb_cell_at_xfd1048576_is_left_out_not_laid_out() {
 /// sizes a buffer from it; the unpatched file reads.
 #[test]
 fn an_xlsb_record_longer_than_its_part_is_refused() {
-    use std::io::{Read, Write};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let original = std::fs::read(root.join("tests/fixtures/others/date.xlsb")).expect("fixture");
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).expect("entry");
-        let name = entry.name().expect("a name").to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("inflate");
-        if name == "xl/worksheets/sheet1.bin" {
-            // The sheet's second record: its one-byte length becomes 2^28 − 1.
-            let records = xlsb_records(&data);
-            let (_, start, len) = records[1];
-            let len_at = start - 1;
-            assert_eq!(usize::from(data[len_at]), len, "a one-byte length");
-            let mut patched = data[..len_at].to_vec();
-            patched.extend([0xFF, 0xFF, 0xFF, 0x7F]);
-            patched.extend(&data[start..]);
-            data = patched;
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("zip");
-        out.write_all(&data).expect("zip");
-    }
-    let patched = out.finish().expect("zip").into_inner();
+    let (original, patched) = date_xlsb_with_sheet(|data| {
+        // The sheet's second record: its one-byte length becomes 2^28 − 1.
+        let records = xlsb_records(data);
+        let (_, start, len) = records[1];
+        let len_at = start - 1;
+        assert_eq!(usize::from(data[len_at]), len, "a one-byte length");
+        let mut patched = data[..len_at].to_vec();
+        patched.extend([0xFF, 0xFF, 0xFF, 0x7F]);
+        patched.extend(&data[start..]);
+        *data = patched;
+    });
     let ctx = ReadContext::default();
     let (rule, message) = only_finding(&read_bytes("long.xlsb", &patched, &ctx));
     assert_eq!(rule, Rule::FileUnreadable);

@@ -3,6 +3,7 @@
 //! destination and renamed, so a failed run never leaves half a file.
 
 mod comparison;
+pub mod csv_out;
 pub mod export;
 mod sheets;
 mod style;

@@ -146,11 +146,7 @@ pub fn attainment_table(
         Some(p) => vec![p],
         None => {
             let mut found = periods_in(&given);
-            found.sort_by_key(|p| {
-                let r = calendar.range(*p);
-                (r.map(|r| r.1), r.map(|r| r.0), *p)
-            });
-            found.dedup();
+            calendar.in_time_order(&mut found);
             let keys: Vec<String> = found.iter().map(ToString::to_string).collect();
             if keys.is_empty() {
                 vec![String::new()]

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cchc_analysis::attainment::{attainment_of, period_inputs, Attainment, UnitInputs};
+use cchc_analysis::attainment::{attainment_of_periods, period_inputs, Attainment, UnitInputs};
 use cchc_analysis::frames::{Frames, PARALLEL_FRAME_ROWS};
 use cchc_domain::finding::Severity;
 use cchc_domain::period::Period;
@@ -221,29 +221,22 @@ pub(crate) fn attainment_by_period(
     mut inputs: std::collections::BTreeMap<String, UnitInputs>,
     catalogue: &cchc_domain::target::Catalogue,
 ) -> (UnitInputs, Vec<Attainment>) {
-    let mut periods: Vec<Option<Period>> = batch.periods.iter().copied().map(Some).collect();
-    if periods.is_empty() {
-        periods.push(batch.period);
-    }
-    let empty = UnitInputs::new();
-    let mut rows = Vec::new();
-    for p in &periods {
-        let key = p.map(|p| p.to_string()).unwrap_or_default();
-        let registry = match p {
-            Some(p) => batch.registry_for(*p),
-            None => batch.report_registry(),
-        };
-        let units = inputs.get(&key).unwrap_or(&empty);
-        let part = attainment_of(units, &registry, catalogue, DEFAULT_PROVINCE, &key);
-        // One period (the usual run): its rows are the table, not copied into another
-        // (200,000 rows at 10,000 units).
-        if rows.is_empty() {
-            rows = part;
-        } else {
-            rows.extend(part);
-        }
-    }
     let report = batch.period.map(|p| p.to_string()).unwrap_or_default();
+    let mut periods: Vec<String> = batch.periods.iter().map(ToString::to_string).collect();
+    if periods.is_empty() {
+        periods.push(report.clone());
+    }
+    let registry_for = |key: &str| match key.parse::<Period>() {
+        Ok(p) => batch.registry_for(p),
+        Err(_) => batch.report_registry(),
+    };
+    let rows = attainment_of_periods(
+        &inputs,
+        &periods,
+        &registry_for,
+        catalogue,
+        DEFAULT_PROVINCE,
+    );
     (inputs.remove(&report).unwrap_or_default(), rows)
 }
 

@@ -368,6 +368,16 @@ impl Calendar {
             .find(|q| self.range(*q).map(|r| r.1) == Some(day_before))
     }
 
+    /// Sorts periods in time order — by last day, the longer first among those ending
+    /// together (`2022-H1` before `2022-Q2`), then by key — without repeats.
+    pub fn in_time_order(&self, periods: &mut Vec<Period>) {
+        periods.sort_by_key(|p| {
+            let r = self.range(*p);
+            (r.map(|r| r.1), r.map(|r| r.0), *p)
+        });
+        periods.dedup();
+    }
+
     /// The periods a cumulative period is made of (`2022-H1` → `2022-Q1`, `2022-Q2`);
     /// empty for a period without parts.
     pub fn parts(&self, p: Period) -> Vec<Period> {

@@ -2,7 +2,7 @@
 //! period's last day (successors, inactive units), duplicates, roll-ups and missing
 //! submissions.
 
-use cchc_domain::period::{Calendar, NaiveDate};
+use cchc_domain::period::NaiveDate;
 use cchc_domain::unit::Resolved;
 
 use super::inputs::file_name_of;
@@ -411,8 +411,7 @@ pub(super) fn assemble(
         .filter(|s| s.counted)
         .map(|s| s.period)
         .collect();
-    periods.sort_by_key(|p| period_order(calendar, *p));
-    periods.dedup();
+    calendar.in_time_order(&mut periods);
     Batch {
         period: run_period,
         periods,
@@ -462,16 +461,6 @@ pub(super) fn unit_words_of_file_name(stem: &str) -> String {
         .filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Periods in time order: by last day, then the longer first (`2022-H1` before
-/// `2022-Q2`), then by key.
-pub(super) fn period_order(
-    calendar: &Calendar,
-    p: Period,
-) -> (Option<NaiveDate>, Option<NaiveDate>, Period) {
-    let range = calendar.range(p);
-    (range.map(|r| r.1), range.map(|r| r.0), p)
 }
 
 #[cfg(test)]

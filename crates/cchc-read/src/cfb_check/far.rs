@@ -160,18 +160,7 @@ pub fn workbook_stream_sectors(bytes: &[u8]) -> Result<Option<(usize, Vec<usize>
     let Some(streams) = Streams::of(bytes, &t)? else {
         return Ok(None);
     };
-    // The entry calamine reads (see `workbook_stream`).
-    let entry = WORKBOOK_NAMES
-        .into_iter()
-        .find_map(|n| streams.entry_named(n))
-        .or_else(|| {
-            ["workbook", "book"].into_iter().find_map(|n| {
-                streams
-                    .dir
-                    .chunks_exact(128)
-                    .find(|e| entry_name(e).eq_ignore_ascii_case(n))
-            })
-        });
+    let entry = streams.workbook_entry();
     let Some(e) = entry else {
         return Ok(None);
     };

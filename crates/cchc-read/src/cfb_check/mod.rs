@@ -200,16 +200,10 @@ pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
     ] {
         streams.check_each(name)?;
     }
-    // As calamine finds it: "Workbook", "Book", "WORKBOOK", "BOOK"; else any casing.
-    for name in WORKBOOK_NAMES {
-        if let Some(e) = streams.entry_named(name) {
-            return streams.read_entry(e).map(Some);
-        }
-    }
-    match streams.read("workbook")? {
-        Some(stream) => Ok(Some(stream)),
-        None => streams.read("book"),
-    }
+    streams
+        .workbook_entry()
+        .map(|e| streams.read_entry(e))
+        .transpose()
 }
 
 /// The workbook stream's names, in the order calamine 0.38 tries them.
@@ -251,18 +245,19 @@ impl<'a> Streams<'a> {
         }))
     }
 
-    /// The stream of the first entry named `lower_name` in any ASCII case, whatever
-    /// type the entry says it is (a damaged type hid the stream from this check while
-    /// calamine read it; found by `cargo fuzz`).
-    fn read(&self, lower_name: &str) -> Result<Option<Vec<u8>>, CfbProblem> {
-        let Some(e) = self
-            .dir
-            .chunks_exact(128)
-            .find(|e| entry_name(e).eq_ignore_ascii_case(lower_name))
-        else {
-            return Ok(None);
-        };
-        self.read_entry(e).map(Some)
+    /// The workbook stream's entry as calamine finds it: "Workbook", "Book", "WORKBOOK",
+    /// "BOOK"; else the first "workbook" or "book" in any casing.
+    fn workbook_entry(&self) -> Option<&[u8]> {
+        WORKBOOK_NAMES
+            .into_iter()
+            .find_map(|n| self.entry_named(n))
+            .or_else(|| {
+                ["workbook", "book"].into_iter().find_map(|n| {
+                    self.dir
+                        .chunks_exact(128)
+                        .find(|e| entry_name(e).eq_ignore_ascii_case(n))
+                })
+            })
     }
 
     /// The first entry of exactly this name, as calamine looks streams up.
@@ -270,7 +265,9 @@ impl<'a> Streams<'a> {
         self.dir.chunks_exact(128).find(|e| entry_name(e) == name)
     }
 
-    /// Reads the stream of every entry named `lower_name` in any ASCII case.
+    /// Reads the stream of every entry named `lower_name` in any ASCII case, whatever
+    /// type the entry says it is (a damaged type hid the stream from this check while
+    /// calamine read it; found by `cargo fuzz`).
     fn check_each(&self, lower_name: &str) -> Result<(), CfbProblem> {
         for e in self
             .dir

@@ -43,8 +43,7 @@ pub(super) fn sheet_range(
         return Ok(range);
     };
     let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-    let mut cells = Vec::new();
-    let (mut outside, mut first_outside) = (0usize, None);
+    let mut kept = Kept::default();
     let (mut uncached, mut first_uncached) = (0usize, None);
     while let Some(record) = reader
         .next_cell_with_formula_metadata()
@@ -60,21 +59,36 @@ pub(super) fn sheet_range(
             calamine::DataRef::Empty => continue,
             value => calamine::Data::from(value),
         };
-        if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
-            outside += 1;
-            first_outside.get_or_insert((row, col));
-            continue;
-        }
-        cells.push(calamine::Cell::new((row, col), value));
+        kept.push((row, col), value);
     }
     left_out_findings(
         name,
         file,
-        (outside, first_outside),
+        (kept.outside, kept.first_outside),
         (uncached, first_uncached),
         findings,
     );
-    Ok(laid_out(cells, name, file, findings))
+    Ok(laid_out(kept.cells, name, file, findings))
+}
+
+/// Cells streamed from a sheet: those within [`MAX_SHEET_ROWS`] rows and
+/// [`MAX_TABLE_COLUMNS`] columns kept, the others counted.
+#[derive(Default)]
+struct Kept {
+    cells: Vec<calamine::Cell<calamine::Data>>,
+    outside: usize,
+    first_outside: Option<(u32, u32)>,
+}
+
+impl Kept {
+    fn push(&mut self, (row, col): (u32, u32), value: calamine::Data) {
+        if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
+            self.outside += 1;
+            self.first_outside.get_or_insert((row, col));
+        } else {
+            self.cells.push(calamine::Cell::new((row, col), value));
+        }
+    }
 }
 
 /// An .xlsb sheet's cells, streamed as an xlsx sheet's are: only those within
@@ -89,23 +103,21 @@ fn xlsb_range(
     findings: &mut Vec<Finding>,
 ) -> Result<calamine::Range<calamine::Data>, String> {
     let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-    let mut cells = Vec::new();
-    let (mut outside, mut first_outside) = (0usize, None);
+    let mut kept = Kept::default();
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let (row, col) = cell.get_position();
-        let value = match cell.get_value() {
-            calamine::DataRef::Empty => continue,
-            value => calamine::Data::from(value.clone()),
-        };
-        if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
-            outside += 1;
-            first_outside.get_or_insert((row, col));
-            continue;
+        match cell.get_value() {
+            calamine::DataRef::Empty => {}
+            value => kept.push(cell.get_position(), calamine::Data::from(value.clone())),
         }
-        cells.push(calamine::Cell::new((row, col), value));
     }
-    left_out_findings(name, file, (outside, first_outside), (0, None), findings);
-    Ok(laid_out(cells, name, file, findings))
+    left_out_findings(
+        name,
+        file,
+        (kept.outside, kept.first_outside),
+        (0, None),
+        findings,
+    );
+    Ok(laid_out(kept.cells, name, file, findings))
 }
 
 /// An .ods sheet's formulas saved without a computed value (found by the content scan):
