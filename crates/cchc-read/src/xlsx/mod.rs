@@ -52,6 +52,39 @@ fn damaged(what: impl Into<String>) -> ReadError {
     ReadError::Damaged(what.into())
 }
 
+/// A part in UTF-16, as UTF-8 (without a byte-order mark); `None` for any other part,
+/// `Some(Err)` for UTF-16 that does not decode. UTF-16 is known as XML knows it: by
+/// the byte-order mark, or, without one, by the `<` that starts the part. The XML
+/// declaration's `encoding="UTF-16"` stays: the parser reads the text as UTF-8 whatever
+/// it says.
+fn utf16_to_utf8(bytes: &[u8]) -> Option<Result<Vec<u8>, ()>> {
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        [b'<', 0, ..] => (true, bytes),
+        [0, b'<', ..] => (false, bytes),
+        _ => return None,
+    };
+    if body.len() % 2 != 0 {
+        return Some(Err(()));
+    }
+    let units = body.chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len() / 2);
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => out.push(c),
+            Err(_) => return Some(Err(())),
+        }
+    }
+    Some(Ok(out.into_bytes()))
+}
+
 /// How a cell style shows numbers, as far as reading needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {
@@ -192,8 +225,12 @@ impl<R: Read + Seek> Book<R> {
         if bytes.len() as u64 != size || crc32fast::hash(&bytes) != crc {
             return Err(fail("size or CRC differs from the directory"));
         }
-        // UTF-8 is checked where the part is parsed ([`Book::text`]).
-        self.text = bytes;
+        // UTF-8 is checked where the part is parsed ([`Book::text`]); a part saved as
+        // UTF-16 (some phone and web apps write every part so) is turned into UTF-8.
+        self.text = match utf16_to_utf8(&bytes) {
+            Some(converted) => converted.map_err(|()| fail("UTF-16 text damaged"))?,
+            None => bytes,
+        };
         Ok(true)
     }
 

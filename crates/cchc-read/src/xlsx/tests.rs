@@ -336,3 +336,90 @@ fn cell_references() {
     assert_eq!(cell_ref("A"), None);
     assert_eq!(cell_ref("ZZZZZZZZZ1"), None);
 }
+
+/// `bytes` (an xlsx) with every XML part re-encoded as UTF-16, little- or big-endian,
+/// behind a byte-order mark or not, as some phone apps and scripts save workbooks.
+fn as_utf16(bytes: &[u8], little: bool, mark: bool) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("part");
+        let name = part.name().expect("name").to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).expect("inflate");
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let text = String::from_utf8(data).expect("utf-8");
+            data = match (mark, little) {
+                (false, _) => Vec::new(),
+                (true, true) => vec![0xFF, 0xFE],
+                (true, false) => vec![0xFE, 0xFF],
+            };
+            for unit in text.encode_utf16() {
+                data.extend(if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn parts_saved_as_utf16_read_as_their_utf8_originals() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut compared = 0;
+    for e in std::fs::read_dir(root.join("samples"))
+        .expect("samples")
+        .flatten()
+    {
+        if e.path().extension().is_none_or(|x| x != "xlsx") {
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).expect("read");
+        let cells_of = |bytes: Vec<u8>| {
+            let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+            let mut book = Book::open(archive, u64::MAX / 4).expect("open");
+            let mut all = Vec::new();
+            for i in 0..book.sheets.len() {
+                let sheet = book.sheet_cells(i, |_, _| true).expect("sheet");
+                all.push(format!("{:?} {:?}", sheet.cells, sheet.merges));
+            }
+            (book.sheets.len(), all)
+        };
+        let original = cells_of(bytes.clone());
+        assert!(original.0 > 0);
+        for little in [true, false] {
+            for mark in [true, false] {
+                let utf16 = as_utf16(&bytes, little, mark);
+                assert_eq!(cells_of(utf16), original, "{e:?} {little} {mark}");
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared >= 5, "{compared} samples");
+}
+
+#[test]
+fn utf16_parts_are_recognised_by_their_mark_only() {
+    assert_eq!(utf16_to_utf8(b"<a/>"), None);
+    assert_eq!(utf16_to_utf8(b"<"), None);
+    assert_eq!(utf16_to_utf8(&[b'<', 0, b'a', 0]), Some(Ok(b"<a".to_vec())));
+    assert_eq!(utf16_to_utf8(&[0, b'<', 0, b'a']), Some(Ok(b"<a".to_vec())));
+    assert_eq!(
+        utf16_to_utf8(&[0xFF, 0xFE, b'<', 0, b'a', 0]),
+        Some(Ok(b"<a".to_vec()))
+    );
+    assert_eq!(
+        utf16_to_utf8(&[0xFE, 0xFF, 0, b'<', 0x1E, 0xA1]),
+        Some(Ok("<ạ".as_bytes().to_vec()))
+    );
+    // An odd byte out, or a lone surrogate, is damaged text.
+    assert_eq!(utf16_to_utf8(&[0xFF, 0xFE, b'<']), Some(Err(())));
+    assert_eq!(utf16_to_utf8(&[0xFF, 0xFE, 0x00, 0xD8]), Some(Err(())));
+}
