@@ -33,7 +33,18 @@ fn other_peoples_files_are_read_or_named_within_bounds() {
         }
     }
     files.sort();
-    assert!(files.len() >= 370, "{} files", files.len());
+    assert!(files.len() >= 600, "{} files", files.len());
+    let listed = std::fs::read_to_string(corpus.join("protected.txt")).expect("protected.txt");
+    let protection: std::collections::BTreeMap<&str, &str> = listed
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let expect = words.next()?;
+            Some((words.next()?, expect))
+        })
+        .collect();
+    assert!(protection.len() >= 60, "{} listed", protection.len());
     let tmp = tempfile::tempdir().expect("tmp");
     let mut problems = Vec::new();
     for f in &files {
@@ -90,28 +101,98 @@ fn other_peoples_files_are_read_or_named_within_bounds() {
         if peak == 0 || peak > 150 {
             problems.push(format!("{name}: peak {peak} MB"));
         }
-        let named = read_csv(&export.join("findings.csv"))
-            .iter()
-            .any(|r| r["file"] == name)
+        let findings = read_csv(&export.join("findings.csv"));
+        let named = findings.iter().any(|r| r["file"] == name)
             || read_csv(&export.join("dossiers.csv"))
                 .iter()
                 .any(|r| r["source_file"] == name);
         if !named {
             problems.push(format!("{name}: neither named nor counted"));
         }
-        // A password-protected file is said to be protected.
-        let base = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let protected = base.contains("_pwd_")
-            || base.starts_with("pass_protected")
-            || base.contains("crypto")
-            || base == "TestExcel_2040.xls";
-        if protected
-            && !read_csv(&export.join("findings.csv"))
-                .iter()
-                .any(|r| r["file"] == name && r["message"].contains("mật khẩu"))
-        {
-            problems.push(format!("{name}: protected, not said to be"));
+        // Protection as `protected.txt` says: said, read, or (damaged first) neither.
+        let said_protected = findings
+            .iter()
+            .any(|r| r["file"] == name && r["message"].contains("mật khẩu"));
+        let relative = f
+            .strip_prefix(&corpus)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .to_string();
+        let expected = protection.get(relative.as_str()).copied();
+        let unreadable = findings
+            .iter()
+            .any(|r| r["file"] == name && r["severity"] == "error");
+        match expected {
+            Some("protected") if !said_protected => {
+                problems.push(format!("{name}: protected, not said to be"))
+            }
+            Some("read") if unreadable => problems.push(format!("{name}: not read")),
+            Some("protected") => {}
+            _ if said_protected => problems.push(format!("{name}: said protected")),
+            _ => {}
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Files other readers open and cchc once refused: UTF-16 parts (a phone app, a PHP
+/// library), a Quattro Pro export whose code page is MS-XLS's number for Windows-1252,
+/// Excel's built-in password; read with no error, and a Mac code page with its warning.
+#[test]
+fn files_other_readers_open_are_read() {
+    let corpus = root().join("tests/corpus");
+    let cases: [(&str, &[&str], Option<&str>); 7] = [
+        (
+            "roo/Pfand_from_windows_phone.xlsx",
+            &["Blatt1", "Blatt2", "Blatt3"],
+            None,
+        ),
+        (
+            "roo/Pfand_from_windows_phone.xlsm",
+            &["Blatt1", "Blatt2", "Blatt3"],
+            None,
+        ),
+        ("phpspreadsheet/Reader_XLSX_utf16be.xlsx", &["Sheet1"], None),
+        (
+            "phpspreadsheet/Reader_XLSX_utf16be.bom.xlsx",
+            &["Sheet1"],
+            None,
+        ),
+        ("sheetjs/artifacts_quattro_write_57.xls", &["A"], None),
+        (
+            "exceldatareader/TestExcel_2040.xls",
+            &["Sheet1", "Sheet2", "Sheet3"],
+            None,
+        ),
+        (
+            "phpspreadsheet/Reader_XLS_maccentraleurope.biff5.xls",
+            &[],
+            Some("10029"),
+        ),
+    ];
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (i, (path, sheets, codepage)) in cases.into_iter().enumerate() {
+        let export = tmp.path().join(format!("e{i}"));
+        let out = consolidate_into(&corpus.join(path), None, &export);
+        assert_eq!(out.status.code(), Some(0), "{path}");
+        let findings = read_csv(&export.join("findings.csv"));
+        let loud: Vec<_> = findings
+            .iter()
+            .filter(|r| r["severity"] != "info")
+            .map(|r| (r["rule"].clone(), r["raw"].clone()))
+            .collect();
+        let expected: Vec<_> = codepage
+            .map(|p| ("file.codepage".to_string(), p.to_string()))
+            .into_iter()
+            .collect();
+        assert_eq!(loud, expected, "{path}");
+        let seen: Vec<&str> = findings
+            .iter()
+            .filter(|r| r["rule"] == "sheet.unrecognized")
+            .map(|r| r["sheet"].as_str())
+            .collect();
+        for s in sheets {
+            assert!(seen.contains(s), "{path}: {s} in {seen:?}");
+        }
+    }
 }

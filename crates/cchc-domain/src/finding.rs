@@ -84,6 +84,7 @@ rules! {
     FileSkipped = "file.skipped", Info;
     FileUnreadable = "file.unreadable", Error;
     FileTooLarge = "file.too_large", Error;
+    FileCodepage = "file.codepage", Warning;
     SheetUnrecognized = "sheet.unrecognized", Info;
     SheetHidden = "sheet.hidden", Info;
     ColumnMissing = "column.missing", Error;

@@ -40,6 +40,19 @@ pub fn is_encrypted(stream: &[u8]) -> bool {
     false
 }
 
+/// The code page the workbook globals' CODEPAGE record (0x0042) gives, if any.
+pub fn codepage(stream: &[u8]) -> Option<u16> {
+    let mut at = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        match typ {
+            0x0042 => return u16_at(stream, at + 4),
+            0x000A => return None,
+            _ => at += 4 + usize::from(len),
+        }
+    }
+    None
+}
+
 /// Whether calamine would read past the end of a record of this type and length.
 pub(super) fn too_short(typ: u16, data: &[u8]) -> bool {
     match typ {

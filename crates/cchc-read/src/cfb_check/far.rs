@@ -150,46 +150,17 @@ pub fn far_cells(stream: &[u8], rows: u32, cols: u32) -> FarCells {
     out
 }
 
-/// The file offsets of the workbook stream's sectors, when it lives in regular sectors
-/// (4,096 bytes and more; a smaller stream is in the mini stream and is not patched).
-///
-/// # Errors
-/// As [`workbook_stream`].
-pub fn workbook_stream_sectors(bytes: &[u8]) -> Result<Option<(usize, Vec<usize>)>, CfbProblem> {
-    let t = tables(bytes)?;
-    let Some(streams) = Streams::of(bytes, &t)? else {
-        return Ok(None);
-    };
-    let entry = streams.workbook_entry();
-    let Some(e) = entry else {
-        return Ok(None);
-    };
-    let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
-        return Ok(None);
-    };
-    let len = len as usize;
-    if len < 4096 {
-        return Ok(None);
-    }
-    let mut offsets = Vec::new();
-    let mut s = start;
-    while s != END_OF_CHAIN && s != FREE && offsets.len() * t.size < len {
-        offsets.push((s as usize + 1) * t.size);
-        s = *t.fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
-    }
-    Ok(Some((t.size, offsets)))
-}
-
-/// Applies stream patches to the file's bytes through the stream's sectors; `false`
-/// (nothing changed) when a patch falls outside them.
+/// Applies stream patches to the file's bytes through the stream's pieces (each `size`
+/// bytes, at the file offsets [`workbook_stream_pieces`] gives); `false` (nothing changed)
+/// when a patch falls outside them.
 pub fn patch_stream(
     bytes: &mut [u8],
     size: usize,
-    sectors: &[usize],
+    pieces: &[usize],
     patches: &[(usize, Vec<u8>)],
 ) -> bool {
     let at = |off: usize| -> Option<usize> {
-        let s = sectors.get(off / size)?;
+        let s = pieces.get(off / size)?;
         let pos = s + off % size;
         (pos < bytes.len()).then_some(pos)
     };

@@ -8,12 +8,12 @@
 //! the file is refused with a finding instead.
 
 mod biff;
+mod crypt;
 mod far;
 
-pub use biff::{is_encrypted, scan_sheets, SheetScan};
-pub use far::{
-    far_cells, patch_stream, patched_stream, workbook_stream_sectors, FarCells, FarSheet,
-};
+pub use biff::{codepage, is_encrypted, scan_sheets, SheetScan};
+pub use crypt::{decrypt_file, BUILT_IN_PASSWORD};
+pub use far::{far_cells, patch_stream, patched_stream, FarCells, FarSheet};
 
 /// Why a compound file cannot be read safely.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,55 @@ pub fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, CfbProblem> {
         .workbook_entry()
         .map(|e| streams.read_entry(e))
         .transpose()
+}
+
+/// Where the workbook stream lies in the file, for changing it in place: the size of its
+/// pieces and the file offset of each, in stream order. A stream of 4,096 bytes or more
+/// lies in regular sectors; a smaller one in 64-byte pieces of the mini stream, itself in
+/// the root entry's sectors.
+///
+/// # Errors
+/// As [`workbook_stream`].
+pub fn workbook_stream_pieces(bytes: &[u8]) -> Result<Option<(usize, Vec<usize>)>, CfbProblem> {
+    let t = tables(bytes)?;
+    let Some(streams) = Streams::of(bytes, &t)? else {
+        return Ok(None);
+    };
+    let Some(e) = streams.workbook_entry() else {
+        return Ok(None);
+    };
+    let (Some(start), Some(len)) = (u32_at(e, 116), u32_at(e, 120)) else {
+        return Ok(None);
+    };
+    let len = len as usize;
+    let sectors_of = |start: u32, len: usize| -> Result<Vec<usize>, CfbProblem> {
+        let mut offsets = Vec::new();
+        let mut s = start;
+        while s != END_OF_CHAIN && s != FREE && offsets.len() * t.size < len {
+            offsets.push((s as usize + 1) * t.size);
+            s = *t.fat.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
+        }
+        Ok(offsets)
+    };
+    if len >= 4096 {
+        return Ok(Some((t.size, sectors_of(start, len)?)));
+    }
+    let root = streams.dir.get(..128).ok_or(CfbProblem::Header)?;
+    let (Some(root_start), Some(root_len)) = (u32_at(root, 116), u32_at(root, 120)) else {
+        return Ok(None);
+    };
+    let root_sectors = sectors_of(root_start, root_len as usize)?;
+    let mut pieces = Vec::new();
+    let mut s = start;
+    while s != END_OF_CHAIN && s != FREE && pieces.len() * 64 < len {
+        let at = s as usize * 64;
+        let sector = root_sectors
+            .get(at / t.size)
+            .ok_or(CfbProblem::OutOfRange)?;
+        pieces.push(sector + at % t.size);
+        s = *t.mini.get(s as usize).ok_or(CfbProblem::OutOfRange)?;
+    }
+    Ok(Some((64, pieces)))
 }
 
 /// The workbook stream's names, in the order calamine 0.38 tries them.

@@ -243,6 +243,15 @@ pub(super) fn open_by_content(
                     ))
                 }
             };
+            let mut bytes = bytes;
+            let mut stream = stream;
+            // Encrypted with Excel's built-in password (a locked workbook structure):
+            // Excel opens it without asking, so it is decrypted in place and read.
+            if let Some((file, plain)) = stream.as_deref().and_then(|s| {
+                crate::cfb_check::decrypt_file(&bytes, s, crate::cfb_check::BUILT_IN_PASSWORD)
+            }) {
+                (bytes, stream) = (file, Some(plain));
+            }
             // A password-protected .xls: everything after FILEPASS is ciphertext, which
             // the checks below would call damaged or enormous.
             if stream.as_deref().is_some_and(crate::cfb_check::is_encrypted) {
@@ -265,13 +274,12 @@ pub(super) fn open_by_content(
                     .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
                 ));
             }
-            let mut bytes = bytes;
             let mut declared = scan.map_or(0, |s| s.largest_cells);
             // Cells far away (a stray cell at row 65,536): taken out, as an xlsx sheet's
             // are, when what is left is within bounds (`cfb_check::far_cells`).
             if declared > MAX_DECLARED_CELLS {
                 if let (Some(stream), Ok(Some((size, sectors)))) =
-                    (stream.as_deref(), crate::cfb_check::workbook_stream_sectors(&bytes))
+                    (stream.as_deref(), crate::cfb_check::workbook_stream_pieces(&bytes))
                 {
                     let far = crate::cfb_check::far_cells(stream, MAX_SHEET_ROWS, crate::grid::MAX_TABLE_COLUMNS);
                     let rest = crate::cfb_check::scan_sheets(&crate::cfb_check::patched_stream(stream, &far.patches));
@@ -297,7 +305,8 @@ pub(super) fn open_by_content(
                     .with_raw(declared.to_string()),
                 ));
             }
-            open_compound(bytes, file, encrypted)
+            let page = stream.as_deref().and_then(crate::cfb_check::codepage);
+            open_compound(bytes, page, file, encrypted, notes)
         }
     }
 }
@@ -322,12 +331,38 @@ pub const MAX_DECLARED_CELLS: u64 = 2_000_000;
 
 pub(super) fn open_compound(
     bytes: Vec<u8>,
+    page: Option<u16>,
     file: &str,
     encrypted: impl Fn() -> Box<Finding>,
+    notes: &mut Vec<Finding>,
 ) -> Result<Opened, Box<Finding>> {
     // An encrypted xlsx is a compound file holding the encrypted package.
     let package = is_encrypted_package(&bytes);
-    match open_workbook_from_rs::<Xls<_>, _>(std::io::Cursor::new(bytes)) {
+    // A code page calamine lacks (Mac Central European, a Quattro Pro export's 0x8001)
+    // fails the whole file: its text is read with a stand-in instead, the figures are
+    // unaffected, and the officer is told the accented letters may be wrong.
+    let page = page.filter(|&p| codepage::to_encoding(p).is_none());
+    let opened = match page {
+        None => open_workbook_from_rs::<Xls<_>, _>(std::io::Cursor::new(bytes)),
+        Some(page) => {
+            let mut options = calamine::XlsOptions::default();
+            let (stand_in, exact) = stand_in_codepage(page);
+            options.force_codepage = Some(stand_in);
+            let opened = Xls::new_with_options(std::io::Cursor::new(bytes), options);
+            if opened.is_ok() && !exact {
+                notes.push(
+                    Finding::file(
+                        Rule::FileCodepage,
+                        file,
+                        format!("Tệp .xls ghi chữ theo bảng mã {page}, cchc không có bảng mã này: chữ được đọc theo bảng mã Windows-1252 nên chữ có dấu có thể sai (số liệu không ảnh hưởng); hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu .xlsx rồi gửi lại"),
+                    )
+                    .with_raw(page.to_string()),
+                );
+            }
+            opened
+        }
+    };
+    match opened {
         Ok(wb) => Ok(Opened::Library(Sheets::Xls(wb), Vec::new())),
         Err(XlsError::Password) => Err(encrypted()),
         Err(e) => {
@@ -346,5 +381,16 @@ pub(super) fn open_compound(
                 .with_raw(e.to_string()),
             ))
         }
+    }
+}
+
+/// The code page a BIFF file's unknown one is read as, and whether it is the same page:
+/// MS-XLS's own numbers for Mac Roman (32768) and Windows-1252 in BIFF2–3 (32769) as
+/// the pages they stand for, any other as Windows-1252.
+fn stand_in_codepage(page: u16) -> (u16, bool) {
+    match page {
+        32768 => (10000, true),
+        32769 => (1252, true),
+        _ => (1252, false),
     }
 }
