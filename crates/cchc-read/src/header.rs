@@ -403,26 +403,44 @@ pub fn is_group_marker(raw: &str) -> bool {
     roman || letter
 }
 
-/// `(1)`, `1`, `(3)=(4)+(5)`: a cell of the column-numbering row under a header.
+/// `(1)`, `1`, `(3)=(4)+(5)`, `1=3+9+10`: a cell of the column-numbering row under a
+/// header. A number written as text is not one (codes `01`, `02` are text), unless an
+/// `=` formula description follows it.
 fn numbering_value(d: &Data) -> Option<i64> {
     match d {
         Data::Int(i) => Some(*i),
         Data::Float(f) if f.fract() == 0.0 => Some(*f as i64),
         Data::String(s) => {
             let t = s.trim();
-            let inner = t.strip_prefix('(')?;
-            let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
-            if inner[digits.len()..].starts_with(')') {
-                digits.parse().ok()
-            } else {
-                None
+            let (head, formula) = match t.split_once('=') {
+                Some((head, rest)) => (head.trim(), Some(rest)),
+                None => (t, None),
+            };
+            // What follows `=` describes the column as a sum or difference of others.
+            if formula.is_some_and(|f| {
+                f.trim().is_empty()
+                    || !f
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "()+-*x/:. ".contains(c))
+            }) {
+                return None;
             }
+            let digits = match head.strip_prefix('(') {
+                Some(inner) => inner.strip_suffix(')')?,
+                None if formula.is_some() => head,
+                None => return None,
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
         }
         _ => None,
     }
 }
 
-/// Whether the row is the column-numbering row (`(1) (2) …` or `1 2 3 …`).
+/// Whether the row is the column-numbering row (`(1) (2) …`, `1 2 3 …`, or
+/// `A B C 1 2 3=1+2 …`: letters for the text columns first, then numbers).
 pub fn is_numbering_row(grid: &Grid, row: u32, cols: std::ops::Range<u32>) -> bool {
     let mut values = Vec::new();
     for c in cols {
@@ -432,10 +450,23 @@ pub fn is_numbering_row(grid: &Grid, row: u32, cols: std::ops::Range<u32>) -> bo
         }
         match numbering_value(d) {
             Some(v) => values.push(v),
+            // A letter, before any number.
+            None if values.is_empty() && is_column_letter(d) => {}
             None => return false,
         }
     }
     values.len() >= 3 && values.windows(2).all(|w| w[1] > w[0])
+}
+
+/// `A`, `B`, `(C)`: the letter a numbering row gives a text column.
+fn is_column_letter(d: &Data) -> bool {
+    let Data::String(s) = d else { return false };
+    let t = s.trim();
+    let t = t
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(t);
+    t.len() == 1 && t.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// A row of a table's body.
@@ -509,5 +540,50 @@ mod tests {
         assert_eq!(numbering_value(&Data::String("(12)".into())), Some(12));
         assert_eq!(numbering_value(&Data::Float(4.0)), Some(4));
         assert_eq!(numbering_value(&Data::String("12".into())), None);
+        assert_eq!(numbering_value(&Data::String("1=3+9+10".into())), Some(1));
+        assert_eq!(numbering_value(&Data::String("3 = 4 + 5".into())), Some(3));
+        assert_eq!(
+            numbering_value(&Data::String("(5)=(3)-(4)".into())),
+            Some(5)
+        );
+        assert_eq!(numbering_value(&Data::String("1=".into())), None);
+        assert_eq!(numbering_value(&Data::String("1=Tổng".into())), None);
+        assert_eq!(numbering_value(&Data::String("(1".into())), None);
+        assert!(is_column_letter(&Data::String("B".into())));
+        assert!(is_column_letter(&Data::String("(C)".into())));
+        assert!(!is_column_letter(&Data::String("AB".into())));
+    }
+
+    #[test]
+    fn numbering_rows_with_letters_and_formulas() {
+        let row = |cells: &[Data]| {
+            let mut r = calamine::Range::new((0, 0), (0, cells.len() as u32 - 1));
+            for (c, d) in cells.iter().enumerate() {
+                r.set_value((0, c as u32), d.clone());
+            }
+            Grid::new("s".into(), r, Vec::new())
+        };
+        let s = |t: &str| Data::String(t.into());
+        let budget = row(&[s("A"), s("B"), s("C"), s("1=2+3"), Data::Float(2.0), s("3")]);
+        // "3" as text is no number: the row is numbering only with its formula cells.
+        assert!(!is_numbering_row(&budget, 0, 0..6));
+        let budget = row(&[
+            s("A"),
+            s("B"),
+            s("1=2+3"),
+            Data::Float(2.0),
+            Data::Float(3.0),
+        ]);
+        assert!(is_numbering_row(&budget, 0, 0..5));
+        // Letters after the numbers, or a data row, are not numbering.
+        let late = row(&[Data::Float(1.0), Data::Float(2.0), Data::Float(3.0), s("D")]);
+        assert!(!is_numbering_row(&late, 0, 0..4));
+        let data = row(&[
+            Data::Float(1.0),
+            s("Trường A"),
+            Data::Float(5.0),
+            Data::Float(6.0),
+        ]);
+        assert!(!is_numbering_row(&data, 0, 0..4));
     }
 }

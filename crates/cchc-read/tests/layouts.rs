@@ -329,6 +329,48 @@ fn not_a_form() {
     assert_eq!(rules(&read), vec![Rule::SheetUnrecognized]);
 }
 
+/// A budget estimate (`Nội dung`, `Mã số`, `Tổng số` and its sources, the column
+/// numbering `A B C 1=2+3 2 3`) is no Form D: it has no numerator or ratio column, so
+/// the sheet is not a form — not 5 unknown indicators read from its rows.
+#[test]
+fn a_budget_table_is_not_form_d() {
+    let rows = vec![
+        vec![S("DỰ TOÁN THU, CHI NGÂN SÁCH NHÀ NƯỚC NĂM 2026")],
+        vec![
+            S("STT"),
+            S("Nội dung"),
+            S("Mã số"),
+            S("Tổng số"),
+            S("Ngân sách nhà nước"),
+            S("Nguồn thu sự nghiệp"),
+            S("Ghi chú"),
+        ],
+        vec![S("A"), S("B"), S("C"), S("1=2+3"), N(2.0), N(3.0)],
+        vec![
+            N(1.0),
+            S("Chi thường xuyên"),
+            S("01"),
+            N(100.0),
+            N(60.0),
+            N(40.0),
+        ],
+        vec![N(2.0), S("Chi đầu tư"), S("02"), N(50.0), N(50.0), N(0.0)],
+        vec![
+            N(3.0),
+            S("Chi sự nghiệp giáo dục"),
+            S("03"),
+            N(30.0),
+            N(20.0),
+            N(10.0),
+        ],
+        vec![N(4.0), S("Chi khác"), S("04"), N(5.0), N(5.0), N(0.0)],
+        vec![N(5.0), S("Dự phòng"), S("05"), N(2.0), N(2.0), N(0.0)],
+    ];
+    let (_d, read) = workbook(&rows, &[]);
+    assert!(read.tables.is_empty());
+    assert_eq!(rules(&read), vec![Rule::SheetUnrecognized]);
+}
+
 #[test]
 fn four_level_2017_header_unmerged() {
     // Số hồ sơ nhận giải quyết › Trong đó › Số mới tiếp nhận › Trực tuyến, parents over

@@ -3,6 +3,7 @@
 
 use super::open::MAX_DECLARED_CELLS;
 use super::*;
+use cchc_domain::columns::DColumn;
 
 pub(super) fn merges<RS: std::io::Read + std::io::Seek>(
     wb: &mut Sheets<RS>,
@@ -311,7 +312,14 @@ pub(super) fn read_sheet(
     let d = if done {
         None
     } else {
-        find_header_in(&cells, &memo.texts, ctx.aliases.form_d(), &mut memo.d)
+        // A Form D table reports a value: a numerator or a ratio column. Name, code and
+        // "Tổng số" alone are any list's (a budget table's `Nội dung`, `Mã số`, `Tổng số`
+        // read as 96 unknown indicators).
+        find_header_in(&cells, &memo.texts, ctx.aliases.form_d(), &mut memo.d).filter(|h| {
+            h.columns
+                .iter()
+                .any(|(_, r)| matches!(r, DColumn::Numerator | DColumn::Ratio))
+        })
     };
     let coverages = [coverage(&a), coverage(&b), coverage(&c), coverage(&d)];
     let mut best: Option<(usize, f64)> = None;
