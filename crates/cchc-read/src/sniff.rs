@@ -256,6 +256,11 @@ pub struct OdsScan {
     /// makes that rectangle in memory (one repeated cell can ask for billions), so a
     /// file whose sheet is larger than [`crate::workbook::MAX_DECLARED_CELLS`] is refused.
     pub largest_cells: u64,
+    /// The most text a sheet's cells hold once repeats are laid out (each text cell's
+    /// bytes plus 16 for its allocation, times its repeats): calamine copies a repeated
+    /// cell's text into every cell, so an 852-byte file asked for 60 MB (and could for
+    /// gigabytes); a file past [`crate::xlsx::MAX_SHEET_TEXT`] is refused.
+    pub largest_text: u64,
     /// Cells holding a formula saved without its value (no `office:value-type`: what
     /// scripts write; LibreOffice always stores the value, even an empty text), by
     /// sheet; at most [`MAX_UNCACHED_BLOCKS`] blocks are kept.
@@ -303,6 +308,7 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
     let broken = OdsScan {
         well_formed: false,
         largest_cells: 0,
+        largest_text: 0,
         uncached: Vec::new(),
     };
     let Ok(part) = archive.by_name("content.xml") else {
@@ -319,6 +325,10 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
     let (mut row_repeat, mut col, mut row_end) = (1u64, 0u64, 0u64);
     let (mut sheet, mut uncached) = (String::new(), Vec::new());
     let mut pending: Option<UncachedBlock> = None;
+    // Text: of the sheet so far, of the row so far, of the cell being read (its repeat,
+    // whether it is a text cell, its bytes so far), and the most of any sheet.
+    let (mut sheet_text, mut row_text, mut most_text) = (0u64, 0u64, 0u64);
+    let (mut cell_repeat, mut text_cell, mut cell_text) = (1u64, false, 0u64);
     let end_row = |rows: &mut u64, last: &mut u64, widest: &mut u64, rep: u64, end: u64| {
         if end > 0 {
             *last = rows.saturating_add(rep);
@@ -340,7 +350,7 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                 }
                 match e.name().0 {
                     "table:table" => {
-                        (rows, last_row_end, widest) = (0, 0, 0);
+                        (rows, last_row_end, widest, sheet_text) = (0, 0, 0, 0);
                         sheet = e
                             .attributes()
                             .with_checks(false)
@@ -353,8 +363,8 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                             .unwrap_or_default();
                     }
                     "table:table-row" => {
-                        (row_repeat, col, row_end) =
-                            (repeat(e, "table:number-rows-repeated"), 0, 0);
+                        (row_repeat, col, row_end, row_text) =
+                            (repeat(e, "table:number-rows-repeated"), 0, 0, 0);
                         if empty {
                             end_row(&mut rows, &mut last_row_end, &mut widest, row_repeat, 0);
                         }
@@ -362,9 +372,13 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                     "table:table-cell" | "table:covered-table-cell" => {
                         let n = repeat(e, "table:number-columns-repeated");
                         let (mut typed, mut formula) = (false, false);
+                        text_cell = true;
                         for a in e.attributes().with_checks(false).flatten() {
                             match a.key.0 {
-                                "office:value-type" => typed = true,
+                                "office:value-type" => {
+                                    typed = true;
+                                    text_cell = &*a.value == "string";
+                                }
                                 "table:formula" => formula = true,
                                 _ => {}
                             }
@@ -384,6 +398,7 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                             uncached.extend(pending.take());
                         }
                         let valued = !empty || typed;
+                        (cell_repeat, cell_text) = (n, 0);
                         col = col.saturating_add(n);
                         if valued {
                             row_end = col;
@@ -396,16 +411,29 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
             Event::End(ref e) => {
                 depth -= 1;
                 match e.name().0 {
-                    "table:table-cell" => uncached.extend(pending.take()),
-                    "table:table-row" => end_row(
-                        &mut rows,
-                        &mut last_row_end,
-                        &mut widest,
-                        row_repeat,
-                        row_end,
-                    ),
+                    "table:table-cell" => {
+                        uncached.extend(pending.take());
+                        if text_cell && cell_text > 0 {
+                            row_text = row_text.saturating_add(
+                                cell_text.saturating_add(16).saturating_mul(cell_repeat),
+                            );
+                        }
+                        cell_text = 0;
+                    }
+                    "table:table-row" => {
+                        end_row(
+                            &mut rows,
+                            &mut last_row_end,
+                            &mut widest,
+                            row_repeat,
+                            row_end,
+                        );
+                        sheet_text = sheet_text.saturating_add(row_text.saturating_mul(row_repeat));
+                        row_text = 0;
+                    }
                     "table:table" => {
                         largest = largest.max(last_row_end.saturating_mul(widest));
+                        most_text = most_text.max(sheet_text);
                     }
                     _ => {}
                 }
@@ -414,9 +442,11 @@ pub fn scan_ods_content<R: std::io::Read + std::io::Seek>(
                 return Some(OdsScan {
                     well_formed: depth == 0,
                     largest_cells: largest,
+                    largest_text: most_text,
                     uncached,
                 })
             }
+            Event::Text(ref t) => cell_text = cell_text.saturating_add(t.len() as u64),
             _ => {}
         }
     }

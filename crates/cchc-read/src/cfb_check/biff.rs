@@ -100,7 +100,7 @@ pub(super) fn sst_overrun(stream: &[u8]) -> Option<usize> {
         }
         match typ {
             0x000A => return None,
-            0x00FC if data.len() >= 8 && sst_strings_overrun(&data[8..], &conts) => {
+            0x00FC if data.len() >= 8 && sst_strings_overrun(&data[8..], &conts, |_| ()) => {
                 return Some(data.len());
             }
             _ => {}
@@ -109,8 +109,13 @@ pub(super) fn sst_overrun(stream: &[u8]) -> Option<usize> {
     None
 }
 
-/// The strings of one SST (see [`sst_overrun`]).
-pub(super) fn sst_strings_overrun<'a>(first: &'a [u8], conts: &[&'a [u8]]) -> bool {
+/// The strings of one SST (see [`sst_overrun`]), each string's length in characters
+/// handed to `each` as it is read.
+pub(super) fn sst_strings_overrun<'a>(
+    first: &'a [u8],
+    conts: &[&'a [u8]],
+    mut each: impl FnMut(usize),
+) -> bool {
     let mut data = first;
     let mut rest = conts.iter();
     let mut next = |data: &mut &'a [u8]| match rest.next() {
@@ -131,6 +136,7 @@ pub(super) fn sst_strings_overrun<'a>(first: &'a [u8], conts: &[&'a [u8]]) -> bo
             return false;
         }
         let cch = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        each(cch);
         let flags = data[2];
         data = &data[3..];
         let mut high = flags & 0x1 != 0;
@@ -180,6 +186,80 @@ pub(super) fn sst_strings_overrun<'a>(first: &'a [u8], conts: &[&'a [u8]]) -> bo
             }
         }
     }
+}
+
+/// The most text one sheet's cells would hold once calamine copies each shared string
+/// into every LABELSST cell naming it: per sheet, each such cell's string length in
+/// characters (at least as many bytes) plus 16 for its allocation. A 3 MB `.xls` of
+/// 200,000 cells naming one 8,000-character string would ask for 1.6 GB.
+pub fn shared_text_per_sheet(stream: &[u8]) -> u64 {
+    let mut lengths: Vec<u32> = Vec::new();
+    let mut at = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let Some(data) = stream.get(at + 4..at + 4 + usize::from(len)) else {
+            break;
+        };
+        at += 4 + usize::from(len);
+        let mut conts: Vec<&[u8]> = Vec::new();
+        while let (Some(0x003C), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+            let Some(c) = stream.get(at + 4..at + 4 + usize::from(len)) else {
+                break;
+            };
+            conts.push(c);
+            at += 4 + usize::from(len);
+        }
+        match typ {
+            0x00FC if data.len() >= 8 => {
+                sst_strings_overrun(&data[8..], &conts, |cch| lengths.push(cch as u32));
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    if lengths.is_empty() {
+        return 0;
+    }
+    // Each sheet from the BOF that starts it to its EOF, where its BOUNDSHEET says.
+    let mut starts = Vec::new();
+    walk_records(stream, 0, |typ, data| {
+        if typ == 0x0085 {
+            if let Some(pos) = u32_at(data, 0) {
+                starts.push(pos as usize);
+            }
+        }
+    });
+    let mut most = 0u64;
+    for start in starts {
+        let mut text = 0u64;
+        let mut at = start;
+        // Substreams nest (a chart inside a sheet has its own BOF and EOF).
+        let mut depth = 0usize;
+        while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+            let data = stream
+                .get(at + 4..at + 4 + usize::from(len))
+                .unwrap_or_default();
+            at += 4 + usize::from(len);
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                0x00FD => {
+                    let cch = u32_at(data, 6)
+                        .and_then(|i| lengths.get(i as usize))
+                        .copied()
+                        .unwrap_or(0);
+                    text += u64::from(cch) + 16;
+                }
+                _ => {}
+            }
+        }
+        most = most.max(text);
+    }
+    most
 }
 
 /// Scans an xls workbook stream's sheet records (see [`SheetScan`]).
@@ -331,24 +411,28 @@ mod tests {
         good.extend([0, 0, 0, 0]); // the run
         good.extend(sst_string(b"e", 0x4, &[2, 0, 0, 0]));
         good.extend([9, 9]); // the extension
-        assert!(!sst_strings_overrun(&good, &[]));
+        assert!(!sst_strings_overrun(&good, &[], |_| ()));
         // Split in a CONTINUE record: the characters go on after a flags byte.
         let (head, tail) = good.split_at(4); // cch, flags, 'a'
         let mut cont = vec![0u8];
         cont.extend_from_slice(tail);
-        assert!(!sst_strings_overrun(head, &[&cont]));
+        assert!(!sst_strings_overrun(head, &[&cont], |_| ()));
         // Cut after a string's flags where its run count (2 bytes) should be: read
         // without a check by calamine (a panic).
-        assert!(sst_strings_overrun(&[1, 0, 0x8, 5], &[]));
+        assert!(sst_strings_overrun(&[1, 0, 0x8, 5], &[], |_| ()));
         // ... or its extension size (4 bytes): the file the fuzzer found.
-        assert!(sst_strings_overrun(&[1, 0, 0x4, 1, 2, 3], &[]));
+        assert!(sst_strings_overrun(&[1, 0, 0x4, 1, 2, 3], &[], |_| ()));
         // Characters continued in an empty CONTINUE record: its flags byte is read blind.
-        assert!(sst_strings_overrun(&[3, 0, 0, b'a'], &[&[]]));
+        assert!(sst_strings_overrun(&[3, 0, 0, b'a'], &[&[]], |_| ()));
         // What calamine refuses with an error is not a panic: fewer than 3 bytes for a
         // string, characters missing with no CONTINUE left, a run block cut short.
-        assert!(!sst_strings_overrun(&[1, 0], &[]));
-        assert!(!sst_strings_overrun(&[5, 0, 0, b'a'], &[]));
-        assert!(!sst_strings_overrun(&sst_string(b"r", 0x8, &[3, 0]), &[]));
+        assert!(!sst_strings_overrun(&[1, 0], &[], |_| ()));
+        assert!(!sst_strings_overrun(&[5, 0, 0, b'a'], &[], |_| ()));
+        assert!(!sst_strings_overrun(
+            &sst_string(b"r", 0x8, &[3, 0]),
+            &[],
+            |_| ()
+        ));
     }
 
     #[test]

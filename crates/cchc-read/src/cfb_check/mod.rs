@@ -11,7 +11,7 @@ mod biff;
 mod crypt;
 mod far;
 
-pub use biff::{codepage, is_encrypted, scan_sheets, SheetScan};
+pub use biff::{codepage, is_encrypted, scan_sheets, shared_text_per_sheet, SheetScan};
 pub use crypt::{decrypt_file, BUILT_IN_PASSWORD};
 pub use far::{far_cells, patch_stream, patched_stream, FarCells, FarSheet};
 

@@ -171,6 +171,16 @@ pub(super) fn open_by_content(
                     .with_raw(cells.to_string()),
                 ));
             }
+            if let Some(text) = ods.as_ref().map(|o| o.largest_text).filter(|t| *t > crate::xlsx::MAX_SHEET_TEXT) {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .ods có một trang tính chứa hơn {} MB chữ trong các ô (ô chữ được lặp lại rất nhiều lần), vượt giới hạn {} MB: không đọc; hãy xoá các ô thừa, lưu lại rồi gửi lại", text >> 20, crate::xlsx::MAX_SHEET_TEXT >> 20),
+                    )
+                    .with_raw(text.to_string()),
+                ));
+            }
             // The kind the name says first, then the other zip kinds.
             // An archive holding content.xml is an .ods whatever its name, and is read as
             // nothing else (calamine's xlsx reader, given a damaged one, read garbage cell
@@ -272,6 +282,18 @@ pub(super) fn open_by_content(
                         format!("Tệp .xls bị hỏng: một bản ghi bên trong tệp ngắn hơn quy định hoặc sai cấu trúc; {resave}"),
                     )
                     .with_raw(format!("record 0x{typ:04X}, {len} bytes")),
+                ));
+            }
+            // Shared strings calamine would copy into every cell naming them.
+            let text = stream.as_deref().map_or(0, crate::cfb_check::shared_text_per_sheet);
+            if text > crate::xlsx::MAX_SHEET_TEXT {
+                return Err(Box::new(
+                    Finding::file(
+                        Rule::FileTooLarge,
+                        file,
+                        format!("Tệp .xls có một trang tính chứa hơn {} MB chữ trong các ô (một chuỗi dài được dùng lại ở rất nhiều ô), vượt giới hạn {} MB: không đọc; {resave}", text >> 20, crate::xlsx::MAX_SHEET_TEXT >> 20),
+                    )
+                    .with_raw(text.to_string()),
                 ));
             }
             let mut declared = scan.map_or(0, |s| s.largest_cells);

@@ -5,6 +5,9 @@ use super::open::MAX_DECLARED_CELLS;
 use super::*;
 use cchc_domain::columns::DColumn;
 
+use crate::grid::GridCells;
+use crate::xlsx::MAX_SHEET_TEXT;
+
 pub(super) fn merges<RS: std::io::Read + std::io::Seek>(
     wb: &mut Sheets<RS>,
     name: &str,
@@ -33,7 +36,7 @@ pub(super) fn sheet_range(
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> Result<calamine::Range<calamine::Data>, String> {
+) -> Result<GridCells, String> {
     if let Sheets::Xlsb(x) = wb {
         return xlsb_range(x, name, file, findings);
     }
@@ -41,7 +44,7 @@ pub(super) fn sheet_range(
         let mut range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
         let uncached = mark_uncached(ods_uncached, name, &mut range);
         left_out_findings(name, file, (0, None), uncached, findings);
-        return Ok(range);
+        return Ok(range.into());
     };
     let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut kept = Kept::default();
@@ -69,16 +72,28 @@ pub(super) fn sheet_range(
         (uncached, first_uncached),
         findings,
     );
-    Ok(laid_out(kept.cells, name, file, findings))
+    Ok(laid_out(
+        kept.cells,
+        (kept.too_wide, kept.too_much_text),
+        name,
+        file,
+        findings,
+    ))
 }
 
 /// Cells streamed from a sheet: those within [`MAX_SHEET_ROWS`] rows and
-/// [`MAX_TABLE_COLUMNS`] columns kept, the others counted.
+/// [`MAX_TABLE_COLUMNS`] columns kept, the others counted; none kept once those kept
+/// spread over more than [`MAX_DECLARED_CELLS`] or hold more than [`MAX_SHEET_TEXT`]
+/// (the sheet is then refused).
 #[derive(Default)]
 struct Kept {
     cells: Vec<calamine::Cell<calamine::Data>>,
     outside: usize,
     first_outside: Option<(u32, u32)>,
+    spread: Spread,
+    too_wide: Option<u64>,
+    text: u64,
+    too_much_text: Option<u64>,
 }
 
 impl Kept {
@@ -86,8 +101,20 @@ impl Kept {
         if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
             self.outside += 1;
             self.first_outside.get_or_insert((row, col));
-        } else {
-            self.cells.push(calamine::Cell::new((row, col), value));
+        } else if self.too_wide.is_none() && self.too_much_text.is_none() {
+            let mut spread = self.spread;
+            spread.add((row, col));
+            self.text += crate::xlsx::text_cost(&value);
+            if spread.area() > MAX_DECLARED_CELLS {
+                self.too_wide = Some(spread.area());
+                self.cells = Vec::new();
+            } else if self.text > MAX_SHEET_TEXT {
+                self.too_much_text = Some(self.text);
+                self.cells = Vec::new();
+            } else {
+                self.spread = spread;
+                self.cells.push(calamine::Cell::new((row, col), value));
+            }
         }
     }
 }
@@ -102,7 +129,7 @@ fn xlsb_range(
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> Result<calamine::Range<calamine::Data>, String> {
+) -> Result<GridCells, String> {
     let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut kept = Kept::default();
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
@@ -118,7 +145,13 @@ fn xlsb_range(
         (0, None),
         findings,
     );
-    Ok(laid_out(kept.cells, name, file, findings))
+    Ok(laid_out(
+        kept.cells,
+        (kept.too_wide, kept.too_much_text),
+        name,
+        file,
+        findings,
+    ))
 }
 
 /// An .ods sheet's formulas saved without a computed value (found by the content scan):
@@ -161,26 +194,31 @@ pub(super) fn mark_uncached(
     (count, first)
 }
 
-/// The sheet's cells as a range, unless the rectangle around them (which the range
-/// holds in full) is larger than [`MAX_DECLARED_CELLS`]: a cell at each corner of the
-/// bounds read would otherwise take 100,000 × 64 cells (≈ 200 MB). Such a sheet is left
-/// out with `file.too_large`.
+/// The sheet's cells laid out ([`GridCells::from_cells`]), unless the rectangle around
+/// them is larger than [`MAX_DECLARED_CELLS`] (a cell at each corner of the bounds read
+/// would otherwise take 100,000 × 64 cells, ≈ 200 MB), or `spread` says the cells
+/// already went past it while they were read, or `text` that they would hold more than
+/// [`MAX_SHEET_TEXT`]: such a sheet is left out with `file.too_large`.
 pub(super) fn laid_out(
     cells: Vec<calamine::Cell<calamine::Data>>,
+    (spread, text): (Option<u64>, Option<u64>),
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> calamine::Range<calamine::Data> {
-    let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    for (r, c) in cells.iter().map(|c| c.get_position()) {
-        bounds = Some(match bounds {
-            None => (r, r, c, c),
-            Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
-        });
+) -> GridCells {
+    if let Some(text) = text {
+        findings.push(
+            Finding::file(
+                Rule::FileTooLarge,
+                file,
+                format!("Trang tính \"{name}\" chứa hơn {} MB chữ trong các ô (một chuỗi dài được dùng lại ở rất nhiều ô), vượt giới hạn {} MB: không đọc trang này; hãy xoá các ô thừa, lưu lại rồi gửi lại", text >> 20, MAX_SHEET_TEXT >> 20),
+            )
+            .at(name, "")
+            .with_raw(text.to_string()),
+        );
+        return calamine::Range::empty().into();
     }
-    let area = bounds.map_or(0, |(r0, r1, c0, c1)| {
-        u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
-    });
+    let area = spread.unwrap_or_else(|| Spread::of(&cells).area());
     if area > MAX_DECLARED_CELLS {
         findings.push(
             Finding::file(
@@ -191,33 +229,69 @@ pub(super) fn laid_out(
             .at(name, "")
             .with_raw(area.to_string()),
         );
-        return calamine::Range::empty();
+        return calamine::Range::empty().into();
     }
-    calamine::Range::from_sparse(cells)
+    GridCells::from_cells(cells)
+}
+
+/// The rectangle around the cells kept so far.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Spread(Option<(u32, u32, u32, u32)>);
+
+impl Spread {
+    fn of(cells: &[calamine::Cell<calamine::Data>]) -> Spread {
+        let mut s = Spread::default();
+        for c in cells {
+            s.add(c.get_position());
+        }
+        s
+    }
+
+    fn add(&mut self, (r, c): (u32, u32)) {
+        self.0 = Some(match self.0 {
+            None => (r, r, c, c),
+            Some((r0, r1, c0, c1)) => (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
+        });
+    }
+
+    fn area(self) -> u64 {
+        self.0.map_or(0, |(r0, r1, c0, c1)| {
+            u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+        })
+    }
 }
 
 /// A sheet read by the direct reader: its cells within bounds and its merged regions.
+/// Cells stop being kept once those kept spread over more than [`MAX_DECLARED_CELLS`]
+/// (the sheet is then refused), so a sheet of millions of small cells is never held.
 pub(super) fn direct_sheet(
     book: &mut crate::xlsx::Book<std::io::Cursor<Vec<u8>>>,
     index: usize,
     name: &str,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> Result<
-    (
-        calamine::Range<calamine::Data>,
-        Option<Vec<calamine::Dimensions>>,
-    ),
-    crate::error::ReadError,
-> {
+) -> Result<(GridCells, Option<Vec<calamine::Dimensions>>), crate::error::ReadError> {
     let (mut outside, mut first_outside) = (0usize, None);
+    let mut spread = Spread::default();
+    let mut too_wide = None;
     let read = book.sheet_cells(index, |row, col| {
         let inside = row < MAX_SHEET_ROWS && col < crate::grid::MAX_TABLE_COLUMNS;
         if !inside {
             outside += 1;
             first_outside.get_or_insert((row, col));
+            return false;
         }
-        inside
+        if too_wide.is_some() {
+            return false;
+        }
+        let before = spread;
+        spread.add((row, col));
+        if spread.area() > MAX_DECLARED_CELLS {
+            too_wide = Some(spread.area());
+            spread = before;
+            return false;
+        }
+        true
     })?;
     left_out_findings(
         name,
@@ -227,7 +301,13 @@ pub(super) fn direct_sheet(
         findings,
     );
     Ok((
-        laid_out(read.cells, name, file, findings),
+        laid_out(
+            read.cells,
+            (too_wide, read.too_much_text),
+            name,
+            file,
+            findings,
+        ),
         Some(read.merges),
     ))
 }

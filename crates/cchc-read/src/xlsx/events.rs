@@ -128,8 +128,14 @@ pub(super) fn parse_sheet_events(
                             Data::Empty => continue,
                             data => data,
                         };
-                        if keep(crow, ccol) {
-                            out.cells.push(Cell::new((crow, ccol), data));
+                        if keep(crow, ccol) && out.too_much_text.is_none() {
+                            out.text += super::text_cost(&data);
+                            if out.text > super::MAX_SHEET_TEXT {
+                                out.too_much_text = Some(out.text);
+                                out.cells = Vec::new();
+                            } else {
+                                out.cells.push(Cell::new((crow, ccol), data));
+                            }
                         }
                     }
                     "mergeCell" => {

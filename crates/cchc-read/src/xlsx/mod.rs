@@ -85,6 +85,9 @@ fn utf16_to_utf8(bytes: &[u8]) -> Option<Result<Vec<u8>, ()>> {
     Some(Ok(out.into_bytes()))
 }
 
+/// The largest part buffer kept between parts: 4 MiB, far above a unit's report.
+const KEPT_BUFFER: usize = 4 << 20;
+
 /// How a cell style shows numbers, as far as reading needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {
@@ -105,6 +108,24 @@ pub struct SheetCells {
     pub uncached: (usize, Option<(u32, u32)>),
     /// Merged regions.
     pub merges: Vec<Dimensions>,
+    /// The text the cells kept hold, by [`text_cost`].
+    pub text: u64,
+    /// Set (to the text counted) when the cells kept would hold more than
+    /// [`MAX_SHEET_TEXT`]: no cell is kept then.
+    pub too_much_text: Option<u64>,
+}
+
+/// Most text one sheet's cells may hold, by [`text_cost`]: 32 MiB. A shared string is
+/// copied into every cell that uses it, so a 50 KB workbook of 400,000 cells naming
+/// one 10 KB string asked for 5.5 GB.
+pub const MAX_SHEET_TEXT: u64 = 32 << 20;
+
+/// What a cell's text costs in memory: its bytes and its allocation.
+pub fn text_cost(d: &Data) -> u64 {
+    match d {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len() as u64 + 16,
+        _ => 0,
+    }
 }
 
 /// An opened xlsx workbook: its sheets, shared strings and number formats.
@@ -246,7 +267,14 @@ impl<R: Read + Seek> Book<R> {
             return Err(damaged(format!("no part {part}")));
         }
         let text = simdutf8::basic::from_utf8(&self.text).map_err(|_| unsupported("not UTF-8"))?;
-        parse_sheet(text, &self.strings, &self.formats, self.is_1904, &mut keep)
+        let cells = parse_sheet(text, &self.strings, &self.formats, self.is_1904, &mut keep);
+        // A large sheet's text is let go before its cells are laid out (the buffer is
+        // kept for the next part when it is of an ordinary size).
+        if self.text.capacity() > KEPT_BUFFER {
+            self.text = Vec::new();
+            self.packed = Vec::new();
+        }
+        cells
     }
 
     /// The document's keywords (docProps/core.xml), empty when it has none.

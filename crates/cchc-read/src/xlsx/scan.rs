@@ -79,17 +79,27 @@ pub(super) fn plain_sheet(
         .ok()
         .filter(|o| o.cells.is_empty() && o.uncached.0 == 0)?;
     let (cells, uncached) = plain_sheet_data(body, strings, formats, is_1904)?;
-    let mut out = SheetCells {
+    // Collected in place (same size and alignment): a sheet of a million cells is not
+    // held twice.
+    let mut text = 0;
+    let cells = cells
+        .into_iter()
+        .filter(|(pos, data)| {
+            let kept = keep(pos.0, pos.1);
+            if kept {
+                text += super::text_cost(data);
+            }
+            kept
+        })
+        .map(|(pos, data)| Cell::new(pos, data))
+        .collect();
+    Some(SheetCells {
         merges: outside.merges,
         uncached,
-        cells: Vec::with_capacity(cells.len()),
-    };
-    for (pos, data) in cells {
-        if keep(pos.0, pos.1) {
-            out.cells.push(Cell::new(pos, data));
-        }
-    }
-    Some(out)
+        cells,
+        text,
+        too_much_text: None,
+    })
 }
 
 /// One start tag of [`plain_sheet_data`]: its name and whether it closes itself, each
@@ -155,6 +165,9 @@ pub(super) fn plain_tag<'a>(
     }
 }
 
+/// Most cells the scan holds for a sheet: beyond the 2 million a sheet may lay out.
+const RESERVED_CELLS: usize = 2_000_001;
+
 /// The cells inside `<sheetData>` (see [`plain_sheet`]): each with its position, in
 /// the order of the file, and the formulas without a value.
 #[allow(clippy::type_complexity)]
@@ -170,8 +183,19 @@ pub(super) fn plain_sheet_data(
             *i += 1;
         }
     };
-    let mut cells = Vec::new();
+    // As many as the body has cell tags (inside `<sheetData>` nothing else starts with
+    // `<c`), so the vector never grows by copying: a large sheet's cells are held once.
+    let tags = memchr::memmem::find_iter(bytes, b"<c")
+        .filter(|&i| {
+            matches!(
+                bytes.get(i + 2),
+                Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+            )
+        })
+        .count();
+    let mut cells = Vec::with_capacity(tags.min(RESERVED_CELLS));
     let mut uncached = (0usize, None);
+    let mut text = 0u64;
     let (mut row, mut next_row, mut next_col) = (0u32, 0u32, 0u32);
     // Rows opened and not yet closed: every `</row>` closes one, and all are closed at
     // the end (the XML reader refuses a document whose tags do not balance).
@@ -282,7 +306,16 @@ pub(super) fn plain_sheet_data(
                         cells.push(((crow, ccol), crate::cells::UNCACHED));
                     }
                     Data::Empty => {}
-                    data => cells.push(((crow, ccol), data)),
+                    data => {
+                        text += super::text_cost(&data);
+                        cells.push(((crow, ccol), data));
+                    }
+                }
+                // More cells than any sheet may lay out, or more text than it may hold:
+                // read by events instead, where each cell is kept or not as it comes
+                // (cells far away are dropped there, text is counted as kept).
+                if cells.len() > RESERVED_CELLS || text > super::MAX_SHEET_TEXT {
+                    return None;
                 }
             }
             _ => return None,
