@@ -229,6 +229,52 @@ pub fn ods_without_layout_whitespace(bytes: &[u8]) -> Option<Vec<u8>> {
     pack_ods(&manifest, &content)
 }
 
+/// An xlsx whose shared-string table declares more strings than its part could hold,
+/// repacked with the count set to 0; `None` when the count is plausible (at most one
+/// per 5 bytes of the part: `<si/>`) or there is no table. calamine reserves room for
+/// the declared count before reading a string: `uniqueCount="4294967295"` asked for
+/// 103 GB, and the failed allocation aborts the process (found by `cchc-fuzz` on
+/// Apache POI's `poc-xmlbomb-empty.xlsx`; with jemalloc the reservation happened not to
+/// fail, with the system allocator of the Python module it does).
+pub fn xlsx_with_plausible_string_count(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    const PART: &str = "xl/sharedStrings.xml";
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let size = archive.by_name(PART).ok()?.size();
+    let mut part = Vec::new();
+    archive
+        .by_name(PART)
+        .ok()?
+        .take(size)
+        .read_to_end(&mut part)
+        .ok()?;
+    let key = memchr::memmem::find(&part, b"uniqueCount=")? + "uniqueCount=".len();
+    let digits = part.get(key + 1..)?;
+    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let count: u64 = std::str::from_utf8(&digits[..len])
+        .ok()?
+        .parse()
+        .unwrap_or(u64::MAX);
+    if count <= size / 5 {
+        return None;
+    }
+    part.splice(key + 1..key + 1 + len, *b"0");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).ok()?;
+        if entry.name().ok()? == PART {
+            drop(entry);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            out.start_file(PART, stored).ok()?;
+            out.write_all(&part).ok()?;
+        } else {
+            out.raw_copy_file(entry).ok()?;
+        }
+    }
+    Some(out.finish().ok()?.into_inner())
+}
+
 /// The three parts an .ods reader needs, stored.
 fn pack_ods(manifest: &[u8], content: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;

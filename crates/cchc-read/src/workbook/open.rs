@@ -206,7 +206,11 @@ pub(super) fn open_by_content(
             for &kind in order {
                 let source = || std::io::Cursor::new(bytes.clone());
                 let opened = match kind {
-                    0 => open_workbook_from_rs::<Xlsx<_>, _>(source()).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+                    0 => {
+                        let plausible = crate::sniff::xlsx_with_plausible_string_count(&bytes);
+                        let source = plausible.map_or_else(source, std::io::Cursor::new);
+                        open_workbook_from_rs::<Xlsx<_>, _>(source).map(Sheets::Xlsx).map_err(|e| e.to_string())
+                    }
                     1 => open_workbook_from_rs::<Xlsb<_>, _>(source()).map(Sheets::Xlsb).map_err(|e| e.to_string()),
                     _ => open_workbook_from_rs::<Ods<_>, _>(source())
                         .or_else(|e| {
