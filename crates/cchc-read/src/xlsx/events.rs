@@ -131,8 +131,10 @@ pub(super) fn parse_sheet_events(
                         if keep(crow, ccol) && out.too_much_text.is_none() {
                             out.text += super::text_cost(&data);
                             if out.text > super::MAX_SHEET_TEXT {
+                                // The sheet is refused: the rest is not read.
                                 out.too_much_text = Some(out.text);
                                 out.cells = Vec::new();
+                                return Ok(out);
                             } else {
                                 out.cells.push(Cell::new((crow, ccol), data));
                             }
