@@ -17,6 +17,7 @@ fn report_workbook_content() {
             "Tổng hợp chỉ tiêu",
             "Ma trận đơn vị",
             "So sánh các kỳ",
+            "Biểu II.06a của Sở",
             "Biểu A theo đơn vị",
             "Biểu A theo huyện",
             "Biểu B theo đơn vị",
@@ -178,7 +179,7 @@ fn libreoffice_recalculation_matches_cached_totals() {
     consolidate_samples(tmp.path(), &["--registry", "samples/units.csv"]);
     let report = tmp.path().join("report.xlsx");
     let recalc = recalculate(&report, tmp.path()).expect("recalculated");
-    assert_cached_values_recalculate(&report, &recalc);
+    assert_cached_values_recalculate(&report, &recalc, &FORMULA_SHEETS);
 }
 
 /// Text from inputs that looks like a formula stays text in the report.
@@ -201,6 +202,13 @@ fn input_text_never_becomes_a_formula() {
     ws.write_number(4, 0, 1).expect("w");
     ws.write_string(4, 1, "=1+1").expect("w");
     ws.write_string(4, 2, "=2+2").expect("w"); // not a number: a finding whose raw text starts with '='
+                                               // A row read whole, its field named like a formula: 10 = 4 + 5 + 1, 8 = 6 + 1 + 1,
+                                               // 2 = 2 + 0, 10 = 8 + 2.
+    ws.write_number(5, 0, 2).expect("w");
+    ws.write_string(5, 1, "=1+1").expect("w");
+    for (c, v) in [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0].into_iter().enumerate() {
+        ws.write_number(5, 2 + c as u16, v).expect("w");
+    }
     wb.save(&path).expect("save");
     let report = tmp.path().join("r.xlsx");
     cchc(&[
@@ -232,6 +240,11 @@ fn input_text_never_becomes_a_formula() {
     assert!(findings
         .used_cells()
         .any(|(_, _, v)| v == &Data::String("=2+2".into())));
+    // The field named like a formula is a field of the department's II.06a, as text.
+    let fields = sheet(&report, "Biểu II.06a của Sở");
+    assert!(fields
+        .used_cells()
+        .any(|(_, _, v)| v == &Data::String("=1+1".into())));
 }
 
 /// A small deterministic generator (xorshift64*) so the test needs no extra crate.
@@ -393,5 +406,139 @@ fn report_totals_are_the_sums_of_the_accepted_rows() {
                 "seed {seed} {name} set aside"
             );
         }
+    }
+}
+
+/// A unit's Form A workbook: its name and the period in the title lines, the flat
+/// header, one row per (field, values).
+fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
+        .expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
+    write_flat_header(ws, 3);
+    for (i, (field, values)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).expect("w");
+        ws.write_string(r, 1, *field).expect("w");
+        for (c, v) in values.iter().enumerate() {
+            ws.write_number(r, 2 + c as u16, *v as f64).expect("w");
+        }
+    }
+    wb.save(path).expect("save");
+}
+
+/// The department's II.06a: fields written three ways pooled into one, each level's
+/// fields in the vocabulary's order and an unknown field after them, the totals — all
+/// against sums done by hand.
+#[test]
+fn department_form_pools_fields_by_level() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let registry = tmp.path().join("units.csv");
+    std::fs::write(
+        &registry,
+        "unit_id,name,kind,district,aliases\n\
+         thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
+         thpt-b,Trường THPT B,school,TP Hưng Yên,\n\
+         pgd-c,Phòng Giáo dục và Đào tạo C,district_office,C,\n",
+    )
+    .expect("w");
+    // Each row: received 3 = 4 + 5 + 6, resolved 7 = 8 + 9 + 10, pending 11 = 12 + 13,
+    // 3 = 7 + 11 (columns numbered as on the form).
+    let v1 = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
+    let v2 = [7, 2, 5, 0, 7, 7, 0, 0, 0, 0, 0];
+    let v3 = [20, 10, 6, 4, 15, 10, 4, 1, 5, 3, 2];
+    let v4 = [3, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0];
+    let v5 = [12, 6, 6, 0, 9, 3, 5, 1, 3, 2, 1];
+    form_a_file(
+        &input.join("a.xlsx"),
+        "Trường THPT A",
+        &[("Thi, tuyển sinh", v1), ("Giáo dục trung học", v2)],
+    );
+    form_a_file(
+        &input.join("b.xlsx"),
+        "Trường THPT B",
+        &[("quy che thi tuyen sinh", v3), ("Lĩnh vực lạ", v4)],
+    );
+    form_a_file(
+        &input.join("c.xlsx"),
+        "Phòng Giáo dục và Đào tạo C",
+        &[("Văn bằng chứng chỉ", v5)],
+    );
+    let export = tmp.path().join("e");
+    consolidate_into(&input, Some(&registry), &export);
+    let report = export.with_extension("xlsx");
+    let form = sheet(&report, "Biểu II.06a của Sở");
+    // Rows by the text of column B, with columns C–M as numbers.
+    let rows: Vec<(String, Vec<f64>)> = (form.start().expect("cells").0
+        ..=form.end().expect("cells").0)
+        .filter_map(|r| {
+            let Some(Data::String(label)) = form.get_value((r, 1)) else {
+                return None;
+            };
+            let label = label.clone();
+            let values: Vec<f64> = (2..13)
+                .filter_map(|c| match form.get_value((r, c)) {
+                    Some(Data::Float(x)) => Some(*x),
+                    Some(Data::Int(x)) => Some(*x as f64),
+                    _ => None,
+                })
+                .collect();
+            (values.len() == 11).then_some((label, values))
+        })
+        .collect();
+    let f = |v: [i64; 11]| v.iter().map(|x| *x as f64).collect::<Vec<_>>();
+    // v1 + v3: 10 + 20 = 30, 4 + 10 = 14, 5 + 6 = 11, 1 + 4 = 5, 8 + 15 = 23, 6 + 10 = 16,
+    // 1 + 4 = 5, 1 + 1 = 2, 2 + 5 = 7, 2 + 3 = 5, 0 + 2 = 2.
+    let exam = [30, 14, 11, 5, 23, 16, 5, 2, 7, 5, 2];
+    // The province level: v1 + v2 + v3 + v4.
+    let province = [40, 17, 17, 6, 32, 24, 6, 2, 8, 6, 2];
+    // Everything: the province level + v5.
+    let all = [52, 23, 23, 6, 41, 27, 11, 3, 11, 8, 3];
+    let expected: Vec<(String, Vec<f64>)> = [
+        ("Tổng số", all),
+        ("Cấp tỉnh (Sở và các đơn vị trực thuộc)", province),
+        ("Giáo dục trung học", v2),
+        ("Quy chế thi, tuyển sinh", exam),
+        ("Lĩnh vực lạ", v4),
+        ("Cấp huyện (Phòng Giáo dục và Đào tạo)", v5),
+        ("Hệ thống văn bằng, chứng chỉ", v5),
+    ]
+    .into_iter()
+    .map(|(l, v)| (l.to_string(), f(v)))
+    .collect();
+    assert_eq!(rows, expected);
+    // The unknown field is said, at the row that wrote it.
+    let unknown: Vec<_> = read_csv(&export.join("findings.csv"))
+        .into_iter()
+        .filter(|r| r["rule"] == "field.unknown")
+        .map(|r| (r["raw"].clone(), r["cell"].clone(), r["severity"].clone()))
+        .collect();
+    assert_eq!(
+        unknown,
+        [(
+            "Lĩnh vực lạ".to_string(),
+            "A6".to_string(),
+            "info".to_string()
+        )]
+    );
+    // The totals are live formulas that LibreOffice recalculates to the same values.
+    if let Some(recalc) = recalculate(&report, tmp.path()) {
+        assert_cached_values_recalculate(&report, &recalc, &["Biểu II.06a của Sở"]);
+    }
+    // No unit sent Form B or C: their totals are 0, not a sum of their own cell (which
+    // LibreOffice called a circular reference, Err:522).
+    let mut book = open_workbook_auto(&report).expect("open");
+    for name in ["Biểu B theo đơn vị", "Biểu C theo đơn vị"] {
+        let formulas = book.worksheet_formula(name).expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| !f.starts_with("SUM")),
+            "{name}: {:?}",
+            formulas.used_cells().collect::<Vec<_>>()
+        );
     }
 }

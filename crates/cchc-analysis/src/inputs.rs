@@ -44,7 +44,7 @@ impl Inputs {
 
 /// A text column (cast when an analyst's frame holds another type); the caller walks it
 /// with `.iter()`, borrowing each value rather than copying it.
-fn strings(df: &DataFrame, name: &str) -> Result<StringChunked, AnalysisError> {
+pub(crate) fn strings(df: &DataFrame, name: &str) -> Result<StringChunked, AnalysisError> {
     Ok(df
         .column(name)?
         .cast(&DataType::String)?
@@ -59,7 +59,7 @@ fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, AnalysisError> {
 }
 
 /// An integer column; an optional Form A column an analyst's frame lacks is all null.
-fn ints_or_null(
+pub(crate) fn ints_or_null(
     df: &DataFrame,
     name: &str,
     optional: bool,

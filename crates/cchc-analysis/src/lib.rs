@@ -6,6 +6,7 @@
 //! frames, with exact rational comparisons. Pure functions, no I/O.
 
 pub mod attainment;
+pub mod by_field;
 pub mod frames;
 pub mod inputs;
 

@@ -87,6 +87,7 @@ rules! {
     FileCodepage = "file.codepage", Warning;
     SheetUnrecognized = "sheet.unrecognized", Info;
     SheetHidden = "sheet.hidden", Info;
+    FieldUnknown = "field.unknown", Info;
     ColumnMissing = "column.missing", Error;
     ColumnAmbiguous = "column.ambiguous", Error;
     ValueNotANumber = "value.not_a_number", Error;

@@ -11,8 +11,10 @@
 
 pub mod columns;
 pub mod expr;
+pub mod field;
 pub mod finding;
 pub mod forms;
+pub mod issuer;
 pub mod measure;
 pub mod number;
 pub mod period;

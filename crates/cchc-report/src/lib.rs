@@ -5,6 +5,7 @@
 mod comparison;
 pub mod csv_out;
 pub mod export;
+pub mod official;
 mod sheets;
 mod style;
 pub(crate) mod tables;

@@ -257,6 +257,11 @@ pub fn write_form_tables(
                 ws.write_blank(tr, c, &f.total_int)?;
                 continue;
             };
+            // No rows: the total is 0, not a sum of its own cell (a circular reference).
+            if t.rows.is_empty() {
+                ws.write_number_with_format(tr, c, 0.0, &f.total_int)?;
+                continue;
+            }
             let l = col_letters(c);
             let formula = Formula::new(format!("=SUM({l}{}:{l}{})", first + 1, last + 1))
                 .set_result(total.to_string());
@@ -334,8 +339,12 @@ pub fn write_form_tables(
                 ws.write_blank(tr, c, &f.total_int)?;
                 continue;
             };
+            if t.districts.is_empty() {
+                ws.write_number_with_format(tr, c, 0.0, &f.total_int)?;
+                continue;
+            }
             let l = col_letters(c);
-            let end = DATA_ROW + t.districts.len().max(1) as u32;
+            let end = DATA_ROW + t.districts.len() as u32;
             let formula = Formula::new(format!("=SUM({l}{}:{l}{})", DATA_ROW + 1, end))
                 .set_result(total.to_string());
             ws.write_formula_with_format(tr, c, formula, &f.total_int)?;

@@ -229,39 +229,7 @@ fn form_a(
         ],
     )?;
     let top = 6;
-    let h = &f.header;
-    ws.merge_range(top, 0, top + 2, 0, "TT", h)?;
-    ws.merge_range(
-        top,
-        1,
-        top + 2,
-        1,
-        "Lĩnh vực, công việc giải quyết theo cấp",
-        h,
-    )?;
-    ws.merge_range(top, 2, top, 5, "Số hồ sơ nhận giải quyết", h)?;
-    ws.merge_range(top, 6, top, 9, "Số hồ sơ đã giải quyết", h)?;
-    ws.merge_range(top, 10, top, 12, "Số hồ sơ đang giải quyết", h)?;
-    ws.merge_range(top + 1, 2, top + 2, 2, "Tổng số", h)?;
-    ws.merge_range(top + 1, 3, top + 1, 4, "Trong kỳ", h)?;
-    ws.write_string_with_format(top + 2, 3, "Trực tuyến", h)?;
-    ws.write_string_with_format(top + 2, 4, "Trực tiếp, dịch vụ bưu chính", h)?;
-    for (c, label) in [
-        (5, "Từ kỳ trước"),
-        (6, "Tổng số"),
-        (7, "Trước hạn"),
-        (8, "Đúng hạn"),
-        (9, "Quá hạn"),
-        (10, "Tổng số"),
-        (11, "Trong hạn"),
-        (12, "Quá hạn"),
-    ] {
-        ws.merge_range(top + 1, c, top + 2, c, label, h)?;
-    }
-    for c in 0..13u16 {
-        ws.write_string_with_format(top + 3, c, format!("({})", c + 1), h)?;
-        ws.set_column_width(c, if c == 1 { 42.0 } else { 11.0 })?;
-    }
+    crate::official::form_a_header(ws, top, &f.header)?;
     let first = top + 4;
     let n = FIELDS.len() as u32;
     let mut totals = [0i64; 11];

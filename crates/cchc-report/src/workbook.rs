@@ -40,6 +40,11 @@ pub struct ReportInput<'a> {
     pub catalogue: &'a Catalogue,
     /// Province name (scope id of the province rows).
     pub province: &'a str,
+    /// Form A of the report's period pooled by level and field (the department's
+    /// Biểu II.06a).
+    pub fields: &'a cchc_analysis::by_field::FieldTable,
+    /// Who issues the department's forms.
+    pub issuer: &'a cchc_domain::issuer::Issuer,
 }
 
 /// The per-unit figures of the report's form tables.
@@ -223,6 +228,9 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         if let Some(compared) = Compared::of(input) {
             comparison_sheet(&mut wb, f, period_text, input, &compared)?;
         }
+
+        // 2c. The department's Biểu II.06a, by level and field.
+        crate::official::field_sheet(&mut wb, f, period_text, input.fields, input.issuer)?;
 
         // 3–8. Forms A, B and C by unit and by district, filled on their thread.
         let (abc_sheets, placed) = abc

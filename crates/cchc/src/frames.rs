@@ -201,6 +201,7 @@ pub fn write_report(
 ) -> Result<(), Error> {
     let (inputs, rows) = batch_attainment(batch, frames, catalogue)?;
     let registry = batch.report_registry();
+    let fields = field_table(batch, frames)?;
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch,
         registry: &registry,
@@ -208,6 +209,8 @@ pub fn write_report(
         attainment: &rows,
         catalogue,
         province: DEFAULT_PROVINCE,
+        fields: &fields,
+        issuer: &cchc_domain::issuer::Issuer::embedded(),
     })?;
     Ok(cchc_report::write_atomic(output, &bytes)?)
 }
@@ -236,4 +239,52 @@ pub fn write_exports(
             csv,
         },
     )?)
+}
+
+/// Form A of the batch's report period pooled by level and field, from its frames
+/// (perhaps edited), by the embedded field vocabulary.
+///
+/// # Errors
+/// [`Error::Analysis`] when the dossiers frame lacks a column.
+pub fn field_table(
+    batch: &Batch,
+    frames: &Frames,
+) -> Result<cchc_analysis::by_field::FieldTable, Error> {
+    let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
+    Ok(cchc_analysis::by_field::FieldTable::of(
+        &frames.dossiers,
+        &period,
+        &batch.report_registry(),
+        &cchc_domain::field::FieldVocabulary::embedded(),
+    )?)
+}
+
+/// [`field_table`], each field the vocabulary does not know said in a `field.unknown`
+/// finding (info) at the row that first wrote it.
+///
+/// # Errors
+/// As [`field_table`].
+pub(crate) fn fields_of(
+    batch: &mut Batch,
+    frames: &Frames,
+) -> Result<cchc_analysis::by_field::FieldTable, Error> {
+    use cchc_domain::finding::{Finding, Rule};
+    let table = field_table(batch, frames)?;
+    for u in &table.unknown {
+        let (file, sheet, cell) = &u.source;
+        batch.findings.push(
+            Finding::file(
+                Rule::FieldUnknown,
+                file,
+                format!(
+                    "Lĩnh vực \"{}\" không có trong danh mục lĩnh vực: Biểu II.06a của Sở ghi đúng như đơn vị viết",
+                    u.field
+                ),
+            )
+            .at(sheet, cell)
+            .with_raw(u.field.clone()),
+        );
+    }
+    cchc_read::batch::sort_findings(&mut batch.findings);
+    Ok(table)
 }

@@ -155,6 +155,7 @@ impl Run {
         // Every accepted row moves into the frames: each form's rows are let go as soon
         // as its frame is built, so the rows and all four frames are never held together.
         let frames = Frames::take_from_batch(&mut batch)?;
+        let fields = crate::frames::fields_of(&mut batch, &frames)?;
         let summary = Summary::of(&batch);
         batch.submissions = Vec::new();
         observer.frame_sizes(&frames.estimated_sizes());
@@ -164,6 +165,7 @@ impl Run {
         // of the frames shares their columns: nothing is copied), and the frames are let
         // go then.
         let batch = &batch;
+        let issuer = cchc_domain::issuer::Issuer::embedded();
         let computed = std::sync::OnceLock::new();
         let (report, exports) = std::thread::scope(|scope| -> Result<(f64, Option<f64>), Error> {
             let frame_exports = export.map(|dir| {
@@ -195,6 +197,8 @@ impl Run {
                 attainment: rows,
                 catalogue,
                 province: DEFAULT_PROVINCE,
+                fields: &fields,
+                issuer: &issuer,
             };
             cchc_report::write_atomic_seekable(output, |out| write_workbook(&input, out))?;
             let report = start.elapsed().as_secs_f64();

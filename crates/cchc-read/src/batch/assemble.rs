@@ -396,16 +396,7 @@ pub(super) fn assemble(
         }
     }
 
-    findings.sort_by(|a, b| {
-        (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(
-            &b.file,
-            &b.sheet,
-            cell_order(&b.cell),
-            b.rule,
-            &b.message,
-        ))
-    });
-    findings.dedup();
+    sort_findings(findings);
     let mut periods: Vec<Period> = submissions
         .iter()
         .filter(|s| s.counted)
@@ -461,6 +452,21 @@ pub(super) fn unit_words_of_file_name(stem: &str) -> String {
         .filter(|w| !w.is_empty() && !period_word(w) && !REPORT_WORDS.contains(w))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Findings in the batch's order: by file, sheet, cell (row, then column), rule and
+/// message, each once.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (&a.file, &a.sheet, cell_order(&a.cell), a.rule, &a.message).cmp(&(
+            &b.file,
+            &b.sheet,
+            cell_order(&b.cell),
+            b.rule,
+            &b.message,
+        ))
+    });
+    findings.dedup();
 }
 
 #[cfg(test)]

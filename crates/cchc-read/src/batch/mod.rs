@@ -24,6 +24,7 @@ mod over_time;
 mod watchdog;
 
 use assemble::assemble;
+pub use assemble::sort_findings;
 pub use inputs::{collect_inputs, count_inputs};
 use watchdog::read_files;
 
