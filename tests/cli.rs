@@ -11,6 +11,7 @@ use calamine::{open_workbook_auto, Data, Reader};
 mod boundaries;
 mod catalogue;
 mod commands;
+mod department;
 mod field_files;
 mod periods;
 mod report;

@@ -124,6 +124,10 @@ pub struct ConsolidateArgs {
     /// Folder for attainment.csv, findings.csv, dossiers.csv and dossiers.parquet.
     #[arg(long)]
     pub export: Option<PathBuf>,
+    /// Folder for the feedback to units: a workbook per unit that sent something (its
+    /// findings, figures and attainment), chua-nop.xlsx (units that sent nothing).
+    #[arg(long)]
+    pub feedback: Option<PathBuf>,
     /// Write CSV text exactly as read; by default a text cell a spreadsheet would take
     /// for a formula (`=…`, `+…`, `-…`, `@…`) gets a leading `'`. Parquet is always exact.
     #[arg(long)]

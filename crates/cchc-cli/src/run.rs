@@ -59,6 +59,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
             ..cchc_read::sniff::Limits::from_file_mb(args.max_file_mb)
         },
         csv: Default::default(),
+        feedback: None,
     }
 }
 

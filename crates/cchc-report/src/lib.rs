@@ -5,6 +5,7 @@
 mod comparison;
 pub mod csv_out;
 pub mod export;
+pub mod feedback;
 pub mod official;
 mod sheets;
 mod style;

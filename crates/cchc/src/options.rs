@@ -33,6 +33,8 @@ pub struct Options {
     pub limits: Limits,
     /// How the exports' CSV text is written (safe to open by default, `--csv-raw`).
     pub csv: CsvText,
+    /// Folder for the feedback workbooks, one per unit (`--feedback DIR`).
+    pub feedback: Option<PathBuf>,
 }
 
 impl Options {
@@ -79,6 +81,7 @@ impl Options {
         };
         Ok(Run {
             csv: self.csv,
+            feedback: self.feedback,
             inputs: self.inputs,
             catalogue,
             units,
@@ -101,6 +104,7 @@ pub struct Run {
     pub(crate) unit_fallback: Option<String>,
     pub(crate) context: ReadContext,
     pub(crate) csv: CsvText,
+    pub(crate) feedback: Option<PathBuf>,
 }
 
 impl Run {

@@ -99,6 +99,7 @@ impl Run {
             unit_fallback,
             context,
             csv: _,
+            feedback: _,
         } = self;
         let (read, registry) = std::thread::scope(|scope| {
             let registry = scope.spawn(move || Registry::from_units(units));
@@ -147,6 +148,7 @@ impl Run {
         let catalogue = self.catalogue.clone();
         let catalogue = &catalogue;
         let csv = self.csv;
+        let feedback = self.feedback.clone();
         let mut batch = self.read(progress);
         observer.phase("read");
         if batch.counted_rows() > PARALLEL_FRAME_ROWS {
@@ -157,6 +159,22 @@ impl Run {
         let frames = Frames::take_from_batch(&mut batch)?;
         let fields = crate::frames::fields_of(&mut batch, &frames)?;
         let summary = Summary::of(&batch);
+        // Who sent each file, for the feedback workbooks (the rows are in the frames now).
+        // A district's roll-up file is its sender's, not the units it lists.
+        let mut units_by_file = std::collections::BTreeMap::new();
+        if feedback.is_some() {
+            for roll_up in [false, true] {
+                for s in batch
+                    .submissions
+                    .iter()
+                    .filter(|s| s.from_roll_up == roll_up)
+                {
+                    units_by_file
+                        .entry(s.file.clone())
+                        .or_insert_with(|| s.unit.unit_id.clone());
+                }
+            }
+        }
         batch.submissions = Vec::new();
         observer.frame_sizes(&frames.estimated_sizes());
         observer.phase("frames");
@@ -201,6 +219,19 @@ impl Run {
                 issuer: &issuer,
             };
             cchc_report::write_atomic_seekable(output, |out| write_workbook(&input, out))?;
+            if let Some(dir) = &feedback {
+                cchc_report::feedback::write_feedback(
+                    dir,
+                    &cchc_report::feedback::FeedbackInput {
+                        batch,
+                        registry: &registry,
+                        units_by_file: &units_by_file,
+                        inputs,
+                        attainment: rows,
+                        catalogue,
+                    },
+                )?;
+            }
             let report = start.elapsed().as_secs_f64();
             let joined = |h: std::thread::ScopedJoinHandle<'_, Result<f64, Error>>| {
                 h.join().unwrap_or(Err(Error::ExportThread))

@@ -19,6 +19,7 @@ pub fn run(args: &ConsolidateArgs) -> Result<i32> {
         } else {
             cchc_report::export::CsvText::Safe
         },
+        feedback: args.feedback.clone(),
         ..options(&args.batch)
     }
     .validate()?;

@@ -1,0 +1,247 @@
+//! The department's own submission (docs/department.md): its Biểu II.06a by level and
+//! field, and the feedback workbooks to units, read back against figures done by hand.
+
+use super::*;
+
+/// A unit's Form A workbook: its name and the period in the title lines, the flat
+/// header, one row per (field, values).
+fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
+        .expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
+    write_flat_header(ws, 3);
+    for (i, (field, values)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).expect("w");
+        ws.write_string(r, 1, *field).expect("w");
+        for (c, v) in values.iter().enumerate() {
+            ws.write_number(r, 2 + c as u16, *v as f64).expect("w");
+        }
+    }
+    wb.save(path).expect("save");
+}
+
+/// The department's II.06a: fields written three ways pooled into one, each level's
+/// fields in the vocabulary's order and an unknown field after them, the totals — all
+/// against sums done by hand.
+#[test]
+fn department_form_pools_fields_by_level() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let registry = tmp.path().join("units.csv");
+    std::fs::write(
+        &registry,
+        "unit_id,name,kind,district,aliases\n\
+         thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
+         thpt-b,Trường THPT B,school,TP Hưng Yên,\n\
+         pgd-c,Phòng Giáo dục và Đào tạo C,district_office,C,\n",
+    )
+    .expect("w");
+    // Each row: received 3 = 4 + 5 + 6, resolved 7 = 8 + 9 + 10, pending 11 = 12 + 13,
+    // 3 = 7 + 11 (columns numbered as on the form).
+    let v1 = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
+    let v2 = [7, 2, 5, 0, 7, 7, 0, 0, 0, 0, 0];
+    let v3 = [20, 10, 6, 4, 15, 10, 4, 1, 5, 3, 2];
+    let v4 = [3, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0];
+    let v5 = [12, 6, 6, 0, 9, 3, 5, 1, 3, 2, 1];
+    form_a_file(
+        &input.join("a.xlsx"),
+        "Trường THPT A",
+        &[("Thi, tuyển sinh", v1), ("Giáo dục trung học", v2)],
+    );
+    form_a_file(
+        &input.join("b.xlsx"),
+        "Trường THPT B",
+        &[("quy che thi tuyen sinh", v3), ("Lĩnh vực lạ", v4)],
+    );
+    form_a_file(
+        &input.join("c.xlsx"),
+        "Phòng Giáo dục và Đào tạo C",
+        &[("Văn bằng chứng chỉ", v5)],
+    );
+    let export = tmp.path().join("e");
+    consolidate_into(&input, Some(&registry), &export);
+    let report = export.with_extension("xlsx");
+    let form = sheet(&report, "Biểu II.06a của Sở");
+    // Rows by the text of column B, with columns C–M as numbers.
+    let rows: Vec<(String, Vec<f64>)> = (form.start().expect("cells").0
+        ..=form.end().expect("cells").0)
+        .filter_map(|r| {
+            let Some(Data::String(label)) = form.get_value((r, 1)) else {
+                return None;
+            };
+            let label = label.clone();
+            let values: Vec<f64> = (2..13)
+                .filter_map(|c| match form.get_value((r, c)) {
+                    Some(Data::Float(x)) => Some(*x),
+                    Some(Data::Int(x)) => Some(*x as f64),
+                    _ => None,
+                })
+                .collect();
+            (values.len() == 11).then_some((label, values))
+        })
+        .collect();
+    let f = |v: [i64; 11]| v.iter().map(|x| *x as f64).collect::<Vec<_>>();
+    // v1 + v3: 10 + 20 = 30, 4 + 10 = 14, 5 + 6 = 11, 1 + 4 = 5, 8 + 15 = 23, 6 + 10 = 16,
+    // 1 + 4 = 5, 1 + 1 = 2, 2 + 5 = 7, 2 + 3 = 5, 0 + 2 = 2.
+    let exam = [30, 14, 11, 5, 23, 16, 5, 2, 7, 5, 2];
+    // The province level: v1 + v2 + v3 + v4.
+    let province = [40, 17, 17, 6, 32, 24, 6, 2, 8, 6, 2];
+    // Everything: the province level + v5.
+    let all = [52, 23, 23, 6, 41, 27, 11, 3, 11, 8, 3];
+    let expected: Vec<(String, Vec<f64>)> = [
+        ("Tổng số", all),
+        ("Cấp tỉnh (Sở và các đơn vị trực thuộc)", province),
+        ("Giáo dục trung học", v2),
+        ("Quy chế thi, tuyển sinh", exam),
+        ("Lĩnh vực lạ", v4),
+        ("Cấp huyện (Phòng Giáo dục và Đào tạo)", v5),
+        ("Hệ thống văn bằng, chứng chỉ", v5),
+    ]
+    .into_iter()
+    .map(|(l, v)| (l.to_string(), f(v)))
+    .collect();
+    assert_eq!(rows, expected);
+    // The unknown field is said, at the row that wrote it.
+    let unknown: Vec<_> = read_csv(&export.join("findings.csv"))
+        .into_iter()
+        .filter(|r| r["rule"] == "field.unknown")
+        .map(|r| (r["raw"].clone(), r["cell"].clone(), r["severity"].clone()))
+        .collect();
+    assert_eq!(
+        unknown,
+        [(
+            "Lĩnh vực lạ".to_string(),
+            "A6".to_string(),
+            "info".to_string()
+        )]
+    );
+    // The totals are live formulas that LibreOffice recalculates to the same values.
+    if let Some(recalc) = recalculate(&report, tmp.path()) {
+        assert_cached_values_recalculate(&report, &recalc, &["Biểu II.06a của Sở"]);
+    }
+    // No unit sent Form B or C: their totals are 0, not a sum of their own cell (which
+    // LibreOffice called a circular reference, Err:522).
+    let mut book = open_workbook_auto(&report).expect("open");
+    for name in ["Biểu B theo đơn vị", "Biểu C theo đơn vị"] {
+        let formulas = book.worksheet_formula(name).expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| !f.starts_with("SUM")),
+            "{name}: {:?}",
+            formulas.used_cells().collect::<Vec<_>>()
+        );
+    }
+}
+
+/// `--feedback DIR`: a workbook per unit that sent something listing exactly its
+/// findings, its figures and its targets; the units that sent nothing in chua-nop.xlsx.
+#[test]
+fn feedback_to_each_unit() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let registry = tmp.path().join("units.csv");
+    std::fs::write(
+        &registry,
+        "unit_id,name,kind,district,aliases\n\
+         thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
+         thpt-b,Trường THPT B,school,TP Hưng Yên,\n\
+         pgd-c,Phòng Giáo dục và Đào tạo C,district_office,C,\n",
+    )
+    .expect("w");
+    let good = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
+    form_a_file(
+        &input.join("a.xlsx"),
+        "Trường THPT A",
+        &[("Giáo dục trung học", good)],
+    );
+    form_a_file(
+        &input.join("b.xlsx"),
+        "Trường THPT B",
+        &[("Giáo dục trung học", good)],
+    );
+    // A's second row: "mười" where a number belongs, in D6 (row 6, column D).
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "Đơn vị báo cáo: Trường THPT A")
+            .expect("w");
+        ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+            .expect("w");
+        write_flat_header(ws, 3);
+        for (r, field) in [(4u32, "Giáo dục trung học"), (5, "Giáo dục mầm non")] {
+            ws.write_number(r, 0, f64::from(r - 3)).expect("w");
+            ws.write_string(r, 1, field).expect("w");
+            for (c, v) in good.iter().enumerate() {
+                ws.write_number(r, 2 + c as u16, *v as f64).expect("w");
+            }
+        }
+        ws.write_string(5, 3, "mười").expect("w");
+        wb.save(input.join("a.xlsx")).expect("save");
+    }
+    let report = tmp.path().join("r.xlsx");
+    let feedback = tmp.path().join("phan-hoi");
+    cchc(&[
+        "consolidate",
+        input.to_str().expect("utf8"),
+        "-o",
+        report.to_str().expect("utf8"),
+        "--registry",
+        registry.to_str().expect("utf8"),
+        "--feedback",
+        feedback.to_str().expect("utf8"),
+    ]);
+    let mut names: Vec<String> = std::fs::read_dir(&feedback)
+        .expect("feedback dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "chua-nop.xlsx",
+            "thpt-a - Trường THPT A.xlsx",
+            "thpt-b - Trường THPT B.xlsx"
+        ]
+    );
+    // (rule, cell) of each finding row of a unit's first sheet.
+    let listed = |name: &str| -> Vec<(String, String)> {
+        let s = sheet(&feedback.join(name), "Cần sửa");
+        (4..s.end().map_or(0, |e| e.0 + 1))
+            .filter_map(|r| match (s.get_value((r, 7)), s.get_value((r, 4))) {
+                (Some(Data::String(rule)), Some(Data::String(cell))) => {
+                    Some((rule.clone(), cell.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        listed("thpt-a - Trường THPT A.xlsx"),
+        [("value.not_a_number".to_string(), "D6".to_string())]
+    );
+    assert!(listed("thpt-b - Trường THPT B.xlsx").is_empty());
+    // B's figures: received 10, resolved 8 (its one row).
+    let figures = sheet(&feedback.join("thpt-b - Trường THPT B.xlsx"), "Số liệu");
+    let value_of = |label: &str| {
+        (4..figures.end().map_or(0, |e| e.0 + 1)).find_map(|r| {
+            match (figures.get_value((r, 1)), figures.get_value((r, 2))) {
+                (Some(Data::String(l)), Some(Data::Float(v))) if l.contains(label) => Some(*v),
+                _ => None,
+            }
+        })
+    };
+    assert_eq!(value_of("nhận giải quyết"), Some(10.0));
+    assert_eq!(value_of("đã giải quyết"), Some(8.0));
+    // C sent nothing.
+    let missing = sheet(&feedback.join("chua-nop.xlsx"), "Chưa nộp");
+    assert_eq!(
+        missing.get_value((4, 1)),
+        Some(&Data::String("pgd-c".into()))
+    );
+    assert_eq!(missing.get_value((5, 1)), None);
+}
