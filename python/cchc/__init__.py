@@ -31,6 +31,7 @@ __all__ = [
     "read",
     "attainment",
     "write_report",
+    "feedback",
     "export",
     "targets",
     "measures",
@@ -179,6 +180,23 @@ def write_report(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = 
     >>> cchc.write_report(batch, "tong-hop-quy-1.xlsx")   # doctest: +SKIP
     """
     _cchc.write_report(batch._raw, batch.frames(), os.fspath(path), _str(targets) or batch._targets)
+
+
+def feedback(
+    batch: Batch, dir: PathLike, *, targets: Optional[PathLike] = None
+) -> list[Path]:
+    """Write the feedback to units into ``dir`` (the same as ``cchc consolidate
+    --feedback``): a workbook per unit that sent something — its findings, its figures
+    as consolidated, its result for each target — and ``chua-nop.xlsx``, the units that
+    sent nothing. Returns the files written, sorted.
+
+    >>> [p.name for p in cchc.feedback(batch, "phan-hoi")][:1]   # doctest: +SKIP
+    ['chua-nop.xlsx']
+    """
+    written = _cchc.write_feedback(
+        batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets
+    )
+    return [Path(p) for p in written]
 
 
 def export(

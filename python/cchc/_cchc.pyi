@@ -125,6 +125,13 @@ def write_report(batch: RawBatch, frames: Mapping[str, Any], path: str, targets:
     >>> _cchc.write_report(batch._raw, batch.frames(), "tong-hop.xlsx", None)
     """
 
+def write_feedback(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets: Optional[str] = None) -> list[str]:
+    """Write the feedback workbooks (one per unit that sent something, ``chua-nop.xlsx``)
+    into ``dir``; their paths.
+
+    >>> _cchc.write_feedback(batch._raw, batch.frames(), "phan-hoi", None)
+    """
+
 def export(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets: Optional[str] = None, csv_raw: bool = False) -> None:
     """Write the CLI's exports into ``dir`` (CSV text safe to open unless ``csv_raw``).
 

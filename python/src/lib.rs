@@ -212,6 +212,19 @@ fn write_report(
     cchc::frames::write_report(&batch.batch, &edited, &catalogue, &path).map_err(to_py)
 }
 
+/// Writes the feedback workbooks of the CLI's `--feedback DIR`; their paths.
+#[pyfunction]
+#[pyo3(signature = (batch, frames, dir, targets=None))]
+fn write_feedback(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    dir: PathBuf,
+    targets: Option<&str>,
+) -> PyResult<Vec<PathBuf>> {
+    let (catalogue, edited) = given(batch, frames, targets)?;
+    cchc::frames::write_feedback(&batch.batch, &edited, &catalogue, &dir).map_err(to_py)
+}
+
 /// Writes the exports of the CLI's `--export DIR` from a batch and its frames.
 #[pyfunction]
 #[pyo3(signature = (batch, frames, dir, targets=None, csv_raw=false))]
@@ -356,6 +369,7 @@ fn _cchc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read, m)?)?;
     m.add_function(wrap_pyfunction!(attainment_of, m)?)?;
     m.add_function(wrap_pyfunction!(write_report, m)?)?;
+    m.add_function(wrap_pyfunction!(write_feedback, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(targets, m)?)?;
     m.add_function(wrap_pyfunction!(measures, m)?)?;

@@ -335,3 +335,16 @@ def test_limits_and_safe_csv(workdir):
     # Parquet is always exact.
     assert pl.read_parquet(workdir / "safe" / "dossiers.parquet")["field"].unique().to_list() == ["=HYPERLINK(\"http://x\")"]
     assert field != ""
+
+
+def test_feedback_to_units(batch, workdir):
+    written = cchc.feedback(batch, workdir / "phan-hoi")
+    names = [p.name for p in written]
+    assert names == sorted(names)
+    assert "chua-nop.xlsx" in names
+    # Every unit with a counted row gets its workbook, named by its id and name.
+    ids = set(batch.dossiers["unit_id"].to_list())
+    assert ids
+    for unit_id in ids:
+        assert any(n.startswith(f"{unit_id} - ") for n in names), unit_id
+    assert all(p.exists() and p.stat().st_size > 4_000 for p in written)

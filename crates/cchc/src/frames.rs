@@ -288,3 +288,47 @@ pub(crate) fn fields_of(
     cchc_read::batch::sort_findings(&mut batch.findings);
     Ok(table)
 }
+
+/// Which unit sent each file of the batch: the unit of the file's own submissions (a
+/// district's roll-up file is its sender's, not the units it lists).
+pub fn units_by_file(batch: &Batch) -> std::collections::BTreeMap<String, String> {
+    let mut by_file = std::collections::BTreeMap::new();
+    for roll_up in [false, true] {
+        for s in batch
+            .submissions
+            .iter()
+            .filter(|s| s.from_roll_up == roll_up)
+        {
+            by_file
+                .entry(s.file.clone())
+                .or_insert_with(|| s.unit.unit_id.clone());
+        }
+    }
+    by_file
+}
+
+/// The feedback workbooks of `--feedback DIR` from a batch and its frames (perhaps
+/// edited), the attainment recomputed from them; their paths, sorted.
+///
+/// # Errors
+/// [`Error::Analysis`], [`Error::Report`].
+pub fn write_feedback(
+    batch: &Batch,
+    frames: &Frames,
+    catalogue: &Catalogue,
+    dir: &Path,
+) -> Result<Vec<std::path::PathBuf>, Error> {
+    let (inputs, rows) = batch_attainment(batch, frames, catalogue)?;
+    let registry = batch.report_registry();
+    Ok(cchc_report::feedback::write_feedback(
+        dir,
+        &cchc_report::feedback::FeedbackInput {
+            batch,
+            registry: &registry,
+            units_by_file: &units_by_file(batch),
+            inputs: &inputs,
+            attainment: &rows,
+            catalogue,
+        },
+    )?)
+}

@@ -160,21 +160,12 @@ impl Run {
         let fields = crate::frames::fields_of(&mut batch, &frames)?;
         let summary = Summary::of(&batch);
         // Who sent each file, for the feedback workbooks (the rows are in the frames now).
-        // A district's roll-up file is its sender's, not the units it lists.
-        let mut units_by_file = std::collections::BTreeMap::new();
-        if feedback.is_some() {
-            for roll_up in [false, true] {
-                for s in batch
-                    .submissions
-                    .iter()
-                    .filter(|s| s.from_roll_up == roll_up)
-                {
-                    units_by_file
-                        .entry(s.file.clone())
-                        .or_insert_with(|| s.unit.unit_id.clone());
-                }
-            }
-        }
+        // Who sent each file, for the feedback (the rows are in the frames by now).
+        let units_by_file = if feedback.is_some() {
+            crate::frames::units_by_file(&batch)
+        } else {
+            Default::default()
+        };
         batch.submissions = Vec::new();
         observer.frame_sizes(&frames.estimated_sizes());
         observer.phase("frames");
