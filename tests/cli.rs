@@ -240,8 +240,9 @@ fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
 
 /// Every number of the form sheets equals what LibreOffice computes from the formulas.
 /// The report's sheets with formulas.
-const FORMULA_SHEETS: [&str; 8] = [
+const FORMULA_SHEETS: [&str; 9] = [
     "Biểu II.06a của Sở",
+    "Danh mục DVCTT của Sở",
     "Biểu A theo đơn vị",
     "Biểu A theo huyện",
     "Biểu B theo đơn vị",

@@ -245,3 +245,139 @@ fn feedback_to_each_unit() {
     );
     assert_eq!(missing.get_value((5, 1)), None);
 }
+
+/// A unit's Form B workbook with a flat header: (code, name, field, level, on the
+/// national portal, dossiers, dossiers online) per row.
+fn form_b_file(path: &Path, unit: &str, rows: &[(&str, &str, i64, bool, i64, i64)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
+        .expect("w");
+    ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
+        .expect("w");
+    for (c, h) in [
+        "STT",
+        "Mã TTHC",
+        "Tên thủ tục hành chính",
+        "Lĩnh vực",
+        "Mức độ DVC trực tuyến",
+        "Tích hợp trên Cổng DVC quốc gia",
+        "Số hồ sơ tiếp nhận",
+        "Số hồ sơ tiếp nhận trực tuyến",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(3, c as u16, *h).expect("w");
+    }
+    for (i, (code, name, level, portal, total, online)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).expect("w");
+        ws.write_string(r, 1, *code).expect("w");
+        ws.write_string(r, 2, *name).expect("w");
+        ws.write_string(r, 3, "Giáo dục trung học").expect("w");
+        ws.write_number(r, 4, *level as f64).expect("w");
+        if *portal {
+            ws.write_string(r, 5, "x").expect("w");
+        }
+        ws.write_number(r, 6, *total as f64).expect("w");
+        ws.write_number(r, 7, *online as f64).expect("w");
+    }
+    wb.save(path).expect("save");
+}
+
+/// The online services by procedure code: the level most units state, the units that
+/// list each, the dossiers summed by hand; a level stated differently is a finding.
+#[test]
+fn online_services_consolidated_by_procedure() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let registry = tmp.path().join("units.csv");
+    std::fs::write(
+        &registry,
+        "unit_id,name,kind,district,aliases\n\
+         thpt-a,Trường THPT A,school,X,\n\
+         thpt-b,Trường THPT B,school,X,\n\
+         thpt-c,Trường THPT C,school,X,\n",
+    )
+    .expect("w");
+    let name = "Xét, duyệt chính sách hỗ trợ";
+    form_b_file(
+        &input.join("a.xlsx"),
+        "Trường THPT A",
+        &[
+            ("1.001639", name, 3, true, 10, 4),
+            ("2.001818", "Chuyển trường", 3, false, 5, 0),
+        ],
+    );
+    form_b_file(
+        &input.join("b.xlsx"),
+        "Trường THPT B",
+        &[("1.001639", name, 4, false, 6, 5)],
+    );
+    form_b_file(
+        &input.join("c.xlsx"),
+        "Trường THPT C",
+        &[("1.001639", name, 4, false, 2, 2)],
+    );
+    let export = tmp.path().join("e");
+    consolidate_into(&input, Some(&registry), &export);
+    let list = sheet(&export.with_extension("xlsx"), "Danh mục DVCTT của Sở");
+    let row = |r: u32| -> Vec<Data> {
+        (1..11)
+            .map(|c| list.get_value((r, c)).cloned().unwrap_or(Data::Empty))
+            .collect()
+    };
+    let s = |t: &str| Data::String(t.into());
+    let n = |x: f64| Data::Float(x);
+    // 1.001639: level 4 (B and C) over 3 (A); on the portal (A); 3 units; 10 + 6 + 2 = 18
+    // dossiers, 4 + 5 + 2 = 11 online, 11/18 of them.
+    assert_eq!(
+        row(4),
+        [
+            s("1.001639"),
+            s(name),
+            s("Giáo dục trung học"),
+            n(4.0),
+            s("Toàn trình"),
+            s("x"),
+            n(3.0),
+            n(18.0),
+            n(11.0),
+            n(11.0 / 18.0)
+        ]
+    );
+    assert_eq!(
+        row(5),
+        [
+            s("2.001818"),
+            s("Chuyển trường"),
+            s("Giáo dục trung học"),
+            n(3.0),
+            s("Một phần"),
+            Data::Empty,
+            n(1.0),
+            n(5.0),
+            n(0.0),
+            n(0.0)
+        ]
+    );
+    // Totals: 3 + 1 = 4 listings, 18 + 5 = 23 dossiers, 11 + 0 = 11 online.
+    assert_eq!(&row(6)[6..9], &[n(4.0), n(23.0), n(11.0)]);
+    let conflicts: Vec<_> = read_csv(&export.join("findings.csv"))
+        .into_iter()
+        .filter(|r| r["rule"] == "service.level_conflict")
+        .map(|r| {
+            (
+                r["file"].ends_with("a.xlsx"),
+                r["cell"].clone(),
+                r["raw"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        conflicts,
+        [(true, "A5".to_string(), "1.001639".to_string())]
+    );
+}

@@ -18,6 +18,7 @@ fn report_workbook_content() {
             "Ma trận đơn vị",
             "So sánh các kỳ",
             "Biểu II.06a của Sở",
+            "Danh mục DVCTT của Sở",
             "Biểu A theo đơn vị",
             "Biểu A theo huyện",
             "Biểu B theo đơn vị",

@@ -7,6 +7,7 @@
 
 pub mod attainment;
 pub mod by_field;
+pub mod by_procedure;
 pub mod frames;
 pub mod inputs;
 

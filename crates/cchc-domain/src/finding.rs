@@ -88,6 +88,7 @@ rules! {
     SheetUnrecognized = "sheet.unrecognized", Info;
     SheetHidden = "sheet.hidden", Info;
     FieldUnknown = "field.unknown", Info;
+    ServiceLevelConflict = "service.level_conflict", Warning;
     ColumnMissing = "column.missing", Error;
     ColumnAmbiguous = "column.ambiguous", Error;
     ValueNotANumber = "value.not_a_number", Error;

@@ -5,6 +5,7 @@
 //! Field names from the inputs are written as text, never as formulas.
 
 use cchc_analysis::by_field::{form_columns, FieldTable};
+use cchc_analysis::by_procedure::{extent_vi, ProcedureTable};
 use cchc_domain::issuer::Issuer;
 use rust_xlsxwriter::{Format, FormatAlign, Formula, Workbook, Worksheet};
 
@@ -13,6 +14,8 @@ use crate::ReportError;
 
 /// The sheet's name.
 pub const SHEET_FIELDS: &str = "Biểu II.06a của Sở";
+/// The online services consolidated by procedure.
+pub const SHEET_PROCEDURES: &str = "Danh mục DVCTT của Sở";
 
 /// Row (0-based) of the form's header, under the heading lines.
 const HEADER_ROW: u32 = 8;
@@ -185,5 +188,99 @@ pub(crate) fn field_sheet(
     left(ws, sign + 1, "(Ký, ghi rõ họ tên)", &italic)?;
     right(ws, sign + 1, "(Ký, đóng dấu, ghi rõ họ tên)", &italic)?;
     debug_assert_eq!(form_columns().len(), 11);
+    Ok(())
+}
+
+/// The online public services of every unit consolidated by procedure code: the level
+/// most units state, toàn trình / một phần, the national portal, how many units list it,
+/// the dossiers and the share received online; totals as formulas.
+pub(crate) fn procedure_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    period_line: &str,
+    table: &ProcedureTable,
+) -> Result<(), ReportError> {
+    let ws = wb.add_worksheet();
+    crate::style::setup(
+        ws,
+        SHEET_PROCEDURES,
+        "DANH MỤC DỊCH VỤ CÔNG TRỰC TUYẾN CỦA SỞ (TỔNG HỢP THEO THỦ TỤC)",
+        period_line,
+        f,
+    )?;
+    ws.set_footer("&CTrang &P/&N");
+    crate::style::headers(
+        ws,
+        &[
+            ("STT", 5.0),
+            ("Mã TTHC", 12.0),
+            ("Tên thủ tục hành chính", 48.0),
+            ("Lĩnh vực", 24.0),
+            ("Mức độ", 8.0),
+            ("Toàn trình / một phần", 13.0),
+            ("Tích hợp Cổng DVC quốc gia", 12.0),
+            ("Số đơn vị cung cấp", 10.0),
+            ("Số hồ sơ", 10.0),
+            ("Số hồ sơ trực tuyến", 11.0),
+            ("Tỷ lệ trực tuyến", 10.0),
+        ],
+        f,
+    )?;
+    let first = crate::style::DATA_ROW;
+    for (i, p) in table.rows.iter().enumerate() {
+        let r = first + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
+        ws.write_string_with_format(r, 1, &p.code, &f.text)?;
+        ws.write_string_with_format(r, 2, &p.name, &f.text)?;
+        ws.write_string_with_format(r, 3, &p.field, &f.text)?;
+        if p.level > 0 {
+            ws.write_number_with_format(r, 4, p.level as f64, &f.int)?;
+        } else {
+            ws.write_blank(r, 4, &f.int)?;
+        }
+        ws.write_string_with_format(r, 5, extent_vi(p.level), &f.text)?;
+        ws.write_string_with_format(r, 6, if p.on_national_portal { "x" } else { "" }, &f.text)?;
+        ws.write_number_with_format(r, 7, p.units as f64, &f.int)?;
+        ws.write_number_with_format(r, 8, p.dossiers_total as f64, &f.int)?;
+        ws.write_number_with_format(r, 9, p.dossiers_online as f64, &f.int)?;
+        rate(ws, r, p.dossiers_online, p.dossiers_total, f)?;
+    }
+    let tr = first + table.rows.len() as u32;
+    ws.write_string_with_format(tr, 2, "Tổng cộng", &f.total_text)?;
+    let sums = [
+        table.rows.iter().map(|p| p.units as i64).sum::<i64>(),
+        table.rows.iter().map(|p| p.dossiers_total).sum(),
+        table.rows.iter().map(|p| p.dossiers_online).sum(),
+    ];
+    for (k, c) in (7u16..10).enumerate() {
+        if table.rows.is_empty() {
+            ws.write_number_with_format(tr, c, 0.0, &f.total_int)?;
+            continue;
+        }
+        let l = letter(c);
+        let formula =
+            Formula::new(format!("=SUM({l}{}:{l}{tr})", first + 1)).set_result(sums[k].to_string());
+        ws.write_formula_with_format(tr, c, formula, &f.total_int)?;
+    }
+    rate(ws, tr, sums[2], sums[1], f)?;
+    Ok(())
+}
+
+/// `J / I` of row `r` as a live rate, empty when there are no dossiers.
+fn rate(
+    ws: &mut Worksheet,
+    r: u32,
+    online: i64,
+    total: i64,
+    f: &Formats,
+) -> Result<(), ReportError> {
+    let n = r + 1;
+    let cached = if total > 0 {
+        (online as f64 / total as f64).to_string()
+    } else {
+        String::new()
+    };
+    let formula = Formula::new(format!("=IF(I{n}<>0,J{n}/I{n},\"\")")).set_result(cached);
+    ws.write_formula_with_format(r, 10, formula, &f.pct)?;
     Ok(())
 }

@@ -43,6 +43,8 @@ pub struct ReportInput<'a> {
     /// Form A of the report's period pooled by level and field (the department's
     /// Biểu II.06a).
     pub fields: &'a cchc_analysis::by_field::FieldTable,
+    /// Form B of the report's period consolidated by procedure code.
+    pub procedures: &'a cchc_analysis::by_procedure::ProcedureTable,
     /// Who issues the department's forms.
     pub issuer: &'a cchc_domain::issuer::Issuer,
 }
@@ -231,6 +233,7 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
 
         // 2c. The department's Biểu II.06a, by level and field.
         crate::official::field_sheet(&mut wb, f, period_text, input.fields, input.issuer)?;
+        crate::official::procedure_sheet(&mut wb, f, period_text, input.procedures)?;
 
         // 3–8. Forms A, B and C by unit and by district, filled on their thread.
         let (abc_sheets, placed) = abc

@@ -202,6 +202,7 @@ pub fn write_report(
     let (inputs, rows) = batch_attainment(batch, frames, catalogue)?;
     let registry = batch.report_registry();
     let fields = field_table(batch, frames)?;
+    let procedures = procedure_table(batch, frames)?;
     let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
         batch,
         registry: &registry,
@@ -210,6 +211,7 @@ pub fn write_report(
         catalogue,
         province: DEFAULT_PROVINCE,
         fields: &fields,
+        procedures: &procedures,
         issuer: &cchc_domain::issuer::Issuer::embedded(),
     })?;
     Ok(cchc_report::write_atomic(output, &bytes)?)
@@ -259,18 +261,43 @@ pub fn field_table(
     )?)
 }
 
-/// [`field_table`], each field the vocabulary does not know said in a `field.unknown`
-/// finding (info) at the row that first wrote it.
+/// Form B of the batch's report period consolidated by procedure code, from its frames.
 ///
 /// # Errors
-/// As [`field_table`].
-pub(crate) fn fields_of(
+/// [`Error::Analysis`] when the online-services frame lacks a column.
+pub fn procedure_table(
+    batch: &Batch,
+    frames: &Frames,
+) -> Result<cchc_analysis::by_procedure::ProcedureTable, Error> {
+    let period = batch.period.map(|p| p.to_string()).unwrap_or_default();
+    Ok(cchc_analysis::by_procedure::ProcedureTable::of(
+        &frames.online_services,
+        &period,
+    )?)
+}
+
+/// The department's tables ([`field_table`], [`procedure_table`]), with what they find
+/// added to the batch's findings: each field the vocabulary does not know
+/// (`field.unknown`, info, at the row that first wrote it) and each procedure units
+/// state at different levels (`service.level_conflict`, warning, at the first row off
+/// the level most state).
+///
+/// # Errors
+/// As [`field_table`] and [`procedure_table`].
+pub(crate) fn department_tables(
     batch: &mut Batch,
     frames: &Frames,
-) -> Result<cchc_analysis::by_field::FieldTable, Error> {
+) -> Result<
+    (
+        cchc_analysis::by_field::FieldTable,
+        cchc_analysis::by_procedure::ProcedureTable,
+    ),
+    Error,
+> {
     use cchc_domain::finding::{Finding, Rule};
-    let table = field_table(batch, frames)?;
-    for u in &table.unknown {
+    let fields = field_table(batch, frames)?;
+    let procedures = procedure_table(batch, frames)?;
+    for u in &fields.unknown {
         let (file, sheet, cell) = &u.source;
         batch.findings.push(
             Finding::file(
@@ -285,8 +312,30 @@ pub(crate) fn fields_of(
             .with_raw(u.field.clone()),
         );
     }
+    for c in &procedures.conflicts {
+        let (file, sheet, cell) = &c.source;
+        let stated: Vec<String> = c
+            .levels
+            .iter()
+            .map(|(level, units)| format!("mức {level}: {}", units.join(", ")))
+            .collect();
+        batch.findings.push(
+            Finding::file(
+                Rule::ServiceLevelConflict,
+                file,
+                format!(
+                    "Thủ tục {} ({}) được các đơn vị ghi ở mức độ khác nhau ({}): danh mục của Sở ghi mức nhiều đơn vị ghi nhất; cần thống nhất mức độ với các đơn vị",
+                    c.code,
+                    c.name,
+                    stated.join("; ")
+                ),
+            )
+            .at(sheet, cell)
+            .with_raw(c.code.clone()),
+        );
+    }
     cchc_read::batch::sort_findings(&mut batch.findings);
-    Ok(table)
+    Ok((fields, procedures))
 }
 
 /// Which unit sent each file of the batch: the unit of the file's own submissions (a

@@ -157,7 +157,7 @@ impl Run {
         // Every accepted row moves into the frames: each form's rows are let go as soon
         // as its frame is built, so the rows and all four frames are never held together.
         let frames = Frames::take_from_batch(&mut batch)?;
-        let fields = crate::frames::fields_of(&mut batch, &frames)?;
+        let (fields, procedures) = crate::frames::department_tables(&mut batch, &frames)?;
         let summary = Summary::of(&batch);
         // Who sent each file, for the feedback workbooks (the rows are in the frames now).
         // Who sent each file, for the feedback (the rows are in the frames by now).
@@ -207,6 +207,7 @@ impl Run {
                 catalogue,
                 province: DEFAULT_PROVINCE,
                 fields: &fields,
+                procedures: &procedures,
                 issuer: &issuer,
             };
             cchc_report::write_atomic_seekable(output, |out| write_workbook(&input, out))?;
