@@ -194,6 +194,13 @@ fn as_i64(d: &Data) -> i64 {
 /// returns the recalculated copy, or None when LibreOffice is not installed and
 /// CCHC_REQUIRE_LIBREOFFICE is not set.
 fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
+    convert(path, dir, "ods")
+}
+
+/// `path` converted by LibreOffice (formulas recalculated on load) to the format `to`
+/// (`ods`, `pdf`) in `dir/recalc`; `None` when LibreOffice is not installed (an error
+/// when `CCHC_REQUIRE_LIBREOFFICE` is set).
+fn convert(path: &Path, dir: &Path, to: &str) -> Option<PathBuf> {
     let soffice = ["soffice", "libreoffice"]
         .into_iter()
         .find(|b| Command::new(b).arg("--version").output().is_ok());
@@ -225,7 +232,7 @@ fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args(["--headless", "--calc", "--convert-to", "ods", "--outdir"])
+        .args(["--headless", "--calc", "--convert-to", to, "--outdir"])
         .arg(&outdir)
         .arg(path)
         .output()
@@ -235,10 +242,9 @@ fn recalculate(path: &Path, dir: &Path) -> Option<PathBuf> {
         "soffice failed: {}",
         String::from_utf8_lossy(&status.stderr)
     );
-    Some(outdir.join(path.with_extension("ods").file_name().expect("name")))
+    Some(outdir.join(path.with_extension(to).file_name().expect("name")))
 }
 
-/// Every number of the form sheets equals what LibreOffice computes from the formulas.
 /// The report's sheets with formulas.
 const FORMULA_SHEETS: [&str; 9] = [
     "Biểu II.06a của Sở",
@@ -252,6 +258,7 @@ const FORMULA_SHEETS: [&str; 9] = [
     "Chỉ tiêu khác (Biểu D)",
 ];
 
+/// Every number of these sheets equals what LibreOffice computes from the formulas.
 fn assert_cached_values_recalculate(report: &Path, recalc: &Path, sheets: &[&str]) {
     for &name in sheets {
         let ours = sheet(report, name);

@@ -381,3 +381,86 @@ fn online_services_consolidated_by_procedure() {
         [(true, "A5".to_string(), "1.001639".to_string())]
     );
 }
+
+/// Every sheet of the report and of the feedback workbooks prints on A4: paper size 9,
+/// fitted to one page wide (any number tall), its header rows repeated; LibreOffice's
+/// PDF of them has A4 pages only.
+#[test]
+fn every_sheet_prints_on_a4_fitted_to_width() {
+    use std::io::Read;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let report = tmp.path().join("r.xlsx");
+    let feedback = tmp.path().join("ph");
+    cchc(&[
+        "consolidate",
+        "samples",
+        "-o",
+        report.to_str().expect("utf8"),
+        "--feedback",
+        feedback.to_str().expect("utf8"),
+    ]);
+    let unit = feedback.join("pgd-vanlam - Phòng Giáo dục và Đào tạo huyện Văn Lâm.xlsx");
+    for book in [report.clone(), unit.clone(), feedback.join("chua-nop.xlsx")] {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&book).expect("open")).expect("zip");
+        let mut part = |name: &str| {
+            let mut text = String::new();
+            zip.by_name(name)
+                .expect(name)
+                .read_to_string(&mut text)
+                .expect("utf8");
+            text
+        };
+        let workbook = part("xl/workbook.xml");
+        let sheets = workbook.matches("<sheet ").count();
+        assert!(sheets > 0);
+        // Header rows repeated on every sheet with a table (the charts' sheet has none).
+        for name in workbook
+            .split("<sheet name=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+        {
+            if name != "Biểu đồ" {
+                assert!(
+                    workbook.contains(&format!("'{name}'!$")),
+                    "{book:?}: {name} repeats no header rows"
+                );
+            }
+        }
+        for i in 1..=sheets {
+            let xml = part(&format!("xl/worksheets/sheet{i}.xml"));
+            assert!(
+                xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+                "{book:?} {i}"
+            );
+            assert!(xml.contains(r#"paperSize="9""#), "{book:?} {i}");
+            assert!(xml.contains(r#"fitToHeight="0""#), "{book:?} {i}");
+            assert!(!xml.contains("fitToWidth="), "{book:?} {i}: one page wide");
+        }
+    }
+    // A4 is 595.3 × 841.9 points, in either orientation.
+    for book in [&report, &unit] {
+        let Some(pdf) = convert(book, tmp.path(), "pdf") else {
+            return;
+        };
+        let bytes = std::fs::read(&pdf).expect("pdf");
+        let text = String::from_utf8_lossy(&bytes);
+        let boxes: Vec<&str> = text.split("/MediaBox").skip(1).collect();
+        assert!(!boxes.is_empty(), "{pdf:?}");
+        for b in boxes {
+            let inside = b.split(']').next().unwrap_or_default();
+            let numbers: Vec<f64> = inside
+                .trim_start()
+                .trim_start_matches('[')
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            assert_eq!(numbers.len(), 4, "{pdf:?}: {inside}");
+            let (w, h) = (numbers[2] - numbers[0], numbers[3] - numbers[1]);
+            let (short, long) = (w.min(h), w.max(h));
+            assert!(
+                (short - 595.3).abs() < 1.0 && (long - 841.9).abs() < 1.0,
+                "{pdf:?}: {w} × {h}"
+            );
+        }
+    }
+}

@@ -117,8 +117,10 @@ fn read(
     .validate()
     .map_err(to_py)?;
     let catalogue = run.catalogue().clone();
-    let batch = py.detach(|| run.read(&|| {}));
+    let mut batch = py.detach(|| run.read(&|| {}));
     let frames = Frames::from_batch(&batch).map_err(frame_err)?;
+    // The department's tables' findings (unknown fields, level conflicts), as the CLI's.
+    cchc::frames::department_tables(&mut batch, &frames).map_err(to_py)?;
     Ok(RawBatch {
         batch,
         frames,

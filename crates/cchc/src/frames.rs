@@ -284,7 +284,7 @@ pub fn procedure_table(
 ///
 /// # Errors
 /// As [`field_table`] and [`procedure_table`].
-pub(crate) fn department_tables(
+pub fn department_tables(
     batch: &mut Batch,
     frames: &Frames,
 ) -> Result<
