@@ -4,14 +4,14 @@
 //! for 5.5 GB; such a sheet is refused with `file.too_large` before it is laid out,
 //! and an ordinary sheet of text still reads.
 
+mod common;
+
 use cchc_domain::finding::Rule;
 use cchc_read::workbook::{read_workbook, FileRead, ReadContext};
+use common::read_bytes;
 
-fn read_bytes(name: &str, bytes: &[u8]) -> FileRead {
-    let dir = tempfile::tempdir().expect("tmp");
-    let path = dir.path().join(name);
-    std::fs::write(&path, bytes).expect("write");
-    read_workbook(&path, name, &ReadContext::default())
+fn read_default(name: &str, bytes: &[u8]) -> FileRead {
+    read_bytes(name, bytes, &ReadContext::default())
 }
 
 /// An xlsx whose sheet "Chữ" names one string of `chars` characters from `cells` cells
@@ -44,7 +44,7 @@ fn a_shared_string_named_by_thousands_of_cells_is_refused_for_its_sheet() {
     // 3,000 cells × 12,000 characters (13,800 bytes each in UTF-8): 41 MB > 32 MiB.
     let bytes = shared_string_xlsx(12_000, 3_000);
     assert!(bytes.len() < 200_000, "{} bytes", bytes.len());
-    let read = read_bytes("chu.xlsx", &bytes);
+    let read = read_default("chu.xlsx", &bytes);
     let refused = too_large(&read);
     assert_eq!(refused.len(), 1, "{:?}", read.findings);
     assert_eq!(refused[0].0, "Chữ");
@@ -55,7 +55,7 @@ fn a_shared_string_named_by_thousands_of_cells_is_refused_for_its_sheet() {
         .iter()
         .any(|f| f.rule == Rule::SheetUnrecognized && f.sheet == "Khác"));
     // Ordinary text: 3,000 cells of 100 characters read.
-    let read = read_bytes("chu.xlsx", &shared_string_xlsx(100, 3_000));
+    let read = read_default("chu.xlsx", &shared_string_xlsx(100, 3_000));
     assert!(too_large(&read).is_empty(), "{:?}", read.findings);
 }
 
@@ -103,11 +103,11 @@ fn repeated_text_ods(chars: usize, rows: u32) -> Vec<u8> {
 #[test]
 fn an_ods_repeating_a_text_cell_is_refused() {
     // 1,000 rows × 60 cells × (1,000 + 16) bytes = 60,960,000 > 32 MiB, from 1.4 KB.
-    let read = read_bytes("lap.ods", &repeated_text_ods(1_000, 1_000));
+    let read = read_default("lap.ods", &repeated_text_ods(1_000, 1_000));
     assert_eq!(read.findings.len(), 1, "{:?}", read.findings);
     assert_eq!(read.findings[0].rule, Rule::FileTooLarge);
     assert_eq!(read.findings[0].raw, "60960000");
     // 10 rows of the same: 609,600 bytes, read.
-    let read = read_bytes("lap.ods", &repeated_text_ods(1_000, 10));
+    let read = read_default("lap.ods", &repeated_text_ods(1_000, 10));
     assert!(too_large(&read).is_empty(), "{:?}", read.findings);
 }
