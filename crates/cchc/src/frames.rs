@@ -317,7 +317,16 @@ pub fn department_tables(
         let stated: Vec<String> = c
             .levels
             .iter()
-            .map(|(level, units)| format!("mức {level}: {}", units.join(", ")))
+            .map(|(level, units)| {
+                // The first few units by id; a province-wide procedure has hundreds.
+                let named: Vec<&str> = units.iter().take(5).map(String::as_str).collect();
+                let more = if units.len() > 5 { ", …" } else { "" };
+                format!(
+                    "mức {level}: {} đơn vị ({}{more})",
+                    units.len(),
+                    named.join(", ")
+                )
+            })
             .collect();
         batch.findings.push(
             Finding::file(

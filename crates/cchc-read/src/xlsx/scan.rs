@@ -285,6 +285,11 @@ pub(super) fn plain_sheet_data(
                             formula = true;
                             if !child_empty {
                                 let len = memchr::memchr(b'<', &bytes[i..])?;
+                                // An escape in the formula (`&amp;` joins text, a bare
+                                // `&` is malformed): the XML reader judges it.
+                                if memchr::memchr(b'&', &bytes[i..i + len]).is_some() {
+                                    return None;
+                                }
                                 i += len;
                                 if !body[i..].starts_with("</f>") {
                                     return None;
