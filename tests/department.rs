@@ -3,11 +3,23 @@
 
 use super::*;
 
-/// A unit's Form A workbook: its name and the period in the title lines, the flat
-/// header, one row per (field, values).
-fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
+/// A folder `in` for a batch and a registry `units.csv` of these rows (after the
+/// header), both in `tmp`.
+fn batch_folder(tmp: &Path, units: &str) -> (PathBuf, PathBuf) {
+    let input = tmp.join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let registry = tmp.join("units.csv");
+    std::fs::write(
+        &registry,
+        format!("unit_id,name,kind,district,aliases\n{units}"),
+    )
+    .expect("w");
+    (input, registry)
+}
+
+/// A unit's Form A sheet: its name and the period in the title lines, the flat header,
+/// one row per (field, values) from row 5.
+fn form_a_sheet(ws: &mut rust_xlsxwriter::Worksheet, unit: &str, rows: &[(&str, [i64; 11])]) {
     ws.write_string(0, 0, format!("Đơn vị báo cáo: {unit}"))
         .expect("w");
     ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
@@ -21,6 +33,12 @@ fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
             ws.write_number(r, 2 + c as u16, *v as f64).expect("w");
         }
     }
+}
+
+/// A unit's Form A workbook of one [`form_a_sheet`].
+fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    form_a_sheet(wb.add_worksheet(), unit, rows);
     wb.save(path).expect("save");
 }
 
@@ -30,17 +48,12 @@ fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
 #[test]
 fn department_form_pools_fields_by_level() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let input = tmp.path().join("in");
-    std::fs::create_dir(&input).expect("mkdir");
-    let registry = tmp.path().join("units.csv");
-    std::fs::write(
-        &registry,
-        "unit_id,name,kind,district,aliases\n\
-         thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
+    let (input, registry) = batch_folder(
+        tmp.path(),
+        "thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
          thpt-b,Trường THPT B,school,TP Hưng Yên,\n\
          pgd-c,Phòng Giáo dục và Đào tạo C,district_office,C,\n",
-    )
-    .expect("w");
+    );
     // Each row: received 3 = 4 + 5 + 6, resolved 7 = 8 + 9 + 10, pending 11 = 12 + 13,
     // 3 = 7 + 11 (columns numbered as on the form).
     let v1 = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
@@ -142,47 +155,28 @@ fn department_form_pools_fields_by_level() {
 #[test]
 fn feedback_to_each_unit() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let input = tmp.path().join("in");
-    std::fs::create_dir(&input).expect("mkdir");
-    let registry = tmp.path().join("units.csv");
-    std::fs::write(
-        &registry,
-        "unit_id,name,kind,district,aliases\n\
-         thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
+    let (input, registry) = batch_folder(
+        tmp.path(),
+        "thpt-a,Trường THPT A,school,TP Hưng Yên,\n\
          thpt-b,Trường THPT B,school,TP Hưng Yên,\n\
          pgd-c,Phòng Giáo dục và Đào tạo C,district_office,C,\n",
-    )
-    .expect("w");
-    let good = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
-    form_a_file(
-        &input.join("a.xlsx"),
-        "Trường THPT A",
-        &[("Giáo dục trung học", good)],
     );
+    let good = [10, 4, 5, 1, 8, 6, 1, 1, 2, 2, 0];
     form_a_file(
         &input.join("b.xlsx"),
         "Trường THPT B",
         &[("Giáo dục trung học", good)],
     );
     // A's second row: "mười" where a number belongs, in D6 (row 6, column D).
-    {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        ws.write_string(0, 0, "Đơn vị báo cáo: Trường THPT A")
-            .expect("w");
-        ws.write_string(1, 0, "Kỳ báo cáo: Quý I năm 2022")
-            .expect("w");
-        write_flat_header(ws, 3);
-        for (r, field) in [(4u32, "Giáo dục trung học"), (5, "Giáo dục mầm non")] {
-            ws.write_number(r, 0, f64::from(r - 3)).expect("w");
-            ws.write_string(r, 1, field).expect("w");
-            for (c, v) in good.iter().enumerate() {
-                ws.write_number(r, 2 + c as u16, *v as f64).expect("w");
-            }
-        }
-        ws.write_string(5, 3, "mười").expect("w");
-        wb.save(input.join("a.xlsx")).expect("save");
-    }
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    form_a_sheet(
+        ws,
+        "Trường THPT A",
+        &[("Giáo dục trung học", good), ("Giáo dục mầm non", good)],
+    );
+    ws.write_string(5, 3, "mười").expect("w");
+    wb.save(input.join("a.xlsx")).expect("save");
     let report = tmp.path().join("r.xlsx");
     let feedback = tmp.path().join("phan-hoi");
     cchc(&[
@@ -291,17 +285,12 @@ fn form_b_file(path: &Path, unit: &str, rows: &[(&str, &str, i64, bool, i64, i64
 #[test]
 fn online_services_consolidated_by_procedure() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let input = tmp.path().join("in");
-    std::fs::create_dir(&input).expect("mkdir");
-    let registry = tmp.path().join("units.csv");
-    std::fs::write(
-        &registry,
-        "unit_id,name,kind,district,aliases\n\
-         thpt-a,Trường THPT A,school,X,\n\
+    let (input, registry) = batch_folder(
+        tmp.path(),
+        "thpt-a,Trường THPT A,school,X,\n\
          thpt-b,Trường THPT B,school,X,\n\
          thpt-c,Trường THPT C,school,X,\n",
-    )
-    .expect("w");
+    );
     let name = "Xét, duyệt chính sách hỗ trợ";
     form_b_file(
         &input.join("a.xlsx"),

@@ -555,7 +555,6 @@ fn templates_and_flat_ods_are_read_by_their_bytes() {
 /// calamine refuses the whitespace between cells) reads with its figures.
 #[test]
 fn an_ods_with_indented_xml_reads() {
-    use std::io::Write;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let pretty =
         std::fs::read(root.join("tests/fixtures/flat/PGD_VanLam_Q1_2022.fods")).expect("fixture");
@@ -563,21 +562,7 @@ fn an_ods_with_indented_xml_reads() {
         pretty.windows(6).any(|w| w == b">\n    "),
         "the fixture is indented"
     );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, data) in [
-        ("mimetype", &b"application/vnd.oasis.opendocument.spreadsheet"[..]),
-        (
-            "META-INF/manifest.xml",
-            &br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#[..],
-        ),
-        ("content.xml", &pretty[..]),
-    ] {
-        zip.start_file(name, stored).expect("zip");
-        zip.write_all(data).expect("zip");
-    }
-    let bytes = zip.finish().expect("zip").into_inner();
+    let bytes = ods_with_content(&pretty);
     let ctx = ReadContext::default();
     let read = read_bytes("indented.ods", &bytes, &ctx);
     let original = read_workbook(

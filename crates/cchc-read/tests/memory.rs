@@ -8,7 +8,7 @@ mod common;
 
 use cchc_domain::finding::Rule;
 use cchc_read::workbook::{read_workbook, FileRead, ReadContext};
-use common::read_bytes;
+use common::{ods_with_content, read_bytes};
 
 fn read_default(name: &str, bytes: &[u8]) -> FileRead {
     read_bytes(name, bytes, &ReadContext::default())
@@ -78,26 +78,11 @@ fn an_xls_whose_shared_string_fills_its_cells_is_refused() {
 /// An .ods of one row repeated `rows` times holding one text cell of `chars`
 /// characters repeated 60 times.
 fn repeated_text_ods(chars: usize, rows: u32) -> Vec<u8> {
-    use std::io::Write;
     let text: String = "x".repeat(chars);
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string" table:number-columns-repeated="60"><text:p>{text}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
     );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, data) in [
-        ("mimetype", &b"application/vnd.oasis.opendocument.spreadsheet"[..]),
-        (
-            "META-INF/manifest.xml",
-            &br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#[..],
-        ),
-        ("content.xml", content.as_bytes()),
-    ] {
-        zip.start_file(name, stored).expect("zip");
-        zip.write_all(data).expect("zip");
-    }
-    zip.finish().expect("zip").into_inner()
+    ods_with_content(content.as_bytes())
 }
 
 #[test]

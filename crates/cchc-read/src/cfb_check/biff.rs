@@ -220,43 +220,18 @@ pub fn shared_text_per_sheet(stream: &[u8]) -> u64 {
         return 0;
     }
     // Each sheet from the BOF that starts it to its EOF, where its BOUNDSHEET says.
-    let mut starts = Vec::new();
-    walk_records(stream, 0, |typ, data| {
-        if typ == 0x0085 {
-            if let Some(pos) = u32_at(data, 0) {
-                starts.push(pos as usize);
-            }
-        }
-    });
     let mut most = 0u64;
-    for start in starts {
+    for start in sheet_starts(stream) {
         let mut text = 0u64;
-        let mut at = start;
-        // Substreams nest (a chart inside a sheet has its own BOF and EOF).
-        let mut depth = 0usize;
-        while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
-            let data = stream
-                .get(at + 4..at + 4 + usize::from(len))
-                .unwrap_or_default();
-            at += 4 + usize::from(len);
-            match typ {
-                0x0809 => depth += 1,
-                0x000A => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                0x00FD => {
-                    let cch = u32_at(data, 6)
-                        .and_then(|i| lengths.get(i as usize))
-                        .copied()
-                        .unwrap_or(0);
-                    text += u64::from(cch) + 16;
-                }
-                _ => {}
+        walk_sheet(stream, start, |_, typ, data, _| {
+            if typ == 0x00FD {
+                let cch = u32_at(data, 6)
+                    .and_then(|i| lengths.get(i as usize))
+                    .copied()
+                    .unwrap_or(0);
+                text += u64::from(cch) + 16;
             }
-        }
+        });
         most = most.max(text);
     }
     most
@@ -267,13 +242,7 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
     // calamine reads each sheet from the position its BOUNDSHEET record gives, so the
     // records are walked from there too, as well as from the start.
     let mut starts = vec![0usize];
-    walk_records(stream, 0, |typ, data| {
-        if typ == 0x0085 {
-            if let Some(pos) = u32_at(data, 0) {
-                starts.push(pos as usize);
-            }
-        }
-    });
+    starts.extend(sheet_starts(stream));
     let positions_inside = starts.iter().all(|&pos| pos <= stream.len());
     let mut largest_cells = 0u64;
     let mut short_record = None;
@@ -339,6 +308,49 @@ pub fn scan_sheets(stream: &[u8]) -> SheetScan {
         positions_inside,
         largest_cells,
         short_record,
+    }
+}
+
+/// The sheet positions the BOUNDSHEET records give, in the stream's order.
+fn sheet_starts(stream: &[u8]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    walk_records(stream, 0, |typ, data| {
+        if typ == 0x0085 {
+            if let Some(pos) = u32_at(data, 0) {
+                starts.push(pos as usize);
+            }
+        }
+    });
+    starts
+}
+
+/// Walks one sheet's substream from its BOF at `start` to the EOF that closes it
+/// (substreams nest: a chart inside a sheet has its own BOF and EOF). `visit(at, typ,
+/// data, depth)` sees every record but that closing EOF, `depth` counting the BOFs
+/// open (1 in the sheet itself).
+pub(super) fn walk_sheet<'a>(
+    stream: &'a [u8],
+    start: usize,
+    mut visit: impl FnMut(usize, u16, &'a [u8], u32),
+) {
+    let mut at = start;
+    let mut depth = 0u32;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let data = stream
+            .get(at + 4..at + 4 + usize::from(len))
+            .unwrap_or_default();
+        match typ {
+            0x0809 => depth += 1,
+            0x000A => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        visit(at, typ, data, depth);
+        at += 4 + usize::from(len);
     }
 }
 

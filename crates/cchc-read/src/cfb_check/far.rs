@@ -6,7 +6,7 @@
 //! Records are not removed (sheet positions would move): a far cell's record gets a
 //! type no reader knows, of the same length, and the `DIMENSIONS` record is clamped.
 
-use super::biff::walk_records;
+use super::biff::{walk_records, walk_sheet};
 use super::*;
 
 /// A record type that no BIFF reader acts on: a far cell's record becomes one.
@@ -65,24 +65,14 @@ pub fn far_cells(stream: &[u8], rows: u32, cols: u32) -> FarCells {
     });
     let mut out = FarCells::default();
     for (start, name) in sheets {
-        let mut at = start;
-        let (mut depth, mut cells, mut first) = (0u32, 0usize, None);
+        let (mut cells, mut first) = (0usize, None);
         let mut after_far_formula = false;
         let mut dims: Option<(usize, &[u8])> = None;
         // One past the last row and column of the cells kept.
         let (mut end_row, mut end_col) = (0u32, 0u32);
-        while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
-            let data = stream
-                .get(at + 4..at + 4 + usize::from(len))
-                .unwrap_or_default();
+        walk_sheet(stream, start, |at, typ, data, depth| {
             match typ {
-                0x0809 => depth += 1,
-                0x000A => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        break;
-                    }
-                }
+                0x0809 | 0x000A => {}
                 _ if depth > 1 => {}
                 // DIMENSIONS: clamped, once the sheet is walked, to the cells kept.
                 0x0200 if data.len() >= 12 => dims = Some((at, data)),
@@ -131,8 +121,7 @@ pub fn far_cells(stream: &[u8], rows: u32, cols: u32) -> FarCells {
             if typ != 0x0006 && typ != 0x0207 {
                 after_far_formula = false;
             }
-            at += 4 + usize::from(len);
-        }
+        });
         if let Some(first) = first {
             // BIFF8 DIMENSIONS: last row + 1 (u32 at 4), last column + 1 (u16 at 10).
             if let Some((d, data)) = dims {

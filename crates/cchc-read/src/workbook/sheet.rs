@@ -65,20 +65,7 @@ pub(super) fn sheet_range(
         };
         kept.push((row, col), value);
     }
-    left_out_findings(
-        name,
-        file,
-        (kept.outside, kept.first_outside),
-        (uncached, first_uncached),
-        findings,
-    );
-    Ok(laid_out(
-        kept.cells,
-        (kept.too_wide, kept.too_much_text),
-        name,
-        file,
-        findings,
-    ))
+    Ok(kept.finish((uncached, first_uncached), name, file, findings))
 }
 
 /// Cells streamed from a sheet: those within [`MAX_SHEET_ROWS`] rows and
@@ -97,6 +84,31 @@ struct Kept {
 }
 
 impl Kept {
+    /// The findings for the cells left out (and the formulas `uncached`), and the cells
+    /// kept laid out.
+    fn finish(
+        self,
+        uncached: (usize, Option<(u32, u32)>),
+        name: &str,
+        file: &str,
+        findings: &mut Vec<Finding>,
+    ) -> GridCells {
+        left_out_findings(
+            name,
+            file,
+            (self.outside, self.first_outside),
+            uncached,
+            findings,
+        );
+        laid_out(
+            self.cells,
+            (self.too_wide, self.too_much_text),
+            name,
+            file,
+            findings,
+        )
+    }
+
     fn push(&mut self, (row, col): (u32, u32), value: calamine::Data) {
         if row >= MAX_SHEET_ROWS || col >= crate::grid::MAX_TABLE_COLUMNS {
             self.outside += 1;
@@ -138,20 +150,7 @@ fn xlsb_range(
             value => kept.push(cell.get_position(), calamine::Data::from(value.clone())),
         }
     }
-    left_out_findings(
-        name,
-        file,
-        (kept.outside, kept.first_outside),
-        (0, None),
-        findings,
-    );
-    Ok(laid_out(
-        kept.cells,
-        (kept.too_wide, kept.too_much_text),
-        name,
-        file,
-        findings,
-    ))
+    Ok(kept.finish((0, None), name, file, findings))
 }
 
 /// An .ods sheet's formulas saved without a computed value (found by the content scan):

@@ -1,5 +1,5 @@
 //! Helpers shared by the reading tests: a small valid Form A workbook, reading bytes as
-//! a named file, the one finding a refused file gets.
+//! a named file, the one finding a refused file gets, an .ods from its content.
 #![allow(dead_code)]
 
 use cchc_domain::finding::Rule;
@@ -44,4 +44,25 @@ pub fn only_finding(read: &FileRead) -> (Rule, String) {
     assert!(read.tables.is_empty(), "nothing read from {}", read.file);
     assert_eq!(read.findings.len(), 1, "{:?}", read.findings);
     (read.findings[0].rule, read.findings[0].message.clone())
+}
+
+/// An .ods archive of `content` as its `content.xml`, with the `mimetype` and a
+/// manifest, every part stored.
+pub fn ods_with_content(content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in [
+        ("mimetype", &b"application/vnd.oasis.opendocument.spreadsheet"[..]),
+        (
+            "META-INF/manifest.xml",
+            &br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#[..],
+        ),
+        ("content.xml", content),
+    ] {
+        zip.start_file(name, stored).expect("zip");
+        zip.write_all(data).expect("zip");
+    }
+    zip.finish().expect("zip").into_inner()
 }
