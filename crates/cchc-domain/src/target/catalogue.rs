@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Comparator, Form, Fraction, Target};
+use super::{Comparator, Form, Fraction, Section, Target};
 use crate::expr::Linear;
 use crate::forms::{vocabulary, Vocabulary};
 use crate::text::{line_at, normalize, words};
@@ -37,6 +37,8 @@ struct RawTarget {
     threshold: Spanned<toml::Value>,
     #[serde(default)]
     aliases: Vec<String>,
+    /// The report section (`procedures`, …); by form when absent.
+    section: Option<Spanned<String>>,
     /// The first catalogue's free-text key, refused with a hint.
     measure: Option<Spanned<String>>,
 }
@@ -146,6 +148,21 @@ impl RawTarget {
             .as_ref()
             .map(|d| expr(d, "denominator"))
             .transpose()?;
+        let section = match &self.section {
+            None => Section::of_form(form),
+            Some(key) => Some(Section::parse(key.get_ref()).ok_or_else(|| {
+                let known: Vec<&str> = Section::ALL.iter().map(|s| s.id()).collect();
+                invalid(
+                    key.span(),
+                    "section",
+                    format!(
+                        "`{}` không hợp lệ (dùng một trong: {})",
+                        key.get_ref(),
+                        known.join(", ")
+                    ),
+                )
+            })?),
+        };
         Ok(Target {
             line: line_at(text, self.id.span().start),
             id,
@@ -159,6 +176,7 @@ impl RawTarget {
             threshold,
             threshold_text,
             aliases: self.aliases,
+            section,
         })
     }
 }
@@ -404,6 +422,34 @@ mod tests {
         assert_eq!(level3.comparator, Comparator::Above);
         let cut = cat.get("org.public_units_cut").expect("present");
         assert_eq!(cut.threshold, Fraction { num: 25, den: 1000 });
+    }
+
+    #[test]
+    fn a_target_is_told_in_its_section_or_its_form_s() {
+        let section = |lines: &[(&str, &str)]| {
+            let cat = Catalogue::from_toml(&one(lines)).expect("parses");
+            cat.targets[0].section
+        };
+        assert_eq!(section(&[]), Some(Section::Procedures));
+        assert_eq!(
+            section(&[("section", "\"public_finance\"")]),
+            Some(Section::PublicFinance)
+        );
+        let d = [
+            ("form", "\"D\""),
+            ("numerator", "\"numerator\""),
+            ("denominator", "\"denominator\""),
+        ];
+        assert_eq!(section(&d), None);
+        // Line 14: the added key after the nine of `one`.
+        let (at, message) = error_of(&one(&[("section", "\"cong_vu\"")]));
+        assert_eq!(at, Some((14, "section")));
+        assert!(message.contains("cong_vu") && message.contains("civil_service"));
+        // The 2022 plan names a section for every target.
+        let cat = Catalogue::default_2022();
+        assert!(cat.targets.iter().all(|t| t.section.is_some()));
+        let civil = cat.get("civil.job_positions").expect("present");
+        assert_eq!(civil.section, Some(Section::CivilService));
     }
 
     /// A one-target catalogue with `key = value` lines replaced or added.

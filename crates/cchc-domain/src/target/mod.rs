@@ -7,9 +7,11 @@
 
 mod catalogue;
 mod fraction;
+mod section;
 
 pub use catalogue::{Catalogue, CatalogueError, DEFAULT_TARGETS_TOML};
 pub use fraction::Fraction;
+pub use section::Section;
 
 use crate::expr::Linear;
 pub use crate::forms::Form;
@@ -85,6 +87,8 @@ pub struct Target {
     pub threshold_text: String,
     /// Other names a Form D row may give this target.
     pub aliases: Vec<String>,
+    /// The report section it is told in (the catalogue's `section`, else by form).
+    pub section: Option<Section>,
     /// 1-based line of the target's `id` in the catalogue file (0 when built in code).
     pub line: usize,
 }
@@ -231,6 +235,7 @@ mod tests {
             threshold: Fraction::parse_decimal(threshold).expect("threshold"),
             threshold_text: threshold.into(),
             aliases: Vec::new(),
+            section: None,
             line: 0,
         }
     }
