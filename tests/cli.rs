@@ -13,6 +13,7 @@ mod catalogue;
 mod commands;
 mod department;
 mod field_files;
+mod narrative;
 mod periods;
 mod report;
 mod safety;
@@ -232,7 +233,12 @@ fn convert(path: &Path, dir: &Path, to: &str) -> Option<PathBuf> {
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args(["--headless", "--calc", "--convert-to", to, "--outdir"])
+        .arg("--headless")
+        .arg(match path.extension().and_then(|e| e.to_str()) {
+            Some("docx") => "--writer",
+            _ => "--calc",
+        })
+        .args(["--convert-to", to, "--outdir"])
         .arg(&outdir)
         .arg(path)
         .output()
@@ -243,6 +249,26 @@ fn convert(path: &Path, dir: &Path, to: &str) -> Option<PathBuf> {
         String::from_utf8_lossy(&status.stderr)
     );
     Some(outdir.join(path.with_extension(to).file_name().expect("name")))
+}
+
+/// Each page's size in points (width, height), from the PDF's MediaBox entries.
+fn media_boxes(pdf: &Path) -> Vec<(f64, f64)> {
+    let bytes = std::fs::read(pdf).expect("pdf");
+    let text = String::from_utf8_lossy(&bytes);
+    text.split("/MediaBox")
+        .skip(1)
+        .map(|b| {
+            let inside = b.split(']').next().unwrap_or_default();
+            let numbers: Vec<f64> = inside
+                .trim_start()
+                .trim_start_matches('[')
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            assert_eq!(numbers.len(), 4, "{pdf:?}: {inside}");
+            (numbers[2] - numbers[0], numbers[3] - numbers[1])
+        })
+        .collect()
 }
 
 /// The report's sheets with formulas.

@@ -5,7 +5,7 @@ use super::*;
 
 /// A folder `in` for a batch and a registry `units.csv` of these rows (after the
 /// header), both in `tmp`.
-fn batch_folder(tmp: &Path, units: &str) -> (PathBuf, PathBuf) {
+pub(crate) fn batch_folder(tmp: &Path, units: &str) -> (PathBuf, PathBuf) {
     let input = tmp.join("in");
     std::fs::create_dir(&input).expect("mkdir");
     let registry = tmp.join("units.csv");
@@ -36,7 +36,7 @@ fn form_a_sheet(ws: &mut rust_xlsxwriter::Worksheet, unit: &str, rows: &[(&str, 
 }
 
 /// A unit's Form A workbook of one [`form_a_sheet`].
-fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
+pub(crate) fn form_a_file(path: &Path, unit: &str, rows: &[(&str, [i64; 11])]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     form_a_sheet(wb.add_worksheet(), unit, rows);
     wb.save(path).expect("save");
@@ -69,7 +69,7 @@ fn department_form_pools_fields_by_level() {
     form_a_file(
         &input.join("b.xlsx"),
         "Trường THPT B",
-        &[("quy che thi tuyen sinh", v3), ("Lĩnh vực lạ", v4)],
+        &[("quy che thi tuyen sinh", v3), ("=SUM(C1:C3)", v4)],
     );
     form_a_file(
         &input.join("c.xlsx"),
@@ -111,7 +111,8 @@ fn department_form_pools_fields_by_level() {
         ("Cấp tỉnh (Sở và các đơn vị trực thuộc)", province),
         ("Giáo dục trung học", v2),
         ("Quy chế thi, tuyển sinh", exam),
-        ("Lĩnh vực lạ", v4),
+        // A field written like a formula: kept as the text it is.
+        ("=SUM(C1:C3)", v4),
         ("Cấp huyện (Phòng Giáo dục và Đào tạo)", v5),
         ("Hệ thống văn bằng, chứng chỉ", v5),
     ]
@@ -128,11 +129,29 @@ fn department_form_pools_fields_by_level() {
     assert_eq!(
         unknown,
         [(
-            "Lĩnh vực lạ".to_string(),
+            // findings.csv marks text a spreadsheet would run (docs/using.md).
+            "'=SUM(C1:C3)".to_string(),
             "A6".to_string(),
             "info".to_string()
         )]
     );
+    // The formula-looking field is a text cell, not a formula.
+    let at = (form.start().expect("cells").0..=form.end().expect("cells").0)
+        .find(|&r| form.get_value((r, 1)) == Some(&Data::String("=SUM(C1:C3)".into())))
+        .expect("the field's row");
+    let mut book = open_workbook_auto(&report).expect("open");
+    let formulas = book
+        .worksheet_formula("Biểu II.06a của Sở")
+        .expect("formulas");
+    assert!(
+        formulas.get_value((at, 1)).is_none_or(String::is_empty),
+        "{:?}",
+        formulas.get_value((at, 1))
+    );
+    // …while its figures' level total above it is one.
+    assert!(formulas
+        .get_value((at - 3, 2))
+        .is_some_and(|f| f.starts_with("SUM(")));
     // The totals are live formulas that LibreOffice recalculates to the same values.
     if let Some(recalc) = recalculate(&report, tmp.path()) {
         assert_cached_values_recalculate(&report, &recalc, &["Biểu II.06a của Sở"]);
@@ -431,20 +450,9 @@ fn every_sheet_prints_on_a4_fitted_to_width() {
         let Some(pdf) = convert(book, tmp.path(), "pdf") else {
             return;
         };
-        let bytes = std::fs::read(&pdf).expect("pdf");
-        let text = String::from_utf8_lossy(&bytes);
-        let boxes: Vec<&str> = text.split("/MediaBox").skip(1).collect();
+        let boxes = media_boxes(&pdf);
         assert!(!boxes.is_empty(), "{pdf:?}");
-        for b in boxes {
-            let inside = b.split(']').next().unwrap_or_default();
-            let numbers: Vec<f64> = inside
-                .trim_start()
-                .trim_start_matches('[')
-                .split_whitespace()
-                .filter_map(|n| n.parse().ok())
-                .collect();
-            assert_eq!(numbers.len(), 4, "{pdf:?}: {inside}");
-            let (w, h) = (numbers[2] - numbers[0], numbers[3] - numbers[1]);
+        for (w, h) in boxes {
             let (short, long) = (w.min(h), w.max(h));
             assert!(
                 (short - 595.3).abs() < 1.0 && (long - 841.9).abs() < 1.0,

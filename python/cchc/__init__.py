@@ -32,6 +32,7 @@ __all__ = [
     "attainment",
     "write_report",
     "feedback",
+    "narrative",
     "export",
     "targets",
     "measures",
@@ -197,6 +198,17 @@ def feedback(
         batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets
     )
     return [Path(p) for p in written]
+
+
+def narrative(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = None) -> None:
+    """Write the period's report as a Word document (the same as ``cchc consolidate
+    --narrative``): the usual outline, each section's figures in tables and sentences,
+    the units that sent nothing and those missing each target, and highlighted
+    placeholders for the parts the office writes.
+
+    >>> cchc.narrative(batch, "bao-cao-quy-1.docx")   # doctest: +SKIP
+    """
+    _cchc.write_narrative(batch._raw, batch.frames(), os.fspath(path), _str(targets) or batch._targets)
 
 
 def export(

@@ -132,6 +132,12 @@ def write_feedback(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets
     >>> _cchc.write_feedback(batch._raw, batch.frames(), "phan-hoi", None)
     """
 
+def write_narrative(batch: RawBatch, frames: Mapping[str, Any], path: str, targets: Optional[str] = None) -> None:
+    """Write the period's Word report (``--narrative``) from a batch and its frames.
+
+    >>> _cchc.write_narrative(batch._raw, batch.frames(), "bao-cao.docx", None)
+    """
+
 def export(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets: Optional[str] = None, csv_raw: bool = False) -> None:
     """Write the CLI's exports into ``dir`` (CSV text safe to open unless ``csv_raw``).
 

@@ -214,6 +214,19 @@ fn write_report(
     cchc::frames::write_report(&batch.batch, &edited, &catalogue, &path).map_err(to_py)
 }
 
+/// Writes the period's Word report of the CLI's `--narrative FILE.docx`.
+#[pyfunction]
+#[pyo3(signature = (batch, frames, path, targets=None))]
+fn write_narrative(
+    batch: &RawBatch,
+    frames: &Bound<'_, pyo3::types::PyDict>,
+    path: PathBuf,
+    targets: Option<&str>,
+) -> PyResult<()> {
+    let (catalogue, edited) = given(batch, frames, targets)?;
+    cchc::frames::write_narrative(&batch.batch, &edited, &catalogue, &path).map_err(to_py)
+}
+
 /// Writes the feedback workbooks of the CLI's `--feedback DIR`; their paths.
 #[pyfunction]
 #[pyo3(signature = (batch, frames, dir, targets=None))]
@@ -372,6 +385,7 @@ fn _cchc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(attainment_of, m)?)?;
     m.add_function(wrap_pyfunction!(write_report, m)?)?;
     m.add_function(wrap_pyfunction!(write_feedback, m)?)?;
+    m.add_function(wrap_pyfunction!(write_narrative, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(targets, m)?)?;
     m.add_function(wrap_pyfunction!(measures, m)?)?;

@@ -348,3 +348,39 @@ def test_feedback_to_units(batch, workdir):
     for unit_id in ids:
         assert any(n.startswith(f"{unit_id} - ") for n in names), unit_id
     assert all(p.exists() and p.stat().st_size > 4_000 for p in written)
+
+
+def _vn(n):
+    """A whole number as Vietnamese documents write it: dots between thousands."""
+    return f"{n:,}".replace(",", ".")
+
+
+def test_narrative_report_read_back_with_python_docx(batch, workdir):
+    import docx
+
+    first, second = workdir / "bao-cao-1.docx", workdir / "bao-cao-2.docx"
+    cchc.narrative(batch, first)
+    cchc.narrative(batch, second)
+    # Written twice in one process: the same bytes (paragraph ids do not run on).
+    assert first.read_bytes() == second.read_bytes()
+    doc = docx.Document(str(first))
+    text = [p.text for p in doc.paragraphs]
+    assert "Kết quả thực hiện công tác cải cách hành chính quý I năm 2022" in text
+    # The dossiers' sentence from the generator's own figures, summed here.
+    total = [sum(u[k] for u in EXPECTED["units"].values()) for k in range(11)]
+    sentence = next(t for t in text if t.startswith("Trong kỳ, toàn ngành tiếp nhận"))
+    assert sentence.startswith(f"Trong kỳ, toàn ngành tiếp nhận {_vn(total[0])} hồ sơ thủ tục hành chính (trực tuyến {_vn(total[1])};")
+    assert f"đã giải quyết {_vn(total[4])} hồ sơ, trong đó trước hạn {_vn(total[5])}, đúng hạn {_vn(total[6])}, quá hạn {_vn(total[7])}" in sentence
+    # Section III's row of tthc.early equals the attainment frame's province row.
+    row = cchc.attainment(batch, scope="province", period="2022-Q1").filter(pl.col("target_id") == "tthc.early").row(0, named=True)
+    tables = [t for t in doc.tables if t.rows[0].cells[0].text == "STT" and len(t.columns) == 7]
+    early = next(r for r in tables[-1].rows if r.cells[1].text == "Hồ sơ TTHC trả kết quả trước hạn")
+    assert early.cells[4].text == f"{_vn(int(row['numerator']))}/{_vn(int(row['denominator']))}"
+    tenths = (int(row["numerator"]) * 2000 + int(row["denominator"])) // (2 * int(row["denominator"]))
+    assert early.cells[3].text == f"{tenths // 10},{tenths % 10}\u00a0%"
+    # The parts the office writes are highlighted.
+    marked = [p.text for p in doc.paragraphs if any(r.font.highlight_color is not None for r in p.runs)]
+    assert marked and all(t.startswith("[Phần do cơ quan soạn thảo: ") for t in marked)
+    # A4 portrait.
+    section = doc.sections[0]
+    assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)

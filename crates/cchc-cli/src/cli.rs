@@ -128,6 +128,11 @@ pub struct ConsolidateArgs {
     /// findings, figures and attainment), chua-nop.xlsx (units that sent nothing).
     #[arg(long)]
     pub feedback: Option<PathBuf>,
+    /// The period's report as a Word document (.docx): the usual outline, tables and
+    /// sentences with the figures filled in, units missing each target, and marked
+    /// placeholders for the parts the office writes.
+    #[arg(long, value_name = "FILE.docx")]
+    pub narrative: Option<PathBuf>,
     /// Write CSV text exactly as read; by default a text cell a spreadsheet would take
     /// for a formula (`=…`, `+…`, `-…`, `@…`) gets a leading `'`. Parquet is always exact.
     #[arg(long)]

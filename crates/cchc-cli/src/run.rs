@@ -60,6 +60,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
         },
         csv: Default::default(),
         feedback: None,
+        narrative: None,
     }
 }
 

@@ -1,11 +1,13 @@
-//! Outputs: the consolidated workbook ([`workbook`]) and the machine-readable
-//! exports ([`export`]). Every file is written to a temporary name beside its
+//! Outputs: the consolidated workbook ([`workbook`]), the machine-readable exports
+//! ([`export`]), the feedback to units ([`feedback`]) and the period's Word report
+//! ([`narrative`]). Every file is written to a temporary name beside its
 //! destination and renamed, so a failed run never leaves half a file.
 
 mod comparison;
 pub mod csv_out;
 pub mod export;
 pub mod feedback;
+pub mod narrative;
 pub mod official;
 mod sheets;
 mod style;
@@ -27,6 +29,9 @@ pub enum ReportError {
     /// A CSV record could not be written.
     #[error("không ghi được CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The Word document could not be packed.
+    #[error("không ghi được báo cáo Word: {0}")]
+    Docx(String),
     /// Reading the frames failed.
     #[error(transparent)]
     Analysis(#[from] cchc_analysis::AnalysisError),

@@ -199,11 +199,40 @@ pub fn write_report(
     catalogue: &Catalogue,
     output: &Path,
 ) -> Result<(), Error> {
+    with_report_input(batch, frames, catalogue, |input| {
+        let bytes = cchc_report::workbook::build_workbook(input)?;
+        Ok(cchc_report::write_atomic(output, &bytes)?)
+    })
+}
+
+/// The period's Word report of `--narrative FILE.docx` from a batch and its frames
+/// (perhaps edited), the attainment recomputed from them.
+///
+/// # Errors
+/// [`Error::Analysis`], [`Error::Report`].
+pub fn write_narrative(
+    batch: &Batch,
+    frames: &Frames,
+    catalogue: &Catalogue,
+    output: &Path,
+) -> Result<(), Error> {
+    with_report_input(batch, frames, catalogue, |input| {
+        Ok(cchc_report::narrative::write_narrative(output, input)?)
+    })
+}
+
+/// What the workbook and the Word report are made from, for `write`.
+fn with_report_input(
+    batch: &Batch,
+    frames: &Frames,
+    catalogue: &Catalogue,
+    write: impl FnOnce(&cchc_report::workbook::ReportInput<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let (inputs, rows) = batch_attainment(batch, frames, catalogue)?;
     let registry = batch.report_registry();
     let fields = field_table(batch, frames)?;
     let procedures = procedure_table(batch, frames)?;
-    let bytes = cchc_report::workbook::build_workbook(&cchc_report::workbook::ReportInput {
+    write(&cchc_report::workbook::ReportInput {
         batch,
         registry: &registry,
         figures: cchc_report::workbook::Figures::Inputs(&inputs),
@@ -213,8 +242,7 @@ pub fn write_report(
         fields: &fields,
         procedures: &procedures,
         issuer: &cchc_domain::issuer::Issuer::embedded(),
-    })?;
-    Ok(cchc_report::write_atomic(output, &bytes)?)
+    })
 }
 
 /// The exports of `--export DIR` from a batch and its frames (perhaps edited), CSV text

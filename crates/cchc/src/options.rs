@@ -35,6 +35,8 @@ pub struct Options {
     pub csv: CsvText,
     /// Folder for the feedback workbooks, one per unit (`--feedback DIR`).
     pub feedback: Option<PathBuf>,
+    /// The period's Word report to write (`--narrative FILE.docx`).
+    pub narrative: Option<PathBuf>,
 }
 
 impl Options {
@@ -82,6 +84,7 @@ impl Options {
         Ok(Run {
             csv: self.csv,
             feedback: self.feedback,
+            narrative: self.narrative,
             inputs: self.inputs,
             catalogue,
             units,
@@ -105,6 +108,7 @@ pub struct Run {
     pub(crate) context: ReadContext,
     pub(crate) csv: CsvText,
     pub(crate) feedback: Option<PathBuf>,
+    pub(crate) narrative: Option<PathBuf>,
 }
 
 impl Run {

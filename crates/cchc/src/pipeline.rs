@@ -100,6 +100,7 @@ impl Run {
             context,
             csv: _,
             feedback: _,
+            narrative: _,
         } = self;
         let (read, registry) = std::thread::scope(|scope| {
             let registry = scope.spawn(move || Registry::from_units(units));
@@ -149,6 +150,10 @@ impl Run {
         let catalogue = &catalogue;
         let csv = self.csv;
         let feedback = self.feedback.clone();
+        let narrative = self.narrative.clone();
+        if let Some(path) = &narrative {
+            check_output_path(path, &self.inputs)?;
+        }
         let mut batch = self.read(progress);
         observer.phase("read");
         if batch.counted_rows() > PARALLEL_FRAME_ROWS {
@@ -159,7 +164,6 @@ impl Run {
         let frames = Frames::take_from_batch(&mut batch)?;
         let (fields, procedures) = crate::frames::department_tables(&mut batch, &frames)?;
         let summary = Summary::of(&batch);
-        // Who sent each file, for the feedback workbooks (the rows are in the frames now).
         // Who sent each file, for the feedback (the rows are in the frames by now).
         let units_by_file = if feedback.is_some() {
             crate::frames::units_by_file(&batch)
@@ -211,6 +215,9 @@ impl Run {
                 issuer: &issuer,
             };
             cchc_report::write_atomic_seekable(output, |out| write_workbook(&input, out))?;
+            if let Some(path) = &narrative {
+                cchc_report::narrative::write_narrative(path, &input)?;
+            }
             if let Some(dir) = &feedback {
                 cchc_report::feedback::write_feedback(
                     dir,

@@ -20,6 +20,7 @@ pub fn run(args: &ConsolidateArgs) -> Result<i32> {
             cchc_report::export::CsvText::Safe
         },
         feedback: args.feedback.clone(),
+        narrative: args.narrative.clone(),
         ..options(&args.batch)
     }
     .validate()?;
