@@ -180,14 +180,23 @@ impl Narrative {
         body.push(Block::Heading(1, "VII. ĐỀ XUẤT, KIẾN NGHỊ".into()));
         body.push(placeholder("đề xuất, kiến nghị với cấp trên (nếu có)"));
         let appendix = not_met_table(input, &units)
-            .map(|table| {
-                vec![
+            .map(|(table, left_out)| {
+                let mut blocks = vec![
                     Block::Heading(1, "PHỤ LỤC: ĐƠN VỊ CHƯA ĐẠT CHỈ TIÊU".into()),
                     Block::Text(format!(
                         "(Kèm theo báo cáo kết quả thực hiện công tác cải cách hành chính {label})"
                     )),
                     Block::Table(table),
-                ]
+                ];
+                if left_out > 0 {
+                    blocks.push(Block::Text(format!(
+                        "Còn {} trường hợp đơn vị chưa đạt chỉ tiêu không liệt kê ở đây: xem \
+                         trang “{}” của bảng tổng hợp.",
+                        vi::int(left_out as i128),
+                        crate::workbook::SHEET_MATRIX
+                    )));
+                }
+                blocks
             })
             .unwrap_or_default();
         Narrative {

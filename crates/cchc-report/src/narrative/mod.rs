@@ -55,11 +55,37 @@ pub fn build_narrative(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> 
                     .updated_at(CREATED)
                     .pack(&mut out)
                     .map_err(|e| ReportError::Docx(e.to_string()))?;
-                Ok(out.into_inner())
+                deflated(&out.into_inner()).map_err(|e| ReportError::Docx(e.to_string()))
             })
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// The package with every part deflated: docx-rs stores its parts uncompressed (the
+/// samples' report 330 KB, 10 % of that deflated). Entries in the same order, of the
+/// same fixed time.
+fn deflated(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut buffer = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let name = entry.name()?.into_owned();
+        if entry.is_dir() {
+            out.add_directory(name, options)?;
+            continue;
+        }
+        buffer.clear();
+        entry.read_to_end(&mut buffer)?;
+        out.start_file(name, options)?;
+        out.write_all(&buffer)?;
+    }
+    Ok(out.finish()?.into_inner())
 }
 
 /// [`build_narrative`] written to `path` (through a temporary file: whole or not at all).

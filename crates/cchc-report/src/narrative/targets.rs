@@ -188,11 +188,25 @@ pub(super) fn target_sentences(
     blocks
 }
 
-/// The appendix: every unit that misses a target, target by target.
-pub(super) fn not_met_table(input: &ReportInput<'_>, units: &UnitCounts<'_>) -> Option<Table> {
+/// Rows of the appendix at most (about 60 pages): a province of 10,000 units missing
+/// 60,000 (unit, target) pairs made a 160 MB document that took 2.6 GB to build; past
+/// this the workbook's unit × target matrix is the list.
+pub(super) const APPENDIX_ROWS: usize = 2_000;
+
+/// The appendix: every unit that misses a target, target by target (the first
+/// [`APPENDIX_ROWS`]), and how many pairs were left out.
+pub(super) fn not_met_table(
+    input: &ReportInput<'_>,
+    units: &UnitCounts<'_>,
+) -> Option<(Table, usize)> {
     let mut rows = Vec::new();
+    let mut left_out = 0;
     for t in &input.catalogue.targets {
         for (id, value) in units.not_met.get(t.id.as_str()).into_iter().flatten() {
+            if rows.len() == APPENDIX_ROWS {
+                left_out += 1;
+                continue;
+            }
             let name = input.registry.get(id).map_or(*id, |u| u.name.as_str());
             rows.push(vec![
                 (rows.len() + 1).to_string(),
@@ -204,16 +218,96 @@ pub(super) fn not_met_table(input: &ReportInput<'_>, units: &UnitCounts<'_>) -> 
             ]);
         }
     }
-    (!rows.is_empty()).then(|| Table {
-        columns: vec![
-            Column::text("STT", 700),
-            Column::text("Chỉ tiêu", 2450),
-            Column::text("Mã đơn vị", 1450),
-            Column::text("Tên đơn vị", 2650),
-            Column::number("Kết quả", 1050),
-            Column::number("Kế hoạch", 1050),
-        ],
-        rows,
-        font_size: 22,
+    (!rows.is_empty()).then(|| {
+        let table = Table {
+            columns: vec![
+                Column::text("STT", 700),
+                Column::text("Chỉ tiêu", 2450),
+                Column::text("Mã đơn vị", 1450),
+                Column::text("Tên đơn vị", 2650),
+                Column::number("Kết quả", 1050),
+                Column::number("Kế hoạch", 1050),
+            ],
+            rows,
+            font_size: 22,
+        };
+        (table, left_out)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cchc_analysis::by_field::FieldTable;
+    use cchc_analysis::by_procedure::ProcedureTable;
+    use cchc_domain::issuer::Issuer;
+    use cchc_domain::period::Calendar;
+    use cchc_domain::target::Catalogue;
+    use cchc_domain::unit::{Registry, Unit};
+    use cchc_read::Batch;
+
+    use crate::workbook::Figures;
+
+    /// 2,100 units missing one target: the sentence names ten and counts 2,090 more,
+    /// the appendix lists 2,000 and counts the 100 left out.
+    #[test]
+    fn long_lists_are_cut_and_counted() {
+        let units: Vec<Unit> = (0..2100)
+            .map(|i| Unit::new(&format!("u{i:04}"), &format!("Đơn vị {i}"), "school", "X"))
+            .collect();
+        let registry = Registry::from_units(units);
+        let catalogue = Catalogue::default_2022();
+        let rows: Vec<Attainment> = registry
+            .units()
+            .iter()
+            .map(|u| Attainment {
+                period: "2022-Q1".into(),
+                scope: Scope::Unit,
+                scope_id: u.unit_id.as_str().into(),
+                target_id: "tthc.on_time".into(),
+                numerator: Some(Fraction::int(9)),
+                denominator: Some(Fraction::int(10)),
+                value: Some(0.9),
+                status: Status::NotMet,
+                gap: Some(1),
+            })
+            .collect();
+        let batch = Batch {
+            period: "2022-Q1".parse().ok(),
+            periods: Vec::new(),
+            calendar: Calendar::official(),
+            submissions: Vec::new(),
+            findings: Vec::new(),
+            files: Vec::new(),
+            registry: registry.clone(),
+        };
+        let inputs = Default::default();
+        let input = ReportInput {
+            batch: &batch,
+            registry: &registry,
+            figures: Figures::Inputs(&inputs),
+            attainment: &rows,
+            catalogue: &catalogue,
+            province: "P",
+            fields: &FieldTable::default(),
+            procedures: &ProcedureTable::default(),
+            issuer: &Issuer::embedded(),
+        };
+        let by_key = AttainmentIndex::new(&rows);
+        let units = UnitCounts::new(&input, &by_key);
+        let (table, left_out) = not_met_table(&input, &units).expect("units miss it");
+        assert_eq!(
+            (table.rows.len(), left_out),
+            (APPENDIX_ROWS, 2100 - APPENDIX_ROWS)
+        );
+        assert_eq!(table.rows[APPENDIX_ROWS - 1][2], "u1999");
+        let on_time = catalogue.get("tthc.on_time").expect("present");
+        let blocks = target_sentences(on_time, &input, &by_key, &units);
+        let Some(Block::Text(named)) = blocks.get(1) else {
+            panic!("{blocks:?}");
+        };
+        assert!(named.starts_with("Đơn vị chưa đạt: Đơn vị 0 (90\u{a0}%); Đơn vị 1 (90\u{a0}%);"));
+        assert_eq!(named.matches(" (90\u{a0}%)").count(), NAMED_IN_SENTENCE);
+        assert!(named.ends_with("Đơn vị 9 (90\u{a0}%) và 2.090 đơn vị khác (xem Phụ lục)."));
+    }
 }
