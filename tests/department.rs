@@ -459,5 +459,74 @@ fn every_sheet_prints_on_a4_fitted_to_width() {
                 "{pdf:?}: {w} × {h}"
             );
         }
+        no_column_on_a_page_of_its_own(book, &pdf);
     }
+}
+
+/// Every page LibreOffice printed of a sheet with a table holds the sheet's first
+/// column: its header is repeated on each page, so a page of columns pushed off the
+/// width would lack it. Pages are told apart by pdftotext (poppler) and given to sheets
+/// by each sheet's title (A1), in order.
+fn no_column_on_a_page_of_its_own(book: &Path, pdf: &Path) {
+    use std::io::Read;
+    let Ok(out) = Command::new("pdftotext").arg(pdf).arg("-").output() else {
+        assert!(
+            std::env::var_os("CCHC_REQUIRE_LIBREOFFICE").is_none(),
+            "pdftotext (poppler-utils) required"
+        );
+        return;
+    };
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let pages: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(squeeze)
+        .collect();
+    // Each sheet's title and the first cell of its first repeated row.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).expect("open")).expect("zip");
+    let mut workbook = String::new();
+    zip.by_name("xl/workbook.xml")
+        .expect("workbook")
+        .read_to_string(&mut workbook)
+        .expect("utf8");
+    let mut calamine = open_workbook_auto(book).expect("open");
+    let names = calamine.sheet_names();
+    let sheets: Vec<(String, Option<String>)> = names
+        .iter()
+        .map(|name| {
+            let range = calamine.worksheet_range(name).expect("sheet");
+            let text = |r: u32, c: u32| match range.get_value((r, c)) {
+                Some(Data::String(s)) => Some(squeeze(s)),
+                _ => None,
+            };
+            let titles = format!("'{name}'!$");
+            let first_row = workbook
+                .split(titles.as_str())
+                .nth(1)
+                .and_then(|rest| rest.split(':').next())
+                .and_then(|row| row.parse::<u32>().ok());
+            let header = first_row.and_then(|row| text(row - 1, 0));
+            (text(0, 0).expect("a title in A1"), header)
+        })
+        .collect();
+    let mut current: Option<usize> = None;
+    let mut checked = 0;
+    for (p, page) in pages.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+        let next = current.map_or(0, |c| c + 1);
+        if let Some(found) = (next..sheets.len()).find(|&s| page.contains(&sheets[s].0)) {
+            current = Some(found);
+        }
+        let sheet = current.unwrap_or_else(|| panic!("{pdf:?}: page {} before any title", p + 1));
+        if let (name, Some(header)) = (&names[sheet], &sheets[sheet].1) {
+            assert!(
+                page.contains(header.as_str()),
+                "{book:?}: page {} of {name} lacks its first column ({header})",
+                p + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= sheets.len() / 2,
+        "{book:?}: {checked} pages checked"
+    );
 }
