@@ -18,17 +18,15 @@ use crate::ReportError;
 /// is not reported as an unrecognised sheet when a filled template is read.
 pub use cchc_domain::TEMPLATE_MARKER;
 
-/// Education fields pre-filled in Form A's rows.
-pub const FIELDS: [&str; 8] = [
-    "Giáo dục và Đào tạo thuộc hệ thống giáo dục quốc dân",
-    "Giáo dục mầm non",
-    "Giáo dục tiểu học",
-    "Giáo dục trung học",
-    "Hệ thống văn bằng, chứng chỉ",
-    "Quy chế thi, tuyển sinh",
-    "Giáo dục dân tộc",
-    "Cơ sở vật chất và thiết bị trường học",
-];
+/// The fields pre-filled in Form A's rows: the printed names of the field vocabulary
+/// (`cchc-domain/data/fields.toml`), in its order — the rows Biểu II.06a of the
+/// department pools by.
+pub fn fields() -> Vec<String> {
+    cchc_domain::field::FieldVocabulary::embedded()
+        .names()
+        .to_vec()
+}
+
 /// Empty procedure rows in Form B.
 pub const FORM_B_ROWS: u32 = 40;
 /// Empty rows in Form C.
@@ -56,7 +54,7 @@ pub struct ServiceFill {
 /// Figures to write into a template, as a unit would (for round-trip tests and demos).
 #[derive(Debug, Clone, Default)]
 pub struct TemplateFill {
-    /// Form A: per pre-filled field (by index into [`FIELDS`]), the eight parts:
+    /// Form A: per pre-filled field (by index into [`fields`]), the eight parts:
     /// online, direct, carried over, early, on time, late, pending in time, pending overdue.
     /// The three totals are formulas.
     pub form_a: Vec<(usize, [i64; 8])>,
@@ -231,12 +229,13 @@ fn form_a(
     let top = 6;
     crate::official::form_a_header(ws, top, &f.header)?;
     let first = top + 4;
-    let n = FIELDS.len() as u32;
+    let fields = fields();
+    let n = fields.len() as u32;
     let mut totals = [0i64; 11];
-    for (i, field) in FIELDS.iter().enumerate() {
+    for (i, field) in fields.iter().enumerate() {
         let r = first + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &f.formula)?;
-        ws.write_string_with_format(r, 1, *field, &f.text)?;
+        ws.write_string_with_format(r, 1, field, &f.text)?;
         let parts = fill.form_a.iter().find(|(k, _)| *k == i).map(|(_, p)| *p);
         // The eight input columns: D E F (received parts), H I J (resolved parts), L M (pending parts).
         let inputs = [3u16, 4, 5, 7, 8, 9, 11, 12];
