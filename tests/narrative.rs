@@ -131,14 +131,14 @@ fn table_after<'p>(parts: &'p [Part], heading: &str) -> &'p [Vec<String>] {
 }
 
 /// The test's own Vietnamese percentage: `n / d` to one decimal, half up, a comma and
-/// a no-break space before `%`.
+/// a space before `%`.
 fn percent(n: i64, d: i64) -> String {
     let tenths = (n * 1000 * 2 + d) / (2 * d);
     let (whole, tenth) = (tenths / 10, tenths % 10);
     if tenth == 0 {
-        format!("{whole}\u{a0}%")
+        format!("{whole} %")
     } else {
-        format!("{whole},{tenth}\u{a0}%")
+        format!("{whole},{tenth} %")
     }
 }
 
@@ -202,9 +202,9 @@ fn the_report_says_the_hand_figures_in_its_sentences() {
     );
     // On time: (2750 + 540) / 3320 = 99.096 % < 100 %, 30 short. A 1000/1000 meets it;
     // B 310/320 = 96.875 %, C 1980/2000 = 99 % do not.
-    assert_eq!(percent(3290, 3320), "99,1\u{a0}%");
+    assert_eq!(percent(3290, 3320), "99,1 %");
     has(&format!(
-        "Chỉ tiêu “Hồ sơ TTHC giải quyết đúng hạn” (kế hoạch ≥\u{a0}100\u{a0}%): toàn ngành \
+        "Chỉ tiêu “Hồ sơ TTHC giải quyết đúng hạn” (kế hoạch ≥ 100 %): toàn ngành \
          đạt {} (3.290/3.320), chưa đạt chỉ tiêu, còn thiếu 30; 1/3 đơn vị có số liệu đạt \
          chỉ tiêu.",
         percent(3290, 3320)
@@ -216,7 +216,7 @@ fn the_report_says_the_hand_figures_in_its_sentences() {
     ));
     // Early: 2750 / 3320 = 82.83 % ≥ 80 %; B 200/320 = 62.5 % misses it, A 85 %, C 85 %.
     has(&format!(
-        "Chỉ tiêu “Hồ sơ TTHC trả kết quả trước hạn” (kế hoạch ≥\u{a0}80\u{a0}%): toàn ngành \
+        "Chỉ tiêu “Hồ sơ TTHC trả kết quả trước hạn” (kế hoạch ≥ 80 %): toàn ngành \
          đạt {} (2.750/3.320), đạt chỉ tiêu; 2/3 đơn vị có số liệu đạt chỉ tiêu.",
         percent(2750, 3320)
     ));
@@ -226,7 +226,7 @@ fn the_report_says_the_hand_figures_in_its_sentences() {
     ));
     // Online: 2300 / (2300 + 1550) = 59.74 %; B 100 / 350 = 28.57 % misses it.
     has(&format!(
-        "Chỉ tiêu “Hồ sơ giải quyết bằng hình thức trực tuyến” (kế hoạch ≥\u{a0}50\u{a0}%): \
+        "Chỉ tiêu “Hồ sơ giải quyết bằng hình thức trực tuyến” (kế hoạch ≥ 50 %): \
          toàn ngành đạt {} (2.300/3.850), đạt chỉ tiêu; 2/3 đơn vị có số liệu đạt chỉ tiêu.",
         percent(2300, 3850)
     ));
@@ -264,10 +264,10 @@ fn the_report_says_the_hand_figures_in_its_sentences() {
     assert_eq!(
         rows,
         [
-            ["pgd-c", c_on_time.as_str(), "≥\u{a0}100\u{a0}%"],
-            ["thpt-b", b_on_time.as_str(), "≥\u{a0}100\u{a0}%"],
-            ["thpt-b", b_early.as_str(), "≥\u{a0}80\u{a0}%"],
-            ["thpt-b", b_online.as_str(), "≥\u{a0}50\u{a0}%"],
+            ["pgd-c", c_on_time.as_str(), "≥ 100 %"],
+            ["thpt-b", b_on_time.as_str(), "≥ 100 %"],
+            ["thpt-b", b_early.as_str(), "≥ 80 %"],
+            ["thpt-b", b_online.as_str(), "≥ 50 %"],
         ]
     );
     // The parts the office writes are marked: in brackets and highlighted, and only they.

@@ -33,7 +33,7 @@ pub(super) fn threshold_text(t: &Target) -> String {
     } else {
         vi::percent_of(t.threshold, Fraction::int(1)).unwrap_or_default()
     };
-    format!("{}{}{amount}", t.comparator.symbol_vi(), vi::NBSP)
+    format!("{} {amount}", t.comparator.symbol_vi())
 }
 
 /// `numerator/denominator` of a row, or the numerator alone for a count.
@@ -306,8 +306,8 @@ mod tests {
         let Some(Block::Text(named)) = blocks.get(1) else {
             panic!("{blocks:?}");
         };
-        assert!(named.starts_with("Đơn vị chưa đạt: Đơn vị 0 (90\u{a0}%); Đơn vị 1 (90\u{a0}%);"));
-        assert_eq!(named.matches(" (90\u{a0}%)").count(), NAMED_IN_SENTENCE);
-        assert!(named.ends_with("Đơn vị 9 (90\u{a0}%) và 2.090 đơn vị khác (xem Phụ lục)."));
+        assert!(named.starts_with("Đơn vị chưa đạt: Đơn vị 0 (90 %); Đơn vị 1 (90 %);"));
+        assert_eq!(named.matches(" (90 %)").count(), NAMED_IN_SENTENCE);
+        assert!(named.ends_with("Đơn vị 9 (90 %) và 2.090 đơn vị khác (xem Phụ lục)."));
     }
 }

@@ -1,6 +1,6 @@
 //! Numbers as Vietnamese administrative documents write them: dots group thousands,
-//! a comma before decimals (`3.677`, `79,4 %`, `5,5`). The space before `%` is a
-//! no-break space (U+00A0), so a percentage is never split at the end of a line.
+//! a comma before decimals (`3.677`, `79,4 %`, `5,5`), a space before `%` as the
+//! issue's and the department's own reports write it.
 
 use cchc_domain::target::Fraction;
 
@@ -49,16 +49,12 @@ pub fn amount(x: Fraction) -> String {
     decimal(x.num, x.den, 2)
 }
 
-/// The space between a number and its `%`, and after `≥`: a line never breaks there.
-pub const NBSP: char = '\u{a0}';
-
-/// `n / d` as a percentage to one decimal, with a no-break space before the sign
-/// (`79,4 %`).
+/// `n / d` as a percentage to one decimal, a space before the sign (`79,4 %`).
 pub fn percent_of(n: Fraction, d: Fraction) -> Option<String> {
     // (n.num / n.den) / (d.num / d.den) × 100
     let num = n.num.checked_mul(d.den)?.checked_mul(100)?;
     let den = n.den.checked_mul(d.num)?;
-    (den != 0).then(|| format!("{}{NBSP}%", decimal(num, den, 1)))
+    (den != 0).then(|| format!("{} %", decimal(num, den, 1)))
 }
 
 /// A ratio given as a float (a lone Form D ratio) as a percentage to one decimal.
@@ -82,20 +78,20 @@ mod tests {
         assert_eq!(int(-4017), "-4.017");
         let f = Fraction::int;
         // 4010 / 4017 = 99.8257…% → 99,8 %; 3209 / 4017 = 79.885…% → 79,9 %.
-        assert_eq!(percent_of(f(4010), f(4017)).as_deref(), Some("99,8\u{a0}%"));
-        assert_eq!(percent_of(f(3209), f(4017)).as_deref(), Some("79,9\u{a0}%"));
+        assert_eq!(percent_of(f(4010), f(4017)).as_deref(), Some("99,8 %"));
+        assert_eq!(percent_of(f(3209), f(4017)).as_deref(), Some("79,9 %"));
         // Exactly half rounds up: 1/16 = 6.25 % → 6,3 %; 1/8 = 12.5 % stays.
-        assert_eq!(percent_of(f(1), f(16)).as_deref(), Some("6,3\u{a0}%"));
-        assert_eq!(percent_of(f(1), f(8)).as_deref(), Some("12,5\u{a0}%"));
-        assert_eq!(percent_of(f(5), f(5)).as_deref(), Some("100\u{a0}%"));
-        assert_eq!(percent_of(f(-3), f(100)).as_deref(), Some("-3\u{a0}%"));
+        assert_eq!(percent_of(f(1), f(16)).as_deref(), Some("6,3 %"));
+        assert_eq!(percent_of(f(1), f(8)).as_deref(), Some("12,5 %"));
+        assert_eq!(percent_of(f(5), f(5)).as_deref(), Some("100 %"));
+        assert_eq!(percent_of(f(-3), f(100)).as_deref(), Some("-3 %"));
         assert_eq!(percent_of(f(1), f(0)), None);
         // 5.5 / 51 (fractions): 10.784…% → 10,8 %.
         let half = Fraction { num: 11, den: 2 };
-        assert_eq!(percent_of(half, f(51)).as_deref(), Some("10,8\u{a0}%"));
+        assert_eq!(percent_of(half, f(51)).as_deref(), Some("10,8 %"));
         assert_eq!(amount(half), "5,5");
         assert_eq!(amount(Fraction { num: 1, den: 3 }), "0,33");
         assert_eq!(amount(f(12_000)), "12.000");
-        assert_eq!(percent(0.976), "97,6\u{a0}%");
+        assert_eq!(percent(0.976), "97,6 %");
     }
 }
