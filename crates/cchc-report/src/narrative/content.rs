@@ -99,22 +99,21 @@ impl Narrative {
             .map(|p| lower_first(&p.label_vi()))
             .unwrap_or_else(|| "(chưa xác định kỳ báo cáo)".into());
         let mut body = Vec::new();
-        let mut b = |block: Block| body.push(block);
-        b(Block::Text(format!(
+        body.push(Block::Text(format!(
             "Thực hiện {}, trên cơ sở báo cáo của các đơn vị, {} báo cáo kết quả thực hiện \
              công tác cải cách hành chính {label} như sau:",
             input.catalogue.plan,
             title_case_body(&input.issuer.name),
         )));
-        b(Block::Heading(
+        body.push(Block::Heading(
             1,
             "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH".into(),
         ));
-        b(placeholder(
+        body.push(placeholder(
             "việc ban hành kế hoạch, văn bản chỉ đạo, điều hành; công tác kiểm tra; \
              công tác tuyên truyền cải cách hành chính trong kỳ",
         ));
-        b(Block::Heading(
+        body.push(Block::Heading(
             1,
             "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH".into(),
         ));
@@ -126,13 +125,11 @@ impl Narrative {
                 .filter(|t| t.section == s)
                 .collect()
         };
-        let mut number = 0;
         let mut sections: Vec<Option<Section>> = Section::ALL.into_iter().map(Some).collect();
         if !section_targets(None).is_empty() {
             sections.push(None);
         }
-        for s in sections {
-            number += 1;
+        for (number, s) in (1..).zip(sections) {
             let title = s.map_or("Các chỉ tiêu khác của kế hoạch", Section::title_vi);
             body.push(Block::Heading(2, format!("{number}. {title}")));
             match s {
