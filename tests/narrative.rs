@@ -413,3 +413,16 @@ fn document_styles(path: &Path) -> String {
         .expect("utf8");
     text
 }
+
+/// The Word report given the workbook's own path is refused before anything is read:
+/// exit 2, nothing written.
+#[test]
+fn the_report_may_not_take_the_workbook_s_path() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let both = tmp.path().join("tong-hop.xlsx");
+    let path = both.to_str().expect("utf8");
+    let out = cchc(&["consolidate", "samples", "-o", path, "--narrative", path]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hai tệp kết quả"));
+    assert!(!both.exists());
+}

@@ -55,7 +55,9 @@ pub fn to_py(e: impl Into<cchc::Error>) -> PyErr {
         | E::Calendar { .. } => InputError::new_err(message),
         E::Catalogue { .. } => CatalogueError::new_err(message),
         E::Registry { .. } => RegistryError::new_err(message),
-        E::OutputIsInput(_) | E::Report(_) | E::ExportThread => OutputError::new_err(message),
+        E::OutputIsInput(_) | E::OutputsClash(_) | E::Report(_) | E::ExportThread => {
+            OutputError::new_err(message)
+        }
         E::Analysis(_) => CchcError::new_err(message),
     }
 }

@@ -61,6 +61,9 @@ pub enum Error {
     /// The report would overwrite an input.
     #[error("tệp kết quả {0} trùng với một tệp đầu vào")]
     OutputIsInput(PathBuf),
+    /// Two outputs (the workbook and the Word report) were given the same path.
+    #[error("hai tệp kết quả cùng một đường dẫn {0}: hãy đặt tên khác cho báo cáo Word")]
+    OutputsClash(PathBuf),
     /// The frames could not be built or read.
     #[error(transparent)]
     Analysis(#[from] cchc_analysis::AnalysisError),

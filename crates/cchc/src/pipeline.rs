@@ -153,6 +153,9 @@ impl Run {
         let narrative = self.narrative.clone();
         if let Some(path) = &narrative {
             check_output_path(path, &self.inputs)?;
+            if std::path::absolute(path).ok() == std::path::absolute(output).ok() {
+                return Err(Error::OutputsClash(path.clone()));
+            }
         }
         let mut batch = self.read(progress);
         observer.phase("read");
