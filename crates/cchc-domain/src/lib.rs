@@ -8,6 +8,7 @@
 //! - [`columns`]: column roles of forms B, C, D and the shared [`columns::ColumnClassifier`].
 //! - [`target`]: the plan's [`target::Target`]s in a [`target::Catalogue`].
 //! - [`finding`]: [`finding::Finding`]s, rule ids and severities.
+//! - [`workdays`]: the working days of state bodies and dossiers' due dates.
 
 pub mod columns;
 pub mod expr;
@@ -21,6 +22,7 @@ pub mod period;
 pub mod target;
 pub mod text;
 pub mod unit;
+pub mod workdays;
 
 /// Keyword written into the properties of every workbook cchc writes, so that a
 /// report left in an input folder is recognised and not read as a submission.
