@@ -255,6 +255,40 @@ pub enum DColumn {
     Note,
 }
 
+/// Columns of a one-stop-shop system's dossier export (DOMAIN.md §11): one row per
+/// dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum XColumn {
+    /// `TT`/`STT`.
+    RowNumber,
+    /// `Mã hồ sơ`.
+    Id,
+    /// `Mã TTHC`.
+    ProcedureCode,
+    /// `Tên TTHC`.
+    ProcedureName,
+    /// `Lĩnh vực`.
+    Field,
+    /// `Cơ quan / Đơn vị giải quyết`.
+    Agency,
+    /// `Ngày tiếp nhận`.
+    Received,
+    /// `Ngày hẹn trả`.
+    Due,
+    /// `Ngày có kết quả` / `Ngày hoàn thành`.
+    Finished,
+    /// `Ngày trả kết quả`.
+    Returned,
+    /// `Trạng thái`.
+    Status,
+    /// `Hình thức nộp` / `Kênh`.
+    Channel,
+    /// `Thời hạn giải quyết` (working days).
+    TimeLimit,
+    /// `Ngày yêu cầu bổ sung`.
+    Supplement,
+}
+
 /// The year a normalised header level names: `nam 2021`, `2021`.
 fn year_in_level(level: &str) -> Option<u16> {
     level
@@ -346,10 +380,68 @@ pub(crate) fn map_d(role: &str, _: Option<u16>) -> Option<DColumn> {
     })
 }
 
+pub(crate) fn map_x(role: &str, _: Option<u16>) -> Option<XColumn> {
+    Some(match role {
+        "row_number" => XColumn::RowNumber,
+        "id" => XColumn::Id,
+        "procedure_code" => XColumn::ProcedureCode,
+        "procedure_name" => XColumn::ProcedureName,
+        "field" => XColumn::Field,
+        "agency" => XColumn::Agency,
+        "received" => XColumn::Received,
+        "due" => XColumn::Due,
+        "finished" => XColumn::Finished,
+        "returned" => XColumn::Returned,
+        "status" => XColumn::Status,
+        "channel" => XColumn::Channel,
+        "time_limit" => XColumn::TimeLimit,
+        "supplement" => XColumn::Supplement,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::measure::HeaderAliases;
+
+    #[test]
+    fn dossier_export_columns() {
+        let a = HeaderAliases::embedded();
+        let x = a.dossier_export();
+        let cases = [
+            ("Mã hồ sơ", Some(XColumn::Id)),
+            ("Số biên nhận", Some(XColumn::Id)),
+            ("Mã TTHC", Some(XColumn::ProcedureCode)),
+            ("Tên TTHC", Some(XColumn::ProcedureName)),
+            ("Tên thủ tục hành chính", Some(XColumn::ProcedureName)),
+            ("Lĩnh vực", Some(XColumn::Field)),
+            ("Cơ quan / Đơn vị giải quyết", Some(XColumn::Agency)),
+            ("Đơn vị giải quyết", Some(XColumn::Agency)),
+            ("Ngày tiếp nhận", Some(XColumn::Received)),
+            ("Ngày hẹn trả", Some(XColumn::Due)),
+            ("Ngày hẹn trả kết quả", Some(XColumn::Due)),
+            ("Hạn giải quyết", Some(XColumn::Due)),
+            ("Ngày có kết quả", Some(XColumn::Finished)),
+            ("Ngày hoàn thành", Some(XColumn::Finished)),
+            ("Ngày trả kết quả", Some(XColumn::Returned)),
+            ("Trạng thái", Some(XColumn::Status)),
+            ("Hình thức nộp", Some(XColumn::Channel)),
+            ("Kênh tiếp nhận", Some(XColumn::Channel)),
+            (
+                "Thời hạn giải quyết (ngày làm việc)",
+                Some(XColumn::TimeLimit),
+            ),
+            ("Số ngày giải quyết", Some(XColumn::TimeLimit)),
+            ("Ngày yêu cầu bổ sung", Some(XColumn::Supplement)),
+            ("STT", Some(XColumn::RowNumber)),
+            ("Chủ hồ sơ", None),
+            ("Ghi chú", None),
+        ];
+        for (header, role) in cases {
+            assert_eq!(x.classify(&[header]), role, "{header}");
+        }
+    }
 
     #[test]
     fn form_b_columns() {

@@ -110,6 +110,10 @@ rules! {
     PeriodCumulativeMismatch = "period.cumulative_mismatch", Warning;
     CellOutOfRange = "cell.out_of_range", Warning;
     FormulaUncached = "value.formula_uncached", Error;
+    DossierDuplicate = "dossier.duplicate", Warning;
+    DossierConflict = "dossier.duplicate", Error;
+    DossierIncomplete = "dossier.incomplete", Error;
+    ReconcileMismatch = "reconcile.mismatch", Warning;
 }
 
 impl fmt::Display for Rule {
@@ -203,6 +207,9 @@ mod tests {
         assert!(ids.contains(&"identity.received") && ids.contains(&"identity.online"));
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), every.len());
+        // One id, two severities (DOMAIN.md §11): a dossier seen twice with the same
+        // data (warning) or with different data (error).
+        assert_eq!(Rule::DossierDuplicate.id(), Rule::DossierConflict.id());
+        assert_eq!(ids.len(), every.len() - 1);
     }
 }

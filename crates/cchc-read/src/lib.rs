@@ -8,6 +8,8 @@
 pub mod batch;
 pub mod cells;
 pub mod cfb_check;
+pub mod csv_export;
+pub mod dossier_export;
 pub mod error;
 pub mod form_a;
 pub mod form_b;

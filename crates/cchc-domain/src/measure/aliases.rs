@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::{ColumnRole, Measure};
 use crate::columns::{
-    map_b, map_c, map_d, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier, DColumn,
-    FormColumns, PhraseTable,
+    map_b, map_c, map_d, map_x, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier,
+    DColumn, FormColumns, PhraseTable, XColumn,
 };
 use crate::text::{normalize, PhraseBits, PhraseSet};
 
@@ -22,6 +22,7 @@ struct RawHeaders {
     form_b: toml::Value,
     form_c: toml::Value,
     form_d: toml::Value,
+    dossier_export: toml::Value,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +62,7 @@ pub struct HeaderAliases {
     form_b: FormColumns<BColumn>,
     form_c: FormColumns<CColumn>,
     form_d: FormColumns<DColumn>,
+    dossier_export: FormColumns<XColumn>,
 }
 
 /// What one header level says to the Form A classifier.
@@ -98,6 +100,7 @@ impl HeaderAliases {
             form_b: form_b(PhraseTable::default(), Abbreviations::default()),
             form_c: form_c(PhraseTable::default(), Abbreviations::default()),
             form_d: form_d(PhraseTable::default(), Abbreviations::default()),
+            dossier_export: dossier_export(PhraseTable::default(), Abbreviations::default()),
         })
     }
 
@@ -114,6 +117,11 @@ impl HeaderAliases {
     /// Form D's classifier.
     pub fn form_d(&self) -> &FormColumns<DColumn> {
         &self.form_d
+    }
+
+    /// The classifier of one-stop-shop dossier exports.
+    pub fn dossier_export(&self) -> &FormColumns<XColumn> {
+        &self.dossier_export
     }
 
     /// Reads an alias table.
@@ -216,6 +224,11 @@ impl HeaderAliases {
             ),
             form_d: form_d(
                 PhraseTable::from_value("form_d", &raw.form_d).map_err(AliasError)?,
+                Abbreviations::new(raw.abbreviations.clone()),
+            ),
+            dossier_export: dossier_export(
+                PhraseTable::from_value("dossier_export", &raw.dossier_export)
+                    .map_err(AliasError)?,
                 Abbreviations::new(raw.abbreviations.clone()),
             ),
             abbreviations,
@@ -371,6 +384,29 @@ fn form_d(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<DColu
             )
         },
         min: 3,
+        max: 5,
+    }
+}
+
+fn dossier_export(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<XColumn> {
+    // Recognised by the dossier id, the day received, the channel and a due date or
+    // a time limit; a finished date makes it complete.
+    FormColumns {
+        table,
+        abbreviations,
+        map: map_x,
+        scoring: |r| {
+            matches!(
+                r,
+                XColumn::Id
+                    | XColumn::Received
+                    | XColumn::Channel
+                    | XColumn::Due
+                    | XColumn::TimeLimit
+                    | XColumn::Finished
+            )
+        },
+        min: 4,
         max: 5,
     }
 }

@@ -60,6 +60,7 @@ pub(super) fn assemble(
     let calendar = &opts.context.calendar;
     let mut stats: BTreeMap<String, FileStat> = BTreeMap::new();
     let mut candidates = Vec::new();
+    let mut exports = Vec::new();
     for (read, (path, _)) in reads.into_iter().zip(files) {
         let file = read.file.clone();
         findings.extend(read.findings);
@@ -88,6 +89,17 @@ pub(super) fn assemble(
                 .map(|p| p.value)
                 .or_else(|| calendar.parse_filename(&file_name));
             let (data, usable) = match t.data {
+                TableData::X(table) => {
+                    exports.push(super::dossiers::ExportTable {
+                        file: file.clone(),
+                        sheet: t.sheet.clone(),
+                        written: t.meta.unit.clone().or(file_unit.clone()).map(|w| w.value),
+                        stem: stem.clone(),
+                        fallback: opts.unit_fallback.clone(),
+                        table,
+                    });
+                    continue;
+                }
                 TableData::A(table) if table.header.label_is_unit => {
                     // District roll-up: every row names its unit (docs/contract.md §7.11).
                     for row in table.rows {
@@ -396,6 +408,7 @@ pub(super) fn assemble(
         }
     }
 
+    let dossier_records = super::dossiers::assemble_dossiers(exports, reg, findings, &mut stats);
     sort_findings(findings);
     let mut periods: Vec<Period> = submissions
         .iter()
@@ -408,6 +421,7 @@ pub(super) fn assemble(
         periods,
         calendar: calendar.clone(),
         submissions,
+        dossier_records,
         findings: std::mem::take(findings),
         files: stats.into_values().collect(),
         registry: reg.clone(),

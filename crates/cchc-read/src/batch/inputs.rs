@@ -51,12 +51,14 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<(PathBuf, String)>, Vec<Findin
                 shown,
                 "Tệp tạm của Excel/LibreOffice (~$…): bỏ qua",
             ));
-        } else if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+        } else if !WORKBOOK_EXTENSIONS.contains(&ext.as_str())
+            && !DATA_EXTENSIONS.contains(&ext.as_str())
+        {
             if p.exists() {
                 findings.push(Finding::file(
                     Rule::FileSkipped,
                     shown,
-                    "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods): bỏ qua",
+                    "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods) hay tệp hồ sơ CSV: bỏ qua",
                 ));
             } else {
                 findings.push(Finding::file(

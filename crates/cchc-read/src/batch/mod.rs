@@ -15,16 +15,21 @@ use crate::form_b::ServiceRow;
 use crate::form_c::StaffRow;
 use crate::form_d::IndicatorRow;
 use crate::workbook::{
-    read_workbook_with, FileRead, ReadContext, ReadMemo, TableData, WORKBOOK_EXTENSIONS,
+    read_workbook_with, FileRead, ReadContext, ReadMemo, TableData, DATA_EXTENSIONS,
+    WORKBOOK_EXTENSIONS,
 };
 
 mod assemble;
+mod classify;
+mod dossiers;
 mod inputs;
 mod over_time;
 mod watchdog;
 
 use assemble::assemble;
 pub use assemble::sort_findings;
+pub use classify::{classify, computed_measures, due_of, ComputedCounts, LateDossier};
+pub use dossiers::BatchDossier;
 pub use inputs::{collect_inputs, count_inputs};
 use watchdog::read_files;
 
@@ -211,6 +216,9 @@ pub struct Batch {
     pub calendar: Calendar,
     /// Submissions, sorted by unit, period, file, sheet; `counted` marks those consolidated.
     pub submissions: Vec<Submission>,
+    /// The dossiers of one-stop-shop exports, each once, tied to their units; sorted by
+    /// unit and dossier id.
+    pub dossier_records: Vec<BatchDossier>,
     /// Every finding, sorted by file, sheet, cell, rule.
     pub findings: Vec<Finding>,
     /// Per-file statistics, sorted by file.

@@ -20,7 +20,7 @@ use crate::grid::Grid;
 use crate::header::{find_header_in, Header, HeaderCells, HeaderTexts, Levels};
 use crate::meta::{read_meta, SheetMeta};
 use crate::sniff::{is_encrypted_package, read_head, scan_ods_content, sniff, Content, Limits};
-use cchc_domain::columns::{BColumn, CColumn, DColumn, PhraseLevel};
+use cchc_domain::columns::{BColumn, CColumn, DColumn, PhraseLevel, XColumn};
 use cchc_domain::measure::{ColumnRole, FormALevel};
 
 mod open;
@@ -36,6 +36,9 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xlsb", "xls", "ods", "xltx", "xltm", "xlt", "fods",
 ];
 
+/// Other files read: a one-stop-shop system's dossier export saved as CSV.
+pub const DATA_EXTENSIONS: &[&str] = &["csv"];
+
 /// A table of one of the four forms.
 #[derive(Debug, Clone)]
 pub enum TableData {
@@ -47,14 +50,16 @@ pub enum TableData {
     C(FormCTable),
     /// Other indicators.
     D(FormDTable),
+    /// A one-stop-shop system's dossier export: one row per dossier (DOMAIN.md §11).
+    X(crate::dossier_export::DossierTable),
 }
 
 impl TableData {
-    /// The form's letter.
+    /// The form's letter (a dossier export computes Form A).
     pub fn form(&self) -> cchc_domain::target::Form {
         use cchc_domain::target::Form;
         match self {
-            TableData::A(_) => Form::A,
+            TableData::A(_) | TableData::X(_) => Form::A,
             TableData::B(_) => Form::B,
             TableData::C(_) => Form::C,
             TableData::D(_) => Form::D,
@@ -68,6 +73,7 @@ impl TableData {
             TableData::B(t) => t.rows_set_aside,
             TableData::C(t) => t.rows_set_aside,
             TableData::D(t) => t.rows_set_aside,
+            TableData::X(t) => t.rows_set_aside,
         }
     }
 }
@@ -123,11 +129,12 @@ pub struct FileRead {
 /// form, Form D indicator names); one per worker thread.
 #[derive(Default)]
 pub struct ReadMemo {
-    texts: HeaderTexts,
+    pub(crate) texts: HeaderTexts,
     a: Levels<FormALevel, ColumnRole>,
     b: Levels<PhraseLevel, BColumn>,
     c: Levels<PhraseLevel, CColumn>,
     d: Levels<PhraseLevel, DColumn>,
+    pub(crate) x: Levels<PhraseLevel, XColumn>,
     indicators: crate::form_d::IndicatorMemo,
 }
 
@@ -141,6 +148,7 @@ impl ReadMemo {
             self.b.clear();
             self.c.clear();
             self.d.clear();
+            self.x.clear();
         }
     }
 }
@@ -170,6 +178,21 @@ pub fn read_workbook_with(
     ctx: &ReadContext,
     memo: &mut ReadMemo,
 ) -> FileRead {
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv {
+        return crate::quiet::contain(|| crate::csv_export::read_csv(path, file, ctx, memo))
+            .unwrap_or_else(|_| FileRead {
+                file: file.to_string(),
+                findings: vec![Finding::file(
+                    Rule::FileUnreadable,
+                    file,
+                    "Tệp CSV bị hỏng: không đọc được",
+                )],
+                tables: Vec::new(),
+            });
+    }
     // The direct xlsx reader first; a sheet it does not expect sends the whole file
     // to calamine (so a file reads the same whichever reader took it).
     // A panic inside a reading library is caught, and says nothing on stderr

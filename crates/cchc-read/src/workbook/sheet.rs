@@ -374,6 +374,23 @@ pub(super) fn read_sheet(
         h.as_ref().map(|h| h.coverage)
     }
     let whole = |cov: Option<f64>| cov.is_some_and(|c| c >= 1.0);
+    // A one-stop-shop system's dossier export first: its id, dates and channel are
+    // none of the forms' headers, and a complete one is not searched further.
+    let x = find_header_in(
+        &cells,
+        &memo.texts,
+        ctx.aliases.dossier_export(),
+        &mut memo.x,
+    );
+    let read_x = |h: Header<XColumn>, findings: &mut Vec<Finding>| SheetRead {
+        top: h.top,
+        complete: h.coverage >= 1.0,
+        data: TableData::X(crate::dossier_export::read_table(grid, &h, file, findings)),
+    };
+    let x = match x {
+        Some(h) if h.coverage >= 1.0 => return Some(read_x(h, findings)),
+        x => x,
+    };
     let a = find_header_in(&cells, &memo.texts, &ctx.aliases, &mut memo.a);
     let done = whole(coverage(&a));
     let b = if done {
@@ -408,6 +425,10 @@ pub(super) fn read_sheet(
                 best = Some((i, *cov));
             }
         }
+    }
+    // An incomplete export against the forms: ties go to the export.
+    if let Some(h) = x.filter(|h| best.is_none_or(|(_, b)| h.coverage >= b)) {
+        return Some(read_x(h, findings));
     }
     let (form, coverage) = best?;
     let complete = coverage >= 1.0;

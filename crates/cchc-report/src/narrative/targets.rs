@@ -277,6 +277,7 @@ mod tests {
             periods: Vec::new(),
             calendar: Calendar::official(),
             submissions: Vec::new(),
+            dossier_records: Vec::new(),
             findings: Vec::new(),
             files: Vec::new(),
             registry: registry.clone(),

@@ -1,0 +1,349 @@
+//! Form A computed from dossiers (DOMAIN.md §11). For a period [start, end], dates
+//! compared by day: received in the period → online or direct/postal; received before
+//! it and not finished before it → carried over; finished in the period → early before
+//! the due date, on time on it, late after it; not finished by the end → pending, in
+//! time if the due date is on or after the end, else overdue. A dossier without a due
+//! date is due its time limit in working days after the day it counts as received.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cchc_domain::measure::Measure;
+use cchc_domain::workdays::WorkCalendar;
+use chrono::NaiveDate;
+
+use super::BatchDossier;
+use crate::dossier_export::Channel;
+
+/// The counts of one unit and field for a period, by [`Measure::index`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputedCounts {
+    /// Unit id.
+    pub unit_id: Arc<str>,
+    /// Field as the dossiers give it.
+    pub field: Arc<str>,
+    /// Every Form A measure by index; the ones dossiers cannot tell (toàn trình / một
+    /// phần, apologies) stay 0 and are not carried.
+    pub values: Vec<i64>,
+}
+
+/// A dossier finished late, or pending past its due date at the end of the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateDossier {
+    /// Unit id.
+    pub unit_id: Arc<str>,
+    /// Dossier id.
+    pub id: String,
+    /// Procedure code and name.
+    pub procedure: (Arc<str>, Arc<str>),
+    /// Field.
+    pub field: Arc<str>,
+    /// Day received.
+    pub received: NaiveDate,
+    /// Due date.
+    pub due: NaiveDate,
+    /// Day finished (`None`: still pending at the end of the period).
+    pub finished: Option<NaiveDate>,
+    /// Calendar days past the due date (to the day finished, or to the period's end).
+    pub days_late: i64,
+    /// Source file, sheet and cell.
+    pub source: (Arc<str>, Arc<str>, String),
+}
+
+/// The measures dossiers tell: the eleven of the form, and in person / postal.
+pub fn computed_measures() -> u32 {
+    let mut bits = 0;
+    for m in Measure::all() {
+        if m.required() || matches!(m.id(), "received_in_person" | "received_postal") {
+            bits |= m.bit();
+        }
+    }
+    bits
+}
+
+/// The due date of a dossier: as exported, else its time limit counted in working days.
+pub fn due_of(d: &BatchDossier, calendar: &WorkCalendar) -> Option<NaiveDate> {
+    let r = &d.record;
+    r.due.or_else(|| {
+        r.time_limit
+            .map(|n| calendar.due_date(r.received, r.received_time, n))
+    })
+}
+
+/// Form A of `[start, end]` by unit and field, and the late and overdue dossiers, from
+/// `dossiers` (sorted by unit; the output is sorted by unit and field, the late list by
+/// unit and dossier id).
+pub fn classify(
+    dossiers: &[BatchDossier],
+    (start, end): (NaiveDate, NaiveDate),
+    calendar: &WorkCalendar,
+) -> (Vec<ComputedCounts>, Vec<LateDossier>) {
+    let idx = |id: &str| Measure::named(id).map(Measure::index);
+    let [total, online, direct, carried, resolved, early, on_time, late, pending, in_time, overdue, in_person, postal] =
+        [
+            "received_total",
+            "received_online",
+            "received_direct",
+            "carried_over",
+            "resolved_total",
+            "resolved_early",
+            "resolved_on_time",
+            "resolved_late",
+            "pending_total",
+            "pending_in_time",
+            "pending_overdue",
+            "received_in_person",
+            "received_postal",
+        ]
+        .map(|id| idx(id).unwrap_or(usize::MAX));
+    let mut counts: BTreeMap<(Arc<str>, Arc<str>), Vec<i64>> = BTreeMap::new();
+    let mut late_list = Vec::new();
+    for d in dossiers {
+        let r = &d.record;
+        let Some(due) = due_of(d, calendar) else {
+            continue; // set aside when read (dossier.incomplete)
+        };
+        let in_period = (start..=end).contains(&r.received);
+        let carried_in = r.received < start && r.finished.is_none_or(|f| f >= start);
+        if !in_period && !carried_in {
+            continue;
+        }
+        let v = counts
+            .entry((d.unit_id.clone(), r.field.clone()))
+            .or_insert_with(|| vec![0; Measure::count()]);
+        let mut add = |i: usize| {
+            if let Some(x) = v.get_mut(i) {
+                *x += 1;
+            }
+        };
+        add(total);
+        if in_period {
+            match r.channel {
+                Channel::Online => add(online),
+                Channel::Direct => {
+                    add(direct);
+                    add(in_person);
+                }
+                Channel::Postal => {
+                    add(direct);
+                    add(postal);
+                }
+            }
+        } else {
+            add(carried);
+        }
+        let late_by = |to: NaiveDate| (to - due).num_days();
+        match r.finished.filter(|f| *f <= end) {
+            Some(f) => {
+                add(resolved);
+                match f.cmp(&due) {
+                    std::cmp::Ordering::Less => add(early),
+                    std::cmp::Ordering::Equal => add(on_time),
+                    std::cmp::Ordering::Greater => {
+                        add(late);
+                        late_list.push((d, due, Some(f), late_by(f)));
+                    }
+                }
+            }
+            None => {
+                add(pending);
+                if due >= end {
+                    add(in_time);
+                } else {
+                    add(overdue);
+                    late_list.push((d, due, None, late_by(end)));
+                }
+            }
+        }
+    }
+    let computed = counts
+        .into_iter()
+        .map(|((unit_id, field), values)| ComputedCounts {
+            unit_id,
+            field,
+            values,
+        })
+        .collect();
+    let mut late: Vec<LateDossier> = late_list
+        .into_iter()
+        .map(|(d, due, finished, days_late)| LateDossier {
+            unit_id: d.unit_id.clone(),
+            id: d.record.id.clone(),
+            procedure: (
+                d.record.procedure_code.clone(),
+                d.record.procedure_name.clone(),
+            ),
+            field: d.record.field.clone(),
+            received: d.record.received,
+            due,
+            finished,
+            days_late,
+            source: (d.file.clone(), d.sheet.clone(), d.record.cell.clone()),
+        })
+        .collect();
+    late.sort_by(|a, b| (&a.unit_id, &a.id).cmp(&(&b.unit_id, &b.id)));
+    (computed, late)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dossier_export::DossierRecord;
+    use chrono::NaiveTime;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn dossier(
+        id: &str,
+        received: NaiveDate,
+        due: Option<NaiveDate>,
+        limit: Option<u32>,
+        finished: Option<NaiveDate>,
+        channel: Channel,
+    ) -> BatchDossier {
+        let s = |t: &str| Arc::<str>::from(t);
+        BatchDossier {
+            unit_id: s("u"),
+            unit_name: s("Đơn vị"),
+            district: s("X"),
+            file: s("f.csv"),
+            sheet: s("CSV"),
+            record: DossierRecord {
+                id: id.into(),
+                procedure_code: s("1.0"),
+                procedure_name: s("Thủ tục"),
+                field: s("F"),
+                agency: s(""),
+                received,
+                received_time: NaiveTime::from_hms_opt(9, 0, 0),
+                due,
+                finished,
+                returned: None,
+                status: s(""),
+                channel,
+                time_limit: limit,
+                supplement: None,
+                cell: "A2".into(),
+            },
+        }
+    }
+
+    /// Eight dossiers around 2022-Q1, each placed by hand (see each line).
+    #[test]
+    fn a_quarter_by_hand() {
+        use Channel::*;
+        let list = [
+            // finished before the quarter: not in it
+            dossier(
+                "D1",
+                d(2021, 12, 20),
+                Some(d(2021, 12, 30)),
+                None,
+                Some(d(2021, 12, 28)),
+                Online,
+            ),
+            // carried over, finished 5/1 after its due 4/1: late by 1 day
+            dossier(
+                "D2",
+                d(2021, 12, 27),
+                Some(d(2022, 1, 4)),
+                None,
+                Some(d(2022, 1, 5)),
+                Online,
+            ),
+            // Monday 10/1 + 3 working days = Thursday 13/1, finished that day: on time
+            dossier(
+                "D3",
+                d(2022, 1, 10),
+                None,
+                Some(3),
+                Some(d(2022, 1, 13)),
+                Online,
+            ),
+            // Friday 28/1 + 2 across Tết = Tuesday 8/2, finished 7/2: early
+            dossier(
+                "D4",
+                d(2022, 1, 28),
+                None,
+                Some(2),
+                Some(d(2022, 2, 7)),
+                Direct,
+            ),
+            // pending, due 5/4 after the end: in time
+            dossier(
+                "D5",
+                d(2022, 3, 30),
+                Some(d(2022, 4, 5)),
+                None,
+                None,
+                Postal,
+            ),
+            // pending, due 15/3: overdue by 16 days at 31/3
+            dossier(
+                "D6",
+                d(2022, 3, 1),
+                Some(d(2022, 3, 15)),
+                None,
+                None,
+                Online,
+            ),
+            // received after the quarter: not in it
+            dossier(
+                "D7",
+                d(2022, 4, 2),
+                Some(d(2022, 4, 10)),
+                None,
+                None,
+                Online,
+            ),
+            // finished 3/4, after the end: pending then, due 20/2, overdue by 39 days
+            dossier(
+                "D8",
+                d(2022, 2, 10),
+                Some(d(2022, 2, 20)),
+                None,
+                Some(d(2022, 4, 3)),
+                Direct,
+            ),
+        ];
+        let calendar = WorkCalendar::embedded();
+        let (counts, late) = classify(&list, (d(2022, 1, 1), d(2022, 3, 31)), &calendar);
+        assert_eq!(counts.len(), 1);
+        let v = |id: &str| counts[0].values[Measure::named(id).expect("measure").index()];
+        let got: Vec<i64> = [
+            "received_total",
+            "received_online",
+            "received_direct",
+            "carried_over",
+            "resolved_total",
+            "resolved_early",
+            "resolved_on_time",
+            "resolved_late",
+            "pending_total",
+            "pending_in_time",
+            "pending_overdue",
+            "received_in_person",
+            "received_postal",
+        ]
+        .iter()
+        .map(|id| v(id))
+        .collect();
+        // received D2 D3 D4 D5 D6 D8 = 6: online D3 D6, direct D4 D5 D8, carried D2;
+        // resolved D2 D3 D4: early D4, on time D3, late D2; pending D5 D6 D8: in time D5.
+        assert_eq!(got, [6, 2, 3, 1, 3, 1, 1, 1, 3, 1, 2, 2, 1]);
+        let late: Vec<_> = late
+            .iter()
+            .map(|l| (l.id.as_str(), l.due, l.finished, l.days_late))
+            .collect();
+        assert_eq!(
+            late,
+            [
+                ("D2", d(2022, 1, 4), Some(d(2022, 1, 5)), 1),
+                ("D6", d(2022, 3, 15), None, 16),
+                ("D8", d(2022, 2, 20), None, 39),
+            ]
+        );
+    }
+}

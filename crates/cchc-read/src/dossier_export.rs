@@ -1,0 +1,511 @@
+//! A one-stop-shop system's dossier export (DOMAIN.md §11): one row per dossier, its
+//! header found like a form's, its dates in any of the ways systems write them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use calamine::Data;
+use cchc_domain::columns::XColumn;
+use cchc_domain::finding::{a1, Finding, Rule};
+use cchc_domain::text::normalize;
+use chrono::{NaiveDate, NaiveTime};
+
+use crate::grid::{cell_text, Grid};
+use crate::header::{body_rows, BodyRow, Header};
+
+/// How a dossier was submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    /// Online (trực tuyến, toàn trình or một phần).
+    Online,
+    /// In person at the one-stop desk.
+    Direct,
+    /// By public postal service (bưu chính công ích).
+    Postal,
+}
+
+impl Channel {
+    /// `online`, `direct`, `postal`, as in exports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Direct => "direct",
+            Channel::Postal => "postal",
+        }
+    }
+
+    /// The channel a cell names (`Trực tuyến`, `Nộp trực tiếp`, `Qua bưu chính`, …).
+    ///
+    /// ```
+    /// use cchc_read::dossier_export::Channel;
+    /// assert_eq!(Channel::parse("DVC trực tuyến toàn trình"), Some(Channel::Online));
+    /// assert_eq!(Channel::parse("BCCI"), Some(Channel::Postal));
+    /// assert_eq!(Channel::parse("Tại bộ phận một cửa"), Some(Channel::Direct));
+    /// assert_eq!(Channel::parse("khác"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Channel> {
+        let n = normalize(text);
+        let has = |phrases: &[&str]| phrases.iter().any(|p| has_words(&n, p));
+        if has(&[
+            "truc tuyen",
+            "online",
+            "qua mang",
+            "dich vu cong",
+            "dvc",
+            "toan trinh",
+            "mot phan",
+        ]) {
+            Some(Channel::Online)
+        } else if has(&["buu chinh", "buu dien", "bcci"]) {
+            Some(Channel::Postal)
+        } else if has(&["truc tiep", "mot cua", "tai quay", "tai co quan"]) {
+            Some(Channel::Direct)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether normalised `text` holds the words of `phrase` together.
+fn has_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = at == 0 || text.as_bytes()[at - 1] == b' ';
+        let end = at + phrase.len();
+        let after = end == text.len() || text.as_bytes()[end] == b' ';
+        before && after
+    })
+}
+
+/// One dossier as the export gives it, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DossierRecord {
+    /// `Mã hồ sơ`.
+    pub id: String,
+    /// `Mã TTHC` (empty when the export has none).
+    pub procedure_code: Arc<str>,
+    /// `Tên TTHC`.
+    pub procedure_name: Arc<str>,
+    /// `Lĩnh vực`.
+    pub field: Arc<str>,
+    /// The agency that handles it, as written (empty without the column).
+    pub agency: Arc<str>,
+    /// The day received, and the time when the export gives one.
+    pub received: NaiveDate,
+    /// The time received.
+    pub received_time: Option<NaiveTime>,
+    /// The due date (`Ngày hẹn trả`), when given.
+    pub due: Option<NaiveDate>,
+    /// The day it was finished (`Ngày có kết quả`), or returned when only that is given.
+    pub finished: Option<NaiveDate>,
+    /// `Ngày trả kết quả`.
+    pub returned: Option<NaiveDate>,
+    /// `Trạng thái`, as written.
+    pub status: Arc<str>,
+    /// How it was submitted.
+    pub channel: Channel,
+    /// `Thời hạn giải quyết`, in working days.
+    pub time_limit: Option<u32>,
+    /// `Ngày yêu cầu bổ sung`.
+    pub supplement: Option<NaiveDate>,
+    /// A1 reference of the row's first table cell.
+    pub cell: String,
+}
+
+/// A dossier export's table.
+#[derive(Debug, Clone, Default)]
+pub struct DossierTable {
+    /// Accepted rows.
+    pub rows: Vec<DossierRecord>,
+    /// Rows set aside (`dossier.incomplete`).
+    pub rows_set_aside: usize,
+}
+
+/// A date and perhaps a time, from a date cell, an Excel serial number or text as
+/// systems write it: `dd/mm/yyyy`, `dd/mm/yyyy hh:mm[:ss]`, `hh:mm dd/mm/yyyy`,
+/// `yyyy-mm-dd`, `yyyy-mm-ddThh:mm[:ss]` (`-` and `.` also separate the day's parts).
+///
+/// ```
+/// use calamine::Data;
+/// use cchc_read::dossier_export::date_of;
+/// use chrono::{NaiveDate, NaiveTime};
+/// let day = NaiveDate::from_ymd_opt(2022, 1, 28).unwrap();
+/// let at = NaiveTime::from_hms_opt(17, 30, 0);
+/// assert_eq!(date_of(&Data::String("28/01/2022 17:30".into())), Some((day, at)));
+/// assert_eq!(date_of(&Data::String("2022-01-28T17:30:00".into())), Some((day, at)));
+/// assert_eq!(date_of(&Data::String("28/01/2022".into())), Some((day, None)));
+/// assert_eq!(date_of(&Data::String("31/02/2022".into())), None);
+/// ```
+pub fn date_of(d: &Data) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    match d {
+        Data::DateTime(dt) => {
+            let (y, m, day, h, min, s, _) = dt.to_ymd_hms_milli();
+            let date = NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day))?;
+            let time = (h, min, s) != (0, 0, 0);
+            Some((
+                date,
+                time.then(|| NaiveTime::from_hms_opt(h.into(), min.into(), s.into()))
+                    .flatten(),
+            ))
+        }
+        // A date whose format was lost: an Excel serial day of 1980–2100.
+        Data::Float(x) if (29_221.0..73_051.0).contains(x) => serial(*x),
+        Data::Int(x) if (29_221..73_051).contains(x) => serial(*x as f64),
+        Data::String(s) | Data::DateTimeIso(s) => date_text(s),
+        _ => None,
+    }
+}
+
+/// An Excel serial (1900 epoch, days since 1899-12-30) as a date and a time.
+fn serial(x: f64) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = x.floor();
+    let date = epoch.checked_add_days(chrono::Days::new(days as u64))?;
+    let seconds = ((x - days) * 86_400.0).round() as u32;
+    let time = (seconds > 0 && seconds < 86_400)
+        .then(|| NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0))
+        .flatten();
+    Some((date, time))
+}
+
+fn date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let s = s.trim();
+    let mut day = None;
+    let mut time = None;
+    for part in s
+        .split(|c: char| c.is_whitespace() || c == 'T')
+        .filter(|p| !p.is_empty())
+    {
+        if part.contains(':') {
+            time = Some(time_text(part)?);
+        } else if day.is_none() {
+            day = Some(day_text(part)?);
+        } else {
+            return None;
+        }
+    }
+    Some((day?, time))
+}
+
+fn day_text(s: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |t: &str| -> Option<u32> {
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (a_n, b_n, c_n) = (num(a)?, num(b)?, num(c)?);
+    if a.len() == 4 {
+        NaiveDate::from_ymd_opt(a_n as i32, b_n, c_n)
+    } else if c.len() == 4 {
+        NaiveDate::from_ymd_opt(c_n as i32, b_n, a_n)
+    } else {
+        None
+    }
+}
+
+fn time_text(s: &str) -> Option<NaiveTime> {
+    let parts: Vec<u32> = s
+        .split(':')
+        .map(|p| p.split('.').next().unwrap_or(p).parse().ok())
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [h, m] => NaiveTime::from_hms_opt(*h, *m, 0),
+        [h, m, sec] => NaiveTime::from_hms_opt(*h, *m, *sec),
+        _ => None,
+    }
+}
+
+/// A time limit in working days: a whole number, or text starting with one (`15 ngày`).
+fn days_of(d: &Data) -> Option<Option<u32>> {
+    match d {
+        Data::Empty => Some(None),
+        Data::Float(x) if *x >= 0.0 && x.fract() == 0.0 && *x < 10_000.0 => Some(Some(*x as u32)),
+        Data::Int(x) if (0..10_000).contains(x) => Some(Some(*x as u32)),
+        Data::String(s) if s.trim().is_empty() => Some(None),
+        Data::String(s) => {
+            let digits: String = s.trim().chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok().map(Some)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a status says the dossier is finished (`Đã trả kết quả`, `Đã giải quyết`).
+fn says_finished(status: &str) -> bool {
+    let n = normalize(status);
+    [
+        "da tra",
+        "da giai quyet",
+        "hoan thanh",
+        "da co ket qua",
+        "da xu ly xong",
+    ]
+    .iter()
+    .any(|p| n.contains(p))
+}
+
+/// A date cell: empty, not a date, or a day (and perhaps a time).
+enum Got {
+    Absent,
+    Bad,
+    Day((NaiveDate, Option<NaiveTime>)),
+}
+
+impl Got {
+    fn day(self) -> Option<NaiveDate> {
+        match self {
+            Got::Day((d, _)) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Shares one copy of texts repeated down a column (field, agency, procedure).
+#[derive(Default)]
+struct Interner(HashMap<String, Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, text: String) -> Arc<str> {
+        if let Some(a) = self.0.get(&text) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(text.as_str());
+        self.0.insert(text, a.clone());
+        a
+    }
+}
+
+/// Reads the dossiers under an export's header in a sheet.
+pub fn read_table(
+    grid: &Grid,
+    h: &Header<XColumn>,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> DossierTable {
+    let Some(mut reader) = RowReader::new(h, &grid.name, file, findings) else {
+        return DossierTable::default();
+    };
+    for body in body_rows(grid, h.end(), h.span(), h.col(XColumn::RowNumber)) {
+        let BodyRow::Data(r) = body else { continue };
+        reader.row(r, |c| grid.cell(r, c), findings);
+    }
+    reader.finish()
+}
+
+/// Reads an export's rows one at a time (from a sheet, or streamed from a CSV file).
+pub struct RowReader<'h> {
+    h: &'h Header<XColumn>,
+    span_start: u32,
+    sheet: String,
+    file: String,
+    interner: Interner,
+    table: DossierTable,
+}
+
+impl<'h> RowReader<'h> {
+    /// A reader for the rows under `h`; `None` (with the finding) when the header
+    /// cannot be read: a role found in two columns is `column.ambiguous` (which one
+    /// holds the dates would be a guess), a missing channel column `column.missing`.
+    pub fn new(
+        h: &'h Header<XColumn>,
+        sheet: &str,
+        file: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Option<RowReader<'h>> {
+        let span = h.span();
+        let mut roles: Vec<XColumn> = h.columns.iter().map(|(_, r)| *r).collect();
+        roles.sort();
+        if let Some(twice) = roles.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]) {
+            let cols: Vec<String> = h
+                .columns
+                .iter()
+                .filter(|(_, r)| *r == twice)
+                .map(|(c, _)| a1(h.top, *c))
+                .collect();
+            findings.push(
+                Finding::file(
+                    Rule::ColumnAmbiguous,
+                    file,
+                    format!(
+                        "Bảng hồ sơ xuất từ hệ thống một cửa: {} cột cùng là \"{}\" ({}); không rõ cột nào đúng nên bảng không được đọc — hãy xóa hoặc đổi tên cột thừa",
+                        cols.len(),
+                        x_label(twice),
+                        cols.join(", ")
+                    ),
+                )
+                .at(sheet, cols[0].clone()),
+            );
+            return None;
+        }
+        if h.col(XColumn::Channel).is_none() {
+            findings.push(
+                Finding::file(
+                    Rule::ColumnMissing,
+                    file,
+                    "Bảng hồ sơ xuất từ hệ thống một cửa thiếu cột \"Hình thức nộp\" (trực tuyến, trực tiếp, bưu chính): không tính được số hồ sơ trực tuyến nên bảng không được đọc",
+                )
+                .at(sheet, a1(h.top, span.start)),
+            );
+            return None;
+        }
+        Some(RowReader {
+            h,
+            span_start: span.start,
+            sheet: sheet.to_string(),
+            file: file.to_string(),
+            interner: Interner::default(),
+            table: DossierTable::default(),
+        })
+    }
+
+    /// Reads row `r`, whose cells `cell_at` gives by column.
+    pub fn row<'c>(
+        &mut self,
+        r: u32,
+        cell_at: impl Fn(u32) -> &'c Data,
+        findings: &mut Vec<Finding>,
+    ) {
+        let h = self.h;
+        let (sheet, file, span_start) = (self.sheet.as_str(), self.file.as_str(), self.span_start);
+        let cell = |role: XColumn| h.col(role).map(|c| (c, cell_at(c)));
+        let text = |role: XColumn| {
+            cell(role)
+                .map(|(_, d)| cell_text(d).trim().to_string())
+                .unwrap_or_default()
+        };
+        // What is wrong with the row, each with the column and text at fault if any.
+        let mut problems: Vec<(String, Option<(u32, String)>)> = Vec::new();
+        let date = |role: XColumn, problems: &mut Vec<_>| match cell(role) {
+            None | Some((_, Data::Empty)) => Got::Absent,
+            Some((_, Data::String(s))) if s.trim().is_empty() => Got::Absent,
+            Some((c, d)) => match date_of(d) {
+                Some(v) => Got::Day(v),
+                None => {
+                    problems.push((
+                        format!("\"{}\" không phải ngày", x_label(role)),
+                        Some((c, cell_text(d))),
+                    ));
+                    Got::Bad
+                }
+            },
+        };
+        let id = text(XColumn::Id);
+        let received = date(XColumn::Received, &mut problems);
+        let due = date(XColumn::Due, &mut problems).day();
+        let finished_on = date(XColumn::Finished, &mut problems).day();
+        let returned = date(XColumn::Returned, &mut problems).day();
+        let supplement = date(XColumn::Supplement, &mut problems).day();
+        let status = text(XColumn::Status);
+        let channel_text = text(XColumn::Channel);
+        let time_limit = match cell(XColumn::TimeLimit) {
+            None => None,
+            Some((c, d)) => days_of(d).unwrap_or_else(|| {
+                problems.push((
+                    "\"Thời hạn giải quyết\" không phải số ngày".into(),
+                    Some((c, cell_text(d))),
+                ));
+                None
+            }),
+        };
+        if id.is_empty()
+            && matches!(received, Got::Absent)
+            && channel_text.is_empty()
+            && problems.is_empty()
+        {
+            return; // none of a dossier's key cells: a note under the table
+        }
+        if id.is_empty() {
+            problems.push(("thiếu mã hồ sơ".into(), None));
+        }
+        if matches!(received, Got::Absent) {
+            problems.push(("thiếu ngày tiếp nhận".into(), None));
+        }
+        if due.is_none() && time_limit.is_none() {
+            problems.push(("thiếu ngày hẹn trả (hoặc thời hạn giải quyết)".into(), None));
+        }
+        let channel = Channel::parse(&channel_text);
+        if channel.is_none() {
+            let what = if channel_text.is_empty() {
+                "thiếu hình thức nộp"
+            } else {
+                "hình thức nộp không rõ (trực tuyến, trực tiếp hay bưu chính)"
+            };
+            let at = h.col(XColumn::Channel).map(|c| (c, channel_text.clone()));
+            problems.push((what.into(), at));
+        }
+        let finished = finished_on.or(returned);
+        if finished.is_none() && says_finished(&status) {
+            problems.push((
+                format!("trạng thái \"{status}\" nhưng thiếu ngày có kết quả"),
+                None,
+            ));
+        }
+        let (Got::Day((received, received_time)), Some(channel), true) =
+            (received, channel, problems.is_empty())
+        else {
+            let (col, raw) = problems
+                .iter()
+                .find_map(|(_, at)| at.clone())
+                .unwrap_or((span_start, String::new()));
+            let all: Vec<&str> = problems.iter().map(|(w, _)| w.as_str()).collect();
+            findings.push(
+                Finding::file(
+                    Rule::DossierIncomplete,
+                    file,
+                    format!("Hồ sơ \"{id}\": {}; hồ sơ không được tính", all.join("; ")),
+                )
+                .at(sheet, a1(r, col))
+                .with_raw(raw),
+            );
+            self.table.rows_set_aside += 1;
+            return;
+        };
+        let interner = &mut self.interner;
+        self.table.rows.push(DossierRecord {
+            id,
+            procedure_code: interner.get(text(XColumn::ProcedureCode)),
+            procedure_name: interner.get(text(XColumn::ProcedureName)),
+            field: interner.get(text(XColumn::Field)),
+            agency: interner.get(text(XColumn::Agency)),
+            received,
+            received_time,
+            due,
+            finished,
+            returned,
+            status: interner.get(status),
+            channel,
+            time_limit,
+            supplement,
+            cell: a1(r, span_start),
+        });
+    }
+
+    /// The rows read.
+    pub fn finish(mut self) -> DossierTable {
+        self.table.rows.shrink_to_fit();
+        self.table
+    }
+}
+
+/// The column's name in messages.
+fn x_label(role: XColumn) -> &'static str {
+    match role {
+        XColumn::RowNumber => "STT",
+        XColumn::Id => "Mã hồ sơ",
+        XColumn::ProcedureCode => "Mã TTHC",
+        XColumn::ProcedureName => "Tên TTHC",
+        XColumn::Field => "Lĩnh vực",
+        XColumn::Agency => "Cơ quan / Đơn vị giải quyết",
+        XColumn::Received => "Ngày tiếp nhận",
+        XColumn::Due => "Ngày hẹn trả",
+        XColumn::Finished => "Ngày có kết quả",
+        XColumn::Returned => "Ngày trả kết quả",
+        XColumn::Status => "Trạng thái",
+        XColumn::Channel => "Hình thức nộp",
+        XColumn::TimeLimit => "Thời hạn giải quyết",
+        XColumn::Supplement => "Ngày yêu cầu bổ sung",
+    }
+}
