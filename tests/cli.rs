@@ -12,6 +12,7 @@ mod boundaries;
 mod catalogue;
 mod commands;
 mod department;
+mod dossiers;
 mod field_files;
 mod narrative;
 mod periods;

@@ -52,7 +52,8 @@ pub fn to_py(e: impl Into<cchc::Error>) -> PyErr {
         | E::Period(_)
         | E::PeriodNotInCalendar { .. }
         | E::UnknownUnit(_)
-        | E::Calendar { .. } => InputError::new_err(message),
+        | E::Calendar { .. }
+        | E::Workdays { .. } => InputError::new_err(message),
         E::Catalogue { .. } => CatalogueError::new_err(message),
         E::Registry { .. } => RegistryError::new_err(message),
         E::OutputIsInput(_) | E::OutputsClash(_) | E::Report(_) | E::ExportThread => {

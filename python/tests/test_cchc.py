@@ -25,7 +25,7 @@ def test_frames_have_the_export_columns(batch):
     assert batch.period == "2022-Q1"
     # Every period found counts in its own: the stray 2021-Q4 file of samples/loi too.
     assert batch.periods == ["2021-Q4", "2022-Q1"]
-    assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, *OPTIONAL, "source_file", "sheet", "cell"]
+    assert batch.dossiers.columns == ["unit_id", "unit_name", "district", "period", "field", *MEASURES, *OPTIONAL, "source", "source_file", "sheet", "cell"]
     assert all(batch.dossiers.schema[m] == pl.Int64 for m in MEASURES + OPTIONAL)
     assert batch.findings.columns == ["severity", "rule", "file", "sheet", "cell", "message", "raw"]
     assert batch.units.columns == ["unit_id", "name", "kind", "district", "aliases", "valid_from", "valid_to", "successor"]

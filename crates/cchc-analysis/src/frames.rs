@@ -11,6 +11,9 @@ use crate::AnalysisError;
 
 /// Identity columns of the `dossiers` frame, before the measures.
 pub const DOSSIER_KEY_COLUMNS: [&str; 5] = ["unit_id", "unit_name", "district", "period", "field"];
+/// The `dossiers` frame's column saying whether a row was `submitted` (read from a
+/// unit's table) or `computed` (from its dossiers), after the measures.
+pub const DOSSIER_SOURCE_COLUMN: &str = "source";
 /// Provenance columns, after the measures.
 pub const SOURCE_COLUMNS: [&str; 3] = ["source_file", "sheet", "cell"];
 /// Columns of the `findings` frame.
@@ -57,6 +60,12 @@ fn dossiers_of<'a>(
             false => Column::new(m.id().into(), col),
         });
     }
+    // Where the row's figures come from: a table the unit sent, or its dossiers in a
+    // one-stop-shop export (DOMAIN.md §11).
+    middle.push(k.column(DOSSIER_SOURCE_COLUMN, |s| match s.computed {
+        true => "computed",
+        false => "submitted",
+    }));
     k.frame(middle)
 }
 

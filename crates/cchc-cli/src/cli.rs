@@ -96,6 +96,10 @@ pub struct BatchArgs {
     /// 09/2019/NĐ-CP.
     #[arg(long)]
     pub calendar: Option<PathBuf>,
+    /// Working-day calendar TOML for dossiers' due dates (weekends, holidays, make-up
+    /// Saturdays); default: the embedded 2022–2026 one.
+    #[arg(long)]
+    pub workdays: Option<PathBuf>,
     /// Count only this period (2022-Q1 … 2022-Q4, 2022-H1, 2022-9M, 2022, 2026-M03);
     /// default: every period found counts, and the one most submissions state is the
     /// report's.

@@ -52,6 +52,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
         registry: args.registry.clone(),
         targets: args.targets.clone(),
         calendar: args.calendar.clone(),
+        workdays: args.workdays.clone(),
         period: args.period.clone(),
         unit: args.unit.clone(),
         limits: cchc_read::sniff::Limits {

@@ -33,6 +33,14 @@ pub enum Error {
         /// What is wrong.
         source: CalendarError,
     },
+    /// The working-day calendar file is invalid.
+    #[error("tệp {path}: {source}")]
+    Workdays {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        source: cchc_domain::workdays::WorkdaysError,
+    },
     /// The period given is a key the calendar has no such period for.
     #[error("kỳ `{period}` không có trong lịch kỳ báo cáo {calendar}")]
     PeriodNotInCalendar {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use cchc_domain::period::{Calendar, Period};
 use cchc_domain::target::Catalogue;
 use cchc_domain::unit::{Registry, Unit};
+use cchc_domain::workdays::WorkCalendar;
 use cchc_read::sniff::Limits;
 use cchc_read::workbook::ReadContext;
 use cchc_report::export::CsvText;
@@ -24,6 +25,9 @@ pub struct Options {
     /// The reporting calendar TOML; `None`: the embedded calendar of Nghị định
     /// 09/2019/NĐ-CP.
     pub calendar: Option<PathBuf>,
+    /// The working-day calendar TOML of dossiers' due dates; `None`: the embedded
+    /// 2022–2026 one.
+    pub workdays: Option<PathBuf>,
     /// The only period counted (`2022-Q1`); `None`: every period found counts, the one
     /// most tables state being the report's.
     pub period: Option<String>,
@@ -67,6 +71,7 @@ impl Options {
         let catalogue = load_catalogue(self.targets.as_deref())?;
         let units = load_registry_units(self.registry.as_deref())?;
         let calendar = load_calendar(self.calendar.as_deref())?;
+        let workdays = load_workdays(self.workdays.as_deref())?;
         let period = self
             .period
             .as_deref()
@@ -80,6 +85,7 @@ impl Options {
             catalogue: catalogue.clone(),
             limits: self.limits,
             calendar,
+            workdays,
         };
         Ok(Run {
             csv: self.csv,
@@ -154,6 +160,22 @@ pub fn load_calendar(path: Option<&Path>) -> Result<Calendar, Error> {
     };
     let text = read(p)?;
     Calendar::from_toml(&text).map_err(|source| Error::Calendar {
+        path: p.to_path_buf(),
+        source,
+    })
+}
+
+/// The working-day calendar: the file given, else the embedded one.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read, [`Error::Workdays`] when it is not a
+/// working-day calendar.
+pub fn load_workdays(path: Option<&Path>) -> Result<WorkCalendar, Error> {
+    let Some(p) = path else {
+        return Ok(WorkCalendar::embedded());
+    };
+    let text = read(p)?;
+    WorkCalendar::from_toml(&text).map_err(|source| Error::Workdays {
         path: p.to_path_buf(),
         source,
     })

@@ -306,6 +306,7 @@ pub(super) fn assemble(
             data: c.data,
             from_roll_up: c.roll_up,
             counted: in_run && c.usable,
+            computed: false,
         });
     }
     // Per unit, period and form: own reports before roll-up rows, then file and
@@ -375,7 +376,15 @@ pub(super) fn assemble(
     let own = own_form_a(&submissions);
     carry_over_check(&own, calendar, findings);
     cumulative_check(&own, calendar, findings);
-    for s in &submissions {
+    let dossier_records = super::dossiers::assemble_dossiers(exports, reg, findings, &mut stats);
+    let late_dossiers = super::computed::computed_form_a(
+        &dossier_records,
+        &mut submissions,
+        run_period,
+        opts,
+        findings,
+    );
+    for s in submissions.iter().filter(|s| !s.computed) {
         if let Some(st) = stats.get_mut(&s.file) {
             if s.counted {
                 st.rows_accepted += s.data.len();
@@ -408,7 +417,6 @@ pub(super) fn assemble(
         }
     }
 
-    let dossier_records = super::dossiers::assemble_dossiers(exports, reg, findings, &mut stats);
     sort_findings(findings);
     let mut periods: Vec<Period> = submissions
         .iter()
@@ -422,6 +430,7 @@ pub(super) fn assemble(
         calendar: calendar.clone(),
         submissions,
         dossier_records,
+        late_dossiers,
         findings: std::mem::take(findings),
         files: stats.into_values().collect(),
         registry: reg.clone(),

@@ -21,6 +21,7 @@ use crate::workbook::{
 
 mod assemble;
 mod classify;
+mod computed;
 mod dossiers;
 mod inputs;
 mod over_time;
@@ -134,6 +135,9 @@ pub struct Submission {
     pub from_roll_up: bool,
     /// Whether its figures are consolidated (false for a duplicate or another period).
     pub counted: bool,
+    /// Form A computed from the unit's dossiers in one-stop-shop exports (no Form A of
+    /// its own for the period), not read from a table.
+    pub computed: bool,
 }
 
 impl Submission {
@@ -219,6 +223,8 @@ pub struct Batch {
     /// The dossiers of one-stop-shop exports, each once, tied to their units; sorted by
     /// unit and dossier id.
     pub dossier_records: Vec<BatchDossier>,
+    /// Each classified period's dossiers finished late or overdue at its end, by unit.
+    pub late_dossiers: Vec<(Period, LateDossier)>,
     /// Every finding, sorted by file, sheet, cell, rule.
     pub findings: Vec<Finding>,
     /// Per-file statistics, sorted by file.

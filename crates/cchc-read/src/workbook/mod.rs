@@ -101,6 +101,8 @@ pub struct ReadContext {
     pub limits: Limits,
     /// Which periods exist and their dates (`--calendar`).
     pub calendar: Calendar,
+    /// The working days dossiers' due dates are counted in (`--workdays`).
+    pub workdays: cchc_domain::workdays::WorkCalendar,
 }
 
 impl Default for ReadContext {
@@ -110,6 +112,7 @@ impl Default for ReadContext {
             catalogue: Catalogue::default_2022(),
             limits: Limits::default(),
             calendar: Calendar::official(),
+            workdays: cchc_domain::workdays::WorkCalendar::embedded(),
         }
     }
 }

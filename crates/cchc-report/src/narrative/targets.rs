@@ -278,6 +278,7 @@ mod tests {
             calendar: Calendar::official(),
             submissions: Vec::new(),
             dossier_records: Vec::new(),
+            late_dossiers: Vec::new(),
             findings: Vec::new(),
             files: Vec::new(),
             registry: registry.clone(),
