@@ -152,4 +152,50 @@ fn dossiers_give_form_a_and_reconcile_a_unit_s_own() {
         findings.iter().all(|f| f["rule"] != "submission.missing"),
         "{findings:?}"
     );
+    // Late and overdue: C3 finished 10/1 against its due 20/12 (21 days), B3 20/1
+    // against 12/1 (8 days), B4 pending at 14/3 past its due 12/3 (2 days).
+    let late: Vec<[String; 4]> = read_csv(&export.join("late_dossiers.csv"))
+        .into_iter()
+        .map(|r| ["unit_id", "dossier_id", "days_late", "state"].map(|c| r[c].clone()))
+        .collect();
+    let l = |row: [&str; 4]| row.map(str::to_string);
+    assert_eq!(
+        late,
+        [
+            l(["pgd-c", "C3", "21", "late"]),
+            l(["thpt-b", "B3", "8", "late"]),
+            l(["thpt-b", "B4", "2", "overdue"]),
+        ]
+    );
+    // Every dossier once, with its due date and channel; the dataset by month received.
+    let records = read_csv(&export.join("dossier_records.csv"));
+    assert_eq!(records.len(), 7);
+    let b3 = records
+        .iter()
+        .find(|r| r["dossier_id"] == "B3")
+        .expect("B3");
+    assert_eq!(
+        (
+            b3["received"].as_str(),
+            b3["due"].as_str(),
+            b3["channel"].as_str()
+        ),
+        ("2022-01-05", "2022-01-12", "postal")
+    );
+    for month in ["2021-12", "2022-01", "2022-02", "2022-03"] {
+        let part = export.join("parquet/dossier_records").join(format!(
+            "received_month={month}/province=hung-yen/part-0.parquet"
+        ));
+        assert!(part.exists(), "{part:?}");
+    }
+    // The report lists them on its own sheet.
+    let report = export.with_extension("xlsx");
+    let late_sheet = sheet(&report, "Hồ sơ trễ hạn");
+    let ids: Vec<String> = (4..7)
+        .map(|r| match late_sheet.get_value((r, 3)) {
+            Some(Data::String(s)) => s.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(ids, ["C3", "B3", "B4"]);
 }

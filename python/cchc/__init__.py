@@ -70,6 +70,11 @@ class Batch:
         self.indicators: pl.DataFrame = pl.DataFrame(raw.frame("indicators"))
         self.findings: pl.DataFrame = pl.DataFrame(raw.frame("findings"))
         self.units: pl.DataFrame = pl.DataFrame(raw.frame("units"))
+        #: One row per dossier of the batch's one-stop-shop exports, each counted once
+        #: (docs/dossiers.md); days as ISO text.
+        self.dossier_records: pl.DataFrame = pl.DataFrame(raw.frame("dossier_records"))
+        #: Each classified period's dossiers finished late or overdue at its end.
+        self.late_dossiers: pl.DataFrame = pl.DataFrame(raw.frame("late_dossiers"))
 
     @property
     def period(self) -> Optional[str]:

@@ -77,7 +77,7 @@ class RawBatch:
         """
     def frame(self, name: str) -> ArrowStream:
         """One of ``dossiers``, ``online_services``, ``staffing``, ``indicators``,
-        ``findings``, ``units``.
+        ``findings``, ``units``, ``dossier_records``, ``late_dossiers``.
 
         >>> pl.DataFrame(raw.frame("findings")).columns
         ['severity', 'rule', 'file', 'sheet', 'cell', 'message', 'raw']

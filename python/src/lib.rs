@@ -55,7 +55,8 @@ struct RawBatch {
 
 #[pymethods]
 impl RawBatch {
-    /// One of `dossiers`, `online_services`, `staffing`, `indicators`, `findings`, `units`.
+    /// One of `dossiers`, `online_services`, `staffing`, `indicators`, `findings`, `units`,
+    /// `dossier_records`, `late_dossiers`.
     fn frame(&self, name: &str) -> PyResult<ArrowStream> {
         let df = match name {
             "dossiers" => self.frames.dossiers.clone(),
@@ -64,6 +65,11 @@ impl RawBatch {
             "indicators" => self.frames.indicators.clone(),
             "findings" => findings_frame(&self.batch.findings).map_err(frame_err)?,
             "units" => cchc::frames::units_frame(self.batch.registry.units()).map_err(to_py)?,
+            "dossier_records" => {
+                cchc_analysis::dossier_frames::dossier_records_frame(&self.batch.dossier_records)
+                    .map_err(frame_err)?
+            }
+            "late_dossiers" => cchc::frames::late_dossiers_frame(&self.batch).map_err(to_py)?,
             other => return Err(input_error(format!("không có bảng `{other}`"))),
         };
         Ok(ArrowStream::new(df))

@@ -384,3 +384,24 @@ def test_narrative_report_read_back_with_python_docx(batch, workdir):
     # A4 portrait.
     section = doc.sections[0]
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)
+
+
+def test_dossier_exports_give_frames(workdir):
+    units = workdir / "units.csv"
+    units.write_text("unit_id,name,kind,district,aliases\nthpt-b,Trường THPT B,school,X,\n", encoding="utf-8")
+    folder = workdir / "in"
+    folder.mkdir()
+    # B1 early; B2 finished 20/1 against its due 12/1: 8 days late (2022-Q1 is
+    # 15/12/2021–14/3/2022).
+    (folder / "ho-so.csv").write_text(
+        "Mã hồ sơ,Cơ quan giải quyết,Lĩnh vực,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n"
+        "B1,Trường THPT B,Giáo dục trung học,03/01/2022,10/01/2022,07/01/2022,Trực tuyến\n"
+        "B2,Trường THPT B,Giáo dục trung học,05/01/2022,12/01/2022,20/01/2022,Trực tiếp\n",
+        encoding="utf-8",
+    )
+    b = cchc.read(folder, registry=units, period="2022-Q1")
+    assert b.dossier_records["dossier_id"].to_list() == ["B1", "B2"]
+    assert b.dossier_records["channel"].to_list() == ["online", "direct"]
+    assert b.late_dossiers.select("dossier_id", "days_late", "state").rows() == [("B2", 8, "late")]
+    row = b.dossiers.row(0, named=True)
+    assert (row["source"], row["received_total"], row["resolved_early"], row["resolved_late"]) == ("computed", 2, 1, 1)

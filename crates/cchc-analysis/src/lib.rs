@@ -8,6 +8,7 @@
 pub mod attainment;
 pub mod by_field;
 pub mod by_procedure;
+pub mod dossier_frames;
 pub mod frames;
 pub mod inputs;
 

@@ -187,6 +187,45 @@ pub fn write_frame_exports_consuming(
     Ok(())
 }
 
+/// The dossier-level frames (DOMAIN.md §11): `dossier_records` as CSV, Parquet and a
+/// Hive-partitioned dataset by the month received (`received_month=2022-03`), and
+/// `late_dossiers` as CSV, Parquet and partitioned by period. Written only for a batch
+/// with dossiers.
+///
+/// # Errors
+/// [`ReportError`] if a frame or a file cannot be written.
+pub fn write_dossier_exports(
+    dir: &Path,
+    records: &DataFrame,
+    late: &DataFrame,
+    province: &str,
+    csv: CsvText,
+) -> Result<(), ReportError> {
+    create_dir(dir)?;
+    write_atomic_with(&dir.join("dossier_records.csv"), |w| {
+        write_csv(records, w, csv)
+    })?;
+    write_atomic_with(&dir.join("dossier_records.parquet"), |w| {
+        write_parquet(records, w)
+    })?;
+    let month: Vec<Option<String>> = records
+        .column("received")?
+        .str()?
+        .iter()
+        .map(|d| d.and_then(|d| d.get(..7)).map(str::to_string))
+        .collect();
+    let mut by_month = records.clone();
+    by_month.with_column(Column::new("received_month".into(), month))?;
+    write_partitioned_by(
+        &dir.join("parquet"),
+        "dossier_records",
+        &by_month,
+        "received_month",
+        province,
+    )?;
+    write_frame_export(dir, "late_dossiers", late, province, csv)
+}
+
 /// One frame as `<name>.csv`, `<name>.parquet` and its Hive partitions.
 fn write_frame_export(
     dir: &Path,
@@ -221,8 +260,22 @@ pub fn write_partitioned(
     df: &DataFrame,
     province: &str,
 ) -> Result<(), ReportError> {
+    write_partitioned_by(root, name, df, "period", province)
+}
+
+/// [`write_partitioned`] by another column (`received_month`).
+///
+/// # Errors
+/// [`ReportError`] if polars cannot split or write the frame, or a file cannot be written.
+pub fn write_partitioned_by(
+    root: &Path,
+    name: &str,
+    df: &DataFrame,
+    key: &str,
+    province: &str,
+) -> Result<(), ReportError> {
     let periods: std::collections::BTreeSet<String> = df
-        .column("period")?
+        .column(key)?
         .str()?
         .iter()
         .flatten()
@@ -234,10 +287,10 @@ pub fn write_partitioned(
         // One period (the usual run) needs no filtering, and frames already in unit
         // order no sorting: neither then copies the frame.
         let part = if periods_count == 1 {
-            df.drop("period")?
+            df.drop(key)?
         } else {
-            let mask = df.column("period")?.str()?.equal(period.as_str());
-            df.filter(&mask)?.drop("period")?
+            let mask = df.column(key)?.str()?.equal(period.as_str());
+            df.filter(&mask)?.drop(key)?
         };
         let part = if part.column("unit_id")?.str()?.iter().is_sorted() {
             part
@@ -249,7 +302,7 @@ pub fn write_partitioned(
         };
         let dir = root
             .join(name)
-            .join(format!("period={period}"))
+            .join(format!("{key}={period}"))
             .join(format!("province={slug}"));
         std::fs::create_dir_all(&dir).map_err(|source| ReportError::Io {
             path: dir.clone(),

@@ -7,6 +7,7 @@ mod comparison;
 pub mod csv_out;
 pub mod export;
 pub mod feedback;
+pub mod late;
 pub mod narrative;
 pub mod official;
 mod sheets;

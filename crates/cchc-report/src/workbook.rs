@@ -264,6 +264,11 @@ pub fn write_workbook<W: std::io::Write + std::io::Seek + Send>(
         // 5. Missing submissions.
         missing_sheet(&mut wb, f, period_text, input)?;
 
+        // 5b. Late dossiers, for a batch with one-stop-shop exports.
+        if !input.batch.dossier_records.is_empty() {
+            crate::late::late_sheet(&mut wb, f, period_text, input)?;
+        }
+
         // 6. Findings.
         findings_sheet(&mut wb, f, period_text, input)?;
 

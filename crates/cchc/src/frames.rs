@@ -258,7 +258,7 @@ pub fn write_exports(
     csv: cchc_report::export::CsvText,
 ) -> Result<(), Error> {
     let (_, rows) = batch_attainment(batch, frames, catalogue)?;
-    Ok(cchc_report::export::write_exports(
+    cchc_report::export::write_exports(
         dir,
         &cchc_report::export::Exports {
             attainment: &rows,
@@ -268,7 +268,18 @@ pub fn write_exports(
             province: DEFAULT_PROVINCE,
             csv,
         },
-    )?)
+    )?;
+    if !batch.dossier_records.is_empty() {
+        let records = cchc_analysis::dossier_frames::dossier_records_frame(&batch.dossier_records)?;
+        cchc_report::export::write_dossier_exports(
+            dir,
+            &records,
+            &late_dossiers_frame(batch)?,
+            DEFAULT_PROVINCE,
+            csv,
+        )?;
+    }
+    Ok(())
 }
 
 /// Form A of the batch's report period pooled by level and field, from its frames
@@ -391,6 +402,24 @@ pub fn units_by_file(batch: &Batch) -> std::collections::BTreeMap<String, String
         }
     }
     by_file
+}
+
+/// The `late_dossiers` frame of a batch, each unit named as the registry has it.
+///
+/// # Errors
+/// [`Error::Analysis`] if polars refuses the columns (a defect).
+pub fn late_dossiers_frame(batch: &Batch) -> Result<DataFrame, Error> {
+    let names = |id: &str| {
+        batch
+            .registry
+            .get(id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(cchc_analysis::dossier_frames::late_dossiers_frame(
+        &batch.late_dossiers,
+        &names,
+    )?)
 }
 
 /// The feedback workbooks of `--feedback DIR` from a batch and its frames (perhaps

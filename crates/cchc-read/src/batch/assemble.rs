@@ -376,7 +376,13 @@ pub(super) fn assemble(
     let own = own_form_a(&submissions);
     carry_over_check(&own, calendar, findings);
     cumulative_check(&own, calendar, findings);
-    let dossier_records = super::dossiers::assemble_dossiers(exports, reg, findings, &mut stats);
+    let dossier_records = super::dossiers::assemble_dossiers(
+        exports,
+        reg,
+        &opts.context.workdays,
+        findings,
+        &mut stats,
+    );
     let late_dossiers = super::computed::computed_form_a(
         &dossier_records,
         &mut submissions,

@@ -3,13 +3,13 @@
 //! it and not finished before it → carried over; finished in the period → early before
 //! the due date, on time on it, late after it; not finished by the end → pending, in
 //! time if the due date is on or after the end, else overdue. A dossier without a due
-//! date is due its time limit in working days after the day it counts as received.
+//! date is due its time limit in working days after the day it counts as received
+//! (worked out when the batch is assembled, [`BatchDossier::due`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cchc_domain::measure::Measure;
-use cchc_domain::workdays::WorkCalendar;
 use chrono::NaiveDate;
 
 use super::BatchDossier;
@@ -61,22 +61,12 @@ pub fn computed_measures() -> u32 {
     bits
 }
 
-/// The due date of a dossier: as exported, else its time limit counted in working days.
-pub fn due_of(d: &BatchDossier, calendar: &WorkCalendar) -> Option<NaiveDate> {
-    let r = &d.record;
-    r.due.or_else(|| {
-        r.time_limit
-            .map(|n| calendar.due_date(r.received, r.received_time, n))
-    })
-}
-
 /// Form A of `[start, end]` by unit and field, and the late and overdue dossiers, from
 /// `dossiers` (sorted by unit; the output is sorted by unit and field, the late list by
 /// unit and dossier id).
 pub fn classify(
     dossiers: &[BatchDossier],
     (start, end): (NaiveDate, NaiveDate),
-    calendar: &WorkCalendar,
 ) -> (Vec<ComputedCounts>, Vec<LateDossier>) {
     let idx = |id: &str| Measure::named(id).map(Measure::index);
     let [total, online, direct, carried, resolved, early, on_time, late, pending, in_time, overdue, in_person, postal] =
@@ -100,9 +90,7 @@ pub fn classify(
     let mut late_list = Vec::new();
     for d in dossiers {
         let r = &d.record;
-        let Some(due) = due_of(d, calendar) else {
-            continue; // set aside when read (dossier.incomplete)
-        };
+        let due = d.due;
         let in_period = (start..=end).contains(&r.received);
         let carried_in = r.received < start && r.finished.is_none_or(|f| f >= start);
         if !in_period && !carried_in {
@@ -204,12 +192,18 @@ mod tests {
         channel: Channel,
     ) -> BatchDossier {
         let s = |t: &str| Arc::<str>::from(t);
+        let at = NaiveTime::from_hms_opt(9, 0, 0);
+        let calendar = cchc_domain::workdays::WorkCalendar::embedded();
+        let effective = due
+            .or_else(|| limit.map(|n| calendar.due_date(received, at, n)))
+            .expect("a due date");
         BatchDossier {
             unit_id: s("u"),
             unit_name: s("Đơn vị"),
             district: s("X"),
             file: s("f.csv"),
             sheet: s("CSV"),
+            due: effective,
             record: DossierRecord {
                 id: id.into(),
                 procedure_code: s("1.0"),
@@ -217,7 +211,7 @@ mod tests {
                 field: s("F"),
                 agency: s(""),
                 received,
-                received_time: NaiveTime::from_hms_opt(9, 0, 0),
+                received_time: at,
                 due,
                 finished,
                 returned: None,
@@ -308,8 +302,7 @@ mod tests {
                 Direct,
             ),
         ];
-        let calendar = WorkCalendar::embedded();
-        let (counts, late) = classify(&list, (d(2022, 1, 1), d(2022, 3, 31)), &calendar);
+        let (counts, late) = classify(&list, (d(2022, 1, 1), d(2022, 3, 31)));
         assert_eq!(counts.len(), 1);
         let v = |id: &str| counts[0].values[Measure::named(id).expect("measure").index()];
         let got: Vec<i64> = [

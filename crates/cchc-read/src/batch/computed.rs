@@ -49,7 +49,7 @@ pub(super) fn computed_form_a(
         let Some(range) = calendar.range(period) else {
             continue;
         };
-        let (counts, late) = classify(dossiers, range, &opts.context.workdays);
+        let (counts, late) = classify(dossiers, range);
         late_all.extend(late.into_iter().map(|l| (period, l)));
         let mut by_unit: BTreeMap<Arc<str>, Vec<DossierRow>> = BTreeMap::new();
         for c in counts {

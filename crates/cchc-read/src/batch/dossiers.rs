@@ -38,6 +38,8 @@ pub struct BatchDossier {
     pub file: Arc<str>,
     /// Source sheet.
     pub sheet: Arc<str>,
+    /// The due date: the export's, else its time limit counted in working days.
+    pub due: chrono::NaiveDate,
     /// The dossier.
     pub record: DossierRecord,
 }
@@ -69,6 +71,7 @@ fn same_data(a: &BatchDossier, b: &BatchDossier) -> bool {
 pub(super) fn assemble_dossiers(
     tables: Vec<ExportTable>,
     reg: &Registry,
+    workdays: &cchc_domain::workdays::WorkCalendar,
     findings: &mut Vec<Finding>,
     stats: &mut BTreeMap<String, FileStat>,
 ) -> Vec<BatchDossier> {
@@ -104,16 +107,24 @@ pub(super) fn assemble_dossiers(
                     })
                 })
                 .clone();
-            match named {
-                Some((unit_id, unit_name, district)) => all.push(BatchDossier {
+            let r = &record;
+            let due = r.due.or_else(|| {
+                r.time_limit
+                    .map(|n| workdays.due_date(r.received, r.received_time, n))
+            });
+            match (named, due) {
+                (Some((unit_id, unit_name, district)), Some(due)) => all.push(BatchDossier {
                     unit_id,
                     unit_name,
                     district,
                     file: file.clone(),
                     sheet: sheet.clone(),
+                    due,
                     record,
                 }),
-                None => {
+                // Read without a due date or a time limit: never (dossier.incomplete).
+                (Some(_), None) => {}
+                (None, _) => {
                     let e = unknown
                         .entry(record.agency.clone())
                         .or_insert_with(|| (record.cell.clone(), 0));

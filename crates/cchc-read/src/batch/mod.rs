@@ -29,7 +29,7 @@ mod watchdog;
 
 use assemble::assemble;
 pub use assemble::sort_findings;
-pub use classify::{classify, computed_measures, due_of, ComputedCounts, LateDossier};
+pub use classify::{classify, computed_measures, ComputedCounts, LateDossier};
 pub use dossiers::BatchDossier;
 pub use inputs::{collect_inputs, count_inputs};
 use watchdog::read_files;

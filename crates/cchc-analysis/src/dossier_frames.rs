@@ -1,0 +1,173 @@
+//! The frames of dossier-level data (DOMAIN.md §11): `dossier_records`, one row per
+//! dossier of the batch's one-stop-shop exports, and `late_dossiers`, each classified
+//! period's dossiers finished late or overdue at its end. Days are ISO text
+//! (`2022-03-07`): they sort and compare as days in any engine (DuckDB, Spark SQL,
+//! polars) and cast to a date there.
+
+use cchc_domain::period::Period;
+use cchc_read::batch::{BatchDossier, LateDossier};
+use chrono::NaiveDate;
+use polars::prelude::{Column, DataFrame};
+
+use crate::frames::text_column;
+use crate::AnalysisError;
+
+/// Columns of `dossier_records`, in order.
+pub const DOSSIER_RECORD_COLUMNS: [&str; 20] = [
+    "unit_id",
+    "unit_name",
+    "district",
+    "dossier_id",
+    "procedure_code",
+    "procedure_name",
+    "field",
+    "agency",
+    "received",
+    "received_time",
+    "due",
+    "due_from_limit",
+    "time_limit",
+    "finished",
+    "returned",
+    "status",
+    "channel",
+    "source_file",
+    "sheet",
+    "cell",
+];
+
+/// Columns of `late_dossiers`, in order.
+pub const LATE_DOSSIER_COLUMNS: [&str; 15] = [
+    "period",
+    "unit_id",
+    "unit_name",
+    "dossier_id",
+    "procedure_code",
+    "procedure_name",
+    "field",
+    "received",
+    "due",
+    "finished",
+    "days_late",
+    "state",
+    "source_file",
+    "sheet",
+    "cell",
+];
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// `dossier_records`: every dossier counted once, sorted by unit and id; `due` is the
+/// due date used (the export's, else the time limit counted in working days,
+/// `due_from_limit` then true).
+///
+/// # Errors
+/// [`AnalysisError::Frame`] if polars refuses a column.
+pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, AnalysisError> {
+    let text = |f: fn(&BatchDossier) -> &str| -> Vec<&str> { dossiers.iter().map(f).collect() };
+    let days = |f: fn(&BatchDossier) -> Option<NaiveDate>| -> Vec<Option<String>> {
+        dossiers.iter().map(|d| day(f(d))).collect()
+    };
+    let due: Vec<Option<String>> = dossiers.iter().map(|d| day(Some(d.due))).collect();
+    let from_limit: Vec<bool> = dossiers.iter().map(|d| d.record.due.is_none()).collect();
+    let limit: Vec<Option<i32>> = dossiers
+        .iter()
+        .map(|d| d.record.time_limit.map(|n| n as i32))
+        .collect();
+    let time: Vec<Option<String>> = dossiers
+        .iter()
+        .map(|d| {
+            d.record
+                .received_time
+                .map(|t| t.format("%H:%M:%S").to_string())
+        })
+        .collect();
+    let n = DOSSIER_RECORD_COLUMNS;
+    let columns = vec![
+        text_column(n[0], &text(|d| &d.unit_id)),
+        text_column(n[1], &text(|d| &d.unit_name)),
+        text_column(n[2], &text(|d| &d.district)),
+        text_column(n[3], &text(|d| &d.record.id)),
+        text_column(n[4], &text(|d| &d.record.procedure_code)),
+        text_column(n[5], &text(|d| &d.record.procedure_name)),
+        text_column(n[6], &text(|d| &d.record.field)),
+        text_column(n[7], &text(|d| &d.record.agency)),
+        Column::new(n[8].into(), days(|d| Some(d.record.received))),
+        Column::new(n[9].into(), time),
+        Column::new(n[10].into(), due),
+        Column::new(n[11].into(), from_limit),
+        Column::new(n[12].into(), limit),
+        Column::new(n[13].into(), days(|d| d.record.finished)),
+        Column::new(n[14].into(), days(|d| d.record.returned)),
+        text_column(n[15], &text(|d| &d.record.status)),
+        text_column(n[16], &text(|d| d.record.channel.id())),
+        text_column(n[17], &text(|d| &d.file)),
+        text_column(n[18], &text(|d| &d.sheet)),
+        text_column(n[19], &text(|d| &d.record.cell)),
+    ];
+    Ok(DataFrame::new(dossiers.len(), columns)?)
+}
+
+/// `late_dossiers`: by period, unit and dossier id; `state` is `late` (finished after
+/// its due date) or `overdue` (pending past it at the period's end), `days_late` the
+/// calendar days past it.
+///
+/// # Errors
+/// [`AnalysisError::Frame`] if polars refuses a column.
+pub fn late_dossiers_frame(
+    late: &[(Period, LateDossier)],
+    names: &dyn Fn(&str) -> String,
+) -> Result<DataFrame, AnalysisError> {
+    let periods: Vec<String> = late.iter().map(|(p, _)| p.to_string()).collect();
+    let unit_names: Vec<String> = late.iter().map(|(_, l)| names(&l.unit_id)).collect();
+    let text =
+        |f: fn(&LateDossier) -> &str| -> Vec<&str> { late.iter().map(|(_, l)| f(l)).collect() };
+    let n = LATE_DOSSIER_COLUMNS;
+    let columns = vec![
+        Column::new(n[0].into(), periods),
+        text_column(n[1], &text(|l| &l.unit_id)),
+        Column::new(n[2].into(), unit_names),
+        text_column(n[3], &text(|l| &l.id)),
+        text_column(n[4], &text(|l| &l.procedure.0)),
+        text_column(n[5], &text(|l| &l.procedure.1)),
+        text_column(n[6], &text(|l| &l.field)),
+        Column::new(
+            n[7].into(),
+            late.iter()
+                .map(|(_, l)| day(Some(l.received)))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            n[8].into(),
+            late.iter()
+                .map(|(_, l)| day(Some(l.due)))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            n[9].into(),
+            late.iter()
+                .map(|(_, l)| day(l.finished))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            n[10].into(),
+            late.iter().map(|(_, l)| l.days_late).collect::<Vec<i64>>(),
+        ),
+        text_column(
+            n[11],
+            &text(|l| {
+                if l.finished.is_some() {
+                    "late"
+                } else {
+                    "overdue"
+                }
+            }),
+        ),
+        text_column(n[12], &text(|l| &l.source.0)),
+        text_column(n[13], &text(|l| &l.source.1)),
+        text_column(n[14], &text(|l| &l.source.2)),
+    ];
+    Ok(DataFrame::new(late.len(), columns)?)
+}
