@@ -33,6 +33,7 @@ __all__ = [
     "write_report",
     "feedback",
     "narrative",
+    "classify",
     "export",
     "targets",
     "measures",
@@ -203,6 +204,27 @@ def feedback(
         batch._raw, batch.frames(), os.fspath(dir), _str(targets) or batch._targets
     )
     return [Path(p) for p in written]
+
+
+def classify(
+    records: pl.DataFrame, period: str, *, calendar: Optional[PathLike] = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Form A of ``period`` by unit and field computed from a ``dossier_records`` frame
+    (``batch.dossier_records``, perhaps filtered), and that period's late and overdue
+    dossiers: the rules of docs/dossiers.md, the period's days from the reporting
+    calendar. Rows whose days or channel cannot be read are left out (a warning says
+    how many).
+
+    >>> form_a, late = cchc.classify(batch.dossier_records, "2022-Q1")   # doctest: +SKIP
+    >>> form_a.columns[:4]
+    ['unit_id', 'field', 'period', 'received_total']
+    """
+    counts, late, skipped = _cchc.classify_records(records, period, _str(calendar))
+    if skipped:
+        import warnings
+
+        warnings.warn(f"{skipped} dòng không đọc được ngày hoặc hình thức nộp: bỏ qua", stacklevel=2)
+    return pl.DataFrame(counts), pl.DataFrame(late)
 
 
 def narrative(batch: Batch, path: PathLike, *, targets: Optional[PathLike] = None) -> None:

@@ -132,6 +132,13 @@ def write_feedback(batch: RawBatch, frames: Mapping[str, Any], dir: str, targets
     >>> _cchc.write_feedback(batch._raw, batch.frames(), "phan-hoi", None)
     """
 
+def classify_records(records: Any, period: str, calendar: Optional[str] = None) -> tuple[ArrowStream, ArrowStream, int]:
+    """Form A by unit and field and the late dossiers of ``period`` from a
+    ``dossier_records`` frame; the number of rows left out.
+
+    >>> counts, late, skipped = _cchc.classify_records(batch.dossier_records, "2022-Q1")
+    """
+
 def write_narrative(batch: RawBatch, frames: Mapping[str, Any], path: str, targets: Optional[str] = None) -> None:
     """Write the period's Word report (``--narrative``) from a batch and its frames.
 

@@ -220,6 +220,28 @@ fn write_report(
     cchc::frames::write_report(&batch.batch, &edited, &catalogue, &path).map_err(to_py)
 }
 
+/// Form A of a period by unit and field, and the late and overdue dossiers, from a
+/// `dossier_records` frame; the number of rows left out (days or channel unreadable).
+#[pyfunction]
+#[pyo3(signature = (records, period, calendar=None))]
+fn classify_records(
+    records: &Bound<'_, PyAny>,
+    period: &str,
+    calendar: Option<&str>,
+) -> PyResult<(ArrowStream, ArrowStream, usize)> {
+    let calendar = cchc::load_calendar(calendar.map(Path::new)).map_err(to_py)?;
+    let p = cchc::parse_period(period, &calendar).map_err(to_py)?;
+    let Some(range) = calendar.range(p) else {
+        return Err(input_error(format!(
+            "lịch kỳ báo cáo không cho biết ngày của kỳ {p}"
+        )));
+    };
+    let (counts, late, skipped) =
+        cchc::dossiers::classify_frame(&frame_from_py(records)?, &p.to_string(), range)
+            .map_err(to_py)?;
+    Ok((ArrowStream::new(counts), ArrowStream::new(late), skipped))
+}
+
 /// Writes the period's Word report of the CLI's `--narrative FILE.docx`.
 #[pyfunction]
 #[pyo3(signature = (batch, frames, path, targets=None))]
@@ -392,6 +414,7 @@ fn _cchc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_report, m)?)?;
     m.add_function(wrap_pyfunction!(write_feedback, m)?)?;
     m.add_function(wrap_pyfunction!(write_narrative, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_records, m)?)?;
     m.add_function(wrap_pyfunction!(export, m)?)?;
     m.add_function(wrap_pyfunction!(targets, m)?)?;
     m.add_function(wrap_pyfunction!(measures, m)?)?;

@@ -405,3 +405,61 @@ def test_dossier_exports_give_frames(workdir):
     assert b.late_dossiers.select("dossier_id", "days_late", "state").rows() == [("B2", 8, "late")]
     row = b.dossiers.row(0, named=True)
     assert (row["source"], row["received_total"], row["resolved_early"], row["resolved_late"]) == ("computed", 2, 1, 1)
+
+
+def test_the_sql_query_gives_cchc_s_counts_in_duckdb(cli, workdir):
+    """`cchc sql form-a` run by DuckDB over the exported Parquet dataset gives the same
+    counts as cchc's own classification, and both the counts placed by hand here."""
+    import duckdb
+
+    units = workdir / "units.csv"
+    units.write_text(
+        "unit_id,name,kind,district,aliases\nthpt-b,Trường THPT B,school,X,\nthpt-c,Trường THPT C,school,X,\n",
+        encoding="utf-8",
+    )
+    folder = workdir / "in"
+    folder.mkdir()
+    # 2022-Q1 is 15/12/2021–14/3/2022. B: B0 finished before the period (out), B1
+    # carried over and finished late, B2 early online, B3 on time postal, B4 pending
+    # overdue, B5 received after the period (out). C: C1 pending in time, C2 late.
+    (folder / "ho-so.csv").write_text(
+        "Mã hồ sơ,Cơ quan giải quyết,Lĩnh vực,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n"
+        "B0,Trường THPT B,Thi cử,01/12/2021,08/12/2021,07/12/2021,Trực tuyến\n"
+        "B1,Trường THPT B,Thi cử,10/12/2021,17/12/2021,20/12/2021,Trực tiếp\n"
+        "B2,Trường THPT B,Thi cử,03/01/2022,10/01/2022,07/01/2022,Trực tuyến\n"
+        "B3,Trường THPT B,Văn bằng,04/01/2022,11/01/2022,11/01/2022,Bưu chính\n"
+        "B4,Trường THPT B,Văn bằng,01/03/2022,08/03/2022,,Trực tiếp\n"
+        "B5,Trường THPT B,Văn bằng,20/03/2022,27/03/2022,,Trực tuyến\n"
+        "C1,Trường THPT C,Thi cử,10/03/2022,20/03/2022,,Trực tuyến\n"
+        "C2,Trường THPT C,Thi cử,01/02/2022,05/02/2022,15/02/2022,Trực tiếp\n",
+        encoding="utf-8",
+    )
+    export = workdir / "x"
+    run = cli("consolidate", str(folder), "--registry", str(units), "--period", "2022-Q1",
+              "-o", str(workdir / "r.xlsx"), "--export", str(export))
+    assert run.returncode in (0, 1), run.stderr
+    sql = cli("sql", "form-a", "--period", "2022-Q1")
+    assert sql.returncode == 0, sql.stderr
+    con = duckdb.connect()
+    con.execute(
+        "CREATE VIEW dossier_records AS SELECT * FROM read_parquet("
+        f"'{export}/parquet/dossier_records/**/*.parquet', hive_partitioning = true)"
+    )
+    cursor = con.execute(sql.stdout)
+    names = [d[0] for d in cursor.description]
+    duck = [dict(zip(names, row)) for row in cursor.fetchall()]
+    batch = cchc.read(folder, registry=units, period="2022-Q1")
+    form_a, late = cchc.classify(batch.dossier_records, "2022-Q1")
+    measures = [n for n in names if n not in ("unit_id", "field")]
+    ours = [{k: r[k] for k in ["unit_id", "field", *measures]} for r in form_a.iter_rows(named=True)]
+    assert [{k: (int(v) if k in measures else v) for k, v in r.items()} for r in duck] == ours
+    by_hand = {
+        # unit, field: received total, online, direct, carried, resolved, early, on time,
+        # late, pending, in time, overdue
+        ("thpt-b", "Thi cử"): [2, 1, 0, 1, 2, 1, 0, 1, 0, 0, 0],
+        ("thpt-b", "Văn bằng"): [2, 0, 2, 0, 1, 0, 1, 0, 1, 0, 1],
+        ("thpt-c", "Thi cử"): [2, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0],
+    }
+    assert {(r["unit_id"], r["field"]): [r[m] for m in MEASURES] for r in ours} == by_hand
+    assert late["dossier_id"].to_list() == ["B1", "B4", "C2"]
+    assert late["days_late"].to_list() == [3, 6, 10]

@@ -28,6 +28,35 @@ pub enum Command {
     Template(TemplateArgs),
     /// Print the unit registry, or the units valid on a period's last day.
     Units(UnitsArgs),
+    /// Print a query that runs cchc's computation in another engine (DuckDB, Spark SQL)
+    /// over the exported Parquet dataset.
+    Sql(SqlArgs),
+}
+
+/// The queries `cchc sql` prints.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SqlQuery {
+    /// Form A by unit and field from `parquet/dossier_records` (docs/dossiers.md).
+    FormA,
+}
+
+#[derive(Args, Debug)]
+pub struct SqlArgs {
+    /// Which query.
+    #[arg(value_enum)]
+    pub query: SqlQuery,
+    /// The period whose bounds the query uses (2022-Q1 …), by the reporting calendar.
+    #[arg(long, required_unless_present_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First day of the period (YYYY-MM-DD), instead of --period.
+    #[arg(long, requires = "to", conflicts_with = "period")]
+    pub from: Option<String>,
+    /// Last day of the period (YYYY-MM-DD), instead of --period.
+    #[arg(long, requires = "from", conflicts_with = "period")]
+    pub to: Option<String>,
+    /// Reporting calendar TOML (the periods' dates); default: Nghị định 09/2019/NĐ-CP.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -28,6 +28,7 @@ pub fn main() -> i32 {
         Command::Measures(a) => cmd::measures::run(&a),
         Command::Template(a) => cmd::template::run(&a),
         Command::Units(a) => cmd::units::run(&a),
+        Command::Sql(a) => cmd::sql::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -24,6 +24,7 @@
 //! # Ok::<(), cchc::Error>(())
 //! ```
 
+pub mod dossiers;
 mod error;
 pub mod frames;
 mod options;
