@@ -59,7 +59,7 @@ fn day(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// `dossier_records`: every dossier counted once, sorted by unit and id; `due` is the
+/// `dossier_records`: every dossier counted once, sorted by unit (each unit's in reading order); `due` is the
 /// due date used (the export's, else the time limit counted in working days,
 /// `due_from_limit` then true).
 ///

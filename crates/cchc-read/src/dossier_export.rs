@@ -265,16 +265,52 @@ impl Got {
 
 /// Shares one copy of texts repeated down a column (field, agency, procedure).
 #[derive(Default)]
-struct Interner(HashMap<String, Arc<str>>);
+struct Interner(HashMap<Box<str>, Arc<str>>);
 
 impl Interner {
-    fn get(&mut self, text: String) -> Arc<str> {
-        if let Some(a) = self.0.get(&text) {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(text) {
             return a.clone();
         }
-        let a: Arc<str> = Arc::from(text.as_str());
-        self.0.insert(text, a.clone());
+        let a: Arc<str> = Arc::from(text);
+        self.0.insert(text.into(), a.clone());
         a
+    }
+}
+
+/// What a few distinct texts say, worked out once each (a channel or a status is
+/// normalised for its words; an export of a million rows has a handful of each).
+#[derive(Default)]
+struct Said {
+    channels: HashMap<Box<str>, Option<Channel>>,
+    finished: HashMap<Box<str>, bool>,
+}
+
+impl Said {
+    fn channel(&mut self, text: &str) -> Option<Channel> {
+        if let Some(c) = self.channels.get(text) {
+            return *c;
+        }
+        let c = Channel::parse(text);
+        self.channels.insert(text.into(), c);
+        c
+    }
+
+    fn finished(&mut self, status: &str) -> bool {
+        if let Some(f) = self.finished.get(status) {
+            return *f;
+        }
+        let f = says_finished(status);
+        self.finished.insert(status.into(), f);
+        f
+    }
+}
+
+/// A cell's text, trimmed, borrowed when it is text already.
+fn text_of(d: &Data) -> std::borrow::Cow<'_, str> {
+    match d {
+        Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
+        other => std::borrow::Cow::Owned(cell_text(other).trim().to_string()),
     }
 }
 
@@ -302,6 +338,7 @@ pub struct RowReader<'h> {
     sheet: String,
     file: String,
     interner: Interner,
+    said: Said,
     table: DossierTable,
 }
 
@@ -357,6 +394,7 @@ impl<'h> RowReader<'h> {
             sheet: sheet.to_string(),
             file: file.to_string(),
             interner: Interner::default(),
+            said: Said::default(),
             table: DossierTable::default(),
         })
     }
@@ -371,11 +409,8 @@ impl<'h> RowReader<'h> {
         let h = self.h;
         let (sheet, file, span_start) = (self.sheet.as_str(), self.file.as_str(), self.span_start);
         let cell = |role: XColumn| h.col(role).map(|c| (c, cell_at(c)));
-        let text = |role: XColumn| {
-            cell(role)
-                .map(|(_, d)| cell_text(d).trim().to_string())
-                .unwrap_or_default()
-        };
+        let empty = Data::Empty;
+        let text = |role: XColumn| text_of(cell(role).map_or(&empty, |(_, d)| d));
         // What is wrong with the row, each with the column and text at fault if any.
         let mut problems: Vec<(String, Option<(u32, String)>)> = Vec::new();
         let date = |role: XColumn, problems: &mut Vec<_>| match cell(role) {
@@ -392,7 +427,7 @@ impl<'h> RowReader<'h> {
                 }
             },
         };
-        let id = text(XColumn::Id);
+        let id = text(XColumn::Id).into_owned();
         let received = date(XColumn::Received, &mut problems);
         let due = date(XColumn::Due, &mut problems).day();
         let finished_on = date(XColumn::Finished, &mut problems).day();
@@ -426,18 +461,20 @@ impl<'h> RowReader<'h> {
         if due.is_none() && time_limit.is_none() {
             problems.push(("thiếu ngày hẹn trả (hoặc thời hạn giải quyết)".into(), None));
         }
-        let channel = Channel::parse(&channel_text);
+        let channel = self.said.channel(&channel_text);
         if channel.is_none() {
             let what = if channel_text.is_empty() {
                 "thiếu hình thức nộp"
             } else {
                 "hình thức nộp không rõ (trực tuyến, trực tiếp hay bưu chính)"
             };
-            let at = h.col(XColumn::Channel).map(|c| (c, channel_text.clone()));
+            let at = h
+                .col(XColumn::Channel)
+                .map(|c| (c, channel_text.to_string()));
             problems.push((what.into(), at));
         }
         let finished = finished_on.or(returned);
-        if finished.is_none() && says_finished(&status) {
+        if finished.is_none() && self.said.finished(&status) {
             problems.push((
                 format!("trạng thái \"{status}\" nhưng thiếu ngày có kết quả"),
                 None,
@@ -466,16 +503,16 @@ impl<'h> RowReader<'h> {
         let interner = &mut self.interner;
         self.table.rows.push(DossierRecord {
             id,
-            procedure_code: interner.get(text(XColumn::ProcedureCode)),
-            procedure_name: interner.get(text(XColumn::ProcedureName)),
-            field: interner.get(text(XColumn::Field)),
-            agency: interner.get(text(XColumn::Agency)),
+            procedure_code: interner.get(&text(XColumn::ProcedureCode)),
+            procedure_name: interner.get(&text(XColumn::ProcedureName)),
+            field: interner.get(&text(XColumn::Field)),
+            agency: interner.get(&text(XColumn::Agency)),
             received,
             received_time,
             due,
             finished,
             returned,
-            status: interner.get(status),
+            status: interner.get(&status),
             channel,
             time_limit,
             supplement,

@@ -44,6 +44,12 @@ pub(super) fn computed_form_a(
         return Vec::new();
     }
     let carried = computed_measures();
+    // Each unit's first dossier and how many it has, in one pass (the dossiers come by
+    // unit; a search per unit over a million of them took a fifth of the read).
+    let mut of_unit: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, d) in dossiers.iter().enumerate() {
+        of_unit.entry(&d.unit_id).or_insert((i, 0)).1 += 1;
+    }
     let mut late_all = Vec::new();
     for period in periods {
         let Some(range) = calendar.range(period) else {
@@ -69,14 +75,15 @@ pub(super) fn computed_form_a(
                     && *s.unit.unit_id == *unit_id
                     && matches!(s.data, SubmissionData::A(_))
             });
+            let (first, count) = of_unit.get(&*unit_id).copied().unwrap_or((0, 0));
             if let Some(own) = own {
-                reconcile(own, &rows, dossiers, findings);
+                reconcile(own, &rows, count, findings);
                 continue;
             }
             let Some(unit) = opts.registry.get(&unit_id).cloned() else {
                 continue;
             };
-            let first = dossiers.iter().find(|d| d.unit_id == unit_id);
+            let first = dossiers.get(first);
             submissions.push(Submission {
                 unit,
                 period,
@@ -94,12 +101,7 @@ pub(super) fn computed_form_a(
 
 /// Each of the eleven measures where the unit's own Form A differs from the one its
 /// dossiers give: a warning at its own table, naming both figures.
-fn reconcile(
-    own: &Submission,
-    computed: &[DossierRow],
-    dossiers: &[BatchDossier],
-    findings: &mut Vec<Finding>,
-) {
+fn reconcile(own: &Submission, computed: &[DossierRow], n: usize, findings: &mut Vec<Finding>) {
     let totals = own.totals();
     let mut sums = vec![0i64; Measure::count()];
     for r in computed {
@@ -107,10 +109,6 @@ fn reconcile(
             *s += v;
         }
     }
-    let n = dossiers
-        .iter()
-        .filter(|d| *d.unit_id == *own.unit.unit_id)
-        .count();
     for m in Measure::all().filter(|m| m.required()) {
         let (theirs, ours) = (totals[m.index()], sums[m.index()]);
         if theirs != ours {

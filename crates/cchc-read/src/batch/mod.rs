@@ -221,7 +221,7 @@ pub struct Batch {
     /// Submissions, sorted by unit, period, file, sheet; `counted` marks those consolidated.
     pub submissions: Vec<Submission>,
     /// The dossiers of one-stop-shop exports, each once, tied to their units; sorted by
-    /// unit and dossier id.
+    /// unit, each unit's in reading order.
     pub dossier_records: Vec<BatchDossier>,
     /// Each classified period's dossiers finished late or overdue at its end, by unit.
     pub late_dossiers: Vec<(Period, LateDossier)>,
