@@ -39,6 +39,9 @@ fn delimiter(head: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// The longest record read: a dossier's row is a few hundred bytes.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
 /// Records of a CSV text with the line each starts on (0-based). Written here rather
 /// than with the `csv` crate, whose record positions skip blank lines and miscount
 /// `\r\n` (a record on line 5 was said to be on line 2): a finding's cell must name the
@@ -62,19 +65,34 @@ impl<R: BufRead> Records<R> {
         }
     }
 
-    /// The next record that is not blank: its line and fields (text, lossy UTF-8).
+    /// The next record that is not blank: its line and fields (text, lossy UTF-8). A
+    /// record longer than [`MAX_RECORD_BYTES`] (a quote never closed, a file without line
+    /// breaks) is an error: the rest of the file is not read, and never held whole.
     fn next_record(&mut self, fields: &mut Vec<String>) -> std::io::Result<Option<u32>> {
         loop {
             self.raw.clear();
             let start = self.line;
-            // Physical lines until the quotes balance.
+            // Physical lines until the quotes balance (counted in each new line only).
+            let mut quotes = 0usize;
             loop {
-                let n = self.source.read_until(b'\n', &mut self.raw)?;
+                let before = self.raw.len();
+                let room = (MAX_RECORD_BYTES + 1).saturating_sub(before) as u64;
+                let n = (&mut self.source)
+                    .take(room)
+                    .read_until(b'\n', &mut self.raw)?;
+                if self.raw.len() > MAX_RECORD_BYTES {
+                    return Err(std::io::Error::other(format!(
+                        "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
+                        start + 1,
+                        MAX_RECORD_BYTES / 1024
+                    )));
+                }
                 if n == 0 {
                     break;
                 }
                 self.line += 1;
-                if self.raw.iter().filter(|b| **b == b'"').count() % 2 == 0 {
+                quotes += memchr::memchr_iter(b'"', &self.raw[before..]).count();
+                if quotes.is_multiple_of(2) {
                     break;
                 }
             }
@@ -342,5 +360,17 @@ mod tests {
         assert_eq!(delimiter(b"TITLE\n\na;b;c\n1;2;3\n"), b';');
         assert_eq!(delimiter(b"a\tb\tc\n"), b'\t');
         assert_eq!(delimiter(b"a,b\n"), b',');
+    }
+
+    /// A quote never closed does not read the rest of the file into one record.
+    #[test]
+    fn an_open_quote_stops_at_the_record_limit() {
+        let mut text = b"id,\"never closed\n".to_vec();
+        text.extend(std::iter::repeat_n(b"x,y\n".as_slice(), 400_000).flatten());
+        let mut records = Records::new(text.as_slice(), b',');
+        let mut fields = Vec::new();
+        let err = records.next_record(&mut fields).expect_err("too long");
+        assert!(err.to_string().contains("dòng 1"), "{err}");
+        assert!(records.raw.len() <= MAX_RECORD_BYTES + 1);
     }
 }
