@@ -29,6 +29,24 @@ pub(super) fn read_files(
         return Vec::new();
     }
     let limit = Duration::from_secs(ctx.limits.max_read_seconds.max(1));
+    // Each file's own limit: a CSV dossier export is streamed and may be far larger
+    // than any workbook, so it has the limit once per workbook-sized slice of it (10
+    // million rows, 1.5 GB, read in about a minute, would otherwise be given up).
+    let limits: Vec<Duration> = files
+        .iter()
+        .map(|(path, _)| {
+            let csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let size = if csv {
+                std::fs::metadata(path).map_or(0, |m| m.len())
+            } else {
+                0
+            };
+            let slices = size.div_ceil(ctx.limits.max_file_bytes.max(1)).max(1);
+            limit.saturating_mul(u32::try_from(slices).unwrap_or(u32::MAX))
+        })
+        .collect();
     // What a worker shares with the batch; owned, since a worker given up outlives it.
     struct Shared {
         files: Vec<(PathBuf, String)>,
@@ -87,12 +105,12 @@ pub(super) fn read_files(
     while settled < n {
         // Wake for the next result or when the oldest file in hand reaches the limit.
         let now = Instant::now();
-        let oldest = slots
+        let first_due = slots
             .iter()
             .filter_map(|s| *s.lock().unwrap_or_else(|p| p.into_inner()))
-            .map(|(_, started)| started)
+            .map(|(i, started)| started + limits[i])
             .min();
-        let wait = oldest.map_or(limit, |t| (t + limit).saturating_duration_since(now));
+        let wait = first_due.map_or(limit, |t| t.saturating_duration_since(now));
         match done_rx.recv_timeout(wait.max(Duration::from_millis(1))) {
             Ok((i, read)) => {
                 if reads[i].is_none() {
@@ -107,8 +125,8 @@ pub(super) fn read_files(
                 for (k, s) in slots.iter().enumerate() {
                     let held = *s.lock().unwrap_or_else(|p| p.into_inner());
                     if let Some((i, started)) = held {
-                        if now.duration_since(started) >= limit && reads[i].is_none() {
-                            reads[i] = Some(given_up(&files[i].1, limit));
+                        if now.duration_since(started) >= limits[i] && reads[i].is_none() {
+                            reads[i] = Some(given_up(&files[i].1, limits[i]));
                             settled += 1;
                             progress();
                             replaced.push(k);
@@ -205,6 +223,37 @@ mod tests {
                 assert_eq!((f.rule, f.message.as_str()), (Rule::FileSkipped, "read"));
             }
         }
+    }
+
+    /// A CSV export three times the workbook limit has three times the time: read in
+    /// 1.5 s against a limit of 1 s, it is not given up; a workbook that slow is.
+    #[test]
+    fn a_large_csv_export_has_time_in_proportion() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let csv = dir.path().join("big.csv");
+        let ctx = ReadContext {
+            limits: crate::sniff::Limits {
+                max_read_seconds: 1,
+                ..crate::sniff::Limits::from_file_mb(1)
+            },
+            ..ReadContext::default()
+        };
+        std::fs::write(&csv, vec![b'x'; 3 << 20]).expect("w");
+        let files = vec![
+            (csv.clone(), "big.csv".to_string()),
+            (dir.path().join("slow.xlsx"), "slow.xlsx".to_string()),
+        ];
+        let reader = |_: &Path, shown: &str, _: &ReadContext, _: &mut ReadMemo| {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            FileRead {
+                file: shown.to_string(),
+                findings: vec![Finding::file(Rule::FileSkipped, shown, "read")],
+                ..FileRead::default()
+            }
+        };
+        let reads = read_files(&files, &ctx, &|| {}, std::sync::Arc::new(reader));
+        let rules: Vec<Rule> = reads.iter().map(|r| r.findings[0].rule).collect();
+        assert_eq!(rules, [Rule::FileSkipped, Rule::FileUnreadable]);
     }
 
     #[test]
