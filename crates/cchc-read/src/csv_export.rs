@@ -8,6 +8,7 @@ use std::path::Path;
 
 use calamine::{Cell, Data};
 use cchc_domain::finding::{Finding, Rule};
+use rayon::prelude::*;
 
 use crate::dossier_export::RowReader;
 use crate::grid::{Grid, GridCells};
@@ -39,6 +40,9 @@ fn delimiter(head: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Bytes of records split before they are read on every core.
+const BATCH_BYTES: usize = 8 << 20;
+
 /// The longest record read: a dossier's row is a few hundred bytes.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
@@ -69,18 +73,29 @@ impl<R: BufRead> Records<R> {
     /// record longer than [`MAX_RECORD_BYTES`] (a quote never closed, a file without line
     /// breaks) is an error: the rest of the file is not read, and never held whole.
     fn next_record(&mut self, fields: &mut Vec<String>) -> std::io::Result<Option<u32>> {
+        self.raw.clear();
+        let mut raw = std::mem::take(&mut self.raw);
+        let line = self.next_raw(&mut raw);
+        if let Ok(Some(_)) = line {
+            split_fields(&raw, self.sep, fields);
+        }
+        self.raw = raw;
+        line
+    }
+
+    /// [`Records::next_record`]'s bytes appended to `out`, not split: its line.
+    fn next_raw(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<u32>> {
+        let at = out.len();
         loop {
-            self.raw.clear();
+            out.truncate(at);
             let start = self.line;
             // Physical lines until the quotes balance (counted in each new line only).
             let mut quotes = 0usize;
             loop {
-                let before = self.raw.len();
-                let room = (MAX_RECORD_BYTES + 1).saturating_sub(before) as u64;
-                let n = (&mut self.source)
-                    .take(room)
-                    .read_until(b'\n', &mut self.raw)?;
-                if self.raw.len() > MAX_RECORD_BYTES {
+                let before = out.len();
+                let room = (MAX_RECORD_BYTES + 1).saturating_sub(before - at) as u64;
+                let n = (&mut self.source).take(room).read_until(b'\n', out)?;
+                if out.len() - at > MAX_RECORD_BYTES {
                     return Err(std::io::Error::other(format!(
                         "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
                         start + 1,
@@ -91,18 +106,17 @@ impl<R: BufRead> Records<R> {
                     break;
                 }
                 self.line += 1;
-                quotes += memchr::memchr_iter(b'"', &self.raw[before..]).count();
+                quotes += memchr::memchr_iter(b'"', &out[before..]).count();
                 if quotes.is_multiple_of(2) {
                     break;
                 }
             }
-            if self.raw.is_empty() {
+            if out.len() == at {
                 return Ok(None);
             }
-            if self.raw.iter().all(|b| b.is_ascii_whitespace()) {
+            if out[at..].iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            split_fields(&self.raw, self.sep, fields);
             return Ok(Some(start));
         }
     }
@@ -309,26 +323,65 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
             &mut out.findings,
         );
     }
-    loop {
-        let r = match records.next_record(&mut fields) {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                out.findings.push(broken(e, records.line));
-                break;
+    // The rest in batches of records: split here (cheap), read on every core (each
+    // part with its reader), put back in file order.
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut spans: Vec<(u32, usize, usize)> = Vec::new();
+    let mut table = rows.finish();
+    let mut done = false;
+    while !done {
+        buffer.clear();
+        spans.clear();
+        while buffer.len() < BATCH_BYTES {
+            let from = buffer.len();
+            match records.next_raw(&mut buffer) {
+                Ok(Some(line)) => spans.push((line, from, buffer.len())),
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    out.findings.push(broken(e, records.line));
+                    done = true;
+                    break;
+                }
             }
-        };
-        as_values(std::mem::take(&mut fields), &mut values);
-        rows.row(
-            r,
-            |c| values.get(c as usize).unwrap_or(&empty),
-            &mut out.findings,
-        );
+        }
+        let part = spans
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        let parts: Vec<(crate::dossier_export::DossierTable, Vec<Finding>)> = spans
+            .par_chunks(part)
+            .map(|part| {
+                let mut findings = Vec::new();
+                let Some(mut reader) = RowReader::new(&h, CSV_SHEET, file, &mut findings) else {
+                    return (Default::default(), findings);
+                };
+                let (mut fields, mut values) = (Vec::new(), Vec::new());
+                for &(line, from, to) in part {
+                    split_fields(&buffer[from..to], sep, &mut fields);
+                    as_values(std::mem::take(&mut fields), &mut values);
+                    reader.row(
+                        line,
+                        |c| values.get(c as usize).unwrap_or(&Data::Empty),
+                        &mut findings,
+                    );
+                }
+                (reader.finish(), findings)
+            })
+            .collect();
+        for (t, mut findings) in parts {
+            table.rows.extend(t.rows);
+            table.rows_set_aside += t.rows_set_aside;
+            out.findings.append(&mut findings);
+        }
     }
+    table.rows.shrink_to_fit();
     out.tables.push(SheetTable {
         sheet: CSV_SHEET.to_string(),
         meta,
-        data: TableData::X(rows.finish()),
+        data: TableData::X(table),
     });
     out
 }
