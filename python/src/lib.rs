@@ -230,12 +230,7 @@ fn classify_records(
     calendar: Option<&str>,
 ) -> PyResult<(ArrowStream, ArrowStream, usize)> {
     let calendar = cchc::load_calendar(calendar.map(Path::new)).map_err(to_py)?;
-    let p = cchc::parse_period(period, &calendar).map_err(to_py)?;
-    let Some(range) = calendar.range(p) else {
-        return Err(input_error(format!(
-            "lịch kỳ báo cáo không cho biết ngày của kỳ {p}"
-        )));
-    };
+    let (p, range) = cchc::dossiers::period_days(period, &calendar).map_err(to_py)?;
     let (counts, late, skipped) =
         cchc::dossiers::classify_frame(&frame_from_py(records)?, &p.to_string(), range)
             .map_err(to_py)?;

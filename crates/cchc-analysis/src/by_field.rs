@@ -84,6 +84,22 @@ pub fn form_columns() -> [Measure; 11] {
 }
 
 impl FieldTable {
+    /// Each level's columns (3)–(13) summed over its fields, in the table's order.
+    pub fn level_totals(&self) -> Vec<(Level, [i64; 11])> {
+        self.groups
+            .iter()
+            .map(|(level, rows)| {
+                let mut sum = [0i64; 11];
+                for row in rows {
+                    for (s, v) in sum.iter_mut().zip(row.values) {
+                        *s += v;
+                    }
+                }
+                (*level, sum)
+            })
+            .collect()
+    }
+
     /// Pools the `dossiers` frame's rows of `period` (every row when the frame has no
     /// `period` column) by level and field.
     ///

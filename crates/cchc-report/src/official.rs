@@ -139,14 +139,15 @@ pub(crate) fn field_sheet(
     let mut r = total_row + 1;
     let mut group_rows = Vec::new();
     let mut grand = [0i64; 11];
-    for (g, (level, rows)) in table.groups.iter().enumerate() {
+    let totals = table.level_totals();
+    for (g, ((level, rows), (_, sums))) in table.groups.iter().zip(&totals).enumerate() {
         let group_row = r;
         group_rows.push(group_row);
         let (first, last) = (group_row + 2, group_row + rows.len() as u32 + 1);
         ws.write_string_with_format(group_row, 0, roman(g), &f.total_text)?;
         ws.write_string_with_format(group_row, 1, level.label_vi(), &f.total_text)?;
         for (k, c) in (2u16..13).enumerate() {
-            let sum: i64 = rows.iter().map(|row| row.values[k]).sum();
+            let sum = sums[k];
             grand[k] += sum;
             let l = letter(c);
             let formula =

@@ -75,6 +75,32 @@ GROUP BY unit_id, field
 ORDER BY unit_id, field
 "#;
 
+/// A period key and its first and last day by the reporting calendar.
+///
+/// ```
+/// let calendar = cchc_domain::period::Calendar::official();
+/// let (_, (from, to)) = cchc::dossiers::period_days("2022-Q1", &calendar)?;
+/// assert_eq!((from.to_string(), to.to_string()), ("2021-12-15".into(), "2022-03-14".into()));
+/// # Ok::<(), cchc::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Period`] for a key of no form, [`Error::PeriodNotInCalendar`] when the
+/// calendar does not give the period or its days.
+pub fn period_days(
+    key: &str,
+    calendar: &cchc_domain::period::Calendar,
+) -> Result<(cchc_domain::period::Period, (NaiveDate, NaiveDate)), Error> {
+    let period = crate::parse_period(key, calendar)?;
+    let days = calendar
+        .range(period)
+        .ok_or_else(|| Error::PeriodNotInCalendar {
+            period: key.to_string(),
+            calendar: calendar.name().to_string(),
+        })?;
+    Ok((period, days))
+}
+
 /// A text column's values (nulls as empty).
 fn texts(df: &DataFrame, name: &str) -> Result<Vec<String>, Error> {
     let col = df

@@ -269,17 +269,30 @@ pub fn write_exports(
             csv,
         },
     )?;
-    if !batch.dossier_records.is_empty() {
-        let records = cchc_analysis::dossier_frames::dossier_records_frame(&batch.dossier_records)?;
-        cchc_report::export::write_dossier_exports(
-            dir,
-            &records,
-            &late_dossiers_frame(batch)?,
-            DEFAULT_PROVINCE,
-            csv,
-        )?;
+    write_dossier_exports(batch, dir, csv)
+}
+
+/// The dossier-level exports (`dossier_records`, `late_dossiers`) of a batch with
+/// dossiers; nothing for one without.
+///
+/// # Errors
+/// [`Error::Analysis`], [`Error::Report`].
+pub fn write_dossier_exports(
+    batch: &Batch,
+    dir: &Path,
+    csv: cchc_report::export::CsvText,
+) -> Result<(), Error> {
+    if batch.dossier_records.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let records = cchc_analysis::dossier_frames::dossier_records_frame(&batch.dossier_records)?;
+    Ok(cchc_report::export::write_dossier_exports(
+        dir,
+        &records,
+        &late_dossiers_frame(batch)?,
+        DEFAULT_PROVINCE,
+        csv,
+    )?)
 }
 
 /// Form A of the batch's report period pooled by level and field, from its frames

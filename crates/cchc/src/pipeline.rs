@@ -189,19 +189,7 @@ impl Run {
                 scope.spawn(move || -> Result<f64, Error> {
                     let start = Instant::now();
                     write_frame_exports_consuming(dir, frames, DEFAULT_PROVINCE, csv)?;
-                    if !batch.dossier_records.is_empty() {
-                        let records = cchc_analysis::dossier_frames::dossier_records_frame(
-                            &batch.dossier_records,
-                        )?;
-                        let late = crate::frames::late_dossiers_frame(batch)?;
-                        cchc_report::export::write_dossier_exports(
-                            dir,
-                            &records,
-                            &late,
-                            DEFAULT_PROVINCE,
-                            csv,
-                        )?;
-                    }
+                    crate::frames::write_dossier_exports(batch, dir, csv)?;
                     Ok(start.elapsed().as_secs_f64())
                 })
             });

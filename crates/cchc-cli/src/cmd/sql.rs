@@ -11,10 +11,7 @@ pub fn run(args: &SqlArgs) -> Result<i32> {
     let (from, to) = match (&args.period, &args.from, &args.to) {
         (Some(p), _, _) => {
             let calendar = cchc::load_calendar(args.calendar.as_deref())?;
-            let period = cchc::parse_period(p, &calendar)?;
-            let Some((from, to)) = calendar.range(period) else {
-                bail!("lịch kỳ báo cáo không cho biết ngày của kỳ {period}");
-            };
+            let (_, (from, to)) = cchc::dossiers::period_days(p, &calendar)?;
             (from.to_string(), to.to_string())
         }
         (None, Some(from), Some(to)) => {

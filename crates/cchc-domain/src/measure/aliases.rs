@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::phrase_forms::{dossier_export, form_b, form_c, form_d};
 use super::{ColumnRole, Measure};
 use crate::columns::{
-    map_b, map_c, map_d, map_x, Abbreviations, BColumn, CColumn, CMeasure, ColumnClassifier,
-    DColumn, FormColumns, PhraseTable, XColumn,
+    Abbreviations, BColumn, CColumn, ColumnClassifier, DColumn, FormColumns, PhraseTable, XColumn,
 };
 use crate::text::{normalize, PhraseBits, PhraseSet};
 
@@ -337,77 +337,6 @@ impl ColumnClassifier for HeaderAliases {
     /// The required columns: a table with optional ones as well covers more than 1.
     fn max_score(&self) -> usize {
         Measure::all().filter(|m| m.required()).count()
-    }
-}
-
-fn form_b(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<BColumn> {
-    // Recognised by its level column plus at least two of name, code, portal, counts.
-    FormColumns {
-        table,
-        abbreviations,
-        map: map_b,
-        scoring: |r| !matches!(r, BColumn::RowNumber | BColumn::Field),
-        min: 3,
-        max: 7,
-    }
-}
-
-fn form_c(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<CColumn> {
-    FormColumns {
-        table,
-        abbreviations,
-        map: map_c,
-        scoring: |r| {
-            matches!(
-                r,
-                CColumn::Measure(CMeasure::PublicUnits | CMeasure::StatePaidStaff, Some(_))
-            )
-        },
-        min: 2,
-        max: 4,
-    }
-}
-
-fn form_d(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<DColumn> {
-    FormColumns {
-        table,
-        abbreviations,
-        map: map_d,
-        scoring: |r| {
-            matches!(
-                r,
-                DColumn::Name
-                    | DColumn::Code
-                    | DColumn::Numerator
-                    | DColumn::Denominator
-                    | DColumn::Ratio
-            )
-        },
-        min: 3,
-        max: 5,
-    }
-}
-
-fn dossier_export(table: PhraseTable, abbreviations: Abbreviations) -> FormColumns<XColumn> {
-    // Recognised by the dossier id, the day received, the channel and a due date or
-    // a time limit; a finished date makes it complete.
-    FormColumns {
-        table,
-        abbreviations,
-        map: map_x,
-        scoring: |r| {
-            matches!(
-                r,
-                XColumn::Id
-                    | XColumn::Received
-                    | XColumn::Channel
-                    | XColumn::Due
-                    | XColumn::TimeLimit
-                    | XColumn::Finished
-            )
-        },
-        min: 4,
-        max: 5,
     }
 }
 

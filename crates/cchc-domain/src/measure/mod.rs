@@ -6,6 +6,7 @@
 //! (top › middle › bottom) and says which measure, if any, the column holds.
 
 mod aliases;
+mod phrase_forms;
 
 pub use aliases::{AliasError, FormALevel, HeaderAliases, HEADERS_TOML};
 

@@ -250,15 +250,9 @@ fn procedures(fields: &FieldTable) -> Vec<Block> {
     )];
     let mut total = [0i64; 11];
     let mut rows = Vec::new();
-    for (level, fields) in &fields.groups {
-        let mut sum = [0i64; 11];
-        for row in fields {
-            for (k, v) in row.values.iter().enumerate() {
-                sum[k] += v;
-            }
-        }
-        for k in 0..11 {
-            total[k] += sum[k];
+    for (level, sum) in fields.level_totals() {
+        for (t, s) in total.iter_mut().zip(sum) {
+            *t += s;
         }
         rows.push((level.label_vi().to_string(), sum));
     }
