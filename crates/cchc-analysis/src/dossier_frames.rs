@@ -66,7 +66,18 @@ fn day(d: Option<NaiveDate>) -> Option<String> {
 /// # Errors
 /// [`AnalysisError::Frame`] if polars refuses a column.
 pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, AnalysisError> {
-    let text = |f: fn(&BatchDossier) -> &str| -> Vec<&str> { dossiers.iter().map(f).collect() };
+    // By unit id, each unit's in reading order (a stable sort of references).
+    let mut sorted: Vec<&BatchDossier> = dossiers.iter().collect();
+    sorted.sort_by(|a, b| {
+        if std::sync::Arc::ptr_eq(&a.unit, &b.unit) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.unit.unit_id.cmp(&b.unit.unit_id)
+        }
+    });
+    let dossiers = sorted;
+    let text =
+        |f: fn(&BatchDossier) -> &str| -> Vec<&str> { dossiers.iter().map(|d| f(d)).collect() };
     let days = |f: fn(&BatchDossier) -> Option<NaiveDate>| -> Vec<Option<String>> {
         dossiers.iter().map(|d| day(f(d))).collect()
     };
@@ -84,16 +95,17 @@ pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, Ana
                 .map(|t| t.format("%H:%M:%S").to_string())
         })
         .collect();
+    let cells: Vec<String> = dossiers.iter().map(|d| d.record.cell()).collect();
     let n = DOSSIER_RECORD_COLUMNS;
     let columns = vec![
-        text_column(n[0], &text(|d| &d.unit_id)),
-        text_column(n[1], &text(|d| &d.unit_name)),
-        text_column(n[2], &text(|d| &d.district)),
+        text_column(n[0], &text(|d| &d.unit.unit_id)),
+        text_column(n[1], &text(|d| &d.unit.name)),
+        text_column(n[2], &text(|d| &d.unit.district)),
         text_column(n[3], &text(|d| &d.record.id)),
-        text_column(n[4], &text(|d| &d.record.procedure_code)),
-        text_column(n[5], &text(|d| &d.record.procedure_name)),
-        text_column(n[6], &text(|d| &d.record.field)),
-        text_column(n[7], &text(|d| &d.record.agency)),
+        text_column(n[4], &text(|d| &d.record.texts.procedure_code)),
+        text_column(n[5], &text(|d| &d.record.texts.procedure_name)),
+        text_column(n[6], &text(|d| &d.record.texts.field)),
+        text_column(n[7], &text(|d| &d.record.texts.agency)),
         Column::new(n[8].into(), days(|d| Some(d.record.received))),
         Column::new(n[9].into(), time),
         Column::new(n[10].into(), due),
@@ -101,11 +113,11 @@ pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, Ana
         Column::new(n[12].into(), limit),
         Column::new(n[13].into(), days(|d| d.record.finished)),
         Column::new(n[14].into(), days(|d| d.record.returned)),
-        text_column(n[15], &text(|d| &d.record.status)),
+        text_column(n[15], &text(|d| &d.record.texts.status)),
         text_column(n[16], &text(|d| d.record.channel.id())),
-        text_column(n[17], &text(|d| &d.file)),
-        text_column(n[18], &text(|d| &d.sheet)),
-        text_column(n[19], &text(|d| &d.record.cell)),
+        text_column(n[17], &text(|d| &d.source.file)),
+        text_column(n[18], &text(|d| &d.source.sheet)),
+        Column::new(n[19].into(), cells),
     ];
     Ok(DataFrame::new(dossiers.len(), columns)?)
 }
@@ -130,9 +142,9 @@ pub fn late_dossiers_frame(
         text_column(n[1], &text(|l| &l.unit_id)),
         Column::new(n[2].into(), unit_names),
         text_column(n[3], &text(|l| &l.id)),
-        text_column(n[4], &text(|l| &l.procedure.0)),
-        text_column(n[5], &text(|l| &l.procedure.1)),
-        text_column(n[6], &text(|l| &l.field)),
+        text_column(n[4], &text(|l| &l.texts.procedure_code)),
+        text_column(n[5], &text(|l| &l.texts.procedure_name)),
+        text_column(n[6], &text(|l| &l.texts.field)),
         Column::new(
             n[7].into(),
             late.iter()
@@ -165,9 +177,12 @@ pub fn late_dossiers_frame(
                 }
             }),
         ),
-        text_column(n[12], &text(|l| &l.source.0)),
-        text_column(n[13], &text(|l| &l.source.1)),
-        text_column(n[14], &text(|l| &l.source.2)),
+        text_column(n[12], &text(|l| &l.source.file)),
+        text_column(n[13], &text(|l| &l.source.sheet)),
+        Column::new(
+            n[14].into(),
+            late.iter().map(|(_, l)| l.cell()).collect::<Vec<_>>(),
+        ),
     ];
     Ok(DataFrame::new(late.len(), columns)?)
 }

@@ -188,6 +188,30 @@ pub fn a1(row: u32, col: u32) -> String {
     letters.iter().rev().collect::<String>() + &(row + 1).to_string()
 }
 
+/// Zero-based row and column of an A1 reference (`"B12"` → `(11, 1)`); columns up to
+/// XFD, any row (a CSV file may have more than a sheet).
+///
+/// ```
+/// assert_eq!(cchc_domain::finding::parse_a1("AB10"), Some((9, 27)));
+/// assert_eq!(cchc_domain::finding::parse_a1("A0"), None);
+/// ```
+pub fn parse_a1(r: &str) -> Option<(u32, u32)> {
+    let b = r.as_bytes();
+    let mut i = 0;
+    let mut col: u32 = 0;
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        col = col
+            .checked_mul(26)?
+            .checked_add(u32::from(b[i].to_ascii_uppercase() - b'A') + 1)?;
+        i += 1;
+    }
+    if i == 0 || i == b.len() || col > 16_384 || !r[i..].bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let row: u32 = r[i..].parse().ok()?;
+    (row > 0).then(|| (row - 1, col - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

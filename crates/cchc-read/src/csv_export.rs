@@ -5,13 +5,17 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use calamine::{Cell, Data};
 use cchc_domain::finding::{Finding, Rule};
 use rayon::prelude::*;
 
-use crate::dossier_export::RowReader;
+use cchc_domain::columns::XColumn;
+
+use crate::dossier_export::{DossierTable, Interner, RowCell, RowReader};
 use crate::grid::{Grid, GridCells};
+use crate::header::Header;
 use crate::header::{find_header_in, HeaderCells, HEADER_SEARCH_ROWS, MAX_HEADER_DEPTH};
 use crate::meta::read_meta;
 use crate::workbook::{FileRead, ReadContext, ReadMemo, SheetTable, TableData};
@@ -77,7 +81,9 @@ impl<R: BufRead> Records<R> {
         let mut raw = std::mem::take(&mut self.raw);
         let line = self.next_raw(&mut raw);
         if let Ok(Some(_)) = line {
-            split_fields(&raw, self.sep, fields);
+            let mut split = Fields::default();
+            split.split(&raw, self.sep);
+            *fields = split.to_strings();
         }
         self.raw = raw;
         line
@@ -122,34 +128,93 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// The fields of one record (its line terminator dropped).
-fn split_fields(raw: &[u8], sep: u8, fields: &mut Vec<String>) {
-    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    fields.clear();
-    let mut field = Vec::new();
-    let (mut quoted, mut i) = (false, 0);
-    while i < raw.len() {
-        let b = raw[i];
-        match (quoted, b) {
-            (true, b'"') if raw.get(i + 1) == Some(&b'"') => {
-                field.push(b'"');
-                i += 1;
-            }
-            (true, b'"') => quoted = false,
-            (false, b'"') if field.iter().all(u8::is_ascii_whitespace) => {
-                field.clear();
-                quoted = true;
-            }
-            (false, b) if b == sep => {
-                fields.push(String::from_utf8_lossy(&field).into_owned());
-                field.clear();
-            }
-            _ => field.push(b),
-        }
-        i += 1;
+/// The fields of one record, unquoted, in one buffer (no allocation per field).
+#[derive(Default)]
+struct Fields {
+    text: String,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Fields {
+    /// Field `i`, or `None` past the last.
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
     }
-    fields.push(String::from_utf8_lossy(&field).into_owned());
+
+    fn to_strings(&self) -> Vec<String> {
+        (0..self.ends.len())
+            .map(|i| self.get(i).unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Splits one record (its line terminator dropped). RFC 4180: a field opening with
+    /// `"` (after blanks) runs to the closing one, `""` inside is a quote.
+    fn split(&mut self, raw: &[u8], sep: u8) {
+        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let out = &mut self.bytes;
+        out.clear();
+        self.ends.clear();
+        let mut i = 0;
+        loop {
+            // An unquoted run up to the next delimiter or quote.
+            let field_start = out.len();
+            let next = memchr::memchr2(sep, b'"', &raw[i..]).map_or(raw.len(), |n| i + n);
+            out.extend_from_slice(&raw[i..next]);
+            i = next;
+            if i < raw.len() && raw[i] == b'"' {
+                let blanks = out[field_start..].iter().all(u8::is_ascii_whitespace);
+                if blanks {
+                    out.truncate(field_start);
+                }
+                let mut quoted = blanks;
+                if !quoted {
+                    out.push(b'"');
+                }
+                i += 1;
+                // The rest of the field, byte by byte (quotes are rare).
+                while i < raw.len() {
+                    let b = raw[i];
+                    match (quoted, b) {
+                        (true, b'"') if raw.get(i + 1) == Some(&b'"') => {
+                            out.push(b'"');
+                            i += 1;
+                        }
+                        (true, b'"') => quoted = false,
+                        (false, b'"') if out[field_start..].iter().all(u8::is_ascii_whitespace) => {
+                            out.truncate(field_start);
+                            quoted = true;
+                        }
+                        (false, b) if b == sep => break,
+                        _ => out.push(b),
+                    }
+                    i += 1;
+                }
+            }
+            self.ends.push(out.len());
+            if i >= raw.len() {
+                break;
+            }
+            i += 1; // the delimiter
+        }
+        self.text.clear();
+        match simdutf8::basic::from_utf8(out) {
+            Ok(t) => self.text.push_str(t),
+            Err(_) => {
+                // Lossy field by field, so the ends still fall between characters.
+                let mut start = 0;
+                for end in self.ends.iter_mut() {
+                    self.text
+                        .push_str(&String::from_utf8_lossy(&out[start..*end]));
+                    start = *end;
+                    *end = self.text.len();
+                }
+            }
+        }
+    }
 }
 
 /// The file's text as UTF-8: itself (BOM dropped) when it is UTF-8, else decoded whole
@@ -184,6 +249,169 @@ fn utf8_source(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     let (text, _, _) = encoding.decode(&bytes);
     let text: String = unicode_normalization::UnicodeNormalization::nfc(text.as_ref()).collect();
     Ok(Box::new(std::io::Cursor::new(text.into_bytes())))
+}
+
+/// A batch of records split from the file: their bytes and where each is.
+#[derive(Default)]
+struct Batch {
+    buffer: Vec<u8>,
+    /// Line, start and end in `buffer`.
+    spans: Vec<(u32, usize, usize)>,
+}
+
+/// Splits the file's records into batches: read in blocks, records found by their
+/// line breaks outside quotes (one scan for both).
+struct Splitter {
+    /// The line the first byte of `tail` is on.
+    line: u32,
+    /// The start of a record the last block cut.
+    tail: Vec<u8>,
+    done: bool,
+}
+
+impl Splitter {
+    /// Fills `batch` with the next [`BATCH_BYTES`] or so of records; empty when there
+    /// are no more (the file is read, or broken: then the finding is pushed).
+    fn fill<R: BufRead>(
+        &mut self,
+        source: &mut R,
+        batch: &mut Batch,
+        findings: &mut Vec<Finding>,
+        file: &str,
+    ) {
+        batch.buffer.clear();
+        batch.spans.clear();
+        while batch.spans.is_empty() && !self.done {
+            self.fill_once(source, batch, findings, file);
+        }
+    }
+
+    /// One block's records (none when it holds only blank lines or part of one).
+    fn fill_once<R: BufRead>(
+        &mut self,
+        source: &mut R,
+        batch: &mut Batch,
+        findings: &mut Vec<Finding>,
+        file: &str,
+    ) {
+        let buf = &mut batch.buffer;
+        buf.clear();
+        buf.append(&mut self.tail);
+        let filled = buf.len();
+        while buf.len() < filled + BATCH_BYTES {
+            let n = match source.fill_buf() {
+                Ok(block) => {
+                    buf.extend_from_slice(block);
+                    block.len()
+                }
+                Err(e) => {
+                    findings.push(broken(file, e, self.line));
+                    self.done = true;
+                    return;
+                }
+            };
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            source.consume(n);
+        }
+        let too_long = |line: u32| {
+            std::io::Error::other(format!(
+                "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
+                line + 1,
+                MAX_RECORD_BYTES / 1024
+            ))
+        };
+        let (mut start, mut line, mut quoted) = (0usize, self.line, false);
+        let mut record_line = line;
+        for at in memchr::memchr2_iter(b'\n', b'"', buf) {
+            if buf[at] == b'"' {
+                quoted = !quoted;
+                continue;
+            }
+            line += 1;
+            if quoted {
+                continue;
+            }
+            if at + 1 - start > MAX_RECORD_BYTES {
+                findings.push(broken(file, too_long(record_line), record_line));
+                self.done = true;
+                return;
+            }
+            if !buf[start..at].iter().all(u8::is_ascii_whitespace) {
+                batch.spans.push((record_line, start, at + 1));
+            }
+            start = at + 1;
+            record_line = line;
+        }
+        if buf.len() - start > MAX_RECORD_BYTES {
+            findings.push(broken(file, too_long(record_line), record_line));
+            self.done = true;
+        } else if self.done {
+            // The last record, without a line break after it.
+            if !buf[start..].iter().all(u8::is_ascii_whitespace) {
+                batch.spans.push((record_line, start, buf.len()));
+            }
+        } else {
+            self.tail.extend_from_slice(&buf[start..]);
+            buf.truncate(start);
+        }
+        self.line = record_line;
+    }
+}
+
+impl Batch {
+    /// The batch's dossiers, read on every core: a table and findings per part.
+    fn read(
+        &self,
+        h: &Header<XColumn>,
+        sep: u8,
+        file: &str,
+        texts: &Arc<Mutex<Interner>>,
+    ) -> Vec<(DossierTable, Vec<Finding>)> {
+        let part = self
+            .spans
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        self.spans
+            .par_chunks(part)
+            .map(|part| {
+                let mut findings = Vec::new();
+                let interner = Interner::sharing(texts.clone());
+                let Some(mut reader) =
+                    RowReader::sharing(h, CSV_SHEET, file, &mut findings, interner)
+                else {
+                    return (DossierTable::default(), findings);
+                };
+                reader.reserve(part.len());
+                let mut fields = Fields::default();
+                for &(line, from, to) in part {
+                    fields.split(&self.buffer[from..to], sep);
+                    reader.row(
+                        line,
+                        |c| RowCell::Text(fields.get(c as usize).unwrap_or_default()),
+                        &mut findings,
+                    );
+                }
+                (reader.finish(), findings)
+            })
+            .collect()
+    }
+}
+
+/// The finding for a file whose records stop making sense after `line`.
+fn broken(file: &str, e: std::io::Error, line: u32) -> Finding {
+    Finding::file(
+        Rule::FileUnreadable,
+        file,
+        format!(
+            "Tệp CSV hỏng sau dòng {}: các dòng sau không được đọc",
+            line + 1
+        ),
+    )
+    .with_raw(e.to_string())
 }
 
 /// Reads a CSV file as a dossier export; a CSV that is not one is skipped (info), as
@@ -237,17 +465,6 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
     };
     let mut records = Records::new(source, sep);
     let mut fields: Vec<String> = Vec::new();
-    let broken = |e: std::io::Error, line: u32| {
-        Finding::file(
-            Rule::FileUnreadable,
-            file,
-            format!(
-                "Tệp CSV hỏng sau dòng {}: các dòng sau không được đọc",
-                line + 1
-            ),
-        )
-        .with_raw(e.to_string())
-    };
     // The first rows, as a small grid, for the header. `read`: the line after them.
     // Text that is a number is one there (a CSV has no types, and a row of numbers is
     // no header); the rows are read from their text as written (an id `000123` stays).
@@ -273,7 +490,7 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
             }
             Ok(None) => break,
             Err(e) => {
-                out.findings.push(broken(e, records.line));
+                out.findings.push(broken(file, e, records.line));
                 return out;
             }
         }
@@ -299,83 +516,55 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
         return out;
     };
     let meta = read_meta(&grid, grid.first_row()..h.top, &ctx.calendar);
-    let Some(mut rows) = RowReader::new(&h, CSV_SHEET, file, &mut out.findings) else {
+    // The rows of the first window under the header, then the rest in batches of
+    // records: split here while the previous batch is read on every core (each part with its reader, all sharing the file's texts), put back in
+    // file order.
+    let texts = Arc::new(Mutex::new(Interner::default()));
+    let Some(mut rows) = RowReader::sharing(
+        &h,
+        CSV_SHEET,
+        file,
+        &mut out.findings,
+        Interner::sharing(texts.clone()),
+    ) else {
         return out;
     };
-    // The rows of the first window under the header, then the rest of the file.
-    let empty = Data::Empty;
-    let mut values: Vec<Data> = Vec::new();
-    let as_values = |fields: Vec<String>, values: &mut Vec<Data>| {
-        values.clear();
-        values.extend(fields.into_iter().map(|t| {
-            if t.trim().is_empty() {
-                Data::Empty
-            } else {
-                Data::String(t)
-            }
-        }));
-    };
     for (r, fields) in head.into_iter().filter(|(r, _)| *r >= h.end()) {
-        as_values(fields, &mut values);
         rows.row(
             r,
-            |c| values.get(c as usize).unwrap_or(&empty),
+            |c| RowCell::Text(fields.get(c as usize).map_or("", String::as_str)),
             &mut out.findings,
         );
     }
-    // The rest in batches of records: split here (cheap), read on every core (each
-    // part with its reader), put back in file order.
-    let mut buffer: Vec<u8> = Vec::new();
-    let mut spans: Vec<(u32, usize, usize)> = Vec::new();
     let mut table = rows.finish();
-    let mut done = false;
-    while !done {
-        buffer.clear();
-        spans.clear();
-        while buffer.len() < BATCH_BYTES {
-            let from = buffer.len();
-            match records.next_raw(&mut buffer) {
-                Ok(Some(line)) => spans.push((line, from, buffer.len())),
-                Ok(None) => {
-                    done = true;
-                    break;
-                }
-                Err(e) => {
-                    out.findings.push(broken(e, records.line));
-                    done = true;
-                    break;
-                }
-            }
-        }
-        let part = spans
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1);
-        let parts: Vec<(crate::dossier_export::DossierTable, Vec<Finding>)> = spans
-            .par_chunks(part)
-            .map(|part| {
-                let mut findings = Vec::new();
-                let Some(mut reader) = RowReader::new(&h, CSV_SHEET, file, &mut findings) else {
-                    return (Default::default(), findings);
-                };
-                let (mut fields, mut values) = (Vec::new(), Vec::new());
-                for &(line, from, to) in part {
-                    split_fields(&buffer[from..to], sep, &mut fields);
-                    as_values(std::mem::take(&mut fields), &mut values);
-                    reader.row(
-                        line,
-                        |c| values.get(c as usize).unwrap_or(&Data::Empty),
-                        &mut findings,
-                    );
-                }
-                (reader.finish(), findings)
-            })
-            .collect();
-        for (t, mut findings) in parts {
-            table.rows.extend(t.rows);
+    let mut splitter = Splitter {
+        line: records.line,
+        tail: Vec::new(),
+        done: false,
+    };
+    let source = &mut records.source;
+    let (mut current, mut next) = (Batch::default(), Batch::default());
+    splitter.fill(source, &mut current, &mut out.findings, file);
+    // Room for the whole file's rows, judged by the first batch (pages never written
+    // cost nothing; growing by copies did).
+    if let (Some(last), Ok(meta)) = (current.spans.last(), std::fs::metadata(path)) {
+        let per_row = last.2 as f64 / current.spans.len() as f64;
+        let rows = (meta.len() as f64 / per_row * 1.02) as usize;
+        table.rows.reserve(rows.min(100_000_000));
+    }
+    while !current.spans.is_empty() {
+        let mut findings = Vec::new();
+        let ((), parts) = rayon::join(
+            || splitter.fill(source, &mut next, &mut findings, file),
+            || current.read(&h, sep, file, &texts),
+        );
+        for (mut t, mut f) in parts {
+            table.rows.append(&mut t.rows);
             table.rows_set_aside += t.rows_set_aside;
-            out.findings.append(&mut findings);
+            out.findings.append(&mut f);
         }
+        out.findings.append(&mut findings);
+        std::mem::swap(&mut current, &mut next);
     }
     table.rows.shrink_to_fit();
     out.tables.push(SheetTable {

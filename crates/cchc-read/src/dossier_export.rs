@@ -1,7 +1,6 @@
 //! A one-stop-shop system's dossier export (DOMAIN.md §11): one row per dossier, its
 //! header found like a form's, its dates in any of the ways systems write them.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use calamine::Data;
@@ -76,19 +75,30 @@ fn has_words(text: &str, phrase: &str) -> bool {
     })
 }
 
-/// One dossier as the export gives it, normalised.
+/// The texts a dossier shares with many others of its export (a few hundred
+/// procedures, agencies and statuses among a million rows), kept once and shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct DossierTexts {
+    /// `Mã TTHC` (empty when the export has none).
+    pub procedure_code: Box<str>,
+    /// `Tên TTHC`.
+    pub procedure_name: Box<str>,
+    /// `Lĩnh vực`.
+    pub field: Box<str>,
+    /// The agency that handles it, as written (empty without the column).
+    pub agency: Box<str>,
+    /// `Trạng thái`, as written.
+    pub status: Box<str>,
+}
+
+/// One dossier as the export gives it, normalised. Compact (≈ 90 bytes): a batch may
+/// hold millions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierRecord {
-    /// `Mã hồ sơ`.
-    pub id: String,
-    /// `Mã TTHC` (empty when the export has none).
-    pub procedure_code: Arc<str>,
-    /// `Tên TTHC`.
-    pub procedure_name: Arc<str>,
-    /// `Lĩnh vực`.
-    pub field: Arc<str>,
-    /// The agency that handles it, as written (empty without the column).
-    pub agency: Arc<str>,
+    /// `Mã hồ sơ` (held inline up to 24 bytes).
+    pub id: compact_str::CompactString,
+    /// Procedure, field, agency and status.
+    pub texts: Arc<DossierTexts>,
     /// The day received, and the time when the export gives one.
     pub received: NaiveDate,
     /// The time received.
@@ -99,16 +109,21 @@ pub struct DossierRecord {
     pub finished: Option<NaiveDate>,
     /// `Ngày trả kết quả`.
     pub returned: Option<NaiveDate>,
-    /// `Trạng thái`, as written.
-    pub status: Arc<str>,
     /// How it was submitted.
     pub channel: Channel,
     /// `Thời hạn giải quyết`, in working days.
     pub time_limit: Option<u32>,
     /// `Ngày yêu cầu bổ sung`.
     pub supplement: Option<NaiveDate>,
+    /// The row (0-based) and the column of the row's first table cell.
+    pub at: (u32, u32),
+}
+
+impl DossierRecord {
     /// A1 reference of the row's first table cell.
-    pub cell: String,
+    pub fn cell(&self) -> String {
+        a1(self.at.0, self.at.1)
+    }
 }
 
 /// A dossier export's table.
@@ -169,6 +184,9 @@ fn serial(x: f64) -> Option<(NaiveDate, Option<NaiveTime>)> {
 
 fn date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     let s = s.trim();
+    if let Some(v) = common_date(s.as_bytes()) {
+        return v;
+    }
     let mut day = None;
     let mut time = None;
     for part in s
@@ -186,9 +204,42 @@ fn date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     Some((day?, time))
 }
 
+/// `dd/mm/yyyy`, then nothing or ` hh:mm[:ss]`: how nearly every export writes its
+/// days, read without splitting (a million rows hold several million of them). `None`
+/// when the text has another shape, for the general reading.
+fn common_date(b: &[u8]) -> Option<Option<(NaiveDate, Option<NaiveTime>)>> {
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    if b.len() < 10 || b[2] != b'/' || b[5] != b'/' {
+        return None;
+    }
+    let (d, m, y) = (digits(0..2)?, digits(3..5)?, digits(6..10)?);
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d);
+    let time = match b.len() {
+        10 => None,
+        16 | 19 if b[10] == b' ' && b[13] == b':' && (b.len() == 16 || b[16] == b':') => {
+            let (h, min) = (digits(11..13)?, digits(14..16)?);
+            let sec = if b.len() == 19 { digits(17..19)? } else { 0 };
+            Some(NaiveTime::from_hms_opt(h, min, sec))
+        }
+        _ => return None,
+    };
+    Some(match (date, time) {
+        (Some(date), None) => Some((date, None)),
+        (Some(date), Some(Some(t))) => Some((date, Some(t))),
+        _ => None,
+    })
+}
+
 fn day_text(s: &str) -> Option<NaiveDate> {
-    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    let [a, b, c] = parts.as_slice() else {
+    let mut parts = s.split(['/', '-', '.']);
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return None;
     };
     let num = |t: &str| -> Option<u32> {
@@ -207,13 +258,14 @@ fn day_text(s: &str) -> Option<NaiveDate> {
 }
 
 fn time_text(s: &str) -> Option<NaiveTime> {
-    let parts: Vec<u32> = s
-        .split(':')
-        .map(|p| p.split('.').next().unwrap_or(p).parse().ok())
-        .collect::<Option<_>>()?;
-    match parts.as_slice() {
-        [h, m] => NaiveTime::from_hms_opt(*h, *m, 0),
-        [h, m, sec] => NaiveTime::from_hms_opt(*h, *m, *sec),
+    let mut n = [0u32; 3];
+    let mut count = 0;
+    for p in s.split(':') {
+        *n.get_mut(count)? = p.split('.').next().unwrap_or(p).parse().ok()?;
+        count += 1;
+    }
+    match count {
+        2 | 3 => NaiveTime::from_hms_opt(n[0], n[1], n[2]),
         _ => None,
     }
 }
@@ -224,13 +276,19 @@ fn days_of(d: &Data) -> Option<Option<u32>> {
         Data::Empty => Some(None),
         Data::Float(x) if *x >= 0.0 && x.fract() == 0.0 && *x < 10_000.0 => Some(Some(*x as u32)),
         Data::Int(x) if (0..10_000).contains(x) => Some(Some(*x as u32)),
-        Data::String(s) if s.trim().is_empty() => Some(None),
-        Data::String(s) => {
-            let digits: String = s.trim().chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok().map(Some)
-        }
+        Data::String(s) => days_text(s),
         _ => None,
     }
+}
+
+/// [`days_of`] for text.
+fn days_text(s: &str) -> Option<Option<u32>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(None);
+    }
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    s[..digits].parse().ok().map(Some)
 }
 
 /// Whether a status says the dossier is finished (`Đã trả kết quả`, `Đã giải quyết`).
@@ -263,18 +321,65 @@ impl Got {
     }
 }
 
-/// Shares one copy of texts repeated down a column (field, agency, procedure).
+/// Shares one copy of the texts repeated down the rows: looked up by their hash, then
+/// compared. A reader of part of a file asks the file's interner for texts it has not
+/// met yet, so the parts read on every core share their copies.
 #[derive(Default)]
-struct Interner(HashMap<Box<str>, Arc<str>>);
+pub(crate) struct Interner {
+    by_hash: rustc_hash::FxHashMap<u64, Vec<Arc<DossierTexts>>>,
+    shared: Option<Arc<std::sync::Mutex<Interner>>>,
+}
+
+fn hash_of(parts: [&str; 5]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+fn parts_of(t: &DossierTexts) -> [&str; 5] {
+    [
+        &t.procedure_code,
+        &t.procedure_name,
+        &t.field,
+        &t.agency,
+        &t.status,
+    ]
+}
 
 impl Interner {
-    fn get(&mut self, text: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(text) {
-            return a.clone();
+    /// An interner that takes the texts it has not met from `shared`.
+    pub(crate) fn sharing(shared: Arc<std::sync::Mutex<Interner>>) -> Interner {
+        Interner {
+            by_hash: Default::default(),
+            shared: Some(shared),
         }
-        let a: Arc<str> = Arc::from(text);
-        self.0.insert(text.into(), a.clone());
-        a
+    }
+
+    /// The shared copy of these texts.
+    pub(crate) fn get(&mut self, parts: [&str; 5]) -> Arc<DossierTexts> {
+        let same = self.by_hash.entry(hash_of(parts)).or_default();
+        if let Some(t) = same.iter().find(|t| parts_of(t) == parts) {
+            return t.clone();
+        }
+        let t = match &self.shared {
+            Some(shared) => match shared.lock() {
+                Ok(mut s) => s.get(parts),
+                Err(poisoned) => poisoned.into_inner().get(parts),
+            },
+            None => {
+                let [procedure_code, procedure_name, field, agency, status] = parts.map(Box::from);
+                Arc::new(DossierTexts {
+                    procedure_code,
+                    procedure_name,
+                    field,
+                    agency,
+                    status,
+                })
+            }
+        };
+        same.push(t.clone());
+        t
     }
 }
 
@@ -282,8 +387,8 @@ impl Interner {
 /// normalised for its words; an export of a million rows has a handful of each).
 #[derive(Default)]
 struct Said {
-    channels: HashMap<Box<str>, Option<Channel>>,
-    finished: HashMap<Box<str>, bool>,
+    channels: rustc_hash::FxHashMap<Box<str>, Option<Channel>>,
+    finished: rustc_hash::FxHashMap<Box<str>, bool>,
 }
 
 impl Said {
@@ -306,11 +411,55 @@ impl Said {
     }
 }
 
-/// A cell's text, trimmed, borrowed when it is text already.
-fn text_of(d: &Data) -> std::borrow::Cow<'_, str> {
-    match d {
-        Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
-        other => std::borrow::Cow::Owned(cell_text(other).trim().to_string()),
+/// A row's cell as the reader is given it: a sheet's cell, or a CSV field's text.
+#[derive(Debug, Clone, Copy)]
+pub enum RowCell<'a> {
+    /// A cell of a sheet.
+    Data(&'a Data),
+    /// A field of a CSV record.
+    Text(&'a str),
+}
+
+impl<'a> RowCell<'a> {
+    /// Trimmed text, borrowed when it is text already.
+    fn text(self) -> std::borrow::Cow<'a, str> {
+        match self {
+            RowCell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+            RowCell::Data(Data::String(s)) => std::borrow::Cow::Borrowed(s.trim()),
+            RowCell::Data(other) => std::borrow::Cow::Owned(cell_text(other).trim().to_string()),
+        }
+    }
+
+    /// Empty, or only blanks.
+    fn is_blank(self) -> bool {
+        match self {
+            RowCell::Data(Data::Empty) => true,
+            RowCell::Text(s) => s.trim().is_empty(),
+            RowCell::Data(Data::String(s)) => s.trim().is_empty(),
+            RowCell::Data(_) => false,
+        }
+    }
+
+    /// As written, for a finding.
+    fn raw(self) -> String {
+        match self {
+            RowCell::Text(s) => s.to_string(),
+            RowCell::Data(d) => cell_text(d),
+        }
+    }
+
+    fn date(self) -> Option<(NaiveDate, Option<NaiveTime>)> {
+        match self {
+            RowCell::Text(s) => date_text(s),
+            RowCell::Data(d) => date_of(d),
+        }
+    }
+
+    fn days(self) -> Option<Option<u32>> {
+        match self {
+            RowCell::Text(s) => days_text(s),
+            RowCell::Data(d) => days_of(d),
+        }
     }
 }
 
@@ -326,7 +475,7 @@ pub fn read_table(
     };
     for body in body_rows(grid, h.end(), h.span(), h.col(XColumn::RowNumber)) {
         let BodyRow::Data(r) = body else { continue };
-        reader.row(r, |c| grid.cell(r, c), findings);
+        reader.row(r, |c| RowCell::Data(grid.cell(r, c)), findings);
     }
     reader.finish()
 }
@@ -351,6 +500,17 @@ impl<'h> RowReader<'h> {
         sheet: &str,
         file: &str,
         findings: &mut Vec<Finding>,
+    ) -> Option<RowReader<'h>> {
+        Self::sharing(h, sheet, file, findings, Interner::default())
+    }
+
+    /// [`RowReader::new`] whose texts come from `interner`.
+    pub(crate) fn sharing(
+        h: &'h Header<XColumn>,
+        sheet: &str,
+        file: &str,
+        findings: &mut Vec<Finding>,
+        interner: Interner,
     ) -> Option<RowReader<'h>> {
         let span = h.span();
         let mut roles: Vec<XColumn> = h.columns.iter().map(|(_, r)| *r).collect();
@@ -393,7 +553,7 @@ impl<'h> RowReader<'h> {
             span_start: span.start,
             sheet: sheet.to_string(),
             file: file.to_string(),
-            interner: Interner::default(),
+            interner,
             said: Said::default(),
             table: DossierTable::default(),
         })
@@ -403,31 +563,31 @@ impl<'h> RowReader<'h> {
     pub fn row<'c>(
         &mut self,
         r: u32,
-        cell_at: impl Fn(u32) -> &'c Data,
+        cell_at: impl Fn(u32) -> RowCell<'c>,
         findings: &mut Vec<Finding>,
     ) {
         let h = self.h;
         let (sheet, file, span_start) = (self.sheet.as_str(), self.file.as_str(), self.span_start);
         let cell = |role: XColumn| h.col(role).map(|c| (c, cell_at(c)));
-        let empty = Data::Empty;
-        let text = |role: XColumn| text_of(cell(role).map_or(&empty, |(_, d)| d));
+        let text =
+            |role: XColumn| cell(role).map_or(std::borrow::Cow::Borrowed(""), |(_, d)| d.text());
         // What is wrong with the row, each with the column and text at fault if any.
         let mut problems: Vec<(String, Option<(u32, String)>)> = Vec::new();
         let date = |role: XColumn, problems: &mut Vec<_>| match cell(role) {
-            None | Some((_, Data::Empty)) => Got::Absent,
-            Some((_, Data::String(s))) if s.trim().is_empty() => Got::Absent,
-            Some((c, d)) => match date_of(d) {
+            None => Got::Absent,
+            Some((_, d)) if d.is_blank() => Got::Absent,
+            Some((c, d)) => match d.date() {
                 Some(v) => Got::Day(v),
                 None => {
                     problems.push((
                         format!("\"{}\" không phải ngày", x_label(role)),
-                        Some((c, cell_text(d))),
+                        Some((c, d.raw())),
                     ));
                     Got::Bad
                 }
             },
         };
-        let id = text(XColumn::Id).into_owned();
+        let id = text(XColumn::Id);
         let received = date(XColumn::Received, &mut problems);
         let due = date(XColumn::Due, &mut problems).day();
         let finished_on = date(XColumn::Finished, &mut problems).day();
@@ -437,10 +597,10 @@ impl<'h> RowReader<'h> {
         let channel_text = text(XColumn::Channel);
         let time_limit = match cell(XColumn::TimeLimit) {
             None => None,
-            Some((c, d)) => days_of(d).unwrap_or_else(|| {
+            Some((c, d)) => d.days().unwrap_or_else(|| {
                 problems.push((
                     "\"Thời hạn giải quyết\" không phải số ngày".into(),
-                    Some((c, cell_text(d))),
+                    Some((c, d.raw())),
                 ));
                 None
             }),
@@ -500,24 +660,31 @@ impl<'h> RowReader<'h> {
             self.table.rows_set_aside += 1;
             return;
         };
-        let interner = &mut self.interner;
+        let texts = self.interner.get([
+            &text(XColumn::ProcedureCode),
+            &text(XColumn::ProcedureName),
+            &text(XColumn::Field),
+            &text(XColumn::Agency),
+            &status,
+        ]);
         self.table.rows.push(DossierRecord {
-            id,
-            procedure_code: interner.get(&text(XColumn::ProcedureCode)),
-            procedure_name: interner.get(&text(XColumn::ProcedureName)),
-            field: interner.get(&text(XColumn::Field)),
-            agency: interner.get(&text(XColumn::Agency)),
+            id: compact_str::CompactString::from(&*id),
+            texts,
             received,
             received_time,
             due,
             finished,
             returned,
-            status: interner.get(&status),
             channel,
             time_limit,
             supplement,
-            cell: a1(r, span_start),
+            at: (r, span_start),
         });
+    }
+
+    /// Room for `n` more rows.
+    pub fn reserve(&mut self, n: usize) {
+        self.table.rows.reserve(n);
     }
 
     /// The rows read.

@@ -132,8 +132,8 @@ fn assert_good_rows(rows: &[DossierRecord]) {
                 r.due,
                 r.finished,
                 r.channel,
-                &*r.agency,
-                r.cell.as_str(),
+                &*r.texts.agency,
+                r.cell(),
             )
         })
         .collect();
@@ -149,7 +149,7 @@ fn assert_good_rows(rows: &[DossierRecord]) {
                 Some(d(2022, 3, 9)),
                 Channel::Online,
                 "Trường THPT A",
-                "A5"
+                "A5".to_string()
             ),
             (
                 "H02",
@@ -159,7 +159,7 @@ fn assert_good_rows(rows: &[DossierRecord]) {
                 None,
                 Channel::Direct,
                 "Trường THPT A",
-                "A6"
+                "A6".to_string()
             ),
             (
                 "H03",
@@ -169,7 +169,7 @@ fn assert_good_rows(rows: &[DossierRecord]) {
                 Some(d(2022, 3, 14)),
                 Channel::Postal,
                 "Trường THPT B",
-                "A7"
+                "A7".to_string()
             ),
         ]
     );
@@ -368,7 +368,7 @@ fn duplicates_and_agencies_across_files() {
     let kept: Vec<(&str, &str, &str)> = batch
         .dossier_records
         .iter()
-        .map(|d| (&*d.unit_id, d.record.id.as_str(), &*d.file))
+        .map(|d| (&*d.unit.unit_id, d.record.id.as_str(), &*d.source.file))
         .collect();
     let a = dir.path().join("a.csv").display().to_string();
     let b = dir.path().join("b.csv").display().to_string();
@@ -462,8 +462,8 @@ fn a_long_csv_is_read_whole_and_in_order() {
         .collect();
     let ids: Vec<&str> = table.rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, expected);
-    assert_eq!(table.rows[0].cell, "A2");
-    assert_eq!(table.rows[4994].cell, "A5000"); // K04999 (K05000 lacks its day)
+    assert_eq!(table.rows[0].cell(), "A2");
+    assert_eq!(table.rows[4994].cell(), "A5000"); // K04999 (K05000 lacks its day)
     let cells: Vec<&str> = read
         .findings
         .iter()

@@ -78,10 +78,10 @@ pub(crate) fn late_sheet(
         for (c, text) in [
             (1, l.unit_id.to_string()),
             (2, name),
-            (3, l.id.clone()),
-            (4, l.procedure.0.to_string()),
-            (5, l.procedure.1.to_string()),
-            (6, l.field.to_string()),
+            (3, l.id.to_string()),
+            (4, l.texts.procedure_code.to_string()),
+            (5, l.texts.procedure_name.to_string()),
+            (6, l.texts.field.to_string()),
             (7, day(l.received)),
             (8, day(l.due)),
             (9, l.finished.map(day).unwrap_or_default()),
@@ -94,8 +94,8 @@ pub(crate) fn late_sheet(
             None => "Chưa giải quyết, đã quá hạn",
         };
         ws.write_string_with_format(r, 11, state, &f.text)?;
-        ws.write_string_with_format(r, 12, &*l.source.0, &f.text)?;
-        ws.write_string_with_format(r, 13, &l.source.2, &f.text)?;
+        ws.write_string_with_format(r, 12, &*l.source.file, &f.text)?;
+        ws.write_string_with_format(r, 13, l.cell(), &f.text)?;
     }
     // Under the table (a low-memory sheet is written row after row).
     if left_out > 0 {

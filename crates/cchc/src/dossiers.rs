@@ -2,11 +2,13 @@
 //! period classified from a `dossier_records` frame, and the same classification as
 //! one SQL query that DuckDB and Spark SQL run over the exported Parquet dataset.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use cchc_domain::finding::parse_a1;
 use cchc_domain::measure::Measure;
-use cchc_read::batch::{classify, computed_measures, BatchDossier};
-use cchc_read::dossier_export::{Channel, DossierRecord};
+use cchc_read::batch::{classify, computed_measures, BatchDossier, DossierSource, DossierUnit};
+use cchc_read::dossier_export::{Channel, DossierRecord, DossierTexts};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -137,7 +139,10 @@ pub fn classify_frame(
     );
     let (file, sheet, cell) = (col("source_file")?, col("sheet")?, col("cell")?);
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let a = |s: &str| Arc::<str>::from(s);
+    let mut units: BTreeMap<&str, Arc<DossierUnit>> = BTreeMap::new();
+    let mut sources: BTreeMap<(&str, &str), Arc<DossierSource>> = BTreeMap::new();
+    type Texts<'a> = BTreeMap<(&'a str, &'a str, &'a str), Arc<DossierTexts>>;
+    let mut texts: Texts = BTreeMap::new();
     let mut dossiers = Vec::with_capacity(records.height());
     let mut skipped = 0;
     for i in 0..records.height() {
@@ -154,29 +159,51 @@ pub fn classify_frame(
             skipped += 1;
             continue;
         };
+        let unit = units
+            .entry(unit[i].as_str())
+            .or_insert_with(|| {
+                Arc::new(DossierUnit {
+                    unit_id: Arc::from(unit[i].as_str()),
+                    name: Arc::from(""),
+                    district: Arc::from(""),
+                })
+            })
+            .clone();
+        let source = sources
+            .entry((file[i].as_str(), sheet[i].as_str()))
+            .or_insert_with(|| {
+                Arc::new(DossierSource {
+                    file: Arc::from(file[i].as_str()),
+                    sheet: Arc::from(sheet[i].as_str()),
+                })
+            })
+            .clone();
         dossiers.push(BatchDossier {
-            unit_id: a(&unit[i]),
-            unit_name: a(""),
-            district: a(""),
-            file: a(&file[i]),
-            sheet: a(&sheet[i]),
+            unit,
+            source,
             due: d,
             record: DossierRecord {
-                id: id[i].clone(),
-                procedure_code: a(&code[i]),
-                procedure_name: a(&name[i]),
-                field: a(&field[i]),
-                agency: a(""),
+                id: id[i].as_str().into(),
+                texts: texts
+                    .entry((&code[i], &name[i], &field[i]))
+                    .or_insert_with(|| {
+                        Arc::new(DossierTexts {
+                            procedure_code: code[i].as_str().into(),
+                            procedure_name: name[i].as_str().into(),
+                            field: field[i].as_str().into(),
+                            ..DossierTexts::default()
+                        })
+                    })
+                    .clone(),
                 received: r,
                 received_time: None,
                 due: Some(d),
                 finished: day(&finished[i]),
                 returned: None,
-                status: a(""),
                 channel,
                 time_limit: None,
                 supplement: None,
-                cell: cell[i].clone(),
+                at: parse_a1(&cell[i]).unwrap_or((0, 0)),
             },
         });
     }

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use cchc_domain::measure::Measure;
 use chrono::NaiveDate;
 
-use super::BatchDossier;
-use crate::dossier_export::Channel;
+use super::{BatchDossier, DossierSource};
+use crate::dossier_export::{Channel, DossierTexts};
 
 /// The counts of one unit and field for a period, by [`Measure::index`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +33,9 @@ pub struct LateDossier {
     /// Unit id.
     pub unit_id: Arc<str>,
     /// Dossier id.
-    pub id: String,
-    /// Procedure code and name.
-    pub procedure: (Arc<str>, Arc<str>),
-    /// Field.
-    pub field: Arc<str>,
+    pub id: compact_str::CompactString,
+    /// Procedure, field, agency and status.
+    pub texts: Arc<DossierTexts>,
     /// Day received.
     pub received: NaiveDate,
     /// Due date.
@@ -46,8 +44,17 @@ pub struct LateDossier {
     pub finished: Option<NaiveDate>,
     /// Calendar days past the due date (to the day finished, or to the period's end).
     pub days_late: i64,
-    /// Source file, sheet and cell.
-    pub source: (Arc<str>, Arc<str>, String),
+    /// Source file and sheet.
+    pub source: Arc<DossierSource>,
+    /// Row and column of the source cell (0-based).
+    pub at: (u32, u32),
+}
+
+impl LateDossier {
+    /// A1 reference of the source cell.
+    pub fn cell(&self) -> String {
+        cchc_domain::finding::a1(self.at.0, self.at.1)
+    }
 }
 
 /// The measures dossiers tell: the eleven of the form, and in person / postal.
@@ -62,12 +69,95 @@ pub fn computed_measures() -> u32 {
 }
 
 /// Form A of `[start, end]` by unit and field, and the late and overdue dossiers, from
-/// `dossiers` (sorted by unit; the output is sorted by unit and field, the late list by
-/// unit and dossier id).
+/// `dossiers` (in reading order; the output is sorted by unit and field, the late list
+/// by unit, each unit's in reading order).
 pub fn classify(
     dossiers: &[BatchDossier],
-    (start, end): (NaiveDate, NaiveDate),
+    range: (NaiveDate, NaiveDate),
 ) -> (Vec<ComputedCounts>, Vec<LateDossier>) {
+    use rayon::prelude::*;
+    // In parts on every core, the counts then added up.
+    let part = dossiers
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1 << 16);
+    let parts: Vec<_> = dossiers
+        .par_chunks(part)
+        .map(|p| classify_part(p, range))
+        .collect();
+    let mut counts: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
+    let mut late: Vec<PartLate> = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (c, mut l) in parts {
+        for (key, values) in c {
+            match counts.entry(key) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(values);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => {
+                    for (a, b) in e.get_mut().iter_mut().zip(values) {
+                        *a += b;
+                    }
+                }
+            }
+        }
+        late.append(&mut l);
+    }
+    // By unit (grouped by the address each unit's dossiers share, the groups sorted
+    // by unit id), each unit's in reading order (as its export lists them; sorting a
+    // third of a million by id compared strings for longer than all the rest took).
+    let n = late.len();
+    let mut group_of: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    let mut groups: Vec<Vec<PartLate>> = Vec::new();
+    for l in late {
+        let g = *group_of
+            .entry(Arc::as_ptr(&l.1.unit) as usize)
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[g].push(l);
+    }
+    // Stable: units met first stay first among equal ids (a frame's rows need not
+    // share their units' allocations).
+    groups.sort_by(|a, b| a[0].0.cmp(b[0].0));
+    let late = groups.into_iter().flatten();
+    // Made here, on one thread: each shares three allocations with a million others,
+    // whose counts two threads would fight over.
+    let mut out = Vec::with_capacity(n);
+    out.extend(late.map(|(_, d, due, finished, days_late)| LateDossier {
+        unit_id: d.unit.unit_id.clone(),
+        id: d.record.id.clone(),
+        texts: d.record.texts.clone(),
+        received: d.record.received,
+        due,
+        finished,
+        days_late,
+        source: d.source.clone(),
+        at: d.record.at,
+    }));
+    let computed = counts
+        .into_iter()
+        .map(|((unit_id, field), values)| ComputedCounts {
+            unit_id: Arc::from(unit_id),
+            field: Arc::from(field),
+            values,
+        })
+        .collect();
+    (computed, out)
+}
+
+type PartCounts<'a> = BTreeMap<(&'a str, &'a str), Vec<i64>>;
+
+/// A late dossier of a part: its unit id, it, its due date, the day finished, the days
+/// late.
+type PartLate<'a> = (&'a str, &'a BatchDossier, NaiveDate, Option<NaiveDate>, i64);
+
+/// [`classify`] of some of the dossiers: counts by unit and field, the late ones
+/// unsorted.
+fn classify_part<'a>(
+    dossiers: &'a [BatchDossier],
+    (start, end): (NaiveDate, NaiveDate),
+) -> (PartCounts<'a>, Vec<PartLate<'a>>) {
     let idx = |id: &str| Measure::named(id).map(Measure::index);
     let [total, online, direct, carried, resolved, early, on_time, late, pending, in_time, overdue, in_person, postal] =
         [
@@ -86,8 +176,13 @@ pub fn classify(
             "received_postal",
         ]
         .map(|id| idx(id).unwrap_or(usize::MAX));
-    let mut counts: BTreeMap<(Arc<str>, Arc<str>), Vec<i64>> = BTreeMap::new();
+    // Counts by unit and field, found by the addresses the dossiers share (comparing
+    // the texts for each of a million dossiers took most of the time).
+    let mut slots: Vec<((&str, &str), Vec<i64>)> = Vec::new();
+    let mut slot_of: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
+    let mut by_name: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut late_list = Vec::new();
+    let key_of = |d: &'a BatchDossier| &*d.unit.unit_id;
     for d in dossiers {
         let r = &d.record;
         let due = d.due;
@@ -96,9 +191,18 @@ pub fn classify(
         if !in_period && !carried_in {
             continue;
         }
-        let v = counts
-            .entry((d.unit_id.clone(), r.field.clone()))
-            .or_insert_with(|| vec![0; Measure::count()]);
+        let key = (
+            Arc::as_ptr(&d.unit) as usize,
+            Arc::as_ptr(&r.texts) as usize,
+        );
+        let slot = *slot_of.entry(key).or_insert_with(|| {
+            let name = (&*d.unit.unit_id, &*r.texts.field);
+            *by_name.entry(name).or_insert_with(|| {
+                slots.push((name, vec![0; Measure::count()]));
+                slots.len() - 1
+            })
+        });
+        let v = &mut slots[slot].1;
         let mut add = |i: usize| {
             if let Some(x) = v.get_mut(i) {
                 *x += 1;
@@ -129,7 +233,7 @@ pub fn classify(
                     std::cmp::Ordering::Equal => add(on_time),
                     std::cmp::Ordering::Greater => {
                         add(late);
-                        late_list.push((d, due, Some(f), late_by(f)));
+                        late_list.push((key_of(d), d, due, Some(f), late_by(f)));
                     }
                 }
             }
@@ -139,38 +243,17 @@ pub fn classify(
                     add(in_time);
                 } else {
                     add(overdue);
-                    late_list.push((d, due, None, late_by(end)));
+                    late_list.push((key_of(d), d, due, None, late_by(end)));
                 }
             }
         }
     }
-    let computed = counts
+    let mut slots: Vec<Option<Vec<i64>>> = slots.into_iter().map(|(_, v)| Some(v)).collect();
+    let counts = by_name
         .into_iter()
-        .map(|((unit_id, field), values)| ComputedCounts {
-            unit_id,
-            field,
-            values,
-        })
+        .map(|(key, i)| (key, slots[i].take().unwrap_or_default()))
         .collect();
-    let mut late: Vec<LateDossier> = late_list
-        .into_iter()
-        .map(|(d, due, finished, days_late)| LateDossier {
-            unit_id: d.unit_id.clone(),
-            id: d.record.id.clone(),
-            procedure: (
-                d.record.procedure_code.clone(),
-                d.record.procedure_name.clone(),
-            ),
-            field: d.record.field.clone(),
-            received: d.record.received,
-            due,
-            finished,
-            days_late,
-            source: (d.file.clone(), d.sheet.clone(), d.record.cell.clone()),
-        })
-        .collect();
-    late.sort_by(|a, b| (&a.unit_id, &a.id).cmp(&(&b.unit_id, &b.id)));
-    (computed, late)
+    (counts, late_list)
 }
 
 #[cfg(test)]
@@ -198,28 +281,33 @@ mod tests {
             .or_else(|| limit.map(|n| calendar.due_date(received, at, n)))
             .expect("a due date");
         BatchDossier {
-            unit_id: s("u"),
-            unit_name: s("Đơn vị"),
-            district: s("X"),
-            file: s("f.csv"),
-            sheet: s("CSV"),
+            unit: Arc::new(super::super::DossierUnit {
+                unit_id: s("u"),
+                name: s("Đơn vị"),
+                district: s("X"),
+            }),
+            source: Arc::new(DossierSource {
+                file: s("f.csv"),
+                sheet: s("CSV"),
+            }),
             due: effective,
             record: DossierRecord {
                 id: id.into(),
-                procedure_code: s("1.0"),
-                procedure_name: s("Thủ tục"),
-                field: s("F"),
-                agency: s(""),
+                texts: Arc::new(DossierTexts {
+                    procedure_code: "1.0".into(),
+                    procedure_name: "Thủ tục".into(),
+                    field: "F".into(),
+                    ..DossierTexts::default()
+                }),
                 received,
                 received_time: at,
                 due,
                 finished,
                 returned: None,
-                status: s(""),
                 channel,
                 time_limit: limit,
                 supplement: None,
-                cell: "A2".into(),
+                at: (1, 0),
             },
         }
     }

@@ -38,17 +38,28 @@ pub(super) fn computed_form_a(
     if periods.is_empty() {
         findings.push(Finding::file(
             Rule::PeriodUnknown,
-            &*dossiers[0].file,
+            &*dossiers[0].source.file,
             "Hồ sơ xuất từ hệ thống một cửa: không xác định được kỳ để tính biểu A (không có báo cáo nào ghi kỳ); hãy chỉ rõ kỳ bằng --period",
         ));
         return Vec::new();
     }
     let carried = computed_measures();
-    // Each unit's first dossier and how many it has, in one pass (the dossiers come by
-    // unit; a search per unit over a million of them took a fifth of the read).
+    // Each unit's first dossier and how many it has, looked up by the address each
+    // unit's dossiers share.
     let mut of_unit: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut by_ptr: rustc_hash::FxHashMap<usize, (usize, usize)> = Default::default();
     for (i, d) in dossiers.iter().enumerate() {
-        of_unit.entry(&d.unit_id).or_insert((i, 0)).1 += 1;
+        by_ptr
+            .entry(Arc::as_ptr(&d.unit) as usize)
+            .or_insert((i, 0))
+            .1 += 1;
+    }
+    for (first, n) in by_ptr.into_values() {
+        let e = of_unit
+            .entry(&dossiers[first].unit.unit_id)
+            .or_insert((first, 0));
+        e.0 = e.0.min(first);
+        e.1 += n;
     }
     let mut late_all = Vec::new();
     for period in periods {
@@ -87,8 +98,10 @@ pub(super) fn computed_form_a(
             submissions.push(Submission {
                 unit,
                 period,
-                file: first.map(|d| d.file.to_string()).unwrap_or_default(),
-                sheet: first.map(|d| d.sheet.to_string()).unwrap_or_default(),
+                file: first.map(|d| d.source.file.to_string()).unwrap_or_default(),
+                sheet: first
+                    .map(|d| d.source.sheet.to_string())
+                    .unwrap_or_default(),
                 data: SubmissionData::A(rows),
                 from_roll_up: false,
                 counted: in_run,

@@ -25,115 +25,121 @@ pub(super) struct ExportTable {
     pub(super) table: DossierTable,
 }
 
-/// One dossier of the batch, tied to the unit that handles it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchDossier {
+/// The unit that handles dossiers, as the batch's dossiers share it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierUnit {
     /// The unit's id.
     pub unit_id: Arc<str>,
     /// The unit's name.
-    pub unit_name: Arc<str>,
+    pub name: Arc<str>,
     /// The unit's district.
     pub district: Arc<str>,
+}
+
+/// Where dossiers were read, as the batch's dossiers share it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSource {
     /// Source file.
     pub file: Arc<str>,
     /// Source sheet.
     pub sheet: Arc<str>,
+}
+
+/// One dossier of the batch, tied to the unit that handles it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchDossier {
+    /// The unit.
+    pub unit: Arc<DossierUnit>,
+    /// Source file and sheet.
+    pub source: Arc<DossierSource>,
     /// The due date: the export's, else its time limit counted in working days.
     pub due: chrono::NaiveDate,
     /// The dossier.
     pub record: DossierRecord,
 }
 
+impl BatchDossier {
+    /// `file / sheet / cell`, for messages.
+    fn place(&self) -> String {
+        format!(
+            "{} / {} / {}",
+            self.source.file,
+            self.source.sheet,
+            self.record.cell()
+        )
+    }
+}
+
 /// Everything but where it was read.
 fn same_data(a: &BatchDossier, b: &BatchDossier) -> bool {
     let (x, y) = (&a.record, &b.record);
-    a.unit_id == b.unit_id
-        && (
-            &x.id,
-            &x.procedure_code,
-            &x.procedure_name,
-            &x.field,
-            &x.status,
-        ) == (
-            &y.id,
-            &y.procedure_code,
-            &y.procedure_name,
-            &y.field,
-            &y.status,
-        )
+    a.unit.unit_id == b.unit.unit_id
+        && x.id == y.id
+        && x.texts == y.texts
         && (x.received, x.received_time, x.due, x.finished, x.returned)
             == (y.received, y.received_time, y.due, y.finished, y.returned)
         && (x.channel, x.time_limit, x.supplement) == (y.channel, y.time_limit, y.supplement)
 }
 
 /// Ties every dossier to a unit (its agency column, else the table's unit line, the
-/// file name, `--unit`), then keeps each dossier id once. Sorted by unit id, each
-/// unit's dossiers in reading order (files sorted, then rows).
+/// file name, `--unit`), then keeps each dossier id once; in reading order (files
+/// sorted, then rows).
 pub(super) fn assemble_dossiers(
-    tables: Vec<ExportTable>,
+    mut tables: Vec<ExportTable>,
     reg: &Registry,
     workdays: &cchc_domain::workdays::WorkCalendar,
     findings: &mut Vec<Finding>,
     stats: &mut BTreeMap<String, FileStat>,
 ) -> Vec<BatchDossier> {
-    let mut all = Vec::with_capacity(tables.iter().map(|t| t.table.rows.len()).sum());
-    for t in tables {
-        let file: Arc<str> = Arc::from(t.file.as_str());
-        let sheet: Arc<str> = Arc::from(t.sheet.as_str());
+    // Each row's unit (an index into `units`), or none; one look-up per agency as
+    // written, the unknown ones said once each. A file's equal texts share one
+    // allocation (the reader interns them): the map is keyed by it, not by comparing
+    // the texts row after row.
+    let mut units: Vec<Arc<DossierUnit>> = Vec::new();
+    let mut unit_index: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut of_rows: Vec<Vec<u32>> = Vec::with_capacity(tables.len());
+    for t in &tables {
         let table_unit = t
             .written
             .as_deref()
             .and_then(|w| reg.match_name(w))
             .or_else(|| reg.match_name(&unit_words_of_file_name(&t.stem)))
             .or_else(|| t.fallback.as_deref().and_then(|f| reg.match_name(f)));
-        // One look-up per agency as written; the unknown ones said once each. A table's
-        // equal texts share one allocation (the reader interns them): the map is keyed
-        // by it, not by comparing the texts row after row.
-        type Named = Option<(Arc<str>, Arc<str>, Arc<str>)>;
-        let mut by_agency: rustc_hash::FxHashMap<*const u8, Named> = Default::default();
-        let mut unknown: BTreeMap<Arc<str>, (String, usize)> = BTreeMap::new();
-        for record in t.table.rows {
-            let named = by_agency
-                .entry(record.agency.as_ptr())
+        let mut by_texts: rustc_hash::FxHashMap<usize, u32> = Default::default();
+        let mut unknown: BTreeMap<&str, (String, usize)> = BTreeMap::new();
+        let mut of_table = Vec::with_capacity(t.table.rows.len());
+        for r in &t.table.rows {
+            let unit = *by_texts
+                .entry(Arc::as_ptr(&r.texts) as usize)
                 .or_insert_with(|| {
-                    let unit = if record.agency.is_empty() {
+                    let agency = &r.texts.agency;
+                    let unit = if agency.is_empty() {
                         table_unit
                     } else {
-                        reg.match_name(&record.agency)
+                        reg.match_name(agency)
                     };
-                    unit.map(|u| {
-                        (
-                            Arc::from(u.unit_id.as_str()),
-                            Arc::from(u.name.as_str()),
-                            Arc::from(u.district.as_str()),
-                        )
+                    let Some(unit) = unit else { return NO_UNIT };
+                    *unit_index.entry(&unit.unit_id).or_insert_with(|| {
+                        units.push(Arc::new(DossierUnit {
+                            unit_id: Arc::from(unit.unit_id.as_str()),
+                            name: Arc::from(unit.name.as_str()),
+                            district: Arc::from(unit.district.as_str()),
+                        }));
+                        (units.len() - 1) as u32
                     })
-                })
-                .clone();
-            let r = &record;
-            let due = r.due.or_else(|| {
-                r.time_limit
-                    .map(|n| workdays.due_date(r.received, r.received_time, n))
-            });
-            match (named, due) {
-                (Some((unit_id, unit_name, district)), Some(due)) => all.push(BatchDossier {
-                    unit_id,
-                    unit_name,
-                    district,
-                    file: file.clone(),
-                    sheet: sheet.clone(),
-                    due,
-                    record,
-                }),
-                // Read without a due date or a time limit: never (dossier.incomplete).
-                (Some(_), None) => {}
-                (None, _) => {
-                    let e = unknown
-                        .entry(record.agency.clone())
-                        .or_insert_with(|| (record.cell.clone(), 0));
-                    e.1 += 1;
-                }
+                });
+            if r.due.is_none() && r.time_limit.is_none() {
+                // Never read so (dossier.incomplete): no due date to count it by.
+                of_table.push(NO_UNIT);
+                continue;
             }
+            if unit == NO_UNIT {
+                let e = unknown
+                    .entry(&r.texts.agency)
+                    .or_insert_with(|| (r.cell(), 0));
+                e.1 += 1;
+            }
+            of_table.push(unit);
         }
         for (agency, (cell, n)) in unknown {
             let written = if agency.is_empty() {
@@ -156,34 +162,91 @@ pub(super) fn assemble_dossiers(
                 s.rows_set_aside += n;
             }
         }
+        of_rows.push(of_table);
     }
-    // Each id once: the same data again counts once, different data counts nowhere.
-    // Found by hashing (1 million dossiers: sorting them by id, 250 bytes each, took
-    // most of the read), occurrences in reading order.
-    let mut first_of: rustc_hash::FxHashMap<&str, u32> = Default::default();
-    first_of.reserve(all.len());
-    let mut again: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for (i, d) in all.iter().enumerate() {
-        match first_of.entry(d.record.id.as_str()) {
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(i as u32);
+    let mut all = Vec::with_capacity(of_rows.iter().map(Vec::len).sum());
+    for (t, of_table) in tables.iter_mut().zip(of_rows) {
+        let source = Arc::new(DossierSource {
+            file: Arc::from(t.file.as_str()),
+            sheet: Arc::from(t.sheet.as_str()),
+        });
+        for (record, unit) in std::mem::take(&mut t.table.rows).into_iter().zip(of_table) {
+            if unit == NO_UNIT {
+                continue;
             }
-            std::collections::hash_map::Entry::Occupied(e) => {
-                again.entry(*e.get()).or_default().push(i as u32);
-            }
+            let r = &record;
+            let due = r.due.unwrap_or_else(|| {
+                let n = r.time_limit.unwrap_or_default();
+                workdays.due_date(r.received, r.received_time, n)
+            });
+            all.push(BatchDossier {
+                unit: units[unit as usize].clone(),
+                source: source.clone(),
+                due,
+                record,
+            });
         }
     }
-    drop(first_of);
+    drop(tables);
+    let dropped = duplicates(&all, findings, stats);
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
+    for d in &all {
+        if let Some(s) = stats.get_mut(&*d.source.file) {
+            s.rows_accepted += 1;
+        }
+    }
+    all.shrink_to_fit();
+    all
+}
+
+/// A row whose unit is not in the registry.
+const NO_UNIT: u32 = u32::MAX;
+
+/// Each id once: the same data again counts once, different data counts nowhere; the
+/// findings, and which dossiers are dropped. Found by sorting the ids' hashes (16 bytes
+/// a dossier; a map of the ids took four times that), occurrences in reading order.
+fn duplicates(
+    all: &[BatchDossier],
+    findings: &mut Vec<Finding>,
+    stats: &mut BTreeMap<String, FileStat>,
+) -> Vec<bool> {
+    use rayon::prelude::*;
+    use std::hash::{Hash, Hasher};
+    let mut hashes: Vec<(u64, u32)> = all
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut h = rustc_hash::FxHasher::default();
+            d.record.id.as_str().hash(&mut h);
+            (h.finish(), i as u32)
+        })
+        .collect();
+    hashes.par_sort_unstable();
+    // Groups of the same id, by their first occurrence.
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    for same_hash in hashes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut left: Vec<u32> = same_hash.iter().map(|x| x.1).collect();
+        while let Some(&first) = left.first() {
+            let id = &all[first as usize].record.id;
+            let (group, rest): (Vec<u32>, Vec<u32>) = left
+                .iter()
+                .partition(|&&j| all[j as usize].record.id == *id);
+            if group.len() > 1 {
+                groups.push(group);
+            }
+            left = rest;
+        }
+    }
+    drop(hashes);
+    groups.sort_unstable();
     let mut dropped = vec![false; all.len()];
-    for (first, others) in &again {
-        let group: Vec<&BatchDossier> = std::iter::once(*first)
-            .chain(others.iter().copied())
-            .map(|i| &all[i as usize])
-            .collect();
-        let places: Vec<String> = group
-            .iter()
-            .map(|d| format!("{} / {} / {}", d.file, d.sheet, d.record.cell))
-            .collect();
+    for indices in &groups {
+        let group: Vec<&BatchDossier> = indices.iter().map(|&i| &all[i as usize]).collect();
+        let places: Vec<String> = group.iter().map(|d| d.place()).collect();
         let same = group.iter().all(|d| same_data(d, group[0]));
         let (rule, message, said) = if same {
             (
@@ -202,7 +265,7 @@ pub(super) fn assemble_dossiers(
             findings.push(
                 Finding::file(
                     rule,
-                    &*d.file,
+                    &*d.source.file,
                     format!(
                         "Hồ sơ \"{}\" ghi {} lần {}",
                         d.record.id,
@@ -210,56 +273,16 @@ pub(super) fn assemble_dossiers(
                         message.replace("{}", &places.join("; "))
                     ),
                 )
-                .at(&*d.sheet, d.record.cell.clone())
-                .with_raw(d.record.id.clone()),
+                .at(&*d.source.sheet, d.record.cell())
+                .with_raw(d.record.id.to_string()),
             );
-            if let Some(s) = stats.get_mut(&*d.file) {
+            if let Some(s) = stats.get_mut(&*d.source.file) {
                 s.rows_set_aside += 1;
             }
         }
-        let from = usize::from(same);
-        for i in std::iter::once(*first)
-            .chain(others.iter().copied())
-            .skip(from)
-        {
+        for &i in &indices[usize::from(same)..] {
             dropped[i as usize] = true;
         }
     }
-    // By unit (by id), each unit's dossiers in reading order: a counting sort on the
-    // units' ranks, each dossier moved once (sorting a million by unit and dossier id
-    // spent most of its time comparing strings).
-    let mut rank: BTreeMap<&str, u32> = BTreeMap::new();
-    for d in &all {
-        rank.entry(&d.unit_id).or_insert(0);
-    }
-    for (r, v) in rank.values_mut().enumerate() {
-        *v = r as u32;
-    }
-    let ranks: Vec<u32> = all.iter().map(|d| rank[&*d.unit_id]).collect();
-    let mut start = vec![0usize; rank.len() + 1];
-    for (i, r) in ranks.iter().enumerate() {
-        if !dropped[i] {
-            start[*r as usize + 1] += 1;
-        }
-    }
-    for u in 1..start.len() {
-        start[u] += start[u - 1];
-    }
-    drop(rank);
-    let mut slots: Vec<Option<BatchDossier>> = Vec::new();
-    slots.resize_with(start[start.len() - 1], || None);
-    for (i, d) in all.into_iter().enumerate() {
-        if !dropped[i] {
-            let at = &mut start[ranks[i] as usize];
-            slots[*at] = Some(d);
-            *at += 1;
-        }
-    }
-    let kept: Vec<BatchDossier> = slots.into_iter().flatten().collect();
-    for d in &kept {
-        if let Some(s) = stats.get_mut(&*d.file) {
-            s.rows_accepted += 1;
-        }
-    }
-    kept
+    dropped
 }

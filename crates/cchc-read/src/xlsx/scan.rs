@@ -5,25 +5,9 @@ use super::events::{cell_value, parse_sheet_events};
 use super::xml::unescape_excel;
 use super::*;
 
-/// "B12" → (row 11, column 1).
+/// "B12" → (row 11, column 1), within a sheet's bounds.
 pub(super) fn cell_ref(r: &str) -> Option<(u32, u32)> {
-    let b = r.as_bytes();
-    let mut i = 0;
-    let mut col: u32 = 0;
-    while i < b.len() && b[i].is_ascii_alphabetic() {
-        col = col
-            .checked_mul(26)?
-            .checked_add(u32::from(b[i].to_ascii_uppercase() - b'A') + 1)?;
-        i += 1;
-    }
-    if i == 0 || i == b.len() || col > 16_384 {
-        return None;
-    }
-    let row: u32 = r[i..].parse().ok()?;
-    if row == 0 || row > 1_048_576 {
-        return None;
-    }
-    Some((row - 1, col - 1))
+    cchc_domain::finding::parse_a1(r).filter(|(row, _)| *row < 1_048_576)
 }
 
 /// "A1:C2" → its corners.
