@@ -50,6 +50,24 @@ def main_result(corpus, kind, path):
     return f"{right}/{len(exp)}"
 
 
+def dossier_rows_right(corpus, path, computed_only):
+    """Form A rows of a dossier corpus (`cchc-bench-dossiers`) right, by unit and field:
+    a peer's CSV, or cchc's exported dossiers.csv (its computed rows)."""
+    with open(os.path.join(corpus, "expected.csv"), encoding="utf-8") as f:
+        exp = list(csv.DictReader(f))
+    measures = [k for k in exp[0] if k not in ("unit_id", "field")]
+    try:
+        with open(path, encoding="utf-8") as f:
+            got = {(r["unit_id"], r["field"]): r for r in csv.DictReader(f)
+                   if not computed_only or r.get("source") == "computed"}
+    except (OSError, KeyError) as e:
+        return f"no output ({e.__class__.__name__})"
+    right = sum(1 for e in exp if (e["unit_id"], e["field"]) in got
+                and all(int(got[(e["unit_id"], e["field"])][m]) == int(e[m]) for m in measures))
+    extra = len(got) - right if len(got) > len(exp) else 0
+    return f"{right}/{len(exp)}" + (f" (+{extra} rows not expected)" if extra else "")
+
+
 def main(corpus, kind, path):
     print(main_result(corpus, kind, path))
 

@@ -190,11 +190,24 @@ def main():
     ap.add_argument("--slow-max", type=int, default=1000, help="largest corpus the pandas peer runs on")
     ap.add_argument("--seed", type=int, default=20220314)
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--dossier-rows", type=int, default=1_000_000,
+                    help="dossiers in the one-stop-shop export corpora (0: none)")
+    ap.add_argument("--dossier-slow-runs", type=int, default=1, help="runs for pandas on the xlsx export")
+    ap.add_argument("--dossiers-only", action="store_true",
+                    help="only the dossier corpora; RESULTS.md keeps its other sections")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [] if args.dossiers_only else [int(s) for s in args.sizes.split(",") if s]
     work = os.path.join(HERE, "work")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    if args.dossiers_only:
+        dossier_lines = dossiers(args, work) if args.dossier_rows else []
+        kept = open(args.out, encoding="utf-8").read() if os.path.exists(args.out) else "# Benchmark results\n"
+        kept = kept.split(DOSSIER_HEADING)[0].rstrip() + "\n\n"
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(kept + "\n".join(dossier_lines).rstrip() + "\n")
+        print(f"wrote {args.out}")
+        return
     py = sys.executable
     cchc = os.path.join(args.bin_dir, "cchc")
     floor = os.path.join(args.bin_dir, "calamine-floor")
@@ -274,9 +287,85 @@ def main():
                       "(deterministic; parts nest, so shares do not add up to 100 %). xlsx files are read "
                       "by cchc's own reader (`crates/cchc-read/src/xlsx.rs`), the others by calamine.", ""] + prof + [""]
     lines += targets(summary)
+    if args.dossier_rows:
+        lines += dossiers(args, work)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines).rstrip() + "\n")
     print(f"wrote {args.out}")
+
+
+DOSSIER_HEADING = "## One-stop-shop dossier exports"
+
+
+def dossier_corpus(bin_dir, rows, seed, csv):
+    kind = "csv" if csv else "xlsx"
+    path = os.path.join(HERE, "corpus", f"dossiers-{rows}-{kind}")
+    stamp = os.path.join(path, "seed")
+    if not (os.path.exists(stamp) and open(stamp).read().strip() == str(seed)):
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([os.path.join(bin_dir, "cchc-bench-dossiers"), "--rows", str(rows), "--seed", str(seed),
+                        "--out", path] + (["--csv"] if csv else []), check=True, stdout=subprocess.DEVNULL)
+        with open(stamp, "w") as f:
+            f.write(f"{seed}\n")
+    inp = os.path.join(path, "in")
+    return path, sum(os.path.getsize(os.path.join(inp, f)) for f in os.listdir(inp))
+
+
+def dossiers(args, work):
+    """The dossier corpora (issue 18): a million dossiers as one CSV and as xlsx files
+    of 50,000 rows; cchc against the same classification in polars and pandas."""
+    py = sys.executable
+    cchc = os.path.join(args.bin_dir, "cchc")
+    lines = [DOSSIER_HEADING, "",
+             f"`cchc-bench-dossiers --rows {args.dossier_rows:,}` (seed {args.seed}): the export of a "
+             "one-stop-shop system, 200 units, Form A of 2022-Q1 classified by the generator "
+             "itself in `expected.csv`. The peers (`bench/peers/dossiers_*.py`) read the export and "
+             "classify it with the same rules, as an analyst would; cchc also finds duplicates and "
+             "incomplete rows, ties agencies to the registry, lists the late dossiers and "
+             "reconciles. Same method as above (warm-up, shuffled rounds, medians).", ""]
+    ratios = {}
+    for csv in (True, False):
+        path, size = dossier_corpus(args.bin_dir, args.dossier_rows, args.seed, csv)
+        kind = "CSV" if csv else "xlsx"
+        inp, units = os.path.join(path, "in"), os.path.join(path, "units.csv")
+        out = os.path.join(work, f"dossiers-{kind}")
+        os.makedirs(out)
+        exports = os.path.join(out, "exports")
+        common = ["--registry", units, "--period", "2022-Q1"]
+        tools = [
+            ("check", "cchc check (read, classify, reconcile)", [cchc, "check", inp] + common, args.runs, None),
+            ("cchc", "cchc consolidate --export (+ report, every export)",
+             [cchc, "consolidate", inp] + common + ["-o", os.path.join(out, "report.xlsx"), "--export", exports],
+             args.runs, (os.path.join(exports, "dossiers.csv"), True)),
+            ("polars", "polars script", [py, os.path.join(HERE, "peers", "dossiers_polars.py"), inp,
+                                         os.path.join(out, "polars.csv")], args.runs,
+             (os.path.join(out, "polars.csv"), False)),
+            ("pandas", "pandas script" + ("" if csv else " (openpyxl)"),
+             [py, os.path.join(HERE, "peers", "dossiers_pandas.py"), inp, os.path.join(out, "pandas.csv")],
+             args.runs if csv else args.dossier_slow_runs, (os.path.join(out, "pandas.csv"), False)),
+        ]
+        print(f"[dossiers {kind}] {', '.join(name for _, name, *_ in tools)} …", flush=True)
+        plain = {k: v for k, v in os.environ.items() if k != "CCHC_TIMINGS"}
+        measured = measure_round_robin(tools, plain)
+        table = ["| tool | wall median (min–max) | CPU | peak RSS | wall ÷ cchc check | Form A rows right | exit |",
+                 "|---|---|---|---|---|---|---|"]
+        base = measured["check"]["wall"]
+        for key, name, _, _, verify in tools:
+            r = measured[key]
+            right = check.dossier_rows_right(path, *verify) if verify else "–"
+            print(f"    {name}: {r['wall']:.3f} s wall, {r['cpu']:.3f} s CPU, {r['rss_mb']:.0f} MB, "
+                  f"exit {r['code']}, right {right}", flush=True)
+            table.append(f"| {name} | {r['wall']:.3f} s ({r['wall_min']:.3f}–{r['wall_max']:.3f}) | "
+                         f"{r['cpu']:.3f} s | {r['rss_mb']:.0f} MB | {r['wall'] / base:.2f}× | {right} | "
+                         f"{r['code']} |")
+        ratios[kind] = measured
+        lines += [f"### {args.dossier_rows:,} dossiers, {kind} ({size / 1e6:.1f} MB)", ""] + table + [""]
+    lines += ["### Against the targets of issue 18", ""]
+    for kind, m in ratios.items():
+        c = m["check"]["wall"]
+        lines.append(f"- {kind}: the polars script takes {m['polars']['wall'] / c:.2f}× cchc check's wall "
+                     f"time (target ≥ 1), pandas {m['pandas']['wall'] / c:.1f}× (target ≥ 10).")
+    return lines + [""]
 
 
 def targets(summary):

@@ -2,7 +2,7 @@
 write it in pandas (openpyxl for xlsx): the same rules as docs/dossiers.md. Prints the
 rows it computed.
 
-    python dossiers_pandas.py DIR/in > out.csv
+    python dossiers_pandas.py DIR/in [OUT.csv]      (stdout without OUT.csv)
 """
 
 import sys
@@ -50,7 +50,7 @@ def main() -> None:
     cols = ["received_total", "received_online", "received_direct", "carried_over", "resolved_total",
             "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_in_time", "pending_overdue"]
     out = d.groupby(["unit_id", "field"])[cols].sum().astype(int).reset_index().sort_values(["unit_id", "field"])
-    out.to_csv(sys.stdout, index=False)
+    out.to_csv(sys.argv[2] if len(sys.argv) > 2 else sys.stdout, index=False)
 
 
 if __name__ == "__main__":

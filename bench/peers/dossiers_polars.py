@@ -3,7 +3,7 @@ write it in polars: read the CSV (or every xlsx with the calamine engine), parse
 days, classify with expressions, group. The same rules as docs/dossiers.md; the
 agency column is mapped to the generator's unit ids. Prints the rows it computed.
 
-    python dossiers_polars.py DIR/in > out.csv
+    python dossiers_polars.py DIR/in [OUT.csv]      (stdout without OUT.csv)
 """
 
 import sys
@@ -51,7 +51,7 @@ def main() -> None:
         s(~pl.col("done") & (pl.col("due") >= END)).alias("pending_in_time"),
         s(~pl.col("done") & (pl.col("due") < END)).alias("pending_overdue"),
     ).sort("unit_id", "field")
-    out.write_csv(sys.stdout)
+    out.write_csv(sys.argv[2] if len(sys.argv) > 2 else sys.stdout)
 
 
 if __name__ == "__main__":

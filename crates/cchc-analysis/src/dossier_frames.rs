@@ -122,7 +122,7 @@ pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, Ana
     Ok(DataFrame::new(dossiers.len(), columns)?)
 }
 
-/// `late_dossiers`: by period, unit and dossier id; `state` is `late` (finished after
+/// `late_dossiers`: by period and unit, each unit's in reading order; `state` is `late` (finished after
 /// its due date) or `overdue` (pending past it at the period's end), `days_late` the
 /// calendar days past it.
 ///

@@ -17,7 +17,8 @@ pub const SHEET_LATE: &str = "Hồ sơ trễ hạn";
 /// `--export` has them all.
 pub const LATE_ROWS: usize = 20_000;
 
-/// The late and overdue dossiers of the report's period, by unit and dossier id.
+/// The late and overdue dossiers of the report's period, by unit, each unit's in
+/// reading order (as its export lists them).
 pub(crate) fn late_sheet(
     wb: &mut Workbook,
     f: &Formats,

@@ -220,10 +220,12 @@ pub struct Batch {
     pub calendar: Calendar,
     /// Submissions, sorted by unit, period, file, sheet; `counted` marks those consolidated.
     pub submissions: Vec<Submission>,
-    /// The dossiers of one-stop-shop exports, each once, tied to their units; sorted by
-    /// unit, each unit's in reading order.
+    /// The dossiers of one-stop-shop exports, each once, tied to their units; in
+    /// reading order (files sorted, then rows; the `dossier_records` frame sorts them
+    /// by unit).
     pub dossier_records: Vec<BatchDossier>,
-    /// Each classified period's dossiers finished late or overdue at its end, by unit.
+    /// Each classified period's dossiers finished late or overdue at its end, by unit,
+    /// each unit's in reading order.
     pub late_dossiers: Vec<(Period, LateDossier)>,
     /// Every finding, sorted by file, sheet, cell, rule.
     pub findings: Vec<Finding>,
