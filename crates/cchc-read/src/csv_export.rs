@@ -47,6 +47,10 @@ fn delimiter(head: &[u8]) -> u8 {
 /// Bytes of records split before they are read on every core.
 const BATCH_BYTES: usize = 8 << 20;
 
+/// The most rows reserved ahead from a file's size (≈ 1.8 GB of address space, not of
+/// memory: pages never written are never given).
+const MAX_RESERVED_ROWS: usize = 20_000_000;
+
 /// The longest record read: a dossier's row is a few hundred bytes.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
@@ -550,7 +554,7 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
     if let (Some(last), Ok(meta)) = (current.spans.last(), std::fs::metadata(path)) {
         let per_row = last.2 as f64 / current.spans.len() as f64;
         let rows = (meta.len() as f64 / per_row * 1.02) as usize;
-        table.rows.reserve(rows.min(100_000_000));
+        table.rows.reserve(rows.min(MAX_RESERVED_ROWS));
     }
     while !current.spans.is_empty() {
         let mut findings = Vec::new();
