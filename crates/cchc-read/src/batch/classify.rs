@@ -178,7 +178,7 @@ fn classify_part<'a>(
         .map(|id| idx(id).unwrap_or(usize::MAX));
     // Counts by unit and field, found by the addresses the dossiers share (comparing
     // the texts for each of a million dossiers took most of the time).
-    let mut slots: Vec<((&str, &str), Vec<i64>)> = Vec::new();
+    let mut slots: Vec<Vec<i64>> = Vec::new();
     let mut slot_of: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
     let mut by_name: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut late_list = Vec::new();
@@ -198,11 +198,11 @@ fn classify_part<'a>(
         let slot = *slot_of.entry(key).or_insert_with(|| {
             let name = (&*d.unit.unit_id, &*r.texts.field);
             *by_name.entry(name).or_insert_with(|| {
-                slots.push((name, vec![0; Measure::count()]));
+                slots.push(vec![0; Measure::count()]);
                 slots.len() - 1
             })
         });
-        let v = &mut slots[slot].1;
+        let v = &mut slots[slot];
         let mut add = |i: usize| {
             if let Some(x) = v.get_mut(i) {
                 *x += 1;
@@ -248,10 +248,9 @@ fn classify_part<'a>(
             }
         }
     }
-    let mut slots: Vec<Option<Vec<i64>>> = slots.into_iter().map(|(_, v)| Some(v)).collect();
     let counts = by_name
         .into_iter()
-        .map(|(key, i)| (key, slots[i].take().unwrap_or_default()))
+        .map(|(key, i)| (key, std::mem::take(&mut slots[i])))
         .collect();
     (counts, late_list)
 }

@@ -85,61 +85,74 @@ fn same_data(a: &BatchDossier, b: &BatchDossier) -> bool {
 /// file name, `--unit`), then keeps each dossier id once; in reading order (files
 /// sorted, then rows).
 pub(super) fn assemble_dossiers(
-    mut tables: Vec<ExportTable>,
+    tables: Vec<ExportTable>,
     reg: &Registry,
     workdays: &cchc_domain::workdays::WorkCalendar,
     findings: &mut Vec<Finding>,
     stats: &mut BTreeMap<String, FileStat>,
 ) -> Vec<BatchDossier> {
-    // Each row's unit (an index into `units`), or none; one look-up per agency as
-    // written, the unknown ones said once each. A file's equal texts share one
-    // allocation (the reader interns them): the map is keyed by it, not by comparing
-    // the texts row after row.
-    let mut units: Vec<Arc<DossierUnit>> = Vec::new();
-    let mut unit_index: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut of_rows: Vec<Vec<u32>> = Vec::with_capacity(tables.len());
-    for t in &tables {
+    let mut all = Vec::with_capacity(tables.iter().map(|t| t.table.rows.len()).sum());
+    // One shared copy of each unit's names.
+    let mut units: BTreeMap<&str, Arc<DossierUnit>> = BTreeMap::new();
+    for t in tables {
         let table_unit = t
             .written
             .as_deref()
             .and_then(|w| reg.match_name(w))
             .or_else(|| reg.match_name(&unit_words_of_file_name(&t.stem)))
             .or_else(|| t.fallback.as_deref().and_then(|f| reg.match_name(f)));
-        let mut by_texts: rustc_hash::FxHashMap<usize, u32> = Default::default();
-        let mut unknown: BTreeMap<&str, (String, usize)> = BTreeMap::new();
-        let mut of_table = Vec::with_capacity(t.table.rows.len());
-        for r in &t.table.rows {
-            let unit = *by_texts
-                .entry(Arc::as_ptr(&r.texts) as usize)
+        let source = Arc::new(DossierSource {
+            file: Arc::from(t.file.as_str()),
+            sheet: Arc::from(t.sheet.as_str()),
+        });
+        // One look-up per agency as written; the unknown ones said once each. A file's
+        // equal texts share one allocation (the reader interns them): the map is keyed
+        // by it, not by comparing the texts row after row.
+        let mut by_texts: rustc_hash::FxHashMap<usize, Option<Arc<DossierUnit>>> =
+            Default::default();
+        let mut unknown: BTreeMap<Box<str>, (String, usize)> = BTreeMap::new();
+        for record in t.table.rows {
+            let unit = by_texts
+                .entry(Arc::as_ptr(&record.texts) as usize)
                 .or_insert_with(|| {
-                    let agency = &r.texts.agency;
+                    let agency = &record.texts.agency;
                     let unit = if agency.is_empty() {
                         table_unit
                     } else {
                         reg.match_name(agency)
-                    };
-                    let Some(unit) = unit else { return NO_UNIT };
-                    *unit_index.entry(&unit.unit_id).or_insert_with(|| {
-                        units.push(Arc::new(DossierUnit {
+                    }?;
+                    let shared = units.entry(&unit.unit_id).or_insert_with(|| {
+                        Arc::new(DossierUnit {
                             unit_id: Arc::from(unit.unit_id.as_str()),
                             name: Arc::from(unit.name.as_str()),
                             district: Arc::from(unit.district.as_str()),
-                        }));
-                        (units.len() - 1) as u32
-                    })
-                });
-            if r.due.is_none() && r.time_limit.is_none() {
-                // Never read so (dossier.incomplete): no due date to count it by.
-                of_table.push(NO_UNIT);
+                        })
+                    });
+                    Some(shared.clone())
+                })
+                .clone();
+            let r = &record;
+            // Read without a due date or a time limit: never (dossier.incomplete).
+            let Some(due) = r.due.or_else(|| {
+                r.time_limit
+                    .map(|n| workdays.due_date(r.received, r.received_time, n))
+            }) else {
                 continue;
+            };
+            match unit {
+                Some(unit) => all.push(BatchDossier {
+                    unit,
+                    source: source.clone(),
+                    due,
+                    record,
+                }),
+                None => {
+                    let e = unknown
+                        .entry(record.texts.agency.clone())
+                        .or_insert_with(|| (record.cell(), 0));
+                    e.1 += 1;
+                }
             }
-            if unit == NO_UNIT {
-                let e = unknown
-                    .entry(&r.texts.agency)
-                    .or_insert_with(|| (r.cell(), 0));
-                e.1 += 1;
-            }
-            of_table.push(unit);
         }
         for (agency, (cell, n)) in unknown {
             let written = if agency.is_empty() {
@@ -162,32 +175,7 @@ pub(super) fn assemble_dossiers(
                 s.rows_set_aside += n;
             }
         }
-        of_rows.push(of_table);
     }
-    let mut all = Vec::with_capacity(of_rows.iter().map(Vec::len).sum());
-    for (t, of_table) in tables.iter_mut().zip(of_rows) {
-        let source = Arc::new(DossierSource {
-            file: Arc::from(t.file.as_str()),
-            sheet: Arc::from(t.sheet.as_str()),
-        });
-        for (record, unit) in std::mem::take(&mut t.table.rows).into_iter().zip(of_table) {
-            if unit == NO_UNIT {
-                continue;
-            }
-            let r = &record;
-            let due = r.due.unwrap_or_else(|| {
-                let n = r.time_limit.unwrap_or_default();
-                workdays.due_date(r.received, r.received_time, n)
-            });
-            all.push(BatchDossier {
-                unit: units[unit as usize].clone(),
-                source: source.clone(),
-                due,
-                record,
-            });
-        }
-    }
-    drop(tables);
     let dropped = duplicates(&all, findings, stats);
     let mut i = 0;
     all.retain(|_| {
@@ -202,9 +190,6 @@ pub(super) fn assemble_dossiers(
     all.shrink_to_fit();
     all
 }
-
-/// A row whose unit is not in the registry.
-const NO_UNIT: u32 = u32::MAX;
 
 /// Each id once: the same data again counts once, different data counts nowhere; the
 /// findings, and which dossiers are dropped. Found by sorting the ids' hashes (16 bytes
