@@ -19,7 +19,7 @@ use crate::workbook::{FileRead, ReadContext, ReadMemo, SheetTable, TableData};
 mod records;
 
 pub use records::MAX_RECORD_BYTES;
-use records::{broken, Batch, Records, Splitter};
+use records::{broken, Batch, Records, Splitter, BATCH_BYTES};
 
 /// The most rows reserved ahead from a file's size (≈ 1.8 GB of address space, not of
 /// memory: pages never written are never given).
@@ -207,6 +207,7 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
     }
     let mut table = rows.finish();
     let mut splitter = Splitter {
+        block: BATCH_BYTES,
         line: records.line,
         tail: Vec::new(),
         done: false,

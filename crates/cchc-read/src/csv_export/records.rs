@@ -18,6 +18,15 @@ pub(super) const BATCH_BYTES: usize = 8 << 20;
 /// The longest record read: a dossier's row is a few hundred bytes.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
+/// The error of a record starting on `line` longer than [`MAX_RECORD_BYTES`].
+fn too_long(line: u32) -> std::io::Error {
+    std::io::Error::other(format!(
+        "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
+        line + 1,
+        MAX_RECORD_BYTES / 1024
+    ))
+}
+
 /// Records of a CSV text with the line each starts on (0-based). Written here rather
 /// than with the `csv` crate, whose record positions skip blank lines and miscount
 /// `\r\n` (a record on line 5 was said to be on line 2): a finding's cell must name the
@@ -70,11 +79,7 @@ impl<R: BufRead> Records<R> {
                 let room = (MAX_RECORD_BYTES + 1).saturating_sub(before - at) as u64;
                 let n = (&mut self.source).take(room).read_until(b'\n', out)?;
                 if out.len() - at > MAX_RECORD_BYTES {
-                    return Err(std::io::Error::other(format!(
-                        "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
-                        start + 1,
-                        MAX_RECORD_BYTES / 1024
-                    )));
+                    return Err(too_long(start));
                 }
                 if n == 0 {
                     break;
@@ -196,6 +201,8 @@ pub(super) struct Batch {
 /// Splits the file's records into batches: read in blocks, records found by their
 /// line breaks outside quotes (one scan for both).
 pub(super) struct Splitter {
+    /// Bytes read at a time ([`BATCH_BYTES`]; a few in tests, to cut records).
+    pub(super) block: usize,
     /// The line the first byte of `tail` is on.
     pub(super) line: u32,
     /// The start of a record the last block cut.
@@ -205,7 +212,7 @@ pub(super) struct Splitter {
 }
 
 impl Splitter {
-    /// Fills `batch` with the next [`BATCH_BYTES`] or so of records; empty when there
+    /// Fills `batch` with the next block or so of records; empty when there
     /// are no more (the file is read, or broken: then the finding is pushed).
     pub(super) fn fill<R: BufRead>(
         &mut self,
@@ -233,7 +240,7 @@ impl Splitter {
         buf.clear();
         buf.append(&mut self.tail);
         let filled = buf.len();
-        while buf.len() < filled + BATCH_BYTES {
+        while buf.len() < filled + self.block {
             let n = match source.fill_buf() {
                 Ok(block) => {
                     buf.extend_from_slice(block);
@@ -251,13 +258,6 @@ impl Splitter {
             }
             source.consume(n);
         }
-        let too_long = |line: u32| {
-            std::io::Error::other(format!(
-                "dòng {} dài quá {} KB (dấu ngoặc kép không đóng, hoặc tệp không xuống dòng)",
-                line + 1,
-                MAX_RECORD_BYTES / 1024
-            ))
-        };
         let (mut start, mut line, mut quoted) = (0usize, self.line, false);
         let mut record_line = line;
         for at in memchr::memchr2_iter(b'\n', b'"', buf) {
@@ -347,4 +347,63 @@ pub(super) fn broken(file: &str, e: std::io::Error, line: u32) -> Finding {
         ),
     )
     .with_raw(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `text` with its line, as the splitter gives them when it reads
+    /// `block` bytes at a time; and its findings.
+    fn split_all(text: &str, block: usize) -> (Vec<(u32, Vec<String>)>, Vec<Finding>) {
+        let mut splitter = Splitter {
+            block,
+            line: 0,
+            tail: Vec::new(),
+            done: false,
+        };
+        let mut source = std::io::BufReader::with_capacity(block.max(1), text.as_bytes());
+        let (mut batch, mut findings, mut got) = (Batch::default(), Vec::new(), Vec::new());
+        let mut fields = Fields::default();
+        loop {
+            splitter.fill(&mut source, &mut batch, &mut findings, "x.csv");
+            if batch.spans.is_empty() {
+                return (got, findings);
+            }
+            for &(line, from, to) in &batch.spans {
+                fields.split(&batch.buffer[from..to], b',');
+                got.push((line, fields.to_strings()));
+            }
+        }
+    }
+
+    /// Records cut by the blocks anywhere (inside a quoted line break, between `\r` and
+    /// `\n`) come out whole, on their lines; blank lines are skipped, the last record
+    /// needs no line break.
+    #[test]
+    fn records_cut_by_blocks_come_out_whole() {
+        let text = "a,\"b, c\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",x\r\nlast,";
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let expected = vec![
+            (0, s(&["a", "b, c", "say \"hi\""])),
+            (2, s(&["two\nlines", "x"])),
+            (4, s(&["last", ""])),
+        ];
+        for block in 1..=text.len() + 1 {
+            let (got, findings) = split_all(text, block);
+            assert_eq!(got, expected, "block {block}");
+            assert!(findings.is_empty());
+        }
+    }
+
+    /// A quote never closed stops the file at the record limit, naming its line.
+    #[test]
+    fn an_open_quote_stops_the_splitter() {
+        let mut text = String::from("id,x\n1,\"never closed\n");
+        text.push_str(&"x,y\n".repeat(400_000));
+        let (got, findings) = split_all(&text, 1 << 16);
+        assert_eq!(got, vec![(0, vec!["id".to_string(), "x".to_string()])]);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].raw.contains("dòng 2"), "{:?}", findings[0]);
+    }
 }
