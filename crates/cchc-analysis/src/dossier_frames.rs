@@ -69,10 +69,10 @@ pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, Ana
     // By unit id, each unit's in reading order (a stable sort of references).
     let mut sorted: Vec<&BatchDossier> = dossiers.iter().collect();
     sorted.sort_by(|a, b| {
-        if std::sync::Arc::ptr_eq(&a.unit, &b.unit) {
+        if std::sync::Arc::ptr_eq(&a.shared.unit, &b.shared.unit) {
             std::cmp::Ordering::Equal
         } else {
-            a.unit.unit_id.cmp(&b.unit.unit_id)
+            a.unit().unit_id.cmp(&b.unit().unit_id)
         }
     });
     let dossiers = sorted;
@@ -82,41 +82,40 @@ pub fn dossier_records_frame(dossiers: &[BatchDossier]) -> Result<DataFrame, Ana
         dossiers.iter().map(|d| day(f(d))).collect()
     };
     let due: Vec<Option<String>> = dossiers.iter().map(|d| day(Some(d.due))).collect();
-    let from_limit: Vec<bool> = dossiers.iter().map(|d| d.record.due.is_none()).collect();
+    let from_limit: Vec<bool> = dossiers.iter().map(|d| d.due_from_limit).collect();
     let limit: Vec<Option<i32>> = dossiers
         .iter()
-        .map(|d| d.record.time_limit.map(|n| n as i32))
+        .map(|d| d.time_limit.map(i32::from))
         .collect();
     let time: Vec<Option<String>> = dossiers
         .iter()
         .map(|d| {
-            d.record
-                .received_time
-                .map(|t| t.format("%H:%M:%S").to_string())
+            d.received_time
+                .map(|t| t.time().format("%H:%M:%S").to_string())
         })
         .collect();
-    let cells: Vec<String> = dossiers.iter().map(|d| d.record.cell()).collect();
+    let cells: Vec<String> = dossiers.iter().map(|d| d.cell()).collect();
     let n = DOSSIER_RECORD_COLUMNS;
     let columns = vec![
-        text_column(n[0], &text(|d| &d.unit.unit_id)),
-        text_column(n[1], &text(|d| &d.unit.name)),
-        text_column(n[2], &text(|d| &d.unit.district)),
-        text_column(n[3], &text(|d| &d.record.id)),
-        text_column(n[4], &text(|d| &d.record.texts.procedure_code)),
-        text_column(n[5], &text(|d| &d.record.texts.procedure_name)),
-        text_column(n[6], &text(|d| &d.record.texts.field)),
-        text_column(n[7], &text(|d| &d.record.texts.agency)),
-        Column::new(n[8].into(), days(|d| Some(d.record.received))),
+        text_column(n[0], &text(|d| &d.unit().unit_id)),
+        text_column(n[1], &text(|d| &d.unit().name)),
+        text_column(n[2], &text(|d| &d.unit().district)),
+        text_column(n[3], &text(|d| &d.id)),
+        text_column(n[4], &text(|d| &d.texts().procedure_code)),
+        text_column(n[5], &text(|d| &d.texts().procedure_name)),
+        text_column(n[6], &text(|d| &d.texts().field)),
+        text_column(n[7], &text(|d| &d.texts().agency)),
+        Column::new(n[8].into(), days(|d| Some(d.received))),
         Column::new(n[9].into(), time),
         Column::new(n[10].into(), due),
         Column::new(n[11].into(), from_limit),
         Column::new(n[12].into(), limit),
-        Column::new(n[13].into(), days(|d| d.record.finished)),
-        Column::new(n[14].into(), days(|d| d.record.returned)),
-        text_column(n[15], &text(|d| &d.record.texts.status)),
-        text_column(n[16], &text(|d| d.record.channel.id())),
-        text_column(n[17], &text(|d| &d.source.file)),
-        text_column(n[18], &text(|d| &d.source.sheet)),
+        Column::new(n[13].into(), days(|d| d.finished)),
+        Column::new(n[14].into(), days(|d| d.returned)),
+        text_column(n[15], &text(|d| &d.texts().status)),
+        text_column(n[16], &text(|d| d.channel.id())),
+        text_column(n[17], &text(|d| &d.source().file)),
+        text_column(n[18], &text(|d| &d.source().sheet)),
         Column::new(n[19].into(), cells),
     ];
     Ok(DataFrame::new(dossiers.len(), columns)?)
@@ -133,18 +132,18 @@ pub fn late_dossiers_frame(
     names: &dyn Fn(&str) -> String,
 ) -> Result<DataFrame, AnalysisError> {
     let periods: Vec<String> = late.iter().map(|(p, _)| p.to_string()).collect();
-    let unit_names: Vec<String> = late.iter().map(|(_, l)| names(&l.unit_id)).collect();
+    let unit_names: Vec<String> = late.iter().map(|(_, l)| names(l.unit_id())).collect();
     let text =
         |f: fn(&LateDossier) -> &str| -> Vec<&str> { late.iter().map(|(_, l)| f(l)).collect() };
     let n = LATE_DOSSIER_COLUMNS;
     let columns = vec![
         Column::new(n[0].into(), periods),
-        text_column(n[1], &text(|l| &l.unit_id)),
+        text_column(n[1], &text(|l| l.unit_id())),
         Column::new(n[2].into(), unit_names),
         text_column(n[3], &text(|l| &l.id)),
-        text_column(n[4], &text(|l| &l.texts.procedure_code)),
-        text_column(n[5], &text(|l| &l.texts.procedure_name)),
-        text_column(n[6], &text(|l| &l.texts.field)),
+        text_column(n[4], &text(|l| &l.texts().procedure_code)),
+        text_column(n[5], &text(|l| &l.texts().procedure_name)),
+        text_column(n[6], &text(|l| &l.texts().field)),
         Column::new(
             n[7].into(),
             late.iter()
@@ -177,8 +176,8 @@ pub fn late_dossiers_frame(
                 }
             }),
         ),
-        text_column(n[12], &text(|l| &l.source.file)),
-        text_column(n[13], &text(|l| &l.source.sheet)),
+        text_column(n[12], &text(|l| &l.source().file)),
+        text_column(n[13], &text(|l| &l.source().sheet)),
         Column::new(
             n[14].into(),
             late.iter().map(|(_, l)| l.cell()).collect::<Vec<_>>(),

@@ -128,7 +128,7 @@ fn assert_good_rows(rows: &[DossierRecord]) {
             (
                 r.id.as_str(),
                 r.received,
-                r.received_time,
+                r.received_time.map(|t| t.time()),
                 r.due,
                 r.finished,
                 r.channel,
@@ -254,7 +254,7 @@ fn date_cells_and_serial_numbers_are_dates() {
             (
                 r.id.as_str(),
                 r.received,
-                r.received_time,
+                r.received_time.map(|t| t.time()),
                 r.time_limit,
                 r.channel,
             )
@@ -368,7 +368,7 @@ fn duplicates_and_agencies_across_files() {
     let kept: Vec<(&str, &str, &str)> = batch
         .dossier_records
         .iter()
-        .map(|d| (&*d.unit.unit_id, d.record.id.as_str(), &*d.source.file))
+        .map(|d| (&*d.unit().unit_id, d.id.as_str(), &*d.source().file))
         .collect();
     let a = dir.path().join("a.csv").display().to_string();
     let b = dir.path().join("b.csv").display().to_string();

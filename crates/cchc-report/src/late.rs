@@ -73,16 +73,16 @@ pub(crate) fn late_sheet(
         let r = DATA_ROW + i as u32;
         let name = input
             .registry
-            .get(&l.unit_id)
+            .get(l.unit_id())
             .map_or(String::new(), |u| u.name.clone());
         ws.write_number_with_format(r, 0, (i + 1) as f64, &f.int)?;
         for (c, text) in [
-            (1, l.unit_id.to_string()),
+            (1, l.unit_id().to_string()),
             (2, name),
             (3, l.id.to_string()),
-            (4, l.texts.procedure_code.to_string()),
-            (5, l.texts.procedure_name.to_string()),
-            (6, l.texts.field.to_string()),
+            (4, l.texts().procedure_code.to_string()),
+            (5, l.texts().procedure_name.to_string()),
+            (6, l.texts().field.to_string()),
             (7, day(l.received)),
             (8, day(l.due)),
             (9, l.finished.map(day).unwrap_or_default()),
@@ -95,7 +95,7 @@ pub(crate) fn late_sheet(
             None => "Chưa giải quyết, đã quá hạn",
         };
         ws.write_string_with_format(r, 11, state, &f.text)?;
-        ws.write_string_with_format(r, 12, &*l.source.file, &f.text)?;
+        ws.write_string_with_format(r, 12, &*l.source().file, &f.text)?;
         ws.write_string_with_format(r, 13, l.cell(), &f.text)?;
     }
     // Under the table (a low-memory sheet is written row after row).

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use cchc_domain::finding::parse_a1;
 use cchc_domain::measure::Measure;
-use cchc_read::batch::{classify, computed_measures, BatchDossier, DossierSource, DossierUnit};
-use cchc_read::dossier_export::{Channel, DossierRecord, DossierTexts};
+use cchc_read::batch::{
+    classify, computed_measures, BatchDossier, DossierShared, DossierSource, DossierUnit,
+};
+use cchc_read::dossier_export::{Channel, DossierTexts};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -139,10 +141,9 @@ pub fn classify_frame(
     );
     let (file, sheet, cell) = (col("source_file")?, col("sheet")?, col("cell")?);
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let mut units: BTreeMap<&str, Arc<DossierUnit>> = BTreeMap::new();
-    let mut sources: BTreeMap<(&str, &str), Arc<DossierSource>> = BTreeMap::new();
-    type Texts<'a> = BTreeMap<(&'a str, &'a str, &'a str), Arc<DossierTexts>>;
-    let mut texts: Texts = BTreeMap::new();
+    // One shared part per unit, source and texts, as a batch's dossiers share them.
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+    let mut shared: BTreeMap<Key, Arc<DossierShared>> = BTreeMap::new();
     let mut dossiers = Vec::with_capacity(records.height());
     let mut skipped = 0;
     for i in 0..records.height() {
@@ -159,52 +160,50 @@ pub fn classify_frame(
             skipped += 1;
             continue;
         };
-        let unit = units
-            .entry(unit[i].as_str())
+        let key = (
+            unit[i].as_str(),
+            file[i].as_str(),
+            sheet[i].as_str(),
+            code[i].as_str(),
+            name[i].as_str(),
+            field[i].as_str(),
+        );
+        let shared = shared
+            .entry(key)
             .or_insert_with(|| {
-                Arc::new(DossierUnit {
-                    unit_id: Arc::from(unit[i].as_str()),
-                    name: Arc::from(""),
-                    district: Arc::from(""),
+                Arc::new(DossierShared {
+                    texts: Arc::new(DossierTexts {
+                        procedure_code: key.3.into(),
+                        procedure_name: key.4.into(),
+                        field: key.5.into(),
+                        ..DossierTexts::default()
+                    }),
+                    unit: Arc::new(DossierUnit {
+                        unit_id: Arc::from(key.0),
+                        name: Arc::from(""),
+                        district: Arc::from(""),
+                    }),
+                    source: Arc::new(DossierSource {
+                        file: Arc::from(key.1),
+                        sheet: Arc::from(key.2),
+                    }),
                 })
             })
             .clone();
-        let source = sources
-            .entry((file[i].as_str(), sheet[i].as_str()))
-            .or_insert_with(|| {
-                Arc::new(DossierSource {
-                    file: Arc::from(file[i].as_str()),
-                    sheet: Arc::from(sheet[i].as_str()),
-                })
-            })
-            .clone();
+        let (row, col) = parse_a1(&cell[i]).unwrap_or((0, 0));
         dossiers.push(BatchDossier {
-            unit,
-            source,
+            id: id[i].as_str().into(),
+            shared,
+            received: r,
+            received_time: None,
             due: d,
-            record: DossierRecord {
-                id: id[i].as_str().into(),
-                texts: texts
-                    .entry((&code[i], &name[i], &field[i]))
-                    .or_insert_with(|| {
-                        Arc::new(DossierTexts {
-                            procedure_code: code[i].as_str().into(),
-                            procedure_name: name[i].as_str().into(),
-                            field: field[i].as_str().into(),
-                            ..DossierTexts::default()
-                        })
-                    })
-                    .clone(),
-                received: r,
-                received_time: None,
-                due: Some(d),
-                finished: day(&finished[i]),
-                returned: None,
-                channel,
-                time_limit: None,
-                supplement: None,
-                at: parse_a1(&cell[i]).unwrap_or((0, 0)),
-            },
+            due_from_limit: false,
+            finished: day(&finished[i]),
+            returned: None,
+            time_limit: None,
+            channel,
+            row,
+            col: u16::try_from(col).unwrap_or(u16::MAX),
         });
     }
     let (counts, late) = classify(&dossiers, (start, end));

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use cchc_domain::measure::Measure;
 use chrono::NaiveDate;
 
-use super::{BatchDossier, DossierSource};
+use super::{BatchDossier, DossierShared, DossierSource};
 use crate::dossier_export::{Channel, DossierTexts};
 
 /// The counts of one unit and field for a period, by [`Measure::index`].
@@ -30,12 +30,10 @@ pub struct ComputedCounts {
 /// A dossier finished late, or pending past its due date at the end of the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LateDossier {
-    /// Unit id.
-    pub unit_id: Arc<str>,
     /// Dossier id.
     pub id: compact_str::CompactString,
-    /// Procedure, field, agency and status.
-    pub texts: Arc<DossierTexts>,
+    /// Texts, unit and source, shared with the batch's dossier.
+    pub shared: Arc<DossierShared>,
     /// Day received.
     pub received: NaiveDate,
     /// Due date.
@@ -44,16 +42,31 @@ pub struct LateDossier {
     pub finished: Option<NaiveDate>,
     /// Calendar days past the due date (to the day finished, or to the period's end).
     pub days_late: i64,
-    /// Source file and sheet.
-    pub source: Arc<DossierSource>,
-    /// Row and column of the source cell (0-based).
-    pub at: (u32, u32),
+    /// Row (0-based) of the source cell.
+    pub row: u32,
+    /// Column (0-based) of the source cell.
+    pub col: u16,
 }
 
 impl LateDossier {
+    /// The unit's id.
+    pub fn unit_id(&self) -> &str {
+        &self.shared.unit.unit_id
+    }
+
+    /// Procedure, field, agency and status.
+    pub fn texts(&self) -> &DossierTexts {
+        &self.shared.texts
+    }
+
+    /// Source file and sheet.
+    pub fn source(&self) -> &DossierSource {
+        &self.shared.source
+    }
+
     /// A1 reference of the source cell.
     pub fn cell(&self) -> String {
-        cchc_domain::finding::a1(self.at.0, self.at.1)
+        cchc_domain::finding::a1(self.row, u32::from(self.col))
     }
 }
 
@@ -75,6 +88,19 @@ pub fn classify(
     dossiers: &[BatchDossier],
     range: (NaiveDate, NaiveDate),
 ) -> (Vec<ComputedCounts>, Vec<LateDossier>) {
+    let mut late = Vec::new();
+    let counts = classify_into(dossiers, range, &mut late, |l| l);
+    (counts, late)
+}
+
+/// [`classify`], its late list appended to `late`, each made into what `late` holds
+/// by `wrap` (no second copy of a list of millions).
+pub(super) fn classify_into<T>(
+    dossiers: &[BatchDossier],
+    range: (NaiveDate, NaiveDate),
+    out: &mut Vec<T>,
+    wrap: impl Fn(LateDossier) -> T,
+) -> Vec<ComputedCounts> {
     use rayon::prelude::*;
     // In parts on every core, the counts then added up.
     let part = dossiers
@@ -86,7 +112,7 @@ pub fn classify(
         .map(|p| classify_part(p, range))
         .collect();
     let mut counts: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
-    let mut late: Vec<PartLate> = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut late: Vec<&BatchDossier> = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
     for (c, mut l) in parts {
         for (key, values) in c {
             match counts.entry(key) {
@@ -107,57 +133,53 @@ pub fn classify(
     // third of a million by id compared strings for longer than all the rest took).
     let n = late.len();
     let mut group_of: rustc_hash::FxHashMap<usize, usize> = Default::default();
-    let mut groups: Vec<Vec<PartLate>> = Vec::new();
-    for l in late {
+    let mut groups: Vec<Vec<&BatchDossier>> = Vec::new();
+    for d in late {
         let g = *group_of
-            .entry(Arc::as_ptr(&l.1.unit) as usize)
+            .entry(Arc::as_ptr(&d.shared.unit) as usize)
             .or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });
-        groups[g].push(l);
+        groups[g].push(d);
     }
     // Stable: units met first stay first among equal ids (a frame's rows need not
     // share their units' allocations).
-    groups.sort_by(|a, b| a[0].0.cmp(b[0].0));
-    let late = groups.into_iter().flatten();
-    // Made here, on one thread: each shares three allocations with a million others,
+    groups.sort_by(|a, b| a[0].unit().unit_id.cmp(&b[0].unit().unit_id));
+    // Made here, on one thread: each shares an allocation with thousands of others,
     // whose counts two threads would fight over.
-    let mut out = Vec::with_capacity(n);
-    out.extend(late.map(|(_, d, due, finished, days_late)| LateDossier {
-        unit_id: d.unit.unit_id.clone(),
-        id: d.record.id.clone(),
-        texts: d.record.texts.clone(),
-        received: d.record.received,
-        due,
-        finished,
-        days_late,
-        source: d.source.clone(),
-        at: d.record.at,
+    out.reserve(n);
+    out.extend(groups.into_iter().flatten().map(|d| {
+        let finished = d.finished.filter(|f| *f <= range.1);
+        wrap(LateDossier {
+            id: d.id.clone(),
+            shared: d.shared.clone(),
+            received: d.received,
+            due: d.due,
+            finished,
+            days_late: (finished.unwrap_or(range.1) - d.due).num_days(),
+            row: d.row,
+            col: d.col,
+        })
     }));
-    let computed = counts
+    counts
         .into_iter()
         .map(|((unit_id, field), values)| ComputedCounts {
             unit_id: Arc::from(unit_id),
             field: Arc::from(field),
             values,
         })
-        .collect();
-    (computed, out)
+        .collect()
 }
 
 type PartCounts<'a> = BTreeMap<(&'a str, &'a str), Vec<i64>>;
-
-/// A late dossier of a part: its unit id, it, its due date, the day finished, the days
-/// late.
-type PartLate<'a> = (&'a str, &'a BatchDossier, NaiveDate, Option<NaiveDate>, i64);
 
 /// [`classify`] of some of the dossiers: counts by unit and field, the late ones
 /// unsorted.
 fn classify_part<'a>(
     dossiers: &'a [BatchDossier],
     (start, end): (NaiveDate, NaiveDate),
-) -> (PartCounts<'a>, Vec<PartLate<'a>>) {
+) -> (PartCounts<'a>, Vec<&'a BatchDossier>) {
     let idx = |id: &str| Measure::named(id).map(Measure::index);
     let [total, online, direct, carried, resolved, early, on_time, late, pending, in_time, overdue, in_person, postal] =
         [
@@ -179,29 +201,26 @@ fn classify_part<'a>(
     // Counts by unit and field, found by the addresses the dossiers share (comparing
     // the texts for each of a million dossiers took most of the time).
     let mut slots: Vec<Vec<i64>> = Vec::new();
-    let mut slot_of: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
+    let mut slot_of: rustc_hash::FxHashMap<usize, usize> = Default::default();
     let mut by_name: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut late_list = Vec::new();
-    let key_of = |d: &'a BatchDossier| &*d.unit.unit_id;
     for d in dossiers {
-        let r = &d.record;
+        let r = d;
         let due = d.due;
         let in_period = (start..=end).contains(&r.received);
         let carried_in = r.received < start && r.finished.is_none_or(|f| f >= start);
         if !in_period && !carried_in {
             continue;
         }
-        let key = (
-            Arc::as_ptr(&d.unit) as usize,
-            Arc::as_ptr(&r.texts) as usize,
-        );
-        let slot = *slot_of.entry(key).or_insert_with(|| {
-            let name = (&*d.unit.unit_id, &*r.texts.field);
-            *by_name.entry(name).or_insert_with(|| {
-                slots.push(vec![0; Measure::count()]);
-                slots.len() - 1
-            })
-        });
+        let slot = *slot_of
+            .entry(Arc::as_ptr(&d.shared) as usize)
+            .or_insert_with(|| {
+                let name = (&*d.shared.unit.unit_id, &*d.shared.texts.field);
+                *by_name.entry(name).or_insert_with(|| {
+                    slots.push(vec![0; Measure::count()]);
+                    slots.len() - 1
+                })
+            });
         let v = &mut slots[slot];
         let mut add = |i: usize| {
             if let Some(x) = v.get_mut(i) {
@@ -224,7 +243,6 @@ fn classify_part<'a>(
         } else {
             add(carried);
         }
-        let late_by = |to: NaiveDate| (to - due).num_days();
         match r.finished.filter(|f| *f <= end) {
             Some(f) => {
                 add(resolved);
@@ -233,7 +251,7 @@ fn classify_part<'a>(
                     std::cmp::Ordering::Equal => add(on_time),
                     std::cmp::Ordering::Greater => {
                         add(late);
-                        late_list.push((key_of(d), d, due, Some(f), late_by(f)));
+                        late_list.push(d);
                     }
                 }
             }
@@ -243,7 +261,7 @@ fn classify_part<'a>(
                     add(in_time);
                 } else {
                     add(overdue);
-                    late_list.push((key_of(d), d, due, None, late_by(end)));
+                    late_list.push(d);
                 }
             }
         }
@@ -258,7 +276,6 @@ fn classify_part<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dossier_export::DossierRecord;
     use chrono::NaiveTime;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -269,7 +286,7 @@ mod tests {
         id: &str,
         received: NaiveDate,
         due: Option<NaiveDate>,
-        limit: Option<u32>,
+        limit: Option<u16>,
         finished: Option<NaiveDate>,
         channel: Channel,
     ) -> BatchDossier {
@@ -277,37 +294,37 @@ mod tests {
         let at = NaiveTime::from_hms_opt(9, 0, 0);
         let calendar = cchc_domain::workdays::WorkCalendar::embedded();
         let effective = due
-            .or_else(|| limit.map(|n| calendar.due_date(received, at, n)))
+            .or_else(|| limit.map(|n| calendar.due_date(received, at, n.into())))
             .expect("a due date");
         BatchDossier {
-            unit: Arc::new(super::super::DossierUnit {
-                unit_id: s("u"),
-                name: s("Đơn vị"),
-                district: s("X"),
-            }),
-            source: Arc::new(DossierSource {
-                file: s("f.csv"),
-                sheet: s("CSV"),
-            }),
-            due: effective,
-            record: DossierRecord {
-                id: id.into(),
+            id: id.into(),
+            shared: Arc::new(DossierShared {
                 texts: Arc::new(DossierTexts {
                     procedure_code: "1.0".into(),
                     procedure_name: "Thủ tục".into(),
                     field: "F".into(),
                     ..DossierTexts::default()
                 }),
-                received,
-                received_time: at,
-                due,
-                finished,
-                returned: None,
-                channel,
-                time_limit: limit,
-                supplement: None,
-                at: (1, 0),
-            },
+                unit: Arc::new(super::super::DossierUnit {
+                    unit_id: s("u"),
+                    name: s("Đơn vị"),
+                    district: s("X"),
+                }),
+                source: Arc::new(DossierSource {
+                    file: s("f.csv"),
+                    sheet: s("CSV"),
+                }),
+            }),
+            received,
+            received_time: at.map(crate::dossier_export::ClockTime::new),
+            due: effective,
+            due_from_limit: due.is_none(),
+            finished,
+            returned: None,
+            time_limit: limit,
+            channel,
+            row: 1,
+            col: 0,
         }
     }
 

@@ -10,7 +10,7 @@ use cchc_domain::finding::{Finding, Rule};
 use cchc_domain::measure::Measure;
 use cchc_domain::period::Period;
 
-use super::classify::{classify, computed_measures, LateDossier};
+use super::classify::{classify_into, computed_measures, LateDossier};
 use super::{BatchDossier, BatchOptions, Submission, SubmissionData};
 use crate::form_a::DossierRow;
 
@@ -38,7 +38,7 @@ pub(super) fn computed_form_a(
     if periods.is_empty() {
         findings.push(Finding::file(
             Rule::PeriodUnknown,
-            &*dossiers[0].source.file,
+            &*dossiers[0].source().file,
             "Hồ sơ xuất từ hệ thống một cửa: không xác định được kỳ để tính biểu A (không có báo cáo nào ghi kỳ); hãy chỉ rõ kỳ bằng --period",
         ));
         return Vec::new();
@@ -50,13 +50,13 @@ pub(super) fn computed_form_a(
     let mut by_ptr: rustc_hash::FxHashMap<usize, (usize, usize)> = Default::default();
     for (i, d) in dossiers.iter().enumerate() {
         by_ptr
-            .entry(Arc::as_ptr(&d.unit) as usize)
+            .entry(Arc::as_ptr(&d.shared.unit) as usize)
             .or_insert((i, 0))
             .1 += 1;
     }
     for (first, n) in by_ptr.into_values() {
         let e = of_unit
-            .entry(&dossiers[first].unit.unit_id)
+            .entry(&dossiers[first].unit().unit_id)
             .or_insert((first, 0));
         e.0 = e.0.min(first);
         e.1 += n;
@@ -66,8 +66,7 @@ pub(super) fn computed_form_a(
         let Some(range) = calendar.range(period) else {
             continue;
         };
-        let (counts, late) = classify(dossiers, range);
-        late_all.extend(late.into_iter().map(|l| (period, l)));
+        let counts = classify_into(dossiers, range, &mut late_all, |l| (period, l));
         let mut by_unit: BTreeMap<Arc<str>, Vec<DossierRow>> = BTreeMap::new();
         for c in counts {
             by_unit.entry(c.unit_id).or_default().push(DossierRow {
@@ -98,9 +97,11 @@ pub(super) fn computed_form_a(
             submissions.push(Submission {
                 unit,
                 period,
-                file: first.map(|d| d.source.file.to_string()).unwrap_or_default(),
+                file: first
+                    .map(|d| d.source().file.to_string())
+                    .unwrap_or_default(),
                 sheet: first
-                    .map(|d| d.source.sheet.to_string())
+                    .map(|d| d.source().sheet.to_string())
                     .unwrap_or_default(),
                 data: SubmissionData::A(rows),
                 from_roll_up: false,

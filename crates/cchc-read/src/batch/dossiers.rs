@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cchc_domain::finding::{Finding, Rule};
+use cchc_domain::finding::{a1, Finding, Rule};
 use cchc_domain::unit::Registry;
 
 use super::assemble::unit_words_of_file_name;
 use super::FileStat;
-use crate::dossier_export::{DossierRecord, DossierTable};
+use chrono::NaiveDate;
+
+use crate::dossier_export::{Channel, ClockTime, DossierRecord, DossierTable, DossierTexts};
 
 /// A dossier export's table, waiting for its units.
 pub(super) struct ExportTable {
@@ -45,40 +47,90 @@ pub struct DossierSource {
     pub sheet: Arc<str>,
 }
 
-/// One dossier of the batch, tied to the unit that handles it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchDossier {
+/// What many dossiers of the batch share: their texts, the unit that handles them and
+/// where they were read (one per table and texts: a few thousand for a million rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierShared {
+    /// Procedure, field, agency and status.
+    pub texts: Arc<DossierTexts>,
     /// The unit.
     pub unit: Arc<DossierUnit>,
     /// Source file and sheet.
     pub source: Arc<DossierSource>,
-    /// The due date: the export's, else its time limit counted in working days.
-    pub due: chrono::NaiveDate,
-    /// The dossier.
-    pub record: DossierRecord,
 }
 
+/// One dossier of the batch, tied to the unit that handles it: the fields of its
+/// [`DossierRecord`], the due date worked out. As large as the record (64 bytes), so a
+/// table of records becomes the batch's dossiers in its own memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchDossier {
+    /// `Mã hồ sơ`.
+    pub id: compact_str::CompactString,
+    /// Texts, unit and source.
+    pub shared: Arc<DossierShared>,
+    /// The day received.
+    pub received: NaiveDate,
+    /// The time received, when the export gives one.
+    pub received_time: Option<ClockTime>,
+    /// The due date: the export's, else its time limit counted in working days.
+    pub due: NaiveDate,
+    /// The due date was counted from the time limit (the export gives none).
+    pub due_from_limit: bool,
+    /// The day it was finished (or returned when only that is given).
+    pub finished: Option<NaiveDate>,
+    /// `Ngày trả kết quả`.
+    pub returned: Option<NaiveDate>,
+    /// `Thời hạn giải quyết`, in working days.
+    pub time_limit: Option<u16>,
+    /// How it was submitted.
+    pub channel: Channel,
+    /// The row (0-based) of the source cell.
+    pub row: u32,
+    /// The column (0-based) of the source cell.
+    pub col: u16,
+}
+
+// The batch is made of the tables' records where they lie: the sizes must agree.
+const _: () = assert!(std::mem::size_of::<BatchDossier>() == std::mem::size_of::<DossierRecord>());
+const _: () = assert!(std::mem::size_of::<BatchDossier>() <= 64);
+
 impl BatchDossier {
+    /// Procedure, field, agency and status.
+    pub fn texts(&self) -> &DossierTexts {
+        &self.shared.texts
+    }
+
+    /// The unit that handles it.
+    pub fn unit(&self) -> &DossierUnit {
+        &self.shared.unit
+    }
+
+    /// Where it was read.
+    pub fn source(&self) -> &DossierSource {
+        &self.shared.source
+    }
+
+    /// A1 reference of the source cell.
+    pub fn cell(&self) -> String {
+        a1(self.row, u32::from(self.col))
+    }
+
     /// `file / sheet / cell`, for messages.
     fn place(&self) -> String {
-        format!(
-            "{} / {} / {}",
-            self.source.file,
-            self.source.sheet,
-            self.record.cell()
-        )
+        let s = self.source();
+        format!("{} / {} / {}", s.file, s.sheet, self.cell())
     }
 }
 
 /// Everything but where it was read.
-fn same_data(a: &BatchDossier, b: &BatchDossier) -> bool {
-    let (x, y) = (&a.record, &b.record);
-    a.unit.unit_id == b.unit.unit_id
+fn same_data(x: &BatchDossier, y: &BatchDossier) -> bool {
+    x.unit().unit_id == y.unit().unit_id
         && x.id == y.id
-        && x.texts == y.texts
-        && (x.received, x.received_time, x.due, x.finished, x.returned)
-            == (y.received, y.received_time, y.due, y.finished, y.returned)
-        && (x.channel, x.time_limit, x.supplement) == (y.channel, y.time_limit, y.supplement)
+        && x.texts() == y.texts()
+        && (x.received, x.received_time, x.due, x.due_from_limit)
+            == (y.received, y.received_time, y.due, y.due_from_limit)
+        && (x.finished, x.returned, x.channel, x.time_limit)
+            == (y.finished, y.returned, y.channel, y.time_limit)
 }
 
 /// Ties every dossier to a unit (its agency column, else the table's unit line, the
@@ -91,7 +143,7 @@ pub(super) fn assemble_dossiers(
     findings: &mut Vec<Finding>,
     stats: &mut BTreeMap<String, FileStat>,
 ) -> Vec<BatchDossier> {
-    let mut all = Vec::with_capacity(tables.iter().map(|t| t.table.rows.len()).sum());
+    let mut all: Vec<BatchDossier> = Vec::new();
     // One shared copy of each unit's names.
     let mut units: BTreeMap<&str, Arc<DossierUnit>> = BTreeMap::new();
     for t in tables {
@@ -105,55 +157,74 @@ pub(super) fn assemble_dossiers(
             file: Arc::from(t.file.as_str()),
             sheet: Arc::from(t.sheet.as_str()),
         });
-        // One look-up per agency as written; the unknown ones said once each. A file's
+        // One look-up per agency as written; the unknown ones said once each. A table's
         // equal texts share one allocation (the reader interns them): the map is keyed
         // by it, not by comparing the texts row after row.
-        let mut by_texts: rustc_hash::FxHashMap<usize, Option<Arc<DossierUnit>>> =
+        let mut shared_of: rustc_hash::FxHashMap<usize, Option<Arc<DossierShared>>> =
             Default::default();
         let mut unknown: BTreeMap<Box<str>, (String, usize)> = BTreeMap::new();
-        for record in t.table.rows {
-            let unit = by_texts
-                .entry(Arc::as_ptr(&record.texts) as usize)
-                .or_insert_with(|| {
-                    let agency = &record.texts.agency;
-                    let unit = if agency.is_empty() {
-                        table_unit
-                    } else {
-                        reg.match_name(agency)
-                    }?;
-                    let shared = units.entry(&unit.unit_id).or_insert_with(|| {
-                        Arc::new(DossierUnit {
-                            unit_id: Arc::from(unit.unit_id.as_str()),
-                            name: Arc::from(unit.name.as_str()),
-                            district: Arc::from(unit.district.as_str()),
-                        })
-                    });
-                    Some(shared.clone())
-                })
-                .clone();
-            let r = &record;
-            // Read without a due date or a time limit: never (dossier.incomplete).
-            let Some(due) = r.due.or_else(|| {
-                r.time_limit
-                    .map(|n| workdays.due_date(r.received, r.received_time, n))
-            }) else {
-                continue;
-            };
-            match unit {
-                Some(unit) => all.push(BatchDossier {
-                    unit,
-                    source: source.clone(),
-                    due,
-                    record,
-                }),
-                None => {
+        // Each record becomes its dossier where it lies (the same size: no second copy
+        // of a table of millions).
+        let mut tied: Vec<BatchDossier> = t
+            .table
+            .rows
+            .into_iter()
+            .filter_map(|r| {
+                let shared = shared_of
+                    .entry(Arc::as_ptr(&r.texts) as usize)
+                    .or_insert_with(|| {
+                        let agency = &r.texts.agency;
+                        let unit = if agency.is_empty() {
+                            table_unit
+                        } else {
+                            reg.match_name(agency)
+                        }?;
+                        let unit = units.entry(&unit.unit_id).or_insert_with(|| {
+                            Arc::new(DossierUnit {
+                                unit_id: Arc::from(unit.unit_id.as_str()),
+                                name: Arc::from(unit.name.as_str()),
+                                district: Arc::from(unit.district.as_str()),
+                            })
+                        });
+                        Some(Arc::new(DossierShared {
+                            texts: r.texts.clone(),
+                            unit: unit.clone(),
+                            source: source.clone(),
+                        }))
+                    })
+                    .clone();
+                let Some(shared) = shared else {
                     let e = unknown
-                        .entry(record.texts.agency.clone())
-                        .or_insert_with(|| (record.cell(), 0));
+                        .entry(r.texts.agency.clone())
+                        .or_insert_with(|| (r.cell(), 0));
                     e.1 += 1;
-                }
-            }
-        }
+                    return None;
+                };
+                // Read without a due date or a time limit: never (dossier.incomplete).
+                let (due, due_from_limit) = match r.due {
+                    Some(due) => (due, false),
+                    None => {
+                        let time = r.received_time.map(ClockTime::time);
+                        let limit = u32::from(r.time_limit?);
+                        (workdays.due_date(r.received, time, limit), true)
+                    }
+                };
+                Some(BatchDossier {
+                    id: r.id,
+                    shared,
+                    received: r.received,
+                    received_time: r.received_time,
+                    due,
+                    due_from_limit,
+                    finished: r.finished,
+                    returned: r.returned,
+                    time_limit: r.time_limit,
+                    channel: r.channel,
+                    row: r.row,
+                    col: r.col,
+                })
+            })
+            .collect();
         for (agency, (cell, n)) in unknown {
             let written = if agency.is_empty() {
                 t.written.clone().unwrap_or_else(|| t.stem.clone())
@@ -175,6 +246,11 @@ pub(super) fn assemble_dossiers(
                 s.rows_set_aside += n;
             }
         }
+        if all.is_empty() {
+            all = tied;
+        } else {
+            all.append(&mut tied);
+        }
     }
     let dropped = duplicates(&all, findings, stats);
     let mut i = 0;
@@ -182,9 +258,10 @@ pub(super) fn assemble_dossiers(
         i += 1;
         !dropped[i - 1]
     });
-    for d in &all {
-        if let Some(s) = stats.get_mut(&*d.source.file) {
-            s.rows_accepted += 1;
+    // Accepted rows by file, a run of one table's dossiers at a time.
+    for run in all.chunk_by(|a, b| Arc::ptr_eq(&a.shared.source, &b.shared.source)) {
+        if let Some(s) = stats.get_mut(&*run[0].source().file) {
+            s.rows_accepted += run.len();
         }
     }
     all.shrink_to_fit();
@@ -206,7 +283,7 @@ fn duplicates(
         .enumerate()
         .map(|(i, d)| {
             let mut h = rustc_hash::FxHasher::default();
-            d.record.id.as_str().hash(&mut h);
+            d.id.as_str().hash(&mut h);
             (h.finish(), i as u32)
         })
         .collect();
@@ -216,10 +293,9 @@ fn duplicates(
     for same_hash in hashes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         let mut left: Vec<u32> = same_hash.iter().map(|x| x.1).collect();
         while let Some(&first) = left.first() {
-            let id = &all[first as usize].record.id;
-            let (group, rest): (Vec<u32>, Vec<u32>) = left
-                .iter()
-                .partition(|&&j| all[j as usize].record.id == *id);
+            let id = &all[first as usize].id;
+            let (group, rest): (Vec<u32>, Vec<u32>) =
+                left.iter().partition(|&&j| all[j as usize].id == *id);
             if group.len() > 1 {
                 groups.push(group);
             }
@@ -250,18 +326,18 @@ fn duplicates(
             findings.push(
                 Finding::file(
                     rule,
-                    &*d.source.file,
+                    &*d.source().file,
                     format!(
                         "Hồ sơ \"{}\" ghi {} lần {}",
-                        d.record.id,
+                        d.id,
                         group.len(),
                         message.replace("{}", &places.join("; "))
                     ),
                 )
-                .at(&*d.source.sheet, d.record.cell())
-                .with_raw(d.record.id.to_string()),
+                .at(&*d.source().sheet, d.cell())
+                .with_raw(d.id.to_string()),
             );
-            if let Some(s) = stats.get_mut(&*d.source.file) {
+            if let Some(s) = stats.get_mut(&*d.source().file) {
                 s.rows_set_aside += 1;
             }
         }

@@ -30,7 +30,7 @@ mod watchdog;
 use assemble::assemble;
 pub use assemble::sort_findings;
 pub use classify::{classify, computed_measures, ComputedCounts, LateDossier};
-pub use dossiers::{BatchDossier, DossierSource, DossierUnit};
+pub use dossiers::{BatchDossier, DossierShared, DossierSource, DossierUnit};
 pub use inputs::{collect_inputs, count_inputs};
 use watchdog::read_files;
 

@@ -1,8 +1,35 @@
 //! The days and times of a dossier export, in every way systems write them, and its
 //! time limits in working days.
 
+use std::num::NonZeroU32;
+
 use calamine::Data;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Timelike};
+
+/// A time of day to the second, in four bytes (a batch may hold millions of dossiers,
+/// each with the time it was received).
+///
+/// ```
+/// use cchc_read::dossier_export::ClockTime;
+/// use chrono::NaiveTime;
+/// let t = NaiveTime::from_hms_opt(17, 30, 5).unwrap();
+/// assert_eq!(ClockTime::new(t).time(), t);
+/// assert_eq!(std::mem::size_of::<Option<ClockTime>>(), 4);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(NonZeroU32);
+
+impl ClockTime {
+    /// `t`, to the second.
+    pub fn new(t: NaiveTime) -> ClockTime {
+        ClockTime(NonZeroU32::MIN.saturating_add(t.num_seconds_from_midnight()))
+    }
+
+    /// The time of day.
+    pub fn time(self) -> NaiveTime {
+        NaiveTime::from_num_seconds_from_midnight_opt(self.0.get() - 1, 0).unwrap_or_default()
+    }
+}
 
 /// A date and perhaps a time, from a date cell, an Excel serial number or text as
 /// systems write it: `dd/mm/yyyy`, `dd/mm/yyyy hh:mm[:ss]`, `hh:mm dd/mm/yyyy`,
@@ -139,23 +166,24 @@ fn time_text(s: &str) -> Option<NaiveTime> {
     }
 }
 
-/// A time limit in working days: a whole number, or text starting with one (`15 ngày`).
-pub(super) fn days_of(d: &Data) -> Option<Option<u32>> {
+/// A time limit in working days: a whole number below 10,000, or text starting with one
+/// (`15 ngày`).
+pub(super) fn days_of(d: &Data) -> Option<Option<u16>> {
     match d {
         Data::Empty => Some(None),
-        Data::Float(x) if *x >= 0.0 && x.fract() == 0.0 && *x < 10_000.0 => Some(Some(*x as u32)),
-        Data::Int(x) if (0..10_000).contains(x) => Some(Some(*x as u32)),
+        Data::Float(x) if *x >= 0.0 && x.fract() == 0.0 && *x < 10_000.0 => Some(Some(*x as u16)),
+        Data::Int(x) if (0..10_000).contains(x) => Some(Some(*x as u16)),
         Data::String(s) => days_text(s),
         _ => None,
     }
 }
 
 /// [`days_of`] for text.
-pub(super) fn days_text(s: &str) -> Option<Option<u32>> {
+pub(super) fn days_text(s: &str) -> Option<Option<u16>> {
     let s = s.trim();
     if s.is_empty() {
         return Some(None);
     }
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    s[..digits].parse().ok().map(Some)
+    s[..digits].parse().ok().filter(|n| *n < 10_000).map(Some)
 }

@@ -15,7 +15,7 @@ use crate::header::{body_rows, BodyRow, Header};
 mod dates;
 mod texts;
 
-pub use dates::date_of;
+pub use dates::{date_of, ClockTime};
 use dates::{date_text, days_of, days_text};
 pub use texts::DossierTexts;
 pub(crate) use texts::Interner;
@@ -83,38 +83,39 @@ fn has_words(text: &str, phrase: &str) -> bool {
     })
 }
 
-/// One dossier as the export gives it, normalised. Compact (≈ 90 bytes): a batch may
-/// hold millions.
+/// One dossier as the export gives it, normalised. 64 bytes (a batch may hold tens of
+/// millions), the size of a [`crate::batch::BatchDossier`], which the batch makes of
+/// it in place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierRecord {
     /// `Mã hồ sơ` (held inline up to 24 bytes).
     pub id: compact_str::CompactString,
     /// Procedure, field, agency and status.
     pub texts: Arc<DossierTexts>,
-    /// The day received, and the time when the export gives one.
+    /// The day received.
     pub received: NaiveDate,
-    /// The time received.
-    pub received_time: Option<NaiveTime>,
+    /// The time received, when the export gives one.
+    pub received_time: Option<ClockTime>,
     /// The due date (`Ngày hẹn trả`), when given.
     pub due: Option<NaiveDate>,
     /// The day it was finished (`Ngày có kết quả`), or returned when only that is given.
     pub finished: Option<NaiveDate>,
     /// `Ngày trả kết quả`.
     pub returned: Option<NaiveDate>,
+    /// `Thời hạn giải quyết`, in working days (below 10,000).
+    pub time_limit: Option<u16>,
     /// How it was submitted.
     pub channel: Channel,
-    /// `Thời hạn giải quyết`, in working days.
-    pub time_limit: Option<u32>,
-    /// `Ngày yêu cầu bổ sung`.
-    pub supplement: Option<NaiveDate>,
-    /// The row (0-based) and the column of the row's first table cell.
-    pub at: (u32, u32),
+    /// The row (0-based) of the source cell.
+    pub row: u32,
+    /// The column (0-based) of the row's first table cell.
+    pub col: u16,
 }
 
 impl DossierRecord {
     /// A1 reference of the row's first table cell.
     pub fn cell(&self) -> String {
-        a1(self.at.0, self.at.1)
+        a1(self.row, u32::from(self.col))
     }
 }
 
@@ -229,7 +230,7 @@ impl<'a> RowCell<'a> {
         }
     }
 
-    fn days(self) -> Option<Option<u32>> {
+    fn days(self) -> Option<Option<u16>> {
         match self {
             RowCell::Text(s) => days_text(s),
             RowCell::Data(d) => days_of(d),
@@ -366,7 +367,8 @@ impl<'h> RowReader<'h> {
         let due = date(XColumn::Due, &mut problems).day();
         let finished_on = date(XColumn::Finished, &mut problems).day();
         let returned = date(XColumn::Returned, &mut problems).day();
-        let supplement = date(XColumn::Supplement, &mut problems).day();
+        // Read for its form only: no rule of §11 uses the day more was asked for.
+        date(XColumn::Supplement, &mut problems);
         let status = text(XColumn::Status);
         let channel_text = text(XColumn::Channel);
         let time_limit = match cell(XColumn::TimeLimit) {
@@ -445,14 +447,14 @@ impl<'h> RowReader<'h> {
             id: compact_str::CompactString::from(&*id),
             texts,
             received,
-            received_time,
+            received_time: received_time.map(ClockTime::new),
             due,
             finished,
             returned,
-            channel,
             time_limit,
-            supplement,
-            at: (r, span_start),
+            channel,
+            row: r,
+            col: u16::try_from(span_start).unwrap_or(u16::MAX),
         });
     }
 
