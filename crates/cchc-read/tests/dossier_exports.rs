@@ -5,7 +5,7 @@
 use cchc_domain::finding::Rule;
 use cchc_domain::unit::Registry;
 use cchc_read::batch::{read_batch, BatchOptions};
-use cchc_read::dossier_export::{Channel, DossierRecord};
+use cchc_read::dossier_export::{Channel, DossierTable};
 use cchc_read::workbook::{read_workbook, ReadContext, TableData};
 use chrono::{NaiveDate, NaiveTime};
 
@@ -121,8 +121,9 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 /// The three good rows (H01–H03) as read, row by row: ids, days, times, channels.
-fn assert_good_rows(rows: &[DossierRecord]) {
-    let got: Vec<_> = rows
+fn assert_good_rows(table: &DossierTable) {
+    let got: Vec<_> = table
+        .rows
         .iter()
         .map(|r| {
             (
@@ -132,7 +133,7 @@ fn assert_good_rows(rows: &[DossierRecord]) {
                 r.due,
                 r.finished,
                 r.channel,
-                &*r.texts.agency,
+                &*table.texts_of(r).agency,
                 r.cell(),
             )
         })
@@ -213,7 +214,7 @@ fn an_export_sheet_is_read_row_by_row() {
     let TableData::X(table) = &read.tables[0].data else {
         panic!("not an export: {:?}", read.tables[0].data.form());
     };
-    assert_good_rows(&table.rows);
+    assert_good_rows(table);
     assert_eq!(table.rows_set_aside, 3);
     assert_incomplete(&read.findings, "Hồ sơ");
 }
@@ -314,7 +315,7 @@ fn a_csv_export_is_streamed() {
         let Some(TableData::X(table)) = read.tables.first().map(|t| &t.data) else {
             panic!("{name}: {:?}", read.findings);
         };
-        assert_good_rows(&table.rows);
+        assert_good_rows(table);
         assert_incomplete(&read.findings, "CSV");
     }
     // A CSV that is not an export is skipped, as before.

@@ -157,12 +157,34 @@ pub(super) fn assemble_dossiers(
             file: Arc::from(t.file.as_str()),
             sheet: Arc::from(t.sheet.as_str()),
         });
-        // One look-up per agency as written; the unknown ones said once each. A table's
-        // equal texts share one allocation (the reader interns them): the map is keyed
-        // by it, not by comparing the texts row after row.
-        let mut shared_of: rustc_hash::FxHashMap<usize, Option<Arc<DossierShared>>> =
-            Default::default();
+        // One look-up per agency as written (per texts the table numbers), the
+        // unknown ones said once each.
+        let shared: Vec<Option<Arc<DossierShared>>> = t
+            .table
+            .texts
+            .iter()
+            .map(|texts| {
+                let unit = if texts.agency.is_empty() {
+                    table_unit
+                } else {
+                    reg.match_name(&texts.agency)
+                }?;
+                let unit = units.entry(&unit.unit_id).or_insert_with(|| {
+                    Arc::new(DossierUnit {
+                        unit_id: Arc::from(unit.unit_id.as_str()),
+                        name: Arc::from(unit.name.as_str()),
+                        district: Arc::from(unit.district.as_str()),
+                    })
+                });
+                Some(Arc::new(DossierShared {
+                    texts: texts.clone(),
+                    unit: unit.clone(),
+                    source: source.clone(),
+                }))
+            })
+            .collect();
         let mut unknown: BTreeMap<Box<str>, (String, usize)> = BTreeMap::new();
+        let texts = &t.table.texts;
         // Each record becomes its dossier where it lies (the same size: no second copy
         // of a table of millions).
         let mut tied: Vec<BatchDossier> = t
@@ -170,32 +192,10 @@ pub(super) fn assemble_dossiers(
             .rows
             .into_iter()
             .filter_map(|r| {
-                let shared = shared_of
-                    .entry(Arc::as_ptr(&r.texts) as usize)
-                    .or_insert_with(|| {
-                        let agency = &r.texts.agency;
-                        let unit = if agency.is_empty() {
-                            table_unit
-                        } else {
-                            reg.match_name(agency)
-                        }?;
-                        let unit = units.entry(&unit.unit_id).or_insert_with(|| {
-                            Arc::new(DossierUnit {
-                                unit_id: Arc::from(unit.unit_id.as_str()),
-                                name: Arc::from(unit.name.as_str()),
-                                district: Arc::from(unit.district.as_str()),
-                            })
-                        });
-                        Some(Arc::new(DossierShared {
-                            texts: r.texts.clone(),
-                            unit: unit.clone(),
-                            source: source.clone(),
-                        }))
-                    })
-                    .clone();
-                let Some(shared) = shared else {
+                let Some(shared) = shared.get(r.texts as usize).cloned().flatten() else {
+                    let agency = texts.get(r.texts as usize).map(|t| t.agency.clone());
                     let e = unknown
-                        .entry(r.texts.agency.clone())
+                        .entry(agency.unwrap_or_default())
                         .or_insert_with(|| (r.cell(), 0));
                     e.1 += 1;
                     return None;

@@ -5,12 +5,11 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use calamine::{Cell, Data};
 use cchc_domain::finding::{Finding, Rule};
 
-use crate::dossier_export::{Interner, RowCell, RowReader};
+use crate::dossier_export::{DossierTable, Interner, RowCell, RowReader};
 use crate::grid::{Grid, GridCells};
 use crate::header::{find_header_in, HeaderCells, HEADER_SEARCH_ROWS, MAX_HEADER_DEPTH};
 use crate::meta::read_meta;
@@ -19,7 +18,7 @@ use crate::workbook::{FileRead, ReadContext, ReadMemo, SheetTable, TableData};
 mod records;
 
 pub use records::MAX_RECORD_BYTES;
-use records::{broken, Batch, Records, Splitter, BATCH_BYTES};
+use records::{broken, Batch, FileTexts, Records, Splitter, BATCH_BYTES};
 
 /// The most rows reserved ahead from a file's size (≈ 1.8 GB of address space, not of
 /// memory: pages never written are never given).
@@ -188,13 +187,13 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
     // The rows of the first window under the header, then the rest in batches of
     // records: split here while the previous batch is read on every core (each part with its reader, all sharing the file's texts), put back in
     // file order.
-    let texts = Arc::new(Mutex::new(Interner::default()));
+    let texts = FileTexts::new();
     let Some(mut rows) = RowReader::sharing(
         &h,
         CSV_SHEET,
         file,
         &mut out.findings,
-        Interner::sharing(texts.clone()),
+        Interner::sharing(texts.file.clone()),
     ) else {
         return out;
     };
@@ -222,27 +221,47 @@ pub fn read_csv(path: &Path, file: &str, ctx: &ReadContext, memo: &mut ReadMemo)
         let rows = (meta.len() as f64 / per_row * 1.02) as usize;
         table.rows.reserve(rows.min(MAX_RESERVED_ROWS));
     }
+    // A batch's rows are added to the table while the next is read (the copy on
+    // one core, with the split, while the other cores read).
+    let mut read: Batched = (Vec::new(), Vec::new());
     while !current.spans.is_empty() {
+        let previous = std::mem::take(&mut read);
         let mut findings = Vec::new();
+        let (table, out_findings) = (&mut table, &mut out.findings);
         let ((), parts) = rayon::join(
-            || splitter.fill(source, &mut next, &mut findings, file),
+            || {
+                splitter.fill(source, &mut next, &mut findings, file);
+                add_batch(table, out_findings, previous);
+            },
             || current.read(&h, sep, file, &texts),
         );
-        for (mut t, mut f) in parts {
-            table.rows.append(&mut t.rows);
-            table.rows_set_aside += t.rows_set_aside;
-            out.findings.append(&mut f);
-        }
-        out.findings.append(&mut findings);
+        read = (parts, findings);
         std::mem::swap(&mut current, &mut next);
     }
+    add_batch(&mut table, &mut out.findings, read);
     table.rows.shrink_to_fit();
+    // Every reader of the file is gone: the numbering is the file's interner's.
+    table.texts = texts.into_list();
     out.tables.push(SheetTable {
         sheet: CSV_SHEET.to_string(),
         meta,
         data: TableData::X(table),
     });
     out
+}
+
+/// A batch read: each part's rows and findings, and the findings of splitting the
+/// batch after it.
+type Batched = (Vec<(DossierTable, Vec<Finding>)>, Vec<Finding>);
+
+/// Adds a batch's rows to `table`, its findings to `findings`, in file order.
+fn add_batch(table: &mut DossierTable, findings: &mut Vec<Finding>, (parts, after): Batched) {
+    for (mut t, mut f) in parts {
+        table.rows.append(&mut t.rows);
+        table.rows_set_aside += t.rows_set_aside;
+        findings.append(&mut f);
+    }
+    findings.extend(after);
 }
 
 #[cfg(test)]

@@ -58,9 +58,7 @@ impl<R: BufRead> Records<R> {
         let mut raw = std::mem::take(&mut self.raw);
         let line = self.next_raw(&mut raw);
         if let Ok(Some(_)) = line {
-            let mut split = Fields::default();
-            split.split(&raw, self.sep);
-            *fields = split.to_strings();
+            *fields = Fields::default().split(&raw, self.sep).to_strings();
         }
         self.raw = raw;
         line
@@ -101,33 +99,73 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// The fields of one record, unquoted, in one buffer (no allocation per field).
+/// Splits records into fields: a record without quotes is cut where it lies (nearly
+/// every record of an export); one with quotes is unquoted into one buffer (no
+/// allocation per field).
 #[derive(Default)]
 pub(super) struct Fields {
     text: String,
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    spans: Vec<(u32, u32)>,
 }
 
-impl Fields {
+/// One record's fields, borrowed from the record or from [`Fields`]' buffer.
+pub(super) struct Split<'a> {
+    text: &'a str,
+    spans: &'a [(u32, u32)],
+}
+
+impl Split<'_> {
     /// Field `i`, or `None` past the last.
     pub(super) fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.text.get(start..end)
+        let (start, end) = *self.spans.get(i)?;
+        self.text.get(start as usize..end as usize)
     }
 
     pub(super) fn to_strings(&self) -> Vec<String> {
-        (0..self.ends.len())
+        (0..self.spans.len())
             .map(|i| self.get(i).unwrap_or_default().to_string())
             .collect()
     }
+}
 
-    /// Splits one record (its line terminator dropped). RFC 4180: a field opening with
-    /// `"` (after blanks) runs to the closing one, `""` inside is a quote.
-    pub(super) fn split(&mut self, raw: &[u8], sep: u8) {
+impl Fields {
+    /// Splits one record (its line terminator dropped; at most [`MAX_RECORD_BYTES`]).
+    /// RFC 4180: a field opening with `"` (after blanks) runs to the closing one, `""`
+    /// inside is a quote. Text that is not UTF-8 is read lossily, field by field.
+    pub(super) fn split<'a>(&'a mut self, raw: &'a [u8], sep: u8) -> Split<'a> {
         let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        self.spans.clear();
+        if memchr::memchr(b'"', raw).is_none() {
+            if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+                let mut start = 0u32;
+                for at in memchr::memchr_iter(sep, raw) {
+                    self.spans.push((start, at as u32));
+                    start = at as u32 + 1;
+                }
+                self.spans.push((start, raw.len() as u32));
+                return Split {
+                    text,
+                    spans: &self.spans,
+                };
+            }
+        }
+        self.unquote(raw, sep);
+        let mut start = 0;
+        for &end in &self.ends {
+            self.spans.push((start as u32, end as u32));
+            start = end;
+        }
+        Split {
+            text: &self.text,
+            spans: &self.spans,
+        }
+    }
+
+    /// The fields of `raw` into `text`, each ending at its `ends`.
+    fn unquote(&mut self, raw: &[u8], sep: u8) {
         let out = &mut self.bytes;
         out.clear();
         self.ends.clear();
@@ -239,24 +277,16 @@ impl Splitter {
         let buf = &mut batch.buffer;
         buf.clear();
         buf.append(&mut self.tail);
-        let filled = buf.len();
-        while buf.len() < filled + self.block {
-            let n = match source.fill_buf() {
-                Ok(block) => {
-                    buf.extend_from_slice(block);
-                    block.len()
-                }
-                Err(e) => {
-                    findings.push(broken(file, e, self.line));
-                    self.done = true;
-                    return;
-                }
-            };
-            if n == 0 {
+        // Straight into the batch's buffer (no copy through the reader's).
+        let want = self.block as u64;
+        match source.by_ref().take(want).read_to_end(buf) {
+            Ok(n) if (n as u64) < want => self.done = true,
+            Ok(_) => {}
+            Err(e) => {
+                findings.push(broken(file, e, self.line));
                 self.done = true;
-                break;
+                return;
             }
-            source.consume(n);
         }
         let (mut start, mut line, mut quoted) = (0usize, self.line, false);
         let mut record_line = line;
@@ -296,6 +326,50 @@ impl Splitter {
     }
 }
 
+/// The texts of a file read on every core: the file's numbering, and each worker's
+/// copies of the numbers it has met (kept from batch to batch: a part of a batch meets
+/// thousands of texts, most of them met before).
+pub(super) struct FileTexts {
+    pub(super) file: Arc<Mutex<Interner>>,
+    workers: Vec<Mutex<Interner>>,
+}
+
+impl FileTexts {
+    pub(super) fn new() -> FileTexts {
+        let file = Arc::new(Mutex::new(Interner::default()));
+        let workers = (0..rayon::current_num_threads().max(1))
+            .map(|_| Mutex::new(Interner::sharing(file.clone())))
+            .collect();
+        FileTexts { file, workers }
+    }
+
+    /// The file's numbering, once no worker reads any more.
+    pub(super) fn into_list(self) -> Vec<Arc<crate::dossier_export::DossierTexts>> {
+        drop(self.workers);
+        let file = match Arc::try_unwrap(self.file) {
+            Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+            Err(shared) => std::mem::take(&mut *shared.lock().unwrap_or_else(|p| p.into_inner())),
+        };
+        file.into_list()
+    }
+
+    /// The interner of the worker this runs on (taken from it while a part is read).
+    fn take(&self) -> (usize, Interner) {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
+        let mut held = self.workers[i].lock().unwrap_or_else(|p| p.into_inner());
+        let interner = std::mem::replace(&mut *held, Interner::sharing(self.file.clone()));
+        (i, interner)
+    }
+
+    fn give_back(&self, i: usize, interner: Interner) {
+        *self.workers[i].lock().unwrap_or_else(|p| p.into_inner()) = interner;
+    }
+}
+
+/// Parts of a batch for each core (more than one: a core that finishes first, or
+/// splits the next batch meanwhile, takes another).
+const PARTS_PER_CORE: usize = 4;
+
 impl Batch {
     /// The batch's dossiers, read on every core: a table and findings per part.
     pub(super) fn read(
@@ -303,18 +377,18 @@ impl Batch {
         h: &Header<XColumn>,
         sep: u8,
         file: &str,
-        texts: &Arc<Mutex<Interner>>,
+        texts: &FileTexts,
     ) -> Vec<(DossierTable, Vec<Finding>)> {
         let part = self
             .spans
             .len()
-            .div_ceil(rayon::current_num_threads().max(1))
+            .div_ceil(rayon::current_num_threads().max(1) * PARTS_PER_CORE)
             .max(1);
         self.spans
             .par_chunks(part)
             .map(|part| {
                 let mut findings = Vec::new();
-                let interner = Interner::sharing(texts.clone());
+                let (worker, interner) = texts.take();
                 let Some(mut reader) =
                     RowReader::sharing(h, CSV_SHEET, file, &mut findings, interner)
                 else {
@@ -323,14 +397,16 @@ impl Batch {
                 reader.reserve(part.len());
                 let mut fields = Fields::default();
                 for &(line, from, to) in part {
-                    fields.split(&self.buffer[from..to], sep);
+                    let split = fields.split(&self.buffer[from..to], sep);
                     reader.row(
                         line,
-                        |c| RowCell::Text(fields.get(c as usize).unwrap_or_default()),
+                        |c| RowCell::Text(split.get(c as usize).unwrap_or_default()),
                         &mut findings,
                     );
                 }
-                (reader.finish(), findings)
+                let (table, interner) = reader.into_parts();
+                texts.give_back(worker, interner);
+                (table, findings)
             })
             .collect()
     }
@@ -371,8 +447,10 @@ mod tests {
                 return (got, findings);
             }
             for &(line, from, to) in &batch.spans {
-                fields.split(&batch.buffer[from..to], b',');
-                got.push((line, fields.to_strings()));
+                got.push((
+                    line,
+                    fields.split(&batch.buffer[from..to], b',').to_strings(),
+                ));
             }
         }
     }
@@ -394,6 +472,31 @@ mod tests {
             assert_eq!(got, expected, "block {block}");
             assert!(findings.is_empty());
         }
+    }
+
+    /// A record without quotes is cut where it lies, one with quotes unquoted: the same
+    /// fields either way; text that is not UTF-8 is read lossily, field by field.
+    #[test]
+    fn fields_with_and_without_quotes() {
+        let mut f = Fields::default();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            f.split(b"a, b ,,c\r\n", b',').to_strings(),
+            s(&["a", " b ", "", "c"])
+        );
+        assert_eq!(
+            f.split(b"\"a\", b ,,c\n", b',').to_strings(),
+            s(&["a", " b ", "", "c"])
+        );
+        assert_eq!(
+            f.split(b"\"x,y\",\"\"\"q\"\"\"", b',').to_strings(),
+            s(&["x,y", "\"q\""])
+        );
+        assert_eq!(
+            f.split(b"ok;\xff\xfe;z", b';').to_strings(),
+            s(&["ok", "\u{FFFD}\u{FFFD}", "z"])
+        );
+        assert_eq!(f.split(b"", b',').to_strings(), s(&[""]));
     }
 
     /// A quote never closed stops the file at the record limit, naming its line.

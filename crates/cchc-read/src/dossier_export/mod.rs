@@ -90,8 +90,9 @@ fn has_words(text: &str, phrase: &str) -> bool {
 pub struct DossierRecord {
     /// `Mã hồ sơ` (held inline up to 24 bytes).
     pub id: compact_str::CompactString,
-    /// Procedure, field, agency and status.
-    pub texts: Arc<DossierTexts>,
+    /// Procedure, field, agency and status: their number in the table's
+    /// [`DossierTable::texts`].
+    pub texts: u32,
     /// The day received.
     pub received: NaiveDate,
     /// The time received, when the export gives one.
@@ -124,8 +125,17 @@ impl DossierRecord {
 pub struct DossierTable {
     /// Accepted rows.
     pub rows: Vec<DossierRecord>,
+    /// The texts the rows share, by the number a row holds.
+    pub texts: Vec<Arc<DossierTexts>>,
     /// Rows set aside (`dossier.incomplete`).
     pub rows_set_aside: usize,
+}
+
+impl DossierTable {
+    /// The texts of `row`, one of the table's.
+    pub fn texts_of(&self, row: &DossierRecord) -> &DossierTexts {
+        &self.texts[row.texts as usize]
+    }
 }
 
 /// Whether a status says the dossier is finished (`Đã trả kết quả`, `Đã giải quyết`).
@@ -162,27 +172,53 @@ impl Got {
 /// normalised for its words; an export of a million rows has a handful of each).
 #[derive(Default)]
 struct Said {
-    channels: rustc_hash::FxHashMap<Box<str>, Option<Channel>>,
-    finished: rustc_hash::FxHashMap<Box<str>, bool>,
+    channels: Memo<Option<Channel>>,
+    finished: Memo<bool>,
 }
 
 impl Said {
     fn channel(&mut self, text: &str) -> Option<Channel> {
-        if let Some(c) = self.channels.get(text) {
-            return *c;
-        }
-        let c = Channel::parse(text);
-        self.channels.insert(text.into(), c);
-        c
+        self.channels.get(text, Channel::parse)
     }
 
     fn finished(&mut self, status: &str) -> bool {
-        if let Some(f) = self.finished.get(status) {
-            return *f;
+        self.finished.get(status, says_finished)
+    }
+}
+
+/// What a function of a text gives, for the texts met: the first few compared in turn
+/// (quicker than hashing for the handful an export has), the rest in a map.
+struct Memo<V> {
+    few: Vec<(Box<str>, V)>,
+    more: rustc_hash::FxHashMap<Box<str>, V>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Memo<V> {
+        Memo {
+            few: Vec::new(),
+            more: Default::default(),
         }
-        let f = says_finished(status);
-        self.finished.insert(status.into(), f);
-        f
+    }
+}
+
+impl<V: Copy> Memo<V> {
+    const FEW: usize = 8;
+
+    fn get(&mut self, text: &str, f: impl Fn(&str) -> V) -> V {
+        if let Some((_, v)) = self.few.iter().find(|(t, _)| **t == *text) {
+            return *v;
+        }
+        if let Some(v) = self.more.get(text) {
+            return *v;
+        }
+        let v = f(text);
+        if self.few.len() < Self::FEW {
+            self.few.push((text.into(), v));
+        } else {
+            self.more.insert(text.into(), v);
+        }
+        v
     }
 }
 
@@ -199,8 +235,8 @@ impl<'a> RowCell<'a> {
     /// Trimmed text, borrowed when it is text already.
     fn text(self) -> std::borrow::Cow<'a, str> {
         match self {
-            RowCell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
-            RowCell::Data(Data::String(s)) => std::borrow::Cow::Borrowed(s.trim()),
+            RowCell::Text(s) => std::borrow::Cow::Borrowed(trim(s)),
+            RowCell::Data(Data::String(s)) => std::borrow::Cow::Borrowed(trim(s)),
             RowCell::Data(other) => std::borrow::Cow::Owned(cell_text(other).trim().to_string()),
         }
     }
@@ -238,6 +274,15 @@ impl<'a> RowCell<'a> {
     }
 }
 
+/// `s` without the blanks around it (`str::trim`, ASCII ones first: nearly always all).
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => t.trim(),
+        _ => t,
+    }
+}
+
 /// Reads the dossiers under an export's header in a sheet.
 pub fn read_table(
     grid: &Grid,
@@ -256,8 +301,9 @@ pub fn read_table(
 }
 
 /// Reads an export's rows one at a time (from a sheet, or streamed from a CSV file).
-pub struct RowReader<'h> {
-    h: &'h Header<XColumn>,
+pub struct RowReader {
+    /// The column of each role, by the role's number.
+    cols: Vec<Option<u32>>,
     span_start: u32,
     sheet: String,
     file: String,
@@ -266,27 +312,27 @@ pub struct RowReader<'h> {
     table: DossierTable,
 }
 
-impl<'h> RowReader<'h> {
+impl RowReader {
     /// A reader for the rows under `h`; `None` (with the finding) when the header
     /// cannot be read: a role found in two columns is `column.ambiguous` (which one
     /// holds the dates would be a guess), a missing channel column `column.missing`.
     pub fn new(
-        h: &'h Header<XColumn>,
+        h: &Header<XColumn>,
         sheet: &str,
         file: &str,
         findings: &mut Vec<Finding>,
-    ) -> Option<RowReader<'h>> {
+    ) -> Option<RowReader> {
         Self::sharing(h, sheet, file, findings, Interner::default())
     }
 
     /// [`RowReader::new`] whose texts come from `interner`.
     pub(crate) fn sharing(
-        h: &'h Header<XColumn>,
+        h: &Header<XColumn>,
         sheet: &str,
         file: &str,
         findings: &mut Vec<Finding>,
         interner: Interner,
-    ) -> Option<RowReader<'h>> {
+    ) -> Option<RowReader> {
         let span = h.span();
         let mut roles: Vec<XColumn> = h.columns.iter().map(|(_, r)| *r).collect();
         roles.sort();
@@ -323,8 +369,13 @@ impl<'h> RowReader<'h> {
             );
             return None;
         }
+        let roles = h.columns.iter().map(|(_, r)| *r as usize + 1).max();
+        let mut cols = vec![None; roles.unwrap_or(0)];
+        for (c, r) in &h.columns {
+            cols[*r as usize] = Some(*c);
+        }
         Some(RowReader {
-            h,
+            cols,
             span_start: span.start,
             sheet: sheet.to_string(),
             file: file.to_string(),
@@ -341,9 +392,10 @@ impl<'h> RowReader<'h> {
         cell_at: impl Fn(u32) -> RowCell<'c>,
         findings: &mut Vec<Finding>,
     ) {
-        let h = self.h;
+        let cols = &self.cols;
         let (sheet, file, span_start) = (self.sheet.as_str(), self.file.as_str(), self.span_start);
-        let cell = |role: XColumn| h.col(role).map(|c| (c, cell_at(c)));
+        let col = |role: XColumn| cols.get(role as usize).copied().flatten();
+        let cell = |role: XColumn| col(role).map(|c| (c, cell_at(c)));
         let text =
             |role: XColumn| cell(role).map_or(std::borrow::Cow::Borrowed(""), |(_, d)| d.text());
         // What is wrong with the row, each with the column and text at fault if any.
@@ -404,9 +456,7 @@ impl<'h> RowReader<'h> {
             } else {
                 "hình thức nộp không rõ (trực tuyến, trực tiếp hay bưu chính)"
             };
-            let at = h
-                .col(XColumn::Channel)
-                .map(|c| (c, channel_text.to_string()));
+            let at = col(XColumn::Channel).map(|c| (c, channel_text.to_string()));
             problems.push((what.into(), at));
         }
         let finished = finished_on.or(returned);
@@ -464,9 +514,17 @@ impl<'h> RowReader<'h> {
     }
 
     /// The rows read.
-    pub fn finish(mut self) -> DossierTable {
+    pub fn finish(self) -> DossierTable {
+        let (mut table, interner) = self.into_parts();
+        table.texts = interner.into_list();
+        table
+    }
+
+    /// The rows read, their texts left to the interner (a reader sharing a file's
+    /// texts has none of its own: the file's interner numbers them).
+    pub(crate) fn into_parts(mut self) -> (DossierTable, Interner) {
         self.table.rows.shrink_to_fit();
-        self.table
+        (self.table, self.interner)
     }
 }
 
@@ -487,5 +545,38 @@ fn x_label(role: XColumn) -> &'static str {
         XColumn::Channel => "Hình thức nộp",
         XColumn::TimeLimit => "Thời hạn giải quyết",
         XColumn::Supplement => "Ngày yêu cầu bổ sung",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_ascii_and_other_blanks() {
+        assert_eq!(trim("  Trực tuyến \t"), "Trực tuyến");
+        assert_eq!(trim("\u{a0}Trực tuyến\u{a0} "), "Trực tuyến");
+        assert_eq!(trim(" \u{3000}x"), "x");
+        assert_eq!(trim("   "), "");
+        assert_eq!(trim("đ"), "đ");
+    }
+
+    /// Past the first few texts, the map answers: every text's own value, each worked
+    /// out once.
+    #[test]
+    fn a_memo_works_each_text_out_once() {
+        let calls = std::cell::Cell::new(0);
+        let mut memo: Memo<usize> = Memo::default();
+        let f = |t: &str| {
+            calls.set(calls.get() + 1);
+            t.len()
+        };
+        let texts: Vec<String> = (0..20).map(|i| "x".repeat(i)).collect();
+        for _ in 0..3 {
+            for t in &texts {
+                assert_eq!(memo.get(t, f), t.len());
+            }
+        }
+        assert_eq!(calls.get(), 20);
     }
 }

@@ -18,12 +18,17 @@ pub struct DossierTexts {
     pub status: Box<str>,
 }
 
-/// Shares one copy of the texts repeated down the rows: looked up by their hash, then
-/// compared. A reader of part of a file asks the file's interner for texts it has not
-/// met yet, so the parts read on every core share their copies.
+/// Keeps one copy of the texts repeated down the rows and numbers them: a row holds
+/// the number (no count of references to touch, row after row, on every core). Texts
+/// are looked up by their hash, then compared. A reader of part of a file asks the
+/// file's interner for texts it has not met yet, so the parts read on every core share
+/// one numbering.
 #[derive(Default)]
 pub(crate) struct Interner {
-    by_hash: rustc_hash::FxHashMap<u64, Vec<Arc<DossierTexts>>>,
+    /// Number and texts, by the texts' hash.
+    by_hash: rustc_hash::FxHashMap<u64, Vec<(u32, Arc<DossierTexts>)>>,
+    /// The texts by number (empty in a part's interner: the file's holds them).
+    list: Vec<Arc<DossierTexts>>,
     shared: Option<Arc<std::sync::Mutex<Interner>>>,
 }
 
@@ -48,34 +53,47 @@ impl Interner {
     /// An interner that takes the texts it has not met from `shared`.
     pub(crate) fn sharing(shared: Arc<std::sync::Mutex<Interner>>) -> Interner {
         Interner {
-            by_hash: Default::default(),
             shared: Some(shared),
+            ..Interner::default()
         }
     }
 
-    /// The shared copy of these texts.
-    pub(crate) fn get(&mut self, parts: [&str; 5]) -> Arc<DossierTexts> {
-        let same = self.by_hash.entry(hash_of(parts)).or_default();
-        if let Some(t) = same.iter().find(|t| parts_of(t) == parts) {
-            return t.clone();
+    /// The number of these texts.
+    pub(crate) fn get(&mut self, parts: [&str; 5]) -> u32 {
+        let hash = hash_of(parts);
+        if let Some(same) = self.by_hash.get(&hash) {
+            if let Some((n, _)) = same.iter().find(|(_, t)| parts_of(t) == parts) {
+                return *n;
+            }
         }
-        let t = match &self.shared {
-            Some(shared) => match shared.lock() {
-                Ok(mut s) => s.get(parts),
-                Err(poisoned) => poisoned.into_inner().get(parts),
-            },
+        let got = match &self.shared {
+            Some(shared) => {
+                let mut s = shared
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let n = s.get(parts);
+                (n, s.list[n as usize].clone())
+            }
             None => {
                 let [procedure_code, procedure_name, field, agency, status] = parts.map(Box::from);
-                Arc::new(DossierTexts {
+                self.list.push(Arc::new(DossierTexts {
                     procedure_code,
                     procedure_name,
                     field,
                     agency,
                     status,
-                })
+                }));
+                let n = self.list.len() - 1;
+                (n as u32, self.list[n].clone())
             }
         };
-        same.push(t.clone());
-        t
+        let n = got.0;
+        self.by_hash.entry(hash).or_default().push(got);
+        n
+    }
+
+    /// The texts by number.
+    pub(crate) fn into_list(self) -> Vec<Arc<DossierTexts>> {
+        self.list
     }
 }
