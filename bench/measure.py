@@ -192,7 +192,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     ap.add_argument("--dossier-rows", type=int, default=1_000_000,
                     help="dossiers in the one-stop-shop export corpora (0: none)")
-    ap.add_argument("--dossier-slow-runs", type=int, default=1, help="runs for pandas on the xlsx export")
+    ap.add_argument("--dossier-slow-runs", type=int, default=1,
+                    help="runs for pandas on the xlsx export, and for the memory run")
+    ap.add_argument("--dossier-stream-rows", type=int, default=10_000_000,
+                    help="dossiers in the CSV export cchc check's peak memory is measured on (0: none)")
     ap.add_argument("--dossiers-only", action="store_true",
                     help="only the dossier corpora; RESULTS.md keeps its other sections")
     args = ap.parse_args()
@@ -344,6 +347,13 @@ def dossiers(args, work):
              [py, os.path.join(HERE, "peers", "dossiers_pandas.py"), inp, os.path.join(out, "pandas.csv")],
              args.runs if csv else args.dossier_slow_runs, (os.path.join(out, "pandas.csv"), False)),
         ]
+        if csv:
+            # The floor: the peers' CSV readers alone, nothing classified.
+            read_only = os.path.join(HERE, "peers", "dossiers_read_only.py")
+            tools += [("polars_read", "polars read_csv only (all text, no classification)",
+                       [py, read_only, "polars", inp], args.runs, None),
+                      ("pandas_read", "pandas read_csv only (all text, no classification)",
+                       [py, read_only, "pandas", inp], args.runs, None)]
         print(f"[dossiers {kind}] {', '.join(name for _, name, *_ in tools)} …", flush=True)
         plain = {k: v for k, v in os.environ.items() if k != "CCHC_TIMINGS"}
         measured = measure_round_robin(tools, plain)
@@ -360,12 +370,42 @@ def dossiers(args, work):
                          f"{r['code']} |")
         ratios[kind] = measured
         lines += [f"### {args.dossier_rows:,} dossiers, {kind} ({size / 1e6:.1f} MB)", ""] + table + [""]
+    stream = dossier_stream(args, work) if args.dossier_stream_rows else None
+    if stream:
+        lines += stream["lines"]
     lines += ["### Against the targets of issue 18", ""]
     for kind, m in ratios.items():
         c = m["check"]["wall"]
         lines.append(f"- {kind}: the polars script takes {m['polars']['wall'] / c:.2f}× cchc check's wall "
                      f"time (target ≥ 1), pandas {m['pandas']['wall'] / c:.1f}× (target ≥ 10).")
+        if "polars_read" in m:
+            tenth = m["pandas"]["wall"] / 10
+            lines.append(f"  Ten times pandas means the whole check in {tenth:.3f} s; polars only reading "
+                         f"the file as text takes {m['polars_read']['wall']:.3f} s, pandas only reading it "
+                         f"{m['pandas_read']['wall']:.3f} s.")
+    if stream:
+        r = stream["check"]
+        lines.append(f"- {args.dossier_stream_rows:,} CSV rows: cchc check peaks at {r['rss_mb']:.0f} MB "
+                     f"(target ≤ 1 GB = 1,000 MB), {r['wall']:.1f} s.")
     return lines + [""]
+
+
+def dossier_stream(args, work):
+    """cchc check on tens of millions of CSV dossiers: its peak memory (issue 18's bound)."""
+    rows = args.dossier_stream_rows
+    path, size = dossier_corpus(args.bin_dir, rows, args.seed, True)
+    cchc = os.path.join(args.bin_dir, "cchc")
+    cmd = [cchc, "check", os.path.join(path, "in"), "--registry", os.path.join(path, "units.csv"),
+           "--period", "2022-Q1"]
+    print(f"[dossiers {rows:,} CSV] cchc check …", flush=True)
+    plain = {k: v for k, v in os.environ.items() if k != "CCHC_TIMINGS"}
+    r = measure_round_robin([("check", "cchc check", cmd, args.dossier_slow_runs, None)], plain)["check"]
+    print(f"    {r['wall']:.3f} s wall, {r['rss_mb']:.0f} MB, exit {r['code']}", flush=True)
+    return {"check": r, "lines": [
+        f"### {rows:,} dossiers, CSV ({size / 1e6:.0f} MB): memory", "",
+        "| tool | wall median (min–max) | CPU | peak RSS | exit |", "|---|---|---|---|---|",
+        f"| cchc check | {r['wall']:.3f} s ({r['wall_min']:.3f}–{r['wall_max']:.3f}) | {r['cpu']:.3f} s | "
+        f"{r['rss_mb']:.0f} MB | {r['code']} |", ""]}
 
 
 def targets(summary):
