@@ -119,6 +119,25 @@ impl Run {
         assemble_batch(read, &opts)
     }
 
+    /// What `cchc check` does: [`Run::read`], and what the department's tables find
+    /// (unknown fields, procedures stated at different levels) added to the findings.
+    ///
+    /// ```
+    /// # let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/loi");
+    /// let batch = cchc::Options::new([samples]).validate()?.check(&|| {})?;
+    /// assert!(batch.findings.iter().any(|f| f.rule.id() == "identity.balance"));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Analysis`] when a frame cannot be built.
+    pub fn check(self, progress: &(dyn Fn() + Sync)) -> Result<Batch, Error> {
+        let mut batch = self.read(progress);
+        let frames = Frames::from_batch(&batch)?;
+        crate::frames::department_tables(&mut batch, &frames)?;
+        Ok(batch)
+    }
+
     /// The whole job: reads the inputs, builds the frames, computes the attainment,
     /// writes the consolidated workbook to `output` and, with `export`, the exports
     /// there (both beside each other, each written whole or not at all).

@@ -15,12 +15,10 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let started = Instant::now();
     let run = options(&args.batch).validate()?;
     let progress = Progress::new(run.inputs());
-    let mut batch = run.read(&|| progress.tick());
-    progress.finish();
-    // What the department's tables find (unknown fields, level conflicts), as
+    // What the department's tables find (unknown fields, level conflicts) too, as
     // `consolidate` says it.
-    let frames = cchc_analysis::frames::Frames::from_batch(&batch)?;
-    cchc::frames::department_tables(&mut batch, &frames)?;
+    let batch = run.check(&|| progress.tick())?;
+    progress.finish();
     match args.format {
         OutputFormat::Json => {
             let list: Vec<serde_json::Value> = batch
