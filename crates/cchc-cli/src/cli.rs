@@ -31,6 +31,44 @@ pub enum Command {
     /// Print a query that runs cchc's computation in another engine (DuckDB, Spark SQL)
     /// over the exported Parquet dataset.
     Sql(SqlArgs),
+    /// The collection page: units open their links, upload their reports and see the
+    /// findings at once (docs/serve.md).
+    Serve(ServeArgs),
+    /// Issue a unit's link to the collection page for a period; prints its address.
+    Link(LinkArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The data folder (made when missing): the database and every uploaded file.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Address to listen on; loopback by default (put the province's HTTPS proxy in
+    /// front to serve beyond this machine).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Unit registry CSV; default: Hưng Yên.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct LinkArgs {
+    /// The server's data folder.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The unit (id in the registry).
+    #[arg(long)]
+    pub unit: String,
+    /// The period (2022-Q1 …).
+    #[arg(long)]
+    pub period: String,
+    /// The address units reach the server at, put before the link's path.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub base: String,
+    /// Unit registry CSV; default: Hưng Yên.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
 }
 
 /// The queries `cchc sql` prints.

@@ -29,6 +29,8 @@ pub fn main() -> i32 {
         Command::Template(a) => cmd::template::run(&a),
         Command::Units(a) => cmd::units::run(&a),
         Command::Sql(a) => cmd::sql::run(&a),
+        Command::Serve(a) => cmd::serve::run(&a),
+        Command::Link(a) => cmd::serve::link(&a),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod consolidate;
 pub mod measures;
+pub mod serve;
 pub mod sql;
 pub mod targets;
 pub mod template;

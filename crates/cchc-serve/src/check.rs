@@ -1,0 +1,110 @@
+//! A unit's upload checked by the same pipeline as `cchc check`: its files copied from
+//! the store into a private folder under names made here (a number and a known
+//! extension), read for the link's unit and period, and the findings about them given
+//! back under the names the unit gave.
+
+use std::path::PathBuf;
+
+use cchc_domain::finding::{Finding, Severity};
+
+use crate::store::{Store, StoredFile};
+use crate::Error;
+
+/// The extensions the readers know; anything else is stored as `.bin` (and skipped
+/// with a finding, as the CLI skips a file that is no workbook).
+const KNOWN: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "xlsb"];
+
+/// How the server checks uploads.
+#[derive(Debug, Clone, Default)]
+pub struct CheckSettings {
+    /// The registry CSV; `None`: the embedded one.
+    pub registry: Option<PathBuf>,
+}
+
+/// The findings of checking `files` as `unit_id`'s report for `period`: those about
+/// the files, and those about the unit (not the batch's other units: a link sees its
+/// unit alone), in the pipeline's order.
+///
+/// # Errors
+/// [`Error::Io`] when the files cannot be laid out, [`Error::Check`] when the run cannot
+/// be set up (a period the calendar does not know, a registry that does not read).
+pub fn check_files(
+    store: &Store,
+    settings: &CheckSettings,
+    files: &[StoredFile],
+    unit_id: &str,
+    period: &str,
+) -> Result<Vec<Finding>, Error> {
+    let dir = tempfile::tempdir()?;
+    let mut names = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        let ext = f
+            .name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .filter(|e| KNOWN.contains(&e.as_str()))
+            .unwrap_or_else(|| "bin".into());
+        let local = format!("{:03}.{ext}", i + 1);
+        let from = store
+            .file_path(&f.sha256)
+            .ok_or_else(|| Error::Io(std::io::Error::other("stored file without a hash")))?;
+        std::fs::copy(from, dir.path().join(&local))?;
+        names.push((local, f.name.clone()));
+    }
+    let opts = cchc::Options {
+        registry: settings.registry.clone(),
+        period: Some(period.to_string()),
+        unit: Some(unit_id.to_string()),
+        ..cchc::Options::new([dir.path()])
+    };
+    let batch = opts
+        .validate()
+        .map_err(|e| Error::Check(e.to_string()))?
+        .check(&|| {})
+        .map_err(|e| Error::Check(e.to_string()))?;
+    let shown = |file: &str| {
+        names
+            .iter()
+            .find(|(local, _)| file == local || file.ends_with(&format!("/{local}")))
+            .map(|(_, given)| given.clone())
+    };
+    let about_unit = |f: &Finding| f.message.contains(&format!("[{unit_id}]"));
+    Ok(batch
+        .findings
+        .into_iter()
+        .filter_map(|mut f| match shown(&f.file) {
+            Some(given) => {
+                f.file = given;
+                Some(f)
+            }
+            None => about_unit(&f).then_some(f),
+        })
+        .collect())
+}
+
+/// Findings of severity error, warning, info.
+pub fn counts(findings: &[Finding]) -> [usize; 3] {
+    let mut c = [0; 3];
+    for f in findings {
+        c[match f.severity() {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+    }
+    c
+}
+
+/// The findings as JSON, as `cchc check --format json` writes them.
+pub fn to_json(findings: &[Finding]) -> String {
+    let list: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
+                "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}

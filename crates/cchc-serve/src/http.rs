@@ -1,0 +1,247 @@
+//! The HTTP side: routes, limits, security headers.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+
+use crate::check::{check_files, counts, to_json, CheckSettings};
+use crate::pages;
+use crate::store::{Link, Store, StoredFile};
+
+/// Upload limits (DOMAIN.md §12; the reading limits of §5 apply inside the check).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes of one upload (every file of it together).
+    pub upload_bytes: usize,
+    /// Files in one upload.
+    pub files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            upload_bytes: 64 << 20,
+            files: 20,
+        }
+    }
+}
+
+/// What every request shares.
+pub struct App {
+    /// The data folder.
+    pub store: Store,
+    /// How uploads are checked.
+    pub settings: CheckSettings,
+    /// Unit names by id, from the registry.
+    pub units: BTreeMap<String, String>,
+    /// Upload limits.
+    pub limits: Limits,
+}
+
+/// The server's routes over `app`.
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.limits.upload_bytes;
+    Router::new()
+        .route("/style.css", get(style))
+        .route("/u/{token}", get(unit_page))
+        .route("/u/{token}/upload", post(upload))
+        .route("/u/{token}/send", post(send))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until the process ends.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).await
+}
+
+/// Every response: no framing, no sniffing, no scripts or styles but the server's own,
+/// forms only to itself, no referrer (a unit's link holds its secret).
+async fn security_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in set {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    r
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        pages::style(),
+    )
+}
+
+fn refused(status: StatusCode, why: &str) -> Response {
+    (status, Html(pages::refused(why))).into_response()
+}
+
+fn failed(e: crate::Error) -> Response {
+    eprintln!("cchc serve: {e}");
+    refused(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Máy chủ gặp lỗi khi xử lý yêu cầu; dữ liệu đã gửi trước đó không bị ảnh hưởng.",
+    )
+}
+
+/// The link a token opens, or the page refusing it.
+fn open_link(app: &App, token: &str) -> Result<Link, Box<Response>> {
+    let refusal = match app.store.link(token) {
+        Ok(Some(link)) if !link.revoked => return Ok(link),
+        Ok(Some(_)) => refused(StatusCode::FORBIDDEN, "Đường dẫn này đã bị thu hồi."),
+        Ok(None) => refused(
+            StatusCode::NOT_FOUND,
+            "Đường dẫn không đúng (thiếu hoặc sai mã).",
+        ),
+        Err(e) => failed(e),
+    };
+    Err(Box::new(refusal))
+}
+
+async fn unit_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
+    let link = match open_link(&app, &token) {
+        Ok(l) => l,
+        Err(r) => return *r,
+    };
+    match app.store.versions(&link.unit_id, &link.period) {
+        Ok(versions) => {
+            let name = app.units.get(&link.unit_id).unwrap_or(&link.unit_id);
+            Html(pages::unit_page(&link, name, &token, &versions)).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+async fn upload(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let link = match open_link(&app, &token) {
+        Ok(l) => l,
+        Err(r) => return *r,
+    };
+    let mut files: Vec<StoredFile> = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return refused(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!(
+                        "Không nhận được tệp (quá {} MB, hoặc tải lên bị ngắt): {}",
+                        app.limits.upload_bytes >> 20,
+                        e.body_text()
+                    ),
+                )
+            }
+        };
+        // The name is shown, never used as a path: only its last part, at most 200
+        // characters.
+        let name: String = field
+            .file_name()
+            .unwrap_or("tệp")
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("tệp")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                return refused(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("Không nhận được tệp \"{name}\": {}", e.body_text()),
+                )
+            }
+        };
+        if bytes.is_empty() {
+            continue;
+        }
+        if files.len() == app.limits.files {
+            return refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("Mỗi lần tải lên tối đa {} tệp.", app.limits.files),
+            );
+        }
+        match app.store.put_file(&bytes) {
+            Ok(sha256) => files.push(StoredFile {
+                name,
+                sha256,
+                size: bytes.len() as u64,
+            }),
+            Err(e) => return failed(e),
+        }
+    }
+    if files.is_empty() {
+        return refused(StatusCode::BAD_REQUEST, "Chưa chọn tệp nào để tải lên.");
+    }
+    // The check reads workbooks: on a blocking thread, a panic inside it a failed
+    // request, not a dead server.
+    let worker = app.clone();
+    let (unit, period) = (link.unit_id.clone(), link.period.clone());
+    let checked = tokio::task::spawn_blocking(move || {
+        check_files(&worker.store, &worker.settings, &files, &unit, &period)
+            .map(|found| (files, found))
+    })
+    .await;
+    let (files, found) = match checked {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return failed(e),
+        Err(_) => return failed(crate::Error::Check("the check of an upload stopped".into())),
+    };
+    match app
+        .store
+        .add_version(&link, &files, counts(&found), &to_json(&found))
+    {
+        Ok(_) => Redirect::to(&format!("/u/{token}")).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// The send form.
+#[derive(serde::Deserialize)]
+struct SendForm {
+    version: i64,
+}
+
+async fn send(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Form(f): Form<SendForm>,
+) -> Response {
+    let link = match open_link(&app, &token) {
+        Ok(l) => l,
+        Err(r) => return *r,
+    };
+    match app.store.send(&link, f.version) {
+        Ok(true) => Redirect::to(&format!("/u/{token}")).into_response(),
+        Ok(false) => refused(
+            StatusCode::NOT_FOUND,
+            "Không có bản này trong các bản của đơn vị (hoặc bản đã được gửi).",
+        ),
+        Err(e) => failed(e),
+    }
+}

@@ -1,0 +1,35 @@
+//! `cchc serve` (DOMAIN.md §12): the collection page. A unit opens the link the office
+//! gave it (a secret per unit and period), uploads its workbooks, sees at once what
+//! `cchc check` finds in them, fixes, uploads again and sends. Every version is kept in
+//! the data folder ([`store`]); checking is the library's own pipeline ([`check`]),
+//! nothing of its own.
+//!
+//! This first part serves the units' pages; the office's pages (login, the state of
+//! every unit, consolidation on demand) come next. Links are issued from the command
+//! line meanwhile (`cchc serve link`).
+
+pub mod check;
+mod http;
+pub mod pages;
+pub mod store;
+
+pub use check::CheckSettings;
+pub use http::{router, serve, App, Limits};
+pub use store::Store;
+
+/// What can stop the server, or one request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file of the data folder.
+    #[error("data folder: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database.
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// The OS gave no random bytes.
+    #[error("no random bytes: {0}")]
+    Random(String),
+    /// The check could not be set up (period, registry).
+    #[error("check: {0}")]
+    Check(String),
+}

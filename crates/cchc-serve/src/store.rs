@@ -1,0 +1,408 @@
+//! The collection page's data folder (DOMAIN.md §12): every uploaded file under
+//! `files/`, named by its SHA-256 (never by a name a client chose), and `cchc.db`, an
+//! embedded SQLite database of links, versions and the audit log. Back-up is copying the
+//! folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::Error;
+
+/// The schema, one step per version (`PRAGMA user_version` says how many ran): a folder
+/// of an older version is brought up to date when it is opened.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE links (
+        id INTEGER PRIMARY KEY,
+        unit_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created TEXT NOT NULL,
+        revoked TEXT
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        link_id INTEGER NOT NULL REFERENCES links(id),
+        unit_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        created TEXT NOT NULL,
+        errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL,
+        infos INTEGER NOT NULL,
+        findings TEXT NOT NULL,
+        sent TEXT
+    );
+    CREATE INDEX versions_by_unit ON versions(unit_id, period);
+    CREATE TABLE version_files (
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (version_id, position)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+"];
+
+/// A unit's link for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Its number.
+    pub id: i64,
+    /// The unit.
+    pub unit_id: String,
+    /// The period (`2022-Q1`).
+    pub period: String,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// A file of a version: the name the unit gave it (shown, never used as a path), its
+/// hash and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// The name as uploaded, for display.
+    pub name: String,
+    /// SHA-256, lowercase hex: its name under `files/`.
+    pub sha256: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+/// One upload of a unit: its files and what checking them found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Its number.
+    pub id: i64,
+    /// When it was uploaded (UTC, RFC 3339).
+    pub created: String,
+    /// Findings of severity error, warning, info.
+    pub counts: [usize; 3],
+    /// The findings as JSON (a list of objects: severity, rule, file, sheet, cell,
+    /// message, raw).
+    pub findings: String,
+    /// When it was sent, if it was.
+    pub sent: Option<String>,
+    /// Its files.
+    pub files: Vec<StoredFile>,
+}
+
+/// The data folder.
+pub struct Store {
+    dir: PathBuf,
+    db: Mutex<Connection>,
+}
+
+/// Now, UTC, to the second (RFC 3339).
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// 32 random bytes from the OS, as hex.
+fn secret() -> Result<String, Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Store {
+    /// Opens (or makes) the data folder `dir`, its schema brought up to date.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the folder cannot be made, [`Error::Db`] when the database
+    /// cannot be opened or migrated.
+    pub fn open(dir: &Path) -> Result<Store, Error> {
+        std::fs::create_dir_all(dir.join("files"))?;
+        let mut db = Connection::open(dir.join("cchc.db"))?;
+        // WAL with full syncs: a write the page said was kept survives a crash.
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", true)?;
+        let done: usize = db.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(done) {
+            let tx = db.transaction()?;
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            db: Mutex::new(db),
+        })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The schema's version (how many migrations ran).
+    pub fn schema_version(&self) -> Result<usize, Error> {
+        Ok(self
+            .db()
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Records `action` by `actor` in the audit log.
+    pub fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<(), Error> {
+        self.db().execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), actor, action, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The audit log, oldest first: (at, actor, action, detail).
+    pub fn audit_log(&self) -> Result<Vec<[String; 4]>, Error> {
+        let db = self.db();
+        let mut q = db.prepare("SELECT at, actor, action, detail FROM audit ORDER BY id")?;
+        let rows = q.query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A new link for `unit_id` and `period`: the token to put in its address
+    /// (`<number>.<secret>`; only the secret's hash is kept).
+    pub fn issue_link(&self, unit_id: &str, period: &str) -> Result<String, Error> {
+        let secret = secret()?;
+        let id = {
+            let db = self.db();
+            db.execute(
+                "INSERT INTO links (unit_id, period, secret_hash, created) VALUES (?1, ?2, ?3, ?4)",
+                params![unit_id, period, sha256_hex(secret.as_bytes()), now()],
+            )?;
+            db.last_insert_rowid()
+        };
+        self.audit("office", "link.issue", &format!("{id} {unit_id} {period}"))?;
+        Ok(format!("{id}.{secret}"))
+    }
+
+    /// Revokes link `id`.
+    pub fn revoke_link(&self, id: i64) -> Result<(), Error> {
+        self.db().execute(
+            "UPDATE links SET revoked = ?1 WHERE id = ?2 AND revoked IS NULL",
+            params![now(), id],
+        )?;
+        self.audit("office", "link.revoke", &id.to_string())
+    }
+
+    /// The link a token opens, revoked or not; `None` for a token no link has. The
+    /// secret's hash is compared in constant time.
+    pub fn link(&self, token: &str) -> Result<Option<Link>, Error> {
+        let Some((id, secret)) = token.split_once('.') else {
+            return Ok(None);
+        };
+        let Ok(id) = id.parse::<i64>() else {
+            return Ok(None);
+        };
+        let row = self
+            .db()
+            .query_row(
+                "SELECT unit_id, period, secret_hash, revoked IS NOT NULL FROM links WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((unit_id, period, hash, revoked)) = row else {
+            return Ok(None);
+        };
+        let given = sha256_hex(secret.as_bytes());
+        if !bool::from(given.as_bytes().ct_eq(hash.as_bytes())) {
+            return Ok(None);
+        }
+        Ok(Some(Link {
+            id,
+            unit_id,
+            period,
+            revoked,
+        }))
+    }
+
+    /// Keeps `bytes` under `files/` by their hash (written whole, then renamed: a file
+    /// cut by a crash is never under a hash's name).
+    pub fn put_file(&self, bytes: &[u8]) -> Result<String, Error> {
+        let hash = sha256_hex(bytes);
+        let path = self.dir.join("files").join(&hash);
+        if !path.exists() {
+            let mut tmp = tempfile::NamedTempFile::new_in(self.dir.join("files"))?;
+            std::io::Write::write_all(&mut tmp, bytes)?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| Error::Io(e.error))?;
+        }
+        Ok(hash)
+    }
+
+    /// Where the file of hash `sha256` is kept; `None` for anything but a hash.
+    pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
+        let hex = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        hex.then(|| self.dir.join("files").join(sha256.to_ascii_lowercase()))
+    }
+
+    /// Records a version of `link`'s unit: its files (kept already) and findings.
+    pub fn add_version(
+        &self,
+        link: &Link,
+        files: &[StoredFile],
+        counts: [usize; 3],
+        findings: &str,
+    ) -> Result<i64, Error> {
+        let id = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            tx.execute(
+                "INSERT INTO versions (link_id, unit_id, period, created, errors, warnings, infos, findings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    link.id,
+                    link.unit_id,
+                    link.period,
+                    now(),
+                    counts[0] as i64,
+                    counts[1] as i64,
+                    counts[2] as i64,
+                    findings
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            for (i, f) in files.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO version_files (version_id, position, name, sha256, size) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, i as i64, f.name, f.sha256, f.size as i64],
+                )?;
+            }
+            tx.commit()?;
+            id
+        };
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        self.audit(
+            &format!("unit:{}", link.unit_id),
+            "version.upload",
+            &format!("{id} {} {}", link.period, names.join(" | ")),
+        )?;
+        Ok(id)
+    }
+
+    /// The versions of `unit_id` for `period`, newest first.
+    pub fn versions(&self, unit_id: &str, period: &str) -> Result<Vec<Version>, Error> {
+        let db = self.db();
+        let mut q = db.prepare(
+            "SELECT id, created, errors, warnings, infos, findings, sent FROM versions
+             WHERE unit_id = ?1 AND period = ?2 ORDER BY id DESC",
+        )?;
+        let mut versions = q
+            .query_map(params![unit_id, period], |r| {
+                Ok(Version {
+                    id: r.get(0)?,
+                    created: r.get(1)?,
+                    counts: [
+                        r.get::<_, i64>(2)? as usize,
+                        r.get::<_, i64>(3)? as usize,
+                        r.get::<_, i64>(4)? as usize,
+                    ],
+                    findings: r.get(5)?,
+                    sent: r.get(6)?,
+                    files: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut files = db.prepare(
+            "SELECT name, sha256, size FROM version_files WHERE version_id = ?1 ORDER BY position",
+        )?;
+        for v in &mut versions {
+            v.files = files
+                .query_map(params![v.id], |r| {
+                    Ok(StoredFile {
+                        name: r.get(0)?,
+                        sha256: r.get(1)?,
+                        size: r.get::<_, i64>(2)? as u64,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(versions)
+    }
+
+    /// Marks version `id` of `link`'s unit and period sent; `false` when it is none of
+    /// theirs (or was sent already).
+    pub fn send(&self, link: &Link, id: i64) -> Result<bool, Error> {
+        let changed = self.db().execute(
+            "UPDATE versions SET sent = ?1 WHERE id = ?2 AND unit_id = ?3 AND period = ?4 AND sent IS NULL",
+            params![now(), id, link.unit_id, link.period],
+        )?;
+        if changed == 1 {
+            self.audit(
+                &format!("unit:{}", link.unit_id),
+                "version.send",
+                &format!("{id} {}", link.period),
+            )?;
+        }
+        Ok(changed == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_opens_its_link_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(dir.path()).expect("store");
+        let token = store.issue_link("thpt-a", "2022-Q1").expect("link");
+        let link = store.link(&token).expect("db").expect("its link");
+        assert_eq!(
+            (link.unit_id.as_str(), link.period.as_str()),
+            ("thpt-a", "2022-Q1")
+        );
+        let (id, secret) = token.split_once('.').expect("id.secret");
+        let mut wrong = secret.to_string();
+        wrong.replace_range(0..1, if secret.starts_with('0') { "1" } else { "0" });
+        assert_eq!(store.link(&format!("{id}.{wrong}")).expect("db"), None);
+        assert_eq!(store.link(&format!("9{id}.{secret}")).expect("db"), None);
+        assert_eq!(store.link("nonsense").expect("db"), None);
+        store.revoke_link(link.id).expect("revoke");
+        assert!(
+            store
+                .link(&token)
+                .expect("db")
+                .expect("still found")
+                .revoked
+        );
+    }
+
+    #[test]
+    fn files_are_kept_by_their_hash() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(dir.path()).expect("store");
+        let hash = store.put_file(b"abc").expect("put");
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        assert_eq!(
+            hash,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let path = store.file_path(&hash).expect("a hash");
+        assert_eq!(std::fs::read(path).expect("read"), b"abc");
+        assert_eq!(store.file_path("../cchc.db"), None);
+    }
+}

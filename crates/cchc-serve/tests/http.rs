@@ -1,0 +1,276 @@
+//! The collection page over HTTP, against a server on 127.0.0.1 (a port the OS picks):
+//! a unit's flow, every refusal, a restart that keeps everything.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cchc_serve::{App, CheckSettings, Limits, Store};
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples")
+}
+
+/// A server on the data folder `dir`; its base address.
+fn start(dir: &Path, limits: Limits) -> String {
+    let units: BTreeMap<String, String> = [
+        ("thpt-namkhoaichau", "Trường THPT Nam Khoái Châu"),
+        ("thpt-trungvuong", "Trường THPT Trưng Vương"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let app = Arc::new(App {
+        store: Store::open(dir).expect("store"),
+        settings: CheckSettings::default(),
+        units,
+        limits,
+    });
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    std::thread::spawn(move || runtime.block_on(cchc_serve::serve(listener, app)));
+    format!("http://{addr}")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// Status and body of a GET.
+fn get(url: &str) -> (u16, String) {
+    let mut r = agent().get(url).call().expect("GET");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().expect("body"))
+}
+
+/// Posts `files` (name, bytes) as a multipart form: the status and where it leads.
+fn upload(url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
+    let boundary = "cchc-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut r = agent()
+        .post(url)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(&body[..])
+        .expect("POST");
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let text = r.body_mut().read_to_string().unwrap_or_default();
+    (status, location.unwrap_or(text))
+}
+
+fn send(url: &str, version: &str) -> u16 {
+    agent()
+        .post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!("version={version}").as_bytes())
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(samples().join(name)).expect("sample")
+}
+
+/// A unit opens its link, uploads a workbook with the four errors planted in it
+/// (samples/make_samples.py: `mười` in D12, -3 in H13, 2.5 in I14, `#REF!` in L15), sees
+/// each with its sheet and cell, and sends it acknowledging them.
+#[test]
+fn a_unit_uploads_sees_its_findings_and_sends() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    let token = Store::open(dir.path())
+        .expect("store")
+        .issue_link("thpt-namkhoaichau", "2022-Q1")
+        .expect("link");
+    let page = format!("{base}/u/{token}");
+    let (status, html) = get(&page);
+    assert_eq!(status, 200);
+    assert!(html.contains("Trường THPT Nam Khoái Châu") && html.contains("2022-Q1"));
+    assert!(html.contains("Chưa tải lên bản nào"));
+
+    let (status, to) = upload(
+        &format!("{page}/upload"),
+        &[(
+            "THPT_NamKhoaiChau_Q1_2022.xlsx",
+            sample("loi/THPT_NamKhoaiChau_Q1_2022.xlsx"),
+        )],
+    );
+    assert_eq!((status, to.as_str()), (303, format!("/u/{token}").as_str()));
+    let (_, html) = get(&page);
+    assert!(html.contains("4 lỗi, 0 cảnh báo, 0 thông tin"), "{html}");
+    for (rule, cell, raw) in [
+        ("value.not_a_number", "D12", "mười"),
+        ("value.negative", "H13", "-3"),
+        ("value.fraction", "I14", "2.5"),
+        ("value.error_cell", "L15", "#REF!"),
+    ] {
+        let row = format!(
+            "<td>{rule}</td><td>THPT_NamKhoaiChau_Q1_2022.xlsx</td><td>06a</td><td>{cell}</td>"
+        );
+        assert!(html.contains(&row), "{row} in {html}");
+        assert!(html.contains(&format!("<td>{raw}</td></tr>")), "{raw}");
+    }
+    assert!(html.contains("Bản này còn lỗi"));
+    assert_eq!(send(&format!("{page}/send"), "1"), 303);
+    let (_, html) = get(&page);
+    assert!(!html.contains("Gửi bản này cho Sở"), "sent already");
+    // Once sent, not again; and no other number is this unit's.
+    assert_eq!(send(&format!("{page}/send"), "1"), 404);
+    assert_eq!(send(&format!("{page}/send"), "2"), 404);
+}
+
+/// Wrong secrets, revoked links, another unit's version, an upload too large or of too
+/// many files, a name that tries to leave the folder: each refused with a page, every
+/// response with the security headers.
+#[test]
+fn refusals() {
+    let dir = tempfile::tempdir().expect("dir");
+    let limits = Limits {
+        upload_bytes: 200_000,
+        files: 2,
+    };
+    let base = start(dir.path(), limits);
+    let store = Store::open(dir.path()).expect("store");
+    let a = store.issue_link("thpt-trungvuong", "2022-Q1").expect("a");
+    let b = store.issue_link("thpt-namkhoaichau", "2022-Q1").expect("b");
+
+    let (id, secret) = a.split_once('.').expect("id.secret");
+    let flipped: String = secret.chars().rev().collect();
+    for bad in [
+        format!("{id}.{flipped}"),
+        id.to_string(),
+        "x.y".into(),
+        format!("99.{secret}"),
+    ] {
+        let (status, html) = get(&format!("{base}/u/{bad}"));
+        assert_eq!(status, 404, "{bad}");
+        assert!(html.contains("Đường dẫn không đúng"));
+    }
+    let r = agent()
+        .get(&format!("{base}/u/{id}.{flipped}"))
+        .call()
+        .expect("GET");
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(r.headers().contains_key(h), "{h}");
+    }
+
+    // B's version cannot be sent through A's link.
+    let clean = sample("THPT_TrungVuong_Q1_2022.xlsx");
+    assert!(clean.len() < 200_000, "the sample fits the test's limit");
+    let (status, _) = upload(
+        &format!("{base}/u/{b}/upload"),
+        &[("b.xlsx", clean.clone())],
+    );
+    assert_eq!(status, 303);
+    assert_eq!(send(&format!("{base}/u/{a}/send"), "1"), 404);
+
+    // Too many files, too many bytes.
+    let three = [
+        ("1.xlsx", clean.clone()),
+        ("2.xlsx", clean.clone()),
+        ("3.xlsx", clean.clone()),
+    ];
+    let (status, html) = upload(&format!("{base}/u/{a}/upload"), &three);
+    assert_eq!(status, 413);
+    assert!(html.contains("tối đa 2 tệp"), "{html}");
+    let (status, _) = upload(
+        &format!("{base}/u/{a}/upload"),
+        &[("big.xlsx", vec![b'x'; 300_000])],
+    );
+    assert_eq!(status, 413);
+
+    // A name with a path: shown by its last part, the file kept by its hash only.
+    let (status, _) = upload(
+        &format!("{base}/u/{a}/upload"),
+        &[("../../etc/Trung Vuong.xlsx", clean.clone())],
+    );
+    assert_eq!(status, 303);
+    let (_, html) = get(&format!("{base}/u/{a}"));
+    assert!(html.contains("<td>Trung Vuong.xlsx</td>") && !html.contains("../"));
+    let kept: Vec<String> = std::fs::read_dir(dir.path().join("files"))
+        .expect("files")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        kept.iter()
+            .all(|n| n.len() == 64 && n.bytes().all(|c| c.is_ascii_hexdigit())),
+        "{kept:?}"
+    );
+
+    // Revoked: refused, with its own words.
+    store
+        .revoke_link(a.split_once('.').expect("id").0.parse().expect("number"))
+        .expect("revoke");
+    let (status, html) = get(&format!("{base}/u/{a}"));
+    assert_eq!(status, 403);
+    assert!(html.contains("đã bị thu hồi"));
+}
+
+/// A server started again on the same folder has every version, and the audit log
+/// every step.
+#[test]
+fn a_restart_keeps_everything() {
+    let dir = tempfile::tempdir().expect("dir");
+    let token = {
+        let base = start(dir.path(), Limits::default());
+        let token = Store::open(dir.path())
+            .expect("store")
+            .issue_link("thpt-trungvuong", "2022-Q1")
+            .expect("link");
+        let file = sample("THPT_TrungVuong_Q1_2022.xlsx");
+        let (status, _) = upload(&format!("{base}/u/{token}/upload"), &[("tv.xlsx", file)]);
+        assert_eq!(status, 303);
+        assert_eq!(send(&format!("{base}/u/{token}/send"), "1"), 303);
+        token
+    };
+    let store = Store::open(dir.path()).expect("reopened");
+    assert_eq!(store.schema_version().expect("version"), 1);
+    let versions = store
+        .versions("thpt-trungvuong", "2022-Q1")
+        .expect("versions");
+    assert_eq!(versions.len(), 1);
+    assert!(versions[0].sent.is_some());
+    assert_eq!(versions[0].files[0].name, "tv.xlsx");
+    let actions: Vec<String> = store
+        .audit_log()
+        .expect("log")
+        .into_iter()
+        .map(|[_, _, action, _]| action)
+        .collect();
+    assert_eq!(actions, ["link.issue", "version.upload", "version.send"]);
+    let base = start(dir.path(), Limits::default());
+    let (status, html) = get(&format!("{base}/u/{token}"));
+    assert_eq!(status, 200);
+    assert!(html.contains("tv.xlsx"));
+}
