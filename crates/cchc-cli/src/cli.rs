@@ -36,6 +36,15 @@ pub enum Command {
     Serve(ServeArgs),
     /// Issue a unit's link to the collection page for a period; prints its address.
     Link(LinkArgs),
+    /// Set the collection page's office password, read from standard input.
+    OfficePassword(OfficePasswordArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OfficePasswordArgs {
+    /// The server's data folder.
+    #[arg(long)]
+    pub data: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -31,6 +31,7 @@ pub fn main() -> i32 {
         Command::Sql(a) => cmd::sql::run(&a),
         Command::Serve(a) => cmd::serve::run(&a),
         Command::Link(a) => cmd::serve::link(&a),
+        Command::OfficePassword(a) => cmd::serve::office_password(&a),
     };
     match result {
         Ok(code) => code,

@@ -41,6 +41,26 @@ pub struct App {
     pub units: BTreeMap<String, String>,
     /// Upload limits.
     pub limits: Limits,
+    /// When the office's recent failed logins were.
+    pub(crate) failed_logins: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+}
+
+impl App {
+    /// The server's shared state.
+    pub fn new(
+        store: Store,
+        settings: CheckSettings,
+        units: BTreeMap<String, String>,
+        limits: Limits,
+    ) -> App {
+        App {
+            store,
+            settings,
+            units,
+            limits,
+            failed_logins: Default::default(),
+        }
+    }
 }
 
 /// The server's routes over `app`.
@@ -51,6 +71,15 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/u/{token}", get(unit_page))
         .route("/u/{token}/upload", post(upload))
         .route("/u/{token}/send", post(send))
+        .route("/office", get(crate::office::home))
+        .route(
+            "/office/login",
+            get(crate::office::login_page).post(crate::office::login),
+        )
+        .route("/office/logout", post(crate::office::logout))
+        .route("/office/p/{period}", get(crate::office::period_page))
+        .route("/office/p/{period}/issue", post(crate::office::issue))
+        .route("/office/p/{period}/revoke", post(crate::office::revoke))
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)
@@ -91,11 +120,11 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-fn refused(status: StatusCode, why: &str) -> Response {
+pub(crate) fn refused(status: StatusCode, why: &str) -> Response {
     (status, Html(pages::refused(why))).into_response()
 }
 
-fn failed(e: crate::Error) -> Response {
+pub(crate) fn failed(e: crate::Error) -> Response {
     eprintln!("cchc serve: {e}");
     refused(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,12 +4,13 @@
 //! the data folder ([`store`]); checking is the library's own pipeline ([`check`]),
 //! nothing of its own.
 //!
-//! This first part serves the units' pages; the office's pages (login, the state of
-//! every unit, consolidation on demand) come next. Links are issued from the command
-//! line meanwhile (`cchc serve link`).
+//! The office logs in with its password (`cchc office-password` sets it) and sees, per
+//! period, every unit's state, issuing and revoking links; consolidation on demand
+//! comes next.
 
 pub mod check;
 mod http;
+mod office;
 pub mod pages;
 pub mod store;
 

@@ -2,6 +2,19 @@
 
 use crate::store::{Link, Version};
 
+/// One registry unit on the office's page of a period.
+#[derive(Debug, Clone)]
+pub struct UnitRow {
+    /// Unit id.
+    pub unit_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its links for the period.
+    pub links: Vec<Link>,
+    /// Its versions, newest first.
+    pub versions: Vec<Version>,
+}
+
 /// `s` safe inside HTML text and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -137,4 +150,124 @@ pub fn unit_page(link: &Link, unit_name: &str, token: &str, versions: &[Version]
         body.push_str("</tbody></table>");
     }
     page(&format!("Báo cáo CCHC — {unit_name}"), &body)
+}
+
+/// A hidden CSRF field.
+fn csrf_field(csrf: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(csrf)
+    )
+}
+
+/// The office's login page.
+pub fn login(csrf: &str, password_set: bool, error: Option<&str>) -> String {
+    let mut body = String::from("<h1>Văn phòng Sở — đăng nhập</h1>");
+    if !password_set {
+        body.push_str("<p class=\"error\">Chưa đặt mật khẩu văn phòng: chạy <code>cchc office-password --data …</code> trên máy chủ.</p>");
+    }
+    if let Some(e) = error {
+        body.push_str(&format!("<p class=\"error\">{}</p>", esc(e)));
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/office/login\">{}<p><label>Mật khẩu: \
+         <input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label></p>\
+         <p><button type=\"submit\">Đăng nhập</button></p></form>",
+        csrf_field(csrf)
+    ));
+    page("Đăng nhập", &body)
+}
+
+fn logout_form(csrf: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"/office/logout\">{}<button type=\"submit\">Đăng xuất</button></form>",
+        csrf_field(csrf)
+    )
+}
+
+/// The office's first page: the periods with links, and a way to another.
+pub fn office_home(periods: &[String], csrf: &str) -> String {
+    let mut body = String::from("<h1>Văn phòng Sở — các kỳ báo cáo</h1><ul>");
+    for p in periods {
+        body.push_str(&format!(
+            "<li><a href=\"/office/p/{0}\">{0}</a></li>",
+            esc(p)
+        ));
+    }
+    body.push_str("</ul><p>Kỳ khác: gõ địa chỉ <code>/office/p/2022-Q1</code> (quý), <code>2022-H1</code>, <code>2022-M03</code> hoặc <code>2022</code>.</p>");
+    body.push_str(&logout_form(csrf));
+    page("Văn phòng Sở", &body)
+}
+
+/// A unit's state for the period: not sent, sent with errors, sent clean.
+fn state(versions: &[Version]) -> (&'static str, String) {
+    match versions.iter().find(|v| v.sent.is_some()) {
+        None if versions.is_empty() => ("chua-gui", "Chưa tải lên".into()),
+        None => (
+            "chua-gui",
+            format!("Đã tải lên {} bản, chưa gửi", versions.len()),
+        ),
+        Some(v) if v.counts[0] > 0 => (
+            "gui-con-loi",
+            format!(
+                "Đã gửi bản {} (còn {} lỗi, đơn vị xác nhận)",
+                v.id, v.counts[0]
+            ),
+        ),
+        Some(v) => ("gui-sach", format!("Đã gửi bản {}, không lỗi", v.id)),
+    }
+}
+
+/// The office's page of a period: every unit's state, its links, the forms to issue
+/// and revoke them; `issued`, a link just issued (unit, token), shown once.
+pub fn office_period(
+    period: &str,
+    rows: &[UnitRow],
+    csrf: &str,
+    issued: Option<(&str, &str)>,
+) -> String {
+    let p = esc(period);
+    let mut body = format!("<h1>Kỳ {p}</h1><p><a href=\"/office\">Các kỳ</a></p>");
+    if let Some((unit, token)) = issued {
+        body.push_str(&format!(
+            "<p class=\"info\">Đường dẫn mới của <strong>{}</strong> (chỉ hiện một lần; gửi cho đơn vị): <code>/u/{}</code></p>",
+            esc(unit),
+            esc(token)
+        ));
+    }
+    body.push_str("<table><thead><tr><th>Đơn vị</th><th>Trạng thái</th><th>Bản mới nhất: lỗi / cảnh báo / thông tin</th><th>Đường dẫn</th></tr></thead><tbody>");
+    for r in rows {
+        let (class, said) = state(&r.versions);
+        let latest = r.versions.first().map_or(String::from("–"), |v| {
+            format!("{} / {} / {}", v.counts[0], v.counts[1], v.counts[2])
+        });
+        let mut links = String::new();
+        for l in &r.links {
+            if l.revoked {
+                links.push_str(&format!("số {} (đã thu hồi)<br>", l.id));
+            } else {
+                links.push_str(&format!(
+                    "<form method=\"post\" action=\"/office/p/{p}/revoke\">{}<input type=\"hidden\" name=\"link\" value=\"{}\">số {} <button type=\"submit\">Thu hồi</button></form>",
+                    csrf_field(csrf),
+                    l.id,
+                    l.id
+                ));
+            }
+        }
+        links.push_str(&format!(
+            "<form method=\"post\" action=\"/office/p/{p}/issue\">{}<input type=\"hidden\" name=\"unit\" value=\"{}\"><button type=\"submit\">Cấp đường dẫn</button></form>",
+            csrf_field(csrf),
+            esc(&r.unit_id)
+        ));
+        body.push_str(&format!(
+            "<tr class=\"{class}\" id=\"unit-{}\"><td>{}<br><small>{}</small></td><td>{}</td><td>{latest}</td><td>{links}</td></tr>",
+            esc(&r.unit_id),
+            esc(&r.name),
+            esc(&r.unit_id),
+            esc(&said)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    body.push_str(&logout_form(csrf));
+    page(&format!("Kỳ {period}"), &body)
 }

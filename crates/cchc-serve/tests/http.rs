@@ -1,101 +1,10 @@
 //! The collection page over HTTP, against a server on 127.0.0.1 (a port the OS picks):
 //! a unit's flow, every refusal, a restart that keeps everything.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
-use cchc_serve::{App, CheckSettings, Limits, Store};
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples")
-}
-
-/// A server on the data folder `dir`; its base address.
-fn start(dir: &Path, limits: Limits) -> String {
-    let units: BTreeMap<String, String> = [
-        ("thpt-namkhoaichau", "Trường THPT Nam Khoái Châu"),
-        ("thpt-trungvuong", "Trường THPT Trưng Vương"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
-    let app = Arc::new(App {
-        store: Store::open(dir).expect("store"),
-        settings: CheckSettings::default(),
-        units,
-        limits,
-    });
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    std::thread::spawn(move || runtime.block_on(cchc_serve::serve(listener, app)));
-    format!("http://{addr}")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
-/// Status and body of a GET.
-fn get(url: &str) -> (u16, String) {
-    let mut r = agent().get(url).call().expect("GET");
-    let status = r.status().as_u16();
-    (status, r.body_mut().read_to_string().expect("body"))
-}
-
-/// Posts `files` (name, bytes) as a multipart form: the status and where it leads.
-fn upload(url: &str, files: &[(&str, Vec<u8>)]) -> (u16, String) {
-    let boundary = "cchc-test-boundary-7f3a";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let mut r = agent()
-        .post(url)
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .send(&body[..])
-        .expect("POST");
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let text = r.body_mut().read_to_string().unwrap_or_default();
-    (status, location.unwrap_or(text))
-}
-
-fn send(url: &str, version: &str) -> u16 {
-    agent()
-        .post(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .send(format!("version={version}").as_bytes())
-        .expect("POST")
-        .status()
-        .as_u16()
-}
-
-fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(samples().join(name)).expect("sample")
-}
+use cchc_serve::{Limits, Store};
+use common::{agent, get, sample, send, start, upload};
 
 /// A unit opens its link, uploads a workbook with the four errors planted in it
 /// (samples/make_samples.py: `mười` in D12, -3 in H13, 2.5 in I14, `#REF!` in L15), sees
@@ -255,7 +164,7 @@ fn a_restart_keeps_everything() {
         token
     };
     let store = Store::open(dir.path()).expect("reopened");
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     let versions = store
         .versions("thpt-trungvuong", "2022-Q1")
         .expect("versions");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{LinkArgs, ServeArgs};
+use crate::cli::{LinkArgs, OfficePasswordArgs, ServeArgs};
 
 /// Unit names by id, from the registry.
 fn unit_names(registry: Option<&std::path::Path>) -> Result<BTreeMap<String, String>> {
@@ -18,14 +18,20 @@ fn unit_names(registry: Option<&std::path::Path>) -> Result<BTreeMap<String, Str
 pub fn run(args: &ServeArgs) -> Result<i32> {
     let store = cchc_serve::Store::open(&args.data)
         .with_context(|| format!("data folder {}", args.data.display()))?;
-    let app = Arc::new(cchc_serve::App {
+    if !store.has_office_password()? {
+        eprintln!(
+            "cchc serve: chưa đặt mật khẩu văn phòng (cchc office-password --data {}); trang văn phòng chưa đăng nhập được",
+            args.data.display()
+        );
+    }
+    let app = Arc::new(cchc_serve::App::new(
         store,
-        settings: cchc_serve::CheckSettings {
+        cchc_serve::CheckSettings {
             registry: args.registry.clone(),
         },
-        units: unit_names(args.registry.as_deref())?,
-        limits: cchc_serve::Limits::default(),
-    });
+        unit_names(args.registry.as_deref())?,
+        cchc_serve::Limits::default(),
+    ));
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)
@@ -52,5 +58,21 @@ pub fn link(args: &LinkArgs) -> Result<i32> {
         .with_context(|| format!("data folder {}", args.data.display()))?;
     let token = store.issue_link(&args.unit, &args.period)?;
     println!("{}/u/{token}", args.base.trim_end_matches('/'));
+    Ok(0)
+}
+
+/// Sets the office's password from the first line of standard input (at least 10
+/// characters).
+pub fn office_password(args: &OfficePasswordArgs) -> Result<i32> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 10 {
+        bail!("mật khẩu cần ít nhất 10 ký tự");
+    }
+    let store = cchc_serve::Store::open(&args.data)
+        .with_context(|| format!("data folder {}", args.data.display()))?;
+    store.set_office_password(password)?;
+    eprintln!("cchc: đã đặt mật khẩu văn phòng");
     Ok(0)
 }

@@ -12,9 +12,14 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 
+mod office;
+
+pub use office::{Session, SESSION_HOURS};
+
 /// The schema, one step per version (`PRAGMA user_version` says how many ran): a folder
 /// of an older version is brought up to date when it is opened.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE links (
         id INTEGER PRIMARY KEY,
         unit_id TEXT NOT NULL,
@@ -51,7 +56,17 @@ const MIGRATIONS: &[&str] = &["
         action TEXT NOT NULL,
         detail TEXT NOT NULL
     );
-"];
+",
+    "
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        csrf TEXT NOT NULL,
+        created TEXT NOT NULL,
+        expires TEXT NOT NULL
+    );
+",
+];
 
 /// A unit's link for a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,10 +119,15 @@ pub struct Store {
 
 /// Now, UTC, to the second (RFC 3339).
 fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    at(chrono::Utc::now())
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// `t` as the database writes times (they sort as text).
+fn at(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -115,7 +135,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// 32 random bytes from the OS, as hex.
-fn secret() -> Result<String, Error> {
+pub(crate) fn secret() -> Result<String, Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Random(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
@@ -237,6 +257,31 @@ impl Store {
             period,
             revoked,
         }))
+    }
+
+    /// Every link of `period`, by unit then number.
+    pub fn links_of_period(&self, period: &str) -> Result<Vec<Link>, Error> {
+        let db = self.db();
+        let mut q = db.prepare(
+            "SELECT id, unit_id, period, revoked IS NOT NULL FROM links WHERE period = ?1 ORDER BY unit_id, id",
+        )?;
+        let rows = q.query_map(params![period], |r| {
+            Ok(Link {
+                id: r.get(0)?,
+                unit_id: r.get(1)?,
+                period: r.get(2)?,
+                revoked: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The periods any link was issued for, newest first.
+    pub fn periods(&self) -> Result<Vec<String>, Error> {
+        let db = self.db();
+        let mut q = db.prepare("SELECT DISTINCT period FROM links ORDER BY period DESC")?;
+        let rows = q.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Keeps `bytes` under `files/` by their hash (written whole, then renamed: a file

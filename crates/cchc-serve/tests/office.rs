@@ -1,0 +1,206 @@
+//! The office's pages over HTTP: login (password, cookie flags, CSRF, too many
+//! failures), a period's units and their states, links issued and revoked from the page.
+
+mod common;
+
+use cchc_serve::{Limits, Store};
+use common::{get_with, hidden, post_form, sample, send, start, upload};
+
+const PASSWORD: &str = "mật khẩu văn phòng 2022";
+
+/// Logs in through the page: the session cookie (`name=value`).
+fn log_in(base: &str) -> String {
+    let page = get_with(&format!("{base}/office/login"), "");
+    let csrf = hidden(&page.body, "csrf");
+    let r = post_form(
+        &format!("{base}/office/login"),
+        &page.cookies.join("; "),
+        &[("password", PASSWORD), ("csrf", &csrf)],
+    );
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/office")));
+    r.cookies[0].clone()
+}
+
+#[test]
+fn the_office_logs_in_with_its_password_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    Store::open(dir.path())
+        .expect("store")
+        .set_office_password(PASSWORD)
+        .expect("password");
+
+    // Without a session: to the login page.
+    let r = get_with(&format!("{base}/office/p/2022-Q1"), "");
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/office/login"))
+    );
+
+    let page = get_with(&format!("{base}/office/login"), "");
+    assert_eq!(page.status, 200);
+    let csrf = hidden(&page.body, "csrf");
+    let login_cookie = page.cookies.join("; ");
+    assert!(
+        page.set_cookie[0].contains("HttpOnly") && page.set_cookie[0].contains("SameSite=Strict")
+    );
+    // The form's token without its cookie (another site's form): refused unheard.
+    let r = post_form(
+        &format!("{base}/office/login"),
+        "",
+        &[("password", PASSWORD), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 403);
+    // A wrong password.
+    let r = post_form(
+        &format!("{base}/office/login"),
+        &login_cookie,
+        &[("password", "sai mật khẩu rồi"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("Mật khẩu không đúng") && r.cookies.is_empty());
+    // The right one: a session cookie HttpOnly, SameSite=Strict.
+    let r = post_form(
+        &format!("{base}/office/login"),
+        &login_cookie,
+        &[("password", PASSWORD), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    assert!(r.set_cookie[0].starts_with("cchc_session="));
+    assert!(r.set_cookie[0].contains("HttpOnly") && r.set_cookie[0].contains("SameSite=Strict"));
+    let session = r.cookies[0].clone();
+    assert_eq!(get_with(&format!("{base}/office"), &session).status, 200);
+    // A made-up session: to the login page.
+    let r = get_with(&format!("{base}/office"), "cchc_session=00ff");
+    assert_eq!(r.status, 303);
+
+    // Logging out needs the session's token; then the session is gone.
+    let home = get_with(&format!("{base}/office"), &session);
+    let token = hidden(&home.body, "csrf");
+    assert_eq!(
+        post_form(&format!("{base}/office/logout"), &session, &[("csrf", "x")]).status,
+        403
+    );
+    assert_eq!(
+        post_form(
+            &format!("{base}/office/logout"),
+            &session,
+            &[("csrf", &token)]
+        )
+        .status,
+        303
+    );
+    assert_eq!(get_with(&format!("{base}/office"), &session).status, 303);
+}
+
+/// Ten wrong passwords in a minute: the eleventh attempt is refused unheard, even with
+/// the right password.
+#[test]
+fn failed_logins_are_slowed_down() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    Store::open(dir.path())
+        .expect("store")
+        .set_office_password(PASSWORD)
+        .expect("password");
+    let page = get_with(&format!("{base}/office/login"), "");
+    let (csrf, cookie) = (hidden(&page.body, "csrf"), page.cookies.join("; "));
+    for _ in 0..10 {
+        let r = post_form(
+            &format!("{base}/office/login"),
+            &cookie,
+            &[("password", "đoán"), ("csrf", &csrf)],
+        );
+        assert_eq!(r.status, 401);
+    }
+    let r = post_form(
+        &format!("{base}/office/login"),
+        &cookie,
+        &[("password", PASSWORD), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 429);
+}
+
+/// The office issues a link from the page (with the form's token only), the unit
+/// uploads and sends through it, the page then says so; a revoked link is refused.
+#[test]
+fn the_office_issues_links_and_sees_the_units_states() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    Store::open(dir.path())
+        .expect("store")
+        .set_office_password(PASSWORD)
+        .expect("password");
+    let session = log_in(&base);
+    let period = format!("{base}/office/p/2022-Q1");
+    let page = get_with(&period, &session);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Trường THPT Nam Khoái Châu")
+            && page.body.contains("Trường THPT Trưng Vương")
+    );
+    assert_eq!(page.body.matches("Chưa tải lên").count(), 2);
+    let csrf = hidden(&page.body, "csrf");
+
+    // Without the token, or with another: refused.
+    let r = post_form(
+        &format!("{period}/issue"),
+        &session,
+        &[("unit", "thpt-trungvuong")],
+    );
+    assert_eq!(r.status, 403);
+    let r = post_form(
+        &format!("{period}/issue"),
+        &session,
+        &[("unit", "thpt-trungvuong"), ("csrf", "0")],
+    );
+    assert_eq!(r.status, 403);
+    // A unit not in the registry, a period the calendar does not know.
+    let r = post_form(
+        &format!("{period}/issue"),
+        &session,
+        &[("unit", "thpt-khong-co"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        get_with(&format!("{base}/office/p/2022-Q5"), &session).status,
+        404
+    );
+
+    let r = post_form(
+        &format!("{period}/issue"),
+        &session,
+        &[("unit", "thpt-trungvuong"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 200);
+    let at = r.body.find("<code>/u/").expect("the new link") + "<code>".len();
+    let link = r.body[at..].split('<').next().expect("link").to_string();
+    let (status, _) = upload(
+        &format!("{base}{link}/upload"),
+        &[("tv.xlsx", sample("THPT_TrungVuong_Q1_2022.xlsx"))],
+    );
+    assert_eq!(status, 303);
+    assert_eq!(send(&format!("{base}{link}/send"), "1"), 303);
+    let page = get_with(&period, &session);
+    assert!(
+        page.body.contains("Đã gửi bản 1, không lỗi"),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches("Chưa tải lên").count(), 1);
+
+    // Revoked from the page: the unit's link is refused.
+    let id = link["/u/".len()..]
+        .split('.')
+        .next()
+        .expect("number")
+        .to_string();
+    let r = post_form(
+        &format!("{period}/revoke"),
+        &session,
+        &[("link", &id), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(get_with(&format!("{base}{link}"), "").status, 403);
+    assert!(get_with(&period, &session).body.contains("(đã thu hồi)"));
+}
