@@ -14,6 +14,14 @@ use crate::Error;
 /// with a finding, as the CLI skips a file that is no workbook).
 const KNOWN: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "xlsb"];
 
+/// The extension of `name` when the readers know it, else `bin`.
+pub fn known_extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| KNOWN.contains(&e.as_str()))
+        .unwrap_or_else(|| "bin".into())
+}
+
 /// How the server checks uploads.
 #[derive(Debug, Clone, Default)]
 pub struct CheckSettings {
@@ -38,12 +46,7 @@ pub fn check_files(
     let dir = tempfile::tempdir()?;
     let mut names = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
-        let ext = f
-            .name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .filter(|e| KNOWN.contains(&e.as_str()))
-            .unwrap_or_else(|| "bin".into());
+        let ext = known_extension(&f.name);
         let local = format!("{:03}.{ext}", i + 1);
         let from = store
             .file_path(&f.sha256)

@@ -80,6 +80,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/office/p/{period}", get(crate::office::period_page))
         .route("/office/p/{period}/issue", post(crate::office::issue))
         .route("/office/p/{period}/revoke", post(crate::office::revoke))
+        .route(
+            "/office/p/{period}/consolidate",
+            post(crate::office::consolidate),
+        )
+        .route(
+            "/office/p/{period}/out/{n}/{*file}",
+            get(crate::office::output),
+        )
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)

@@ -9,6 +9,7 @@
 //! comes next.
 
 pub mod check;
+pub mod consolidate;
 mod http;
 mod office;
 pub mod pages;

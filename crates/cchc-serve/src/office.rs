@@ -244,7 +244,98 @@ fn period_view(app: &App, period: &str, s: &Session, issued: Option<(&str, &str)
             versions,
         });
     }
-    Html(pages::office_period(period, &rows, &s.csrf, issued)).into_response()
+    let outputs: Vec<(u32, Vec<String>)> = app
+        .store
+        .outputs(period)
+        .into_iter()
+        .filter_map(|n| {
+            let dir = app.store.output_dir(period, n)?;
+            Some((n, crate::consolidate::output_files(&dir)))
+        })
+        .collect();
+    Html(pages::office_period(
+        period, &rows, &s.csrf, issued, &outputs,
+    ))
+    .into_response()
+}
+
+pub(crate) async fn consolidate(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(period): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (_, s) = match session(&app, &headers) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
+        return *r;
+    }
+    let worker = app.clone();
+    let p = period.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::consolidate::consolidate(&worker.store, &worker.settings, &worker.units, &p)
+    })
+    .await;
+    match done {
+        Ok(Ok(_)) => Redirect::to(&format!("/office/p/{period}#ket-qua")).into_response(),
+        Ok(Err(crate::Error::Check(why))) => {
+            refused(StatusCode::CONFLICT, &format!("Chưa tổng hợp được: {why}"))
+        }
+        Ok(Err(e)) => failed(e),
+        Err(_) => failed(crate::Error::Check("the consolidation stopped".into())),
+    }
+}
+
+/// A file a consolidation wrote: only one of those listed for it (a path from the
+/// request is compared with that list, never joined to a folder as given).
+pub(crate) async fn output(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((period, n, file)): Path<(String, u32, String)>,
+) -> Response {
+    if let Err(r) = session(&app, &headers) {
+        return *r;
+    }
+    let Some(dir) = app.store.output_dir(&period, n) else {
+        return refused(StatusCode::NOT_FOUND, "Không có tệp này.");
+    };
+    let listed = crate::consolidate::output_files(&dir);
+    let Some(rel) = listed.iter().find(|l| **l == file) else {
+        return refused(StatusCode::NOT_FOUND, "Không có tệp này.");
+    };
+    let bytes = match std::fs::read(rel.split('/').fold(dir.clone(), |p, part| p.join(part))) {
+        Ok(b) => b,
+        Err(e) => return failed(e.into()),
+    };
+    let kind = match rel.rsplit_once('.').map(|(_, e)| e) {
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let base = rel.rsplit('/').next().unwrap_or("tep");
+    let ascii: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]

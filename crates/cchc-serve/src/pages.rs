@@ -15,6 +15,19 @@ pub struct UnitRow {
     pub versions: Vec<Version>,
 }
 
+/// A path percent-encoded for an address (`/` kept), then escaped for HTML.
+fn href(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    esc(&out)
+}
+
 /// `s` safe inside HTML text and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -219,12 +232,14 @@ fn state(versions: &[Version]) -> (&'static str, String) {
 }
 
 /// The office's page of a period: every unit's state, its links, the forms to issue
-/// and revoke them; `issued`, a link just issued (unit, token), shown once.
+/// and revoke them; `issued`, a link just issued (unit, token), shown once; the
+/// consolidations made (number, files) and the button to make one.
 pub fn office_period(
     period: &str,
     rows: &[UnitRow],
     csrf: &str,
     issued: Option<(&str, &str)>,
+    outputs: &[(u32, Vec<String>)],
 ) -> String {
     let p = esc(period);
     let mut body = format!("<h1>Kỳ {p}</h1><p><a href=\"/office\">Các kỳ</a></p>");
@@ -268,6 +283,23 @@ pub fn office_period(
         ));
     }
     body.push_str("</tbody></table>");
+    body.push_str(&format!(
+        "<h2 id=\"ket-qua\">Tổng hợp</h2><form method=\"post\" action=\"/office/p/{p}/consolidate\">{}\
+         <p>Tổng hợp bản đã gửi mới nhất của mỗi đơn vị: bảng tổng hợp, dữ liệu xuất và phản hồi cho từng đơn vị.</p>\
+         <p><button type=\"submit\">Tổng hợp ngay</button></p></form>",
+        csrf_field(csrf)
+    ));
+    for (n, files) in outputs {
+        body.push_str(&format!("<h3>Lần tổng hợp {n}</h3><ul>"));
+        for f in files {
+            body.push_str(&format!(
+                "<li><a href=\"/office/p/{p}/out/{n}/{}\">{}</a></li>",
+                href(f),
+                esc(f)
+            ));
+        }
+        body.push_str("</ul>");
+    }
     body.push_str(&logout_form(csrf));
     page(&format!("Kỳ {period}"), &body)
 }

@@ -204,3 +204,92 @@ fn the_office_issues_links_and_sees_the_units_states() {
     assert_eq!(get_with(&format!("{base}{link}"), "").status, 403);
     assert!(get_with(&period, &session).body.contains("(đã thu hồi)"));
 }
+
+/// The office consolidates the sent versions from the page and downloads the workbook:
+/// the same bytes as `consolidate` over the same files, named as the page names them
+/// (`<unit name> <k>.<ext>`, so a file naming no unit is still its sender's).
+#[test]
+fn the_office_consolidates_on_demand() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    let store = Store::open(dir.path()).expect("store");
+    store.set_office_password(PASSWORD).expect("password");
+    let token = store
+        .issue_link("thpt-trungvuong", "2022-Q1")
+        .expect("link");
+    let file = sample("THPT_TrungVuong_Q1_2022.xlsx");
+    let (status, _) = upload(
+        &format!("{base}/u/{token}/upload"),
+        &[("tv.xlsx", file.clone())],
+    );
+    assert_eq!(status, 303);
+    let session = log_in(&base);
+    let period = format!("{base}/office/p/2022-Q1");
+    let csrf = hidden(&get_with(&period, &session).body, "csrf");
+    // Nothing sent yet: nothing to consolidate.
+    let r = post_form(
+        &format!("{period}/consolidate"),
+        &session,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(send(&format!("{base}/u/{token}/send"), "1"), 303);
+    assert_eq!(
+        post_form(&format!("{period}/consolidate"), &session, &[]).status,
+        403
+    );
+    let r = post_form(
+        &format!("{period}/consolidate"),
+        &session,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    let page = get_with(&period, &session).body;
+    assert!(
+        page.contains("Lần tổng hợp 1") && page.contains("/out/1/tong-hop.xlsx"),
+        "{page}"
+    );
+    assert!(page.contains("/out/1/xuat/attainment.csv"));
+
+    let url = format!("{period}/out/1/tong-hop.xlsx");
+    assert_eq!(get_with(&url, "").status, 303, "the office's only");
+    let mut r = common::agent()
+        .get(&url)
+        .header("Cookie", &session)
+        .call()
+        .expect("GET");
+    assert_eq!(r.status().as_u16(), 200);
+    let got = r.body_mut().read_to_vec().expect("bytes");
+    for bad in ["../../cchc.db", "..%2F..%2Fcchc.db", "tong-hop.xlsx%00"] {
+        assert_eq!(
+            get_with(&format!("{period}/out/1/{bad}"), &session).status,
+            404,
+            "{bad}"
+        );
+    }
+
+    // The files read are kept beside, named as the page names them; consolidate run
+    // again on them writes the same workbook.
+    let kept = dir.path().join("outputs/2022-Q1/1/nop");
+    let names: Vec<String> = std::fs::read_dir(&kept)
+        .expect("nop")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["Trường THPT Trưng Vương 1.xlsx"]);
+    assert!(std::fs::read(kept.join(&names[0])).expect("kept") == file);
+    let by_hand = tempfile::tempdir().expect("dir");
+    let out = by_hand.path().join("tong-hop.xlsx");
+    cchc::Options {
+        period: Some("2022-Q1".into()),
+        feedback: Some(by_hand.path().join("phan-hoi")),
+        ..cchc::Options::new([&kept])
+    }
+    .validate()
+    .expect("options")
+    .consolidate(&out, Some(&by_hand.path().join("xuat")), &mut (), &|| {})
+    .expect("consolidate");
+    assert!(
+        got == std::fs::read(&out).expect("workbook"),
+        "the same workbook"
+    );
+}

@@ -388,6 +388,67 @@ impl Store {
         Ok(versions)
     }
 
+    /// Each unit's newest sent version for `period` (the one that counts), by unit.
+    pub fn counted_versions(&self, period: &str) -> Result<Vec<(String, Version)>, Error> {
+        let units: Vec<String> = {
+            let db = self.db();
+            let mut q = db.prepare(
+                "SELECT DISTINCT unit_id FROM versions WHERE period = ?1 AND sent IS NOT NULL ORDER BY unit_id",
+            )?;
+            let rows = q.query_map(params![period], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::new();
+        for unit in units {
+            if let Some(v) = self
+                .versions(&unit, period)?
+                .into_iter()
+                .find(|v| v.sent.is_some())
+            {
+                out.push((unit, v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The folder of consolidation `n` of `period` (`outputs/<period>/<n>`); `None` for a
+    /// period that is not one (letters, digits and `-` only).
+    pub fn output_dir(&self, period: &str, n: u32) -> Option<PathBuf> {
+        let plain = !period.is_empty()
+            && period
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        plain.then(|| self.dir.join("outputs").join(period).join(n.to_string()))
+    }
+
+    /// The consolidations of `period` made whole so far, newest first.
+    pub fn outputs(&self, period: &str) -> Vec<u32> {
+        self.outputs_started(period)
+            .into_iter()
+            .filter(|n| {
+                self.output_dir(period, *n)
+                    .is_some_and(|d| d.join(crate::consolidate::COMPLETE).exists())
+            })
+            .collect()
+    }
+
+    /// The consolidations of `period` started so far (whole or not), newest first.
+    pub fn outputs_started(&self, period: &str) -> Vec<u32> {
+        let Some(dir) = self
+            .output_dir(period, 0)
+            .and_then(|d| d.parent().map(Path::to_path_buf))
+        else {
+            return Vec::new();
+        };
+        let mut n: Vec<u32> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        n.sort_unstable_by(|a, b| b.cmp(a));
+        n
+    }
+
     /// Marks version `id` of `link`'s unit and period sent; `false` when it is none of
     /// theirs (or was sent already).
     pub fn send(&self, link: &Link, id: i64) -> Result<bool, Error> {
