@@ -68,6 +68,7 @@ pub fn router(app: Arc<App>) -> Router {
     let limit = app.limits.upload_bytes;
     Router::new()
         .route("/style.css", get(style))
+        .route("/upload.js", get(script))
         .route("/u/{token}", get(unit_page))
         .route("/u/{token}/upload", post(upload))
         .route("/u/{token}/send", post(send))
@@ -108,7 +109,7 @@ async fn security_headers(mut r: Response) -> Response {
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -125,6 +126,13 @@ async fn style() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         pages::style(),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        pages::upload_script(),
     )
 }
 

@@ -46,7 +46,7 @@ pub fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;line-height:1.4}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}
-.error{color:#a00}.warning{color:#850}.info{color:#555}.drop{border:2px dashed #888;padding:1rem;margin:1rem 0}
+.error{color:#a00}.warning{color:#850}.info{color:#555}.drop{border:2px dashed #888;padding:1rem;margin:1rem 0}.drop.over{background:#eef}progress{width:100%}
 @media (max-width:40rem){table{font-size:.8rem}}";
 
 /// A whole page around `body`.
@@ -62,6 +62,12 @@ pub fn page(title: &str, body: &str) -> String {
 /// The page's style sheet (served from the server itself: the CSP allows no other).
 pub fn style() -> &'static str {
     STYLE
+}
+
+/// The upload form's script: drag and drop, and a progress bar (the form works
+/// without it).
+pub fn upload_script() -> &'static str {
+    include_str!("upload.js")
 }
 
 /// The page a refused link gets.
@@ -118,7 +124,9 @@ pub fn unit_page(link: &Link, unit_name: &str, token: &str, versions: &[Version]
          <form class=\"drop\" method=\"post\" action=\"/u/{t}/upload\" enctype=\"multipart/form-data\">\
          <p><label>Chọn tệp báo cáo (xlsx, xls, ods, csv; có thể chọn nhiều tệp): \
          <input type=\"file\" name=\"file\" multiple required></label></p>\
-         <p><button type=\"submit\">Tải lên và kiểm tra</button></p></form>",
+         <p><button type=\"submit\">Tải lên và kiểm tra</button> (hoặc kéo thả tệp vào khung này)</p>\
+         <progress hidden></progress><p class=\"status\" aria-live=\"polite\"></p></form>\
+         <script src=\"/upload.js\"></script>",
         esc(unit_name),
         esc(&link.period)
     );
