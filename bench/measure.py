@@ -198,17 +198,25 @@ def main():
                     help="dossiers in the CSV export cchc check's peak memory is measured on (0: none)")
     ap.add_argument("--dossiers-only", action="store_true",
                     help="only the dossier corpora; RESULTS.md keeps its other sections")
+    ap.add_argument("--serve-only", action="store_true",
+                    help="only the collection page's load; RESULTS.md keeps its other sections")
     args = ap.parse_args()
     sizes = [] if args.dossiers_only else [int(s) for s in args.sizes.split(",") if s]
     work = os.path.join(HERE, "work")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    if args.dossiers_only:
-        dossier_lines = dossiers(args, work) if args.dossier_rows else []
+    if args.dossiers_only or args.serve_only:
         kept = open(args.out, encoding="utf-8").read() if os.path.exists(args.out) else "# Benchmark results\n"
-        kept = kept.split(DOSSIER_HEADING)[0].rstrip() + "\n\n"
+        dossier_part = DOSSIER_HEADING + kept.split(DOSSIER_HEADING)[1].split(SERVE_HEADING)[0] \
+            if DOSSIER_HEADING in kept else ""
+        serve_part = SERVE_HEADING + kept.split(SERVE_HEADING)[1] if SERVE_HEADING in kept else ""
+        head = kept.split(DOSSIER_HEADING)[0].split(SERVE_HEADING)[0].rstrip() + "\n\n"
+        if args.dossiers_only:
+            dossier_part = "\n".join(dossiers(args, work) if args.dossier_rows else []).rstrip() + "\n\n"
+        if args.serve_only:
+            serve_part = "\n".join(serve_load(args.runs)).rstrip() + "\n"
         with open(args.out, "w", encoding="utf-8") as f:
-            f.write(kept + "\n".join(dossier_lines).rstrip() + "\n")
+            f.write((head + dossier_part.rstrip() + "\n\n" + serve_part).rstrip() + "\n")
         print(f"wrote {args.out}")
         return
     py = sys.executable
@@ -292,12 +300,37 @@ def main():
     lines += targets(summary)
     if args.dossier_rows:
         lines += dossiers(args, work)
+    lines += serve_load(args.runs)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines).rstrip() + "\n")
     print(f"wrote {args.out}")
 
 
 DOSSIER_HEADING = "## One-stop-shop dossier exports"
+SERVE_HEADING = "## The collection page (cchc serve)"
+
+
+def serve_load(runs):
+    """The collection page's load test (crates/cchc-serve/tests/load.rs) built like the
+    bench's binaries: 30 clients uploading 600 files at once over loopback; each run's
+    figures from its LOAD line, the median run's kept."""
+    import json
+    results = []
+    for _ in range(runs):
+        out = subprocess.run(["cargo", "test", "--profile", "profiling", "-p", "cchc-serve", "--test", "load",
+                              "--", "--nocapture"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        line = next(l for l in out.splitlines() if l.startswith("LOAD "))
+        results.append(json.loads(line[len("LOAD "):]))
+    results.sort(key=lambda r: r["wall_s"])
+    r = results[len(results) // 2]
+    return [SERVE_HEADING, "",
+            f"`crates/cchc-serve/tests/load.rs` (profiling build, median of {runs} runs): {r['clients']} clients "
+            f"on loopback uploading {r['uploads']} workbooks at once (the samples' clean ones, each checked by "
+            "the library as it arrives, every one recorded once).", "",
+            "| uploads | wall | uploads a second | p95 of an upload (round trip, check included) | peak RSS (server and clients) |",
+            "|---|---|---|---|---|",
+            f"| {r['uploads']} | {r['wall_s']:.2f} s | {r['uploads_per_s']:.0f} | {r['p95_s'] * 1000:.0f} ms | {r['peak_mb']:.0f} MB |",
+            ""]
 
 
 def dossier_corpus(bin_dir, rows, seed, csv):

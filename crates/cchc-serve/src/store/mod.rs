@@ -178,6 +178,13 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// SQLite's own check of the database (`ok` when sound).
+    pub fn integrity_check(&self) -> Result<String, Error> {
+        Ok(self
+            .db()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
     /// Records `action` by `actor` in the audit log.
     pub fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<(), Error> {
         self.db().execute(
