@@ -56,6 +56,10 @@ pub struct ServeArgs {
     /// front to serve beyond this machine).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// The address units reach the server at (the proxy's), for the sheet of links;
+    /// default: http:// and --bind.
+    #[arg(long)]
+    pub public_url: Option<String>,
     /// Unit registry CSV; default: Hưng Yên.
     #[arg(long)]
     pub registry: Option<PathBuf>,

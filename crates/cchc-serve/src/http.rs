@@ -43,6 +43,9 @@ pub struct App {
     pub limits: Limits,
     /// When the office's recent failed logins were.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+    /// The address units reach the server at, put before the links' paths in the sheet
+    /// of links (`http://127.0.0.1:8080` unless told).
+    pub public_url: String,
 }
 
 impl App {
@@ -59,7 +62,14 @@ impl App {
             units,
             limits,
             failed_logins: Default::default(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
+    }
+
+    /// The address units reach the server at (the province's proxy, say).
+    pub fn with_public_url(mut self, url: &str) -> App {
+        self.public_url = url.trim_end_matches('/').to_string();
+        self
     }
 }
 
@@ -81,6 +91,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/office/p/{period}", get(crate::office::period_page))
         .route("/office/p/{period}/issue", post(crate::office::issue))
         .route("/office/p/{period}/revoke", post(crate::office::revoke))
+        .route(
+            "/office/p/{period}/issue-all",
+            post(crate::office::issue_all),
+        )
         .route(
             "/office/p/{period}/consolidate",
             post(crate::office::consolidate),

@@ -392,3 +392,67 @@ pub(crate) async fn revoke(
         Err(e) => failed(e),
     }
 }
+
+/// A text as a CSV field (quoted when it holds a comma, a quote or a line break; a
+/// leading `=`, `+`, `-` or `@` kept from being read as a formula).
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// Issues a link to every unit without a live one for the period: a sheet of them
+/// (CSV, UTF-8 with a BOM for Excel) to mail-merge. The links are in it alone.
+pub(crate) async fn issue_all(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(period): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let (_, s) = match session(&app, &headers) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
+        return *r;
+    }
+    let links = match app.store.links_of_period(&period) {
+        Ok(l) => l,
+        Err(e) => return failed(e),
+    };
+    let mut sheet = String::from("\u{feff}unit_id,ten_don_vi,ky,duong_dan\r\n");
+    for (unit_id, name) in &app.units {
+        if links.iter().any(|l| l.unit_id == *unit_id && !l.revoked) {
+            continue;
+        }
+        let token = match app.store.issue_link(unit_id, &period) {
+            Ok(t) => t,
+            Err(e) => return failed(e),
+        };
+        sheet.push_str(&format!(
+            "{},{},{},{}\r\n",
+            csv_field(unit_id),
+            csv_field(name),
+            csv_field(&period),
+            csv_field(&format!("{}/u/{token}", app.public_url))
+        ));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"duong-dan-{period}.csv\""),
+            ),
+        ],
+        sheet,
+    )
+        .into_response()
+}

@@ -258,6 +258,11 @@ pub fn office_period(
             esc(token)
         ));
     }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/office/p/{p}/issue-all\">{}<p>\
+         <button type=\"submit\">Cấp đường dẫn cho mọi đơn vị chưa có (tải bảng để trộn thư)</button></p></form>",
+        csrf_field(csrf)
+    ));
     body.push_str("<table><thead><tr><th>Đơn vị</th><th>Trạng thái</th><th>Bản mới nhất: lỗi / cảnh báo / thông tin</th><th>Đường dẫn</th></tr></thead><tbody>");
     for r in rows {
         let (class, said) = state(&r.versions);

@@ -293,3 +293,55 @@ fn the_office_consolidates_on_demand() {
         "the same workbook"
     );
 }
+
+/// A sheet of links for every unit without a live one, to mail-merge: each link opens
+/// its unit's page; asked again, it issues none; after a revocation, that unit's alone.
+#[test]
+fn a_sheet_of_links_to_mail_merge() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    Store::open(dir.path())
+        .expect("store")
+        .set_office_password(PASSWORD)
+        .expect("password");
+    let session = log_in(&base);
+    let period = format!("{base}/office/p/2022-Q1");
+    let csrf = hidden(&get_with(&period, &session).body, "csrf");
+    assert_eq!(
+        post_form(&format!("{period}/issue-all"), &session, &[]).status,
+        403
+    );
+    let r = post_form(&format!("{period}/issue-all"), &session, &[("csrf", &csrf)]);
+    assert_eq!(r.status, 200);
+    let lines: Vec<&str> = r.body.lines().collect();
+    assert_eq!(lines[0], "\u{feff}unit_id,ten_don_vi,ky,duong_dan");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for (line, (unit, name)) in lines[1..].iter().zip([
+        ("thpt-namkhoaichau", "Trường THPT Nam Khoái Châu"),
+        ("thpt-trungvuong", "Trường THPT Trưng Vương"),
+    ]) {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(&fields[..3], [unit, name, "2022-Q1"]);
+        let path = &fields[3][fields[3].find("/u/").expect("a link")..];
+        let page = get_with(&format!("{base}{path}"), "");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(name));
+    }
+    let again = post_form(&format!("{period}/issue-all"), &session, &[("csrf", &csrf)]);
+    assert_eq!(again.body.lines().count(), 1, "no unit without a live link");
+    let first = lines[1].split(',').nth(3).expect("link");
+    let id = first[first.find("/u/").expect("link") + 3..]
+        .split('.')
+        .next()
+        .expect("id");
+    let r = post_form(
+        &format!("{period}/revoke"),
+        &session,
+        &[("link", id), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    let after = post_form(&format!("{period}/issue-all"), &session, &[("csrf", &csrf)]);
+    let rows: Vec<&str> = after.body.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].starts_with("thpt-namkhoaichau,"));
+}

@@ -24,14 +24,21 @@ pub fn run(args: &ServeArgs) -> Result<i32> {
             args.data.display()
         );
     }
-    let app = Arc::new(cchc_serve::App::new(
-        store,
-        cchc_serve::CheckSettings {
-            registry: args.registry.clone(),
-        },
-        unit_names(args.registry.as_deref())?,
-        cchc_serve::Limits::default(),
-    ));
+    let app = Arc::new(
+        cchc_serve::App::new(
+            store,
+            cchc_serve::CheckSettings {
+                registry: args.registry.clone(),
+            },
+            unit_names(args.registry.as_deref())?,
+            cchc_serve::Limits::default(),
+        )
+        .with_public_url(
+            args.public_url
+                .as_deref()
+                .unwrap_or(&format!("http://{}", args.bind)),
+        ),
+    );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.bind)
