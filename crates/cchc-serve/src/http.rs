@@ -20,6 +20,9 @@ pub struct Limits {
     pub upload_bytes: usize,
     /// Files in one upload.
     pub files: usize,
+    /// Uploads one link may make in a minute (a unit fixing its report uploads a few;
+    /// a script gone wrong is stopped).
+    pub uploads_per_minute: usize,
 }
 
 impl Default for Limits {
@@ -27,6 +30,7 @@ impl Default for Limits {
         Limits {
             upload_bytes: 64 << 20,
             files: 20,
+            uploads_per_minute: 60,
         }
     }
 }
@@ -43,6 +47,8 @@ pub struct App {
     pub limits: Limits,
     /// When the office's recent failed logins were.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+    /// When each link's recent uploads were.
+    uploads: std::sync::Mutex<BTreeMap<i64, std::collections::VecDeque<std::time::Instant>>>,
     /// The address units reach the server at, put before the links' paths in the sheet
     /// of links (`http://127.0.0.1:8080` unless told).
     pub public_url: String,
@@ -62,8 +68,27 @@ impl App {
             units,
             limits,
             failed_logins: Default::default(),
+            uploads: Default::default(),
             public_url: "http://127.0.0.1:8080".into(),
         }
+    }
+
+    /// Whether link `id` may upload now (fewer than [`Limits::uploads_per_minute`] in the
+    /// last minute); the upload counted when it may.
+    fn may_upload(&self, id: i64) -> bool {
+        let mut all = self.uploads.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = all.entry(id).or_default();
+        while recent
+            .front()
+            .is_some_and(|t| t.elapsed() > std::time::Duration::from_secs(60))
+        {
+            recent.pop_front();
+        }
+        if recent.len() >= self.limits.uploads_per_minute {
+            return false;
+        }
+        recent.push_back(std::time::Instant::now());
+        true
     }
 
     /// The address units reach the server at (the province's proxy, say).
@@ -199,6 +224,15 @@ async fn upload(
         Ok(l) => l,
         Err(r) => return *r,
     };
+    if !app.may_upload(link.id) {
+        return refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Đường dẫn này đã tải lên {} lần trong một phút: hãy đợi một phút rồi tải lên lại.",
+                app.limits.uploads_per_minute
+            ),
+        );
+    }
     let mut files: Vec<StoredFile> = Vec::new();
     loop {
         let field = match form.next_field().await {

@@ -63,6 +63,7 @@ fn refusals() {
     let limits = Limits {
         upload_bytes: 200_000,
         files: 2,
+        uploads_per_minute: 8,
     };
     let base = start(dir.path(), limits);
     let store = Store::open(dir.path()).expect("store");
@@ -136,6 +137,22 @@ fn refusals() {
             .all(|n| n.len() == 64 && n.bytes().all(|c| c.is_ascii_hexdigit())),
         "{kept:?}"
     );
+
+    // Uploads a minute: A has made three (the two refused for their size count too);
+    // five more pass, the ninth is refused.
+    for _ in 0..5 {
+        let (status, _) = upload(
+            &format!("{base}/u/{a}/upload"),
+            &[("tv.xlsx", clean.clone())],
+        );
+        assert_eq!(status, 303);
+    }
+    let (status, html) = upload(
+        &format!("{base}/u/{a}/upload"),
+        &[("tv.xlsx", clean.clone())],
+    );
+    assert_eq!(status, 429);
+    assert!(html.contains("trong một phút"), "{html}");
 
     // Revoked: refused, with its own words.
     store
