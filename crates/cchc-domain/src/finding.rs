@@ -114,6 +114,7 @@ rules! {
     DossierConflict = "dossier.duplicate", Error;
     DossierIncomplete = "dossier.incomplete", Error;
     ReconcileMismatch = "reconcile.mismatch", Warning;
+    UploadOtherUnit = "upload.other_unit", Error;
 }
 
 impl fmt::Display for Rule {

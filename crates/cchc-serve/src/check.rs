@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use cchc_domain::finding::{Finding, Severity};
+use cchc_domain::finding::{Finding, Rule, Severity};
 
 use crate::store::{Store, StoredFile};
 use crate::Error;
@@ -72,9 +72,33 @@ pub fn check_files(
             .map(|(_, given)| given.clone())
     };
     let about_unit = |f: &Finding| f.message.contains(&format!("[{unit_id}]"));
-    Ok(batch
+    // A table that reports for another unit: it would be counted for that unit.
+    let link_unit = settings_unit_name(&batch, unit_id);
+    let mut others: Vec<Finding> = batch
+        .submissions
+        .iter()
+        .filter(|s| !s.computed && s.unit.unit_id != unit_id)
+        .filter_map(|s| {
+            let given = shown(&s.file)?;
+            Some(
+                Finding::file(
+                    Rule::UploadOtherUnit,
+                    given,
+                    format!(
+                        "Bảng này là báo cáo của \"{}\", không phải của \"{link_unit}\" (đơn vị của đường dẫn): hãy tải lên báo cáo của đơn vị mình, hoặc gửi tệp này qua đường dẫn của \"{}\"",
+                        s.unit.name, s.unit.name
+                    ),
+                )
+                .at(&s.sheet, s.data.first_cell())
+                .with_raw(s.unit.unit_id.clone()),
+            )
+        })
+        .collect();
+    others.dedup();
+    let mut found: Vec<Finding> = batch
         .findings
-        .into_iter()
+        .iter()
+        .cloned()
         .filter_map(|mut f| match shown(&f.file) {
             Some(given) => {
                 f.file = given;
@@ -82,7 +106,17 @@ pub fn check_files(
             }
             None => about_unit(&f).then_some(f),
         })
-        .collect())
+        .collect();
+    found.extend(others);
+    Ok(found)
+}
+
+/// The name the registry gives `unit_id` in the batch (its id when it has none).
+fn settings_unit_name(batch: &cchc::Batch, unit_id: &str) -> String {
+    batch
+        .registry
+        .get(unit_id)
+        .map_or_else(|| unit_id.to_string(), |u| u.name.clone())
 }
 
 /// Findings of severity error, warning, info.

@@ -200,3 +200,27 @@ fn a_restart_keeps_everything() {
     assert_eq!(status, 200);
     assert!(html.contains("tv.xlsx"));
 }
+
+/// A unit that uploads another unit's report is told so (it would be counted for the
+/// other unit): `upload.other_unit`, an error, at the table, naming both.
+#[test]
+fn another_units_report_is_named() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    let token = Store::open(dir.path())
+        .expect("store")
+        .issue_link("thpt-namkhoaichau", "2022-Q1")
+        .expect("link");
+    let (status, _) = upload(
+        &format!("{base}/u/{token}/upload"),
+        &[("bao-cao.xlsx", sample("THPT_TrungVuong_Q1_2022.xlsx"))],
+    );
+    assert_eq!(status, 303);
+    let (_, html) = get(&format!("{base}/u/{token}"));
+    assert!(html.contains("1 lỗi"), "{html}");
+    assert!(
+        html.contains("<td>upload.other_unit</td><td>bao-cao.xlsx</td>"),
+        "{html}"
+    );
+    assert!(html.contains("báo cáo của &quot;Trường THPT Trưng Vương&quot;, không phải của &quot;Trường THPT Nam Khoái Châu&quot;"), "{html}");
+}
