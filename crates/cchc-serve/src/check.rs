@@ -10,11 +10,21 @@ use cchc_domain::finding::{Finding, Rule, Severity};
 use crate::store::{Store, StoredFile};
 use crate::Error;
 
-/// The extensions the readers know; anything else is stored as `.bin` (and skipped
-/// with a finding, as the CLI skips a file that is no workbook).
-const KNOWN: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "xlsb"];
+/// The extensions the readers know (README: workbooks, templates, flat ODS, CSV
+/// exports); anything else is laid out as `.bin` (and skipped with a finding, as the CLI
+/// skips a file that is no workbook).
+const KNOWN: [&str; 10] = [
+    "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "xltx", "xltm", "xlt", "fods",
+];
 
 /// The extension of `name` when the readers know it, else `bin`.
+///
+/// ```
+/// use cchc_serve::check::known_extension;
+/// assert_eq!(known_extension("Báo cáo Q1.XLSX"), "xlsx");
+/// assert_eq!(known_extension("mau.xltx"), "xltx");
+/// assert_eq!(known_extension("../../etc/passwd"), "bin");
+/// ```
 pub fn known_extension(name: &str) -> String {
     name.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
