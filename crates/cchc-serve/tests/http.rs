@@ -224,3 +224,53 @@ fn another_units_report_is_named() {
     );
     assert!(html.contains("báo cáo của &quot;Trường THPT Trưng Vương&quot;, không phải của &quot;Trường THPT Nam Khoái Châu&quot;"), "{html}");
 }
+
+/// A zip bomb inside an upload (a real workbook with a 48 MB part that deflates to a few
+/// kilobytes) is a finding, not a stalled or dead server: `file.too_large`, refused
+/// before anything is inflated, and the next upload is checked as usual.
+#[test]
+fn a_bomb_inside_an_upload_is_a_finding() {
+    use std::io::{Cursor, Write};
+    let good = sample("THPT_TrungVuong_Q1_2022.xlsx");
+    let mut source = zip::ZipArchive::new(Cursor::new(good.clone())).expect("a workbook");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        out.raw_copy_file(source.by_index(i).expect("entry"))
+            .expect("copy");
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/media/padding.bin", options)
+        .expect("entry");
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..48 {
+        out.write_all(&zeros).expect("write");
+    }
+    let bomb = out.finish().expect("zip").into_inner();
+    assert!(
+        bomb.len() < good.len() + 200_000,
+        "a small file: {} bytes",
+        bomb.len()
+    );
+
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    let token = Store::open(dir.path())
+        .expect("store")
+        .issue_link("thpt-trungvuong", "2022-Q1")
+        .expect("link");
+    let (status, _) = upload(&format!("{base}/u/{token}/upload"), &[("bom.xlsx", bomb)]);
+    assert_eq!(status, 303);
+    let (_, html) = get(&format!("{base}/u/{token}"));
+    assert!(
+        html.contains("<td>file.too_large</td><td>bom.xlsx</td>"),
+        "{html}"
+    );
+    let (status, _) = upload(&format!("{base}/u/{token}/upload"), &[("tv.xlsx", good)]);
+    assert_eq!(status, 303);
+    let (_, html) = get(&format!("{base}/u/{token}"));
+    assert!(
+        html.contains("Kết quả kiểm tra bản số 2") && html.contains("0 lỗi"),
+        "{html}"
+    );
+}
