@@ -144,14 +144,5 @@ pub fn counts(findings: &[Finding]) -> [usize; 3] {
 
 /// The findings as JSON, as `cchc check --format json` writes them.
 pub fn to_json(findings: &[Finding]) -> String {
-    let list: Vec<serde_json::Value> = findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
-                "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(list).to_string()
+    cchc::findings_json(findings).to_string()
 }

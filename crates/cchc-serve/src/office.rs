@@ -62,6 +62,20 @@ fn csrf_ok(s: &Session, given: &str) -> Result<(), Box<Response>> {
     }
 }
 
+/// A form posted to a period's page: the office's session, the session's CSRF token,
+/// a period the calendar knows — or the page refusing it.
+fn period_form(
+    app: &App,
+    headers: &HeaderMap,
+    csrf: &str,
+    period: &str,
+) -> Result<Session, Box<Response>> {
+    let (_, s) = session(app, headers)?;
+    csrf_ok(&s, csrf)?;
+    known_period(period)?;
+    Ok(s)
+}
+
 pub(crate) async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let (_, s) = match session(&app, &headers) {
         Ok(v) => v,
@@ -265,11 +279,7 @@ pub(crate) async fn consolidate(
     Path(period): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (_, s) = match session(&app, &headers) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
+    if let Err(r) = period_form(&app, &headers, &f.csrf, &period) {
         return *r;
     }
     let worker = app.clone();
@@ -351,13 +361,10 @@ pub(crate) async fn issue(
     Path(period): Path<String>,
     Form(f): Form<IssueForm>,
 ) -> Response {
-    let (_, s) = match session(&app, &headers) {
-        Ok(v) => v,
+    let s = match period_form(&app, &headers, &f.csrf, &period) {
+        Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
-        return *r;
-    }
     if !app.units.contains_key(&f.unit) {
         return refused(StatusCode::NOT_FOUND, "Đơn vị không có trong danh mục.");
     }
@@ -380,11 +387,7 @@ pub(crate) async fn revoke(
     Path(period): Path<String>,
     Form(f): Form<RevokeForm>,
 ) -> Response {
-    let (_, s) = match session(&app, &headers) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
+    if let Err(r) = period_form(&app, &headers, &f.csrf, &period) {
         return *r;
     }
     match app.store.revoke_link(f.link) {
@@ -416,11 +419,7 @@ pub(crate) async fn issue_all(
     Path(period): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (_, s) = match session(&app, &headers) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| known_period(&period)) {
+    if let Err(r) = period_form(&app, &headers, &f.csrf, &period) {
         return *r;
     }
     let links = match app.store.links_of_period(&period) {

@@ -37,4 +37,4 @@ pub use options::{
     find_unit, load_calendar, load_catalogue, load_registry, load_registry_units, parse_period,
     Options, Run,
 };
-pub use pipeline::{Observer, Summary};
+pub use pipeline::{findings_json, Observer, Summary};

@@ -75,6 +75,28 @@ impl Summary {
     }
 }
 
+/// Findings as `cchc check --format json` writes them (and the collection page keeps
+/// them): a list of objects `severity, rule, file, sheet, cell, message, raw`.
+///
+/// ```
+/// use cchc_domain::finding::{Finding, Rule};
+/// let f = Finding::file(Rule::FileSkipped, "ghi_chu.txt", "bỏ qua");
+/// let json = cchc::findings_json(&[f]);
+/// assert_eq!(json[0]["severity"], "info");
+/// assert_eq!(json[0]["rule"], "file.skipped");
+/// ```
+pub fn findings_json(findings: &[cchc_domain::finding::Finding]) -> serde_json::Value {
+    findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
+                "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
+            })
+        })
+        .collect()
+}
+
 /// Units with at least one consolidated submission.
 fn counted_units(batch: &Batch) -> usize {
     batch

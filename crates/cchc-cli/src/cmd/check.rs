@@ -21,16 +21,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     progress.finish();
     match args.format {
         OutputFormat::Json => {
-            let list: Vec<serde_json::Value> = batch
-                .findings
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "severity": f.severity().id(), "rule": f.rule.id(), "file": f.file,
-                        "sheet": f.sheet, "cell": f.cell, "message": f.message, "raw": f.raw,
-                    })
-                })
-                .collect();
+            let list = cchc::findings_json(&batch.findings);
             println!("{}", serde_json::to_string_pretty(&list)?);
         }
         OutputFormat::Table => print!("{}", table(&batch.findings)),
