@@ -75,13 +75,33 @@ pub fn check_files(
         .map_err(|e| Error::Check(e.to_string()))?
         .check(&|| {})
         .map_err(|e| Error::Check(e.to_string()))?;
+    // The files as the pipeline names them (the folder's path and the local name),
+    // each with the name the unit gave.
+    let laid_out: Vec<(String, &str)> = names
+        .iter()
+        .map(|(local, given)| {
+            (
+                dir.path().join(local).to_string_lossy().into_owned(),
+                given.as_str(),
+            )
+        })
+        .collect();
     let shown = |file: &str| {
-        names
+        laid_out
             .iter()
-            .find(|(local, _)| file == local || file.ends_with(&format!("/{local}")))
-            .map(|(_, given)| given.clone())
+            .find(|(path, _)| file == path)
+            .map(|(_, given)| given.to_string())
     };
-    let about_unit = |f: &Finding| f.message.contains(&format!("[{unit_id}]"));
+    // A message that names a file (a duplicate, a cumulative period) names it as the
+    // unit gave it, never by the server's folder.
+    let renamed = |text: &str| {
+        laid_out
+            .iter()
+            .fold(text.to_string(), |t, (path, given)| t.replace(path, given))
+    };
+    // The batch's findings about no file: the units that sent nothing; the link's unit's
+    // alone is kept.
+    let about_unit = |f: &Finding| f.rule == Rule::SubmissionMissing && f.raw == unit_id;
     // A table that reports for another unit: it would be counted for that unit.
     let link_unit = settings_unit_name(&batch, unit_id);
     let mut others: Vec<Finding> = batch
@@ -112,6 +132,8 @@ pub fn check_files(
         .filter_map(|mut f| match shown(&f.file) {
             Some(given) => {
                 f.file = given;
+                f.message = renamed(&f.message);
+                f.raw = renamed(&f.raw);
                 Some(f)
             }
             None => about_unit(&f).then_some(f),

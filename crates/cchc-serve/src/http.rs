@@ -9,6 +9,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
+use cchc_domain::period::{Calendar, Period};
+use cchc_domain::unit::Registry;
+
 use crate::check::{check_files, counts, to_json, CheckSettings};
 use crate::pages;
 use crate::store::{Link, Store, StoredFile};
@@ -41,12 +44,16 @@ pub struct App {
     pub store: Store,
     /// How uploads are checked.
     pub settings: CheckSettings,
-    /// Unit names by id, from the registry.
-    pub units: BTreeMap<String, String>,
+    /// The registry (the units expected in a period are those valid on its last day).
+    pub registry: Registry,
+    /// The reporting calendar (the periods' keys and last days).
+    pub calendar: Calendar,
     /// Upload limits.
     pub limits: Limits,
     /// When the office's recent failed logins were.
     pub(crate) failed_logins: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+    /// Each period's attainment summary, as last computed.
+    pub(crate) summaries: std::sync::Mutex<BTreeMap<String, Arc<crate::summary::Summary>>>,
     /// When each link's recent uploads were.
     uploads: std::sync::Mutex<BTreeMap<i64, std::collections::VecDeque<std::time::Instant>>>,
     /// The address units reach the server at, put before the links' paths in the sheet
@@ -55,19 +62,17 @@ pub struct App {
 }
 
 impl App {
-    /// The server's shared state.
-    pub fn new(
-        store: Store,
-        settings: CheckSettings,
-        units: BTreeMap<String, String>,
-        limits: Limits,
-    ) -> App {
+    /// The server's shared state: `registry` should be the one `settings` name (the
+    /// units the pages list and the check ties files to).
+    pub fn new(store: Store, settings: CheckSettings, registry: Registry, limits: Limits) -> App {
         App {
             store,
             settings,
-            units,
+            registry,
+            calendar: Calendar::official(),
             limits,
             failed_logins: Default::default(),
+            summaries: Default::default(),
             uploads: Default::default(),
             public_url: "http://127.0.0.1:8080".into(),
         }
@@ -89,6 +94,32 @@ impl App {
         }
         recent.push_back(std::time::Instant::now());
         true
+    }
+
+    /// The period of `key`, when the calendar knows it.
+    pub fn period(&self, key: &str) -> Option<Period> {
+        cchc::parse_period(key, &self.calendar).ok()
+    }
+
+    /// The units expected to report for `period` (valid on its last day; DOMAIN.md §9),
+    /// their names as then, by id.
+    pub fn units_for(&self, period: &str) -> BTreeMap<String, String> {
+        let day = self.period(period).and_then(|p| self.calendar.last_day(p));
+        self.registry
+            .as_of(day)
+            .units()
+            .iter()
+            .map(|u| (u.unit_id.clone(), u.name.clone()))
+            .collect()
+    }
+
+    /// The name of unit `id` in `period` (its latest name when it was not valid then,
+    /// its id when the registry does not know it).
+    pub fn unit_name(&self, id: &str, period: &str) -> String {
+        self.units_for(period)
+            .remove(id)
+            .or_else(|| self.registry.get(id).map(|u| u.name.clone()))
+            .unwrap_or_else(|| id.to_string())
     }
 
     /// The address units reach the server at (the province's proxy, say).
@@ -116,6 +147,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/office/p/{period}", get(crate::office::period_page))
         .route("/office/p/{period}/issue", post(crate::office::issue))
         .route("/office/p/{period}/revoke", post(crate::office::revoke))
+        .route(
+            "/office/p/{period}/acknowledge",
+            post(crate::office::acknowledge),
+        )
+        .route(
+            "/office/p/{period}/dv/{unit}",
+            get(crate::office::unit_page),
+        )
         .route(
             "/office/p/{period}/issue-all",
             post(crate::office::issue_all),
@@ -208,8 +247,8 @@ async fn unit_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Re
     };
     match app.store.versions(&link.unit_id, &link.period) {
         Ok(versions) => {
-            let name = app.units.get(&link.unit_id).unwrap_or(&link.unit_id);
-            Html(pages::unit_page(&link, name, &token, &versions)).into_response()
+            let name = app.unit_name(&link.unit_id, &link.period);
+            Html(pages::unit_page(&link, &name, &token, &versions)).into_response()
         }
         Err(e) => failed(e),
     }

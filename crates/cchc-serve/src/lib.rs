@@ -5,8 +5,9 @@
 //! nothing of its own.
 //!
 //! The office logs in with its password (`cchc office-password` sets it) and sees, per
-//! period, every unit's state, issuing and revoking links; consolidation on demand
-//! comes next.
+//! period, every unit's state and the attainment summary as it stands ([`summary`]),
+//! a unit's versions and findings, links issued and revoked, versions taken in, and
+//! consolidation on demand ([`consolidate`]).
 
 pub mod check;
 pub mod consolidate;
@@ -14,6 +15,7 @@ mod http;
 mod office;
 pub mod pages;
 pub mod store;
+pub mod summary;
 
 pub use check::CheckSettings;
 pub use http::{router, serve, App, Limits};

@@ -22,7 +22,7 @@ fn child_server() {
     let app = std::sync::Arc::new(App::new(
         Store::open(dir).expect("store"),
         CheckSettings::default(),
-        Default::default(),
+        cchc_domain::unit::Registry::from_units(Vec::new()),
         Limits::default(),
     ));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

@@ -181,7 +181,7 @@ fn a_restart_keeps_everything() {
         token
     };
     let store = Store::open(dir.path()).expect("reopened");
-    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.schema_version().expect("version"), 3);
     let versions = store
         .versions("thpt-trungvuong", "2022-Q1")
         .expect("versions");
@@ -273,4 +273,37 @@ fn a_bomb_inside_an_upload_is_a_finding() {
         html.contains("Kết quả kiểm tra bản số 2") && html.contains("0 lỗi"),
         "{html}"
     );
+}
+
+/// Two copies of a report in one upload: `submission.duplicate`, its message naming
+/// both files as the unit named them — never by the server's own folder or names.
+#[test]
+fn a_message_names_the_files_as_the_unit_did() {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = start(dir.path(), Limits::default());
+    let token = Store::open(dir.path())
+        .expect("store")
+        .issue_link("thpt-trungvuong", "2022-Q1")
+        .expect("link");
+    let file = sample("THPT_TrungVuong_Q1_2022.xlsx");
+    let (status, _) = upload(
+        &format!("{base}/u/{token}/upload"),
+        &[("ban-dau.xlsx", file.clone()), ("ban-sao.xlsx", file)],
+    );
+    assert_eq!(status, 303);
+    let (_, html) = get(&format!("{base}/u/{token}"));
+    let duplicates: Vec<&str> = html
+        .split("<tr")
+        .filter(|row| row.contains("<td>submission.duplicate</td>"))
+        .collect();
+    assert_eq!(duplicates.len(), 2, "one finding at each file: {html}");
+    for row in duplicates {
+        assert!(
+            row.contains("tổng hợp theo ban-dau.xlsx")
+                && row.contains("không tổng hợp ban-sao.xlsx"),
+            "{row}"
+        );
+    }
+    let tmp = std::env::temp_dir().to_string_lossy().into_owned();
+    assert!(!html.contains(&tmp) && !html.contains("001.xlsx"), "{html}");
 }

@@ -4,22 +4,7 @@
 mod common;
 
 use cchc_serve::{Limits, Store};
-use common::{get_with, hidden, post_form, sample, send, start, upload};
-
-const PASSWORD: &str = "mật khẩu văn phòng 2022";
-
-/// Logs in through the page: the session cookie (`name=value`).
-fn log_in(base: &str) -> String {
-    let page = get_with(&format!("{base}/office/login"), "");
-    let csrf = hidden(&page.body, "csrf");
-    let r = post_form(
-        &format!("{base}/office/login"),
-        &page.cookies.join("; "),
-        &[("password", PASSWORD), ("csrf", &csrf)],
-    );
-    assert_eq!((r.status, r.location.as_deref()), (303, Some("/office")));
-    r.cookies[0].clone()
-}
+use common::{get_with, hidden, log_in, post_form, sample, send, start, upload, PASSWORD};
 
 #[test]
 fn the_office_logs_in_with_its_password_only() {
@@ -139,7 +124,7 @@ fn the_office_issues_links_and_sees_the_units_states() {
         page.body.contains("Trường THPT Nam Khoái Châu")
             && page.body.contains("Trường THPT Trưng Vương")
     );
-    assert_eq!(page.body.matches("Chưa tải lên").count(), 2);
+    assert_eq!(page.body.matches("<td>Chưa tải lên</td>").count(), 2);
     let csrf = hidden(&page.body, "csrf");
 
     // Without the token, or with another: refused.
@@ -187,7 +172,7 @@ fn the_office_issues_links_and_sees_the_units_states() {
         "{}",
         page.body
     );
-    assert_eq!(page.body.matches("Chưa tải lên").count(), 1);
+    assert_eq!(page.body.matches("<td>Chưa tải lên</td>").count(), 1);
 
     // Revoked from the page: the unit's link is refused.
     let id = link["/u/".len()..]

@@ -30,8 +30,11 @@ pub mod frames;
 mod options;
 mod pipeline;
 
+pub use cchc_analysis::attainment::{Attainment, Scope, Status};
 pub use cchc_read::Batch;
 pub use cchc_report::export::CsvText;
+/// Numbers as Vietnamese documents write them (`3.677`, `79,4 %`), as the reports do.
+pub use cchc_report::narrative::vi;
 pub use error::Error;
 pub use options::{
     find_unit, load_calendar, load_catalogue, load_registry, load_registry_units, parse_period,

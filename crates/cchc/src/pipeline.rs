@@ -154,10 +154,45 @@ impl Run {
     /// # Errors
     /// [`Error::Analysis`] when a frame cannot be built.
     pub fn check(self, progress: &(dyn Fn() + Sync)) -> Result<Batch, Error> {
+        Ok(self.checked(progress)?.0)
+    }
+
+    /// [`Run::check`] and the attainment of every target, as the consolidated
+    /// workbook and `attainment.csv` give it (every period of the batch, each scope),
+    /// nothing written: what a page shows as the figures stand.
+    ///
+    /// ```
+    /// # let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples");
+    /// let (batch, rows) = cchc::Options::new([samples]).validate()?.attainment(&|| {})?;
+    /// let province = rows
+    ///     .iter()
+    ///     .find(|r| r.scope == cchc::Scope::Province && &*r.target_id == "tthc.on_time")
+    ///     .expect("a province row");
+    /// // Every period found, in time order: the stray 2021-Q4 report of samples/loi first.
+    /// assert_eq!(&*province.period, "2021-Q4");
+    /// assert!(!batch.findings.is_empty()); // samples/loi
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Analysis`] when a frame cannot be built.
+    pub fn attainment(
+        self,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(Batch, Vec<Attainment>), Error> {
+        let catalogue = self.catalogue.clone();
+        let (batch, frames) = self.checked(progress)?;
+        let inputs = period_inputs(&(&frames).into())?;
+        let (_, rows) = attainment_by_period(&batch, inputs, &catalogue);
+        Ok((batch, rows))
+    }
+
+    /// The batch read and checked, and its frames.
+    fn checked(self, progress: &(dyn Fn() + Sync)) -> Result<(Batch, Frames), Error> {
         let mut batch = self.read(progress);
         let frames = Frames::from_batch(&batch)?;
         crate::frames::department_tables(&mut batch, &frames)?;
-        Ok(batch)
+        Ok((batch, frames))
     }
 
     /// The whole job: reads the inputs, builds the frames, computes the attainment,

@@ -30,7 +30,7 @@ pub fn run(args: &ServeArgs) -> Result<i32> {
             cchc_serve::CheckSettings {
                 registry: args.registry.clone(),
             },
-            unit_names(args.registry.as_deref())?,
+            cchc::load_registry(args.registry.as_deref())?,
             cchc_serve::Limits::default(),
         )
         .with_public_url(

@@ -2,10 +2,10 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use cchc_domain::unit::{Registry, Unit};
 use cchc_serve::{App, CheckSettings, Limits, Store};
 
 pub fn samples() -> PathBuf {
@@ -14,19 +14,41 @@ pub fn samples() -> PathBuf {
 
 /// A server on the data folder `dir`; its base address.
 pub fn start(dir: &Path, limits: Limits) -> String {
-    let units: BTreeMap<String, String> = [
-        ("thpt-namkhoaichau", "Trường THPT Nam Khoái Châu"),
-        ("thpt-trungvuong", "Trường THPT Trưng Vương"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
-    let app = Arc::new(App::new(
+    start_with(dir, limits, two_units())
+}
+
+/// The two schools the pages of the tests list (the check reads with the embedded
+/// registry, which has them).
+pub fn two_units() -> Registry {
+    Registry::from_units(vec![
+        Unit::new(
+            "thpt-namkhoaichau",
+            "Trường THPT Nam Khoái Châu",
+            "school",
+            "Khoái Châu",
+        ),
+        Unit::new(
+            "thpt-trungvuong",
+            "Trường THPT Trưng Vương",
+            "school",
+            "Văn Lâm",
+        ),
+    ])
+}
+
+/// A server on `dir` whose pages list `registry`'s units; its base address.
+pub fn start_with(dir: &Path, limits: Limits, registry: Registry) -> String {
+    start_app(App::new(
         Store::open(dir).expect("store"),
         CheckSettings::default(),
-        units,
+        registry,
         limits,
-    ));
+    ))
+}
+
+/// A server of `app`; its base address.
+pub fn start_app(app: App) -> String {
+    let app = Arc::new(app);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -177,4 +199,20 @@ pub fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let at = html.find(&key).map(|i| i + key.len()).expect("the field");
     html[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// The office's password in the tests.
+pub const PASSWORD: &str = "mật khẩu văn phòng 2022";
+
+/// Logs in through the page: the session cookie (`name=value`).
+pub fn log_in(base: &str) -> String {
+    let page = get_with(&format!("{base}/office/login"), "");
+    let csrf = hidden(&page.body, "csrf");
+    let r = post_form(
+        &format!("{base}/office/login"),
+        &page.cookies.join("; "),
+        &[("password", PASSWORD), ("csrf", &csrf)],
+    );
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/office")));
+    r.cookies[0].clone()
 }
