@@ -19,6 +19,7 @@ mod periods;
 mod report;
 mod safety;
 mod samples;
+mod serve;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

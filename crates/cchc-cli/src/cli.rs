@@ -63,6 +63,9 @@ pub struct ServeArgs {
     /// Unit registry CSV; default: Hưng Yên.
     #[arg(long)]
     pub registry: Option<PathBuf>,
+    /// The limits every upload is read with, as `cchc check`'s.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Args, Debug)]
@@ -188,6 +191,13 @@ pub struct BatchArgs {
     /// Unit (id or name) for files that name none.
     #[arg(long)]
     pub unit: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The reading limits of DOMAIN.md §5.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct LimitArgs {
     /// Largest workbook read, in MB (a workbook may inflate to ten times that); larger
     /// files get `file.too_large` and are not opened.
     #[arg(long, default_value_t = cchc_read::sniff::Limits::DEFAULT_FILE_MB)]
@@ -196,6 +206,16 @@ pub struct BatchArgs {
     /// given up (`file.unreadable`) and the batch goes on without it.
     #[arg(long, default_value_t = cchc_read::sniff::Limits::DEFAULT_READ_SECONDS)]
     pub max_read_seconds: u64,
+}
+
+impl LimitArgs {
+    /// The limits these flags give.
+    pub fn limits(self) -> cchc_read::sniff::Limits {
+        cchc_read::sniff::Limits {
+            max_read_seconds: self.max_read_seconds,
+            ..cchc_read::sniff::Limits::from_file_mb(self.max_file_mb)
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -59,10 +59,7 @@ pub fn options(args: &BatchArgs) -> cchc::Options {
         workdays: args.workdays.clone(),
         period: args.period.clone(),
         unit: args.unit.clone(),
-        limits: cchc_read::sniff::Limits {
-            max_read_seconds: args.max_read_seconds,
-            ..cchc_read::sniff::Limits::from_file_mb(args.max_file_mb)
-        },
+        limits: args.limits.limits(),
         csv: Default::default(),
         feedback: None,
         narrative: None,

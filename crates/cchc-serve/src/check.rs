@@ -1,7 +1,8 @@
 //! A unit's upload checked by the same pipeline as `cchc check`: its files copied from
-//! the store into a private folder under names made here (a number and a known
-//! extension), read for the link's unit and period, and the findings about them given
-//! back under the names the unit gave.
+//! the store into a private folder, each in a folder of its own under the name the unit
+//! gave (made safe: [`local_name`]), read for the link's unit and period as
+//! `cchc check --unit U --period P <files>` reads them, and the findings about them
+//! given back under the names the unit gave (never the server's paths).
 
 use std::path::PathBuf;
 
@@ -11,8 +12,8 @@ use crate::store::{Store, StoredFile};
 use crate::Error;
 
 /// The extensions the readers know (README: workbooks, templates, flat ODS, CSV
-/// exports); anything else is laid out as `.bin` (and skipped with a finding, as the CLI
-/// skips a file that is no workbook).
+/// exports); a consolidation lays anything else out as `.bin` (skipped with a finding,
+/// as the CLI skips a file that is no workbook).
 const KNOWN: [&str; 10] = [
     "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "xltx", "xltm", "xlt", "fods",
 ];
@@ -32,11 +33,44 @@ pub fn known_extension(name: &str) -> String {
         .unwrap_or_else(|| "bin".into())
 }
 
+/// A name the unit gave, as a file name here: never empty, `.` or `..` (the upload
+/// kept only its last part, without control characters), at most 200 bytes with its
+/// extension kept.
+///
+/// ```
+/// use cchc_serve::check::local_name;
+/// assert_eq!(local_name("Báo cáo Q1.xlsx"), "Báo cáo Q1.xlsx");
+/// assert_eq!(local_name(".."), "tệp");
+/// let long = format!("{}.xlsx", "ư".repeat(150));
+/// assert!(local_name(&long).len() <= 200 && local_name(&long).ends_with("ư.xlsx"));
+/// ```
+pub fn local_name(given: &str) -> String {
+    let given = given.trim();
+    if given.is_empty() || given == "." || given == ".." || given.contains(['/', '\\', '\0']) {
+        return "tệp".into();
+    }
+    if given.len() <= 200 {
+        return given.to_string();
+    }
+    let (stem, ext) = match given.rsplit_once('.') {
+        Some((s, e)) if e.len() <= 10 => (s, format!(".{e}")),
+        _ => (given, String::new()),
+    };
+    let mut cut = 200 - ext.len();
+    while !stem.is_char_boundary(cut.min(stem.len())) {
+        cut -= 1;
+    }
+    format!("{}{ext}", &stem[..cut.min(stem.len())])
+}
+
 /// How the server checks uploads.
 #[derive(Debug, Clone, Default)]
 pub struct CheckSettings {
     /// The registry CSV; `None`: the embedded one.
     pub registry: Option<PathBuf>,
+    /// The reading limits of §5 (file size, inflated size, seconds per file), as
+    /// `cchc check` has them.
+    pub limits: cchc::Limits,
 }
 
 /// The findings of checking `files` as `unit_id`'s report for `period`: those about
@@ -55,36 +89,37 @@ pub fn check_files(
 ) -> Result<Vec<Finding>, Error> {
     let dir = tempfile::tempdir()?;
     let mut names = Vec::with_capacity(files.len());
+    let mut inputs = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
-        let ext = known_extension(&f.name);
-        let local = format!("{:03}.{ext}", i + 1);
+        // Each file in a folder of its own under the name the unit gave (made safe): the
+        // readers see what `cchc check` run on the unit's files would see.
+        let folder = dir.path().join(format!("{:03}", i + 1));
+        std::fs::create_dir(&folder)?;
+        let path = folder.join(local_name(&f.name));
         let from = store
             .file_path(&f.sha256)
             .ok_or_else(|| Error::Io(std::io::Error::other("stored file without a hash")))?;
-        std::fs::copy(from, dir.path().join(&local))?;
-        names.push((local, f.name.clone()));
+        std::fs::copy(from, &path)?;
+        names.push((path.to_string_lossy().into_owned(), f.name.clone()));
+        inputs.push(path);
     }
     let opts = cchc::Options {
         registry: settings.registry.clone(),
         period: Some(period.to_string()),
         unit: Some(unit_id.to_string()),
-        ..cchc::Options::new([dir.path()])
+        limits: settings.limits,
+        ..cchc::Options::new(inputs)
     };
     let batch = opts
         .validate()
         .map_err(|e| Error::Check(e.to_string()))?
         .check(&|| {})
         .map_err(|e| Error::Check(e.to_string()))?;
-    // The files as the pipeline names them (the folder's path and the local name),
-    // each with the name the unit gave.
+    // The files as the pipeline names them (their paths here), each with the name the
+    // unit gave.
     let laid_out: Vec<(String, &str)> = names
         .iter()
-        .map(|(local, given)| {
-            (
-                dir.path().join(local).to_string_lossy().into_owned(),
-                given.as_str(),
-            )
-        })
+        .map(|(path, given)| (path.clone(), given.as_str()))
         .collect();
     let shown = |file: &str| {
         laid_out

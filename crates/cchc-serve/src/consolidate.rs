@@ -107,6 +107,7 @@ pub fn consolidate(
     let opts = cchc::Options {
         registry: settings.registry.clone(),
         period: Some(period.to_string()),
+        limits: settings.limits,
         feedback: Some(out.join("phan-hoi")),
         ..cchc::Options::new([&inputs])
     };

@@ -69,6 +69,7 @@ pub fn summary(
     let run = cchc::Options {
         registry: settings.registry.clone(),
         period: Some(period.to_string()),
+        limits: settings.limits,
         ..cchc::Options::new([dir.path()])
     }
     .validate()

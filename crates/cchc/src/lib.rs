@@ -31,6 +31,7 @@ mod options;
 mod pipeline;
 
 pub use cchc_analysis::attainment::{Attainment, Scope, Status};
+pub use cchc_read::sniff::Limits;
 pub use cchc_read::Batch;
 pub use cchc_report::export::CsvText;
 /// Numbers as Vietnamese documents write them (`3.677`, `79,4 %`), as the reports do.

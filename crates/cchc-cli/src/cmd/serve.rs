@@ -29,6 +29,7 @@ pub fn run(args: &ServeArgs) -> Result<i32> {
             store,
             cchc_serve::CheckSettings {
                 registry: args.registry.clone(),
+                limits: args.limits.limits(),
             },
             cchc::load_registry(args.registry.as_deref())?,
             cchc_serve::Limits::default(),
