@@ -259,3 +259,22 @@ pub enum OutputFormat {
     /// One JSON array of findings.
     Json,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cchc serve` listens on loopback unless told otherwise (DOMAIN.md §12: the
+    /// province's HTTPS proxy goes in front), with the reading limits of `cchc check`.
+    #[test]
+    fn serve_binds_to_loopback_by_default() {
+        let cli = Cli::try_parse_from(["cchc", "serve", "--data", "srv"]).expect("parse");
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        let addr: std::net::SocketAddr = args.bind.parse().expect("an address");
+        assert!(addr.ip().is_loopback(), "{addr}");
+        assert_eq!(addr.port(), 8080);
+        assert_eq!(args.limits.limits(), cchc_read::sniff::Limits::default());
+    }
+}

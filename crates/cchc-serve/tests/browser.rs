@@ -276,8 +276,17 @@ fn the_whole_flow_in_a_browser() {
 
     // The office sees it, consolidates, downloads the workbook.
     b.go(&format!("{base}/office/p/2022-Q1"));
-    b.wait_for("Đã gửi bản 2, không lỗi");
+    let page = b.wait_for("Đã gửi bản 2, không lỗi");
+    // The summary as it stands: early resolution 49 / 62 (samples/expected.json).
+    assert!(page.contains("49 / 62"), "{page}");
     b.screenshot("van-phong");
+    b.click("#unit-thpt-trungvuong a");
+    b.wait_for("Tiếp nhận bản 2");
+    b.screenshot("van-phong-don-vi");
+    b.click("form[action$='/acknowledge'] button");
+    b.wait_for("Sở đã tiếp nhận bản 2");
+    b.go(&format!("{base}/office/p/2022-Q1"));
+    b.wait_for("Sở đã tiếp nhận bản 2");
     b.click("form[action$='/consolidate'] button");
     b.wait_for("Lần tổng hợp 1");
     b.screenshot("tong-hop");

@@ -239,9 +239,9 @@ fn summary_section(summary: &Result<Summary, String>) -> String {
     out
 }
 
-/// The office's page of a period: how many units are in each state, the attainment
-/// summary, the units the filter keeps (state, links, the forms to issue and revoke
-/// them); `issued`, a link just issued (unit, token), shown once; the consolidations
+/// The office's page of a period: how many units are in each state, the units the
+/// filter keeps (state, links, the forms to issue and revoke them), the attainment
+/// summary; `issued`, a link just issued (unit, token), shown once; the consolidations
 /// made (number, files) and the button to make one.
 pub fn office_period(
     period: &str,
@@ -253,7 +253,7 @@ pub fn office_period(
     summary: &Result<Summary, String>,
 ) -> String {
     let p = esc(period);
-    let mut body = format!("<h1>Kỳ {p}</h1><p><a href=\"/office\">Các kỳ</a> · <a href=\"#chi-tieu\">Chỉ tiêu</a> · <a href=\"#don-vi\">Đơn vị</a> · <a href=\"#ket-qua\">Tổng hợp</a></p>");
+    let mut body = format!("<h1>Kỳ {p}</h1><p><a href=\"/office\">Các kỳ</a> · <a href=\"#don-vi\">Đơn vị</a> · <a href=\"#chi-tieu\">Chỉ tiêu</a> · <a href=\"#ket-qua\">Tổng hợp</a></p>");
     if let Some((unit, token)) = issued {
         body.push_str(&format!(
             "<p class=\"info\">Đường dẫn mới của <strong>{}</strong> (chỉ hiện một lần; gửi cho đơn vị): <code>/u/{}</code></p>",
@@ -277,8 +277,6 @@ pub fn office_period(
         rows.len(),
         counts.join(" · ")
     ));
-    body.push_str(&summary_section(summary));
-
     body.push_str("<h2 id=\"don-vi\">Đơn vị</h2>");
     let mut options = String::from("<option value=\"\">Mọi trạng thái</option>");
     for s in State::ALL {
@@ -328,6 +326,7 @@ pub fn office_period(
         ));
     }
     body.push_str("</tbody></table>");
+    body.push_str(&summary_section(summary));
     body.push_str(&format!(
         "<h2 id=\"ket-qua\">Tổng hợp</h2><form method=\"post\" action=\"/office/p/{p}/consolidate\">{}\
          <p>Tổng hợp bản đã gửi mới nhất của mỗi đơn vị: bảng tổng hợp, dữ liệu xuất và phản hồi cho từng đơn vị.</p>\
