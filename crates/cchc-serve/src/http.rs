@@ -144,6 +144,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(crate::office::login_page).post(crate::office::login),
         )
         .route("/office/logout", post(crate::office::logout))
+        .route("/office/ky", get(crate::office::open_period))
         .route("/office/p/{period}", get(crate::office::period_page))
         .route("/office/p/{period}/issue", post(crate::office::issue))
         .route("/office/p/{period}/revoke", post(crate::office::revoke))

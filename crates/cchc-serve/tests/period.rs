@@ -300,3 +300,36 @@ fn cookies_are_secure_behind_https() {
         assert_eq!(r.set_cookie.len(), 1);
     }
 }
+
+/// The office's first page: the periods links were issued for, by their Vietnamese
+/// names, and a form to open any period the calendar knows.
+#[test]
+fn the_home_page_opens_any_period() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (base, session) = office(dir.path());
+    let home = get_with(&format!("{base}/office"), &session).body;
+    assert!(home.contains("Chưa cấp đường dẫn cho kỳ nào"), "{home}");
+    Store::open(dir.path())
+        .expect("store")
+        .issue_link("thpt-trungvuong", "2025-Q3")
+        .expect("link");
+    let home = get_with(&format!("{base}/office"), &session).body;
+    assert!(
+        home.contains("<a href=\"/office/p/2025-Q3\">Quý III năm 2025</a>"),
+        "{home}"
+    );
+    let r = get_with(&format!("{base}/office/ky?ky=2026-q1"), &session);
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/office/p/2026-Q1"))
+    );
+    assert_eq!(
+        get_with(&format!("{base}/office/ky?ky=2026-Q5"), &session).status,
+        404
+    );
+    let r = get_with(&format!("{base}/office/ky?ky=2026-Q1"), "");
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/office/login"))
+    );
+}

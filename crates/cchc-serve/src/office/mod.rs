@@ -84,9 +84,61 @@ pub(crate) async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Res
         Ok(v) => v,
         Err(r) => return *r,
     };
-    match app.store.periods() {
-        Ok(periods) => Html(pages::office_home(&periods, &s.csrf)).into_response(),
-        Err(e) => failed(e),
+    let label = |key: &str| {
+        app.period(key)
+            .map_or_else(|| key.to_string(), |p| p.label_vi())
+    };
+    let periods: Vec<(String, String)> = match app.store.periods() {
+        Ok(p) => p
+            .into_iter()
+            .map(|k| {
+                let l = label(&k);
+                (k, l)
+            })
+            .collect(),
+        Err(e) => return failed(e),
+    };
+    // This year's and last year's periods, offered to open.
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let offered: Vec<(String, String)> = [year, year - 1]
+        .into_iter()
+        .flat_map(|y| {
+            ["Q1", "Q2", "Q3", "Q4", "H1", "9M"]
+                .into_iter()
+                .map(move |k| format!("{y}-{k}"))
+                .chain(std::iter::once(y.to_string()))
+        })
+        .filter(|k| app.period(k).is_some())
+        .map(|k| {
+            let l = label(&k);
+            (k, l)
+        })
+        .collect();
+    Html(pages::office_home(&periods, &offered, &s.csrf)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct OpenPeriod {
+    #[serde(default)]
+    ky: String,
+}
+
+/// The home page's "open a period" form: to its page, when the calendar knows it.
+pub(crate) async fn open_period(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<OpenPeriod>,
+) -> Response {
+    if let Err(r) = session(&app, &headers) {
+        return *r;
+    }
+    let key = q.ky.trim();
+    match app.period(key) {
+        Some(p) => Redirect::to(&format!("/office/p/{p}")).into_response(),
+        None => refused(
+            StatusCode::NOT_FOUND,
+            "Kỳ báo cáo không đúng (ví dụ đúng: 2022-Q1, 2022-H1, 2022-9M, 2022-M03, 2022).",
+        ),
     }
 }
 

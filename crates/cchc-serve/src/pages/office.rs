@@ -51,15 +51,38 @@ fn logout_form(csrf: &str) -> String {
 }
 
 /// The office's first page: the periods with links, and a way to another.
-pub fn office_home(periods: &[String], csrf: &str) -> String {
-    let mut body = String::from("<h1>Văn phòng Sở — các kỳ báo cáo</h1><ul>");
-    for p in periods {
-        body.push_str(&format!(
-            "<li><a href=\"/office/p/{0}\">{0}</a></li>",
-            esc(p)
+pub fn office_home(
+    periods: &[(String, String)],
+    offered: &[(String, String)],
+    csrf: &str,
+) -> String {
+    let mut body = String::from("<h1>Văn phòng Sở — các kỳ báo cáo</h1>");
+    if periods.is_empty() {
+        body.push_str("<p>Chưa cấp đường dẫn cho kỳ nào.</p>");
+    } else {
+        body.push_str("<p>Các kỳ đã cấp đường dẫn:</p><ul>");
+        for (key, label) in periods {
+            body.push_str(&format!(
+                "<li><a href=\"/office/p/{0}\">{1}</a> <small>({0})</small></li>",
+                esc(key),
+                esc(label)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    let mut options = String::new();
+    for (key, label) in offered {
+        options.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            esc(key),
+            esc(label)
         ));
     }
-    body.push_str("</ul><p>Kỳ khác: gõ địa chỉ <code>/office/p/2022-Q1</code> (quý), <code>2022-H1</code>, <code>2022-M03</code> hoặc <code>2022</code>.</p>");
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"/office/ky\"><p><label>Mở kỳ: <input name=\"ky\" list=\"cac-ky\" placeholder=\"2026-Q1\" required></label>\
+         <datalist id=\"cac-ky\">{options}</datalist> <button type=\"submit\">Mở</button></p>\
+         <p><small>Quý: 2026-Q1 … 2026-Q4; 6 tháng: 2026-H1; 9 tháng: 2026-9M; năm: 2026; tháng: 2026-M03.</small></p></form>"
+    ));
     body.push_str(&logout_form(csrf));
     page("Văn phòng Sở", &body)
 }
