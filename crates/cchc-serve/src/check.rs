@@ -115,22 +115,18 @@ pub fn check_files(
         .map_err(|e| Error::Check(e.to_string()))?
         .check(&|| {})
         .map_err(|e| Error::Check(e.to_string()))?;
-    // The files as the pipeline names them (their paths here), each with the name the
-    // unit gave.
-    let laid_out: Vec<(String, &str)> = names
-        .iter()
-        .map(|(path, given)| (path.clone(), given.as_str()))
-        .collect();
+    // `names`: the files as the pipeline names them (their paths here), each with the
+    // name the unit gave.
     let shown = |file: &str| {
-        laid_out
+        names
             .iter()
             .find(|(path, _)| file == path)
-            .map(|(_, given)| given.to_string())
+            .map(|(_, given)| given.clone())
     };
     // A message that names a file (a duplicate, a cumulative period) names it as the
     // unit gave it, never by the server's folder.
     let renamed = |text: &str| {
-        laid_out
+        names
             .iter()
             .fold(text.to_string(), |t, (path, given)| t.replace(path, given))
     };

@@ -241,7 +241,8 @@ fn the_units_of_a_period_follow_the_registry_over_time() {
     );
     assert_eq!(r.status, 404);
     assert!(
-        r.body.contains("không còn hoạt động") && r.body.contains("đơn vị kế tục: Trường THPT Mới"),
+        r.body.contains("không hoạt động vào ngày cuối kỳ 2025-Q3")
+            && r.body.contains("đơn vị kế tục: Trường THPT Mới"),
         "{}",
         r.body
     );

@@ -118,7 +118,7 @@ async fn period_view(
         issued,
         &outputs,
         filter,
-        &summary.map(|s| (*s).clone()),
+        summary.as_deref().map_err(String::as_str),
     ))
     .into_response()
 }
@@ -136,31 +136,24 @@ pub(crate) async fn unit_page(
     if let Err(r) = known_period(&app, &period) {
         return *r;
     }
-    let rows = match unit_rows(&app, &period) {
-        Ok(r) => r,
-        Err(e) => return failed(e),
-    };
     // A unit not expected in the period may still have sent (a link issued before it
     // closed): its page is shown all the same.
-    let row = match rows.into_iter().find(|r| r.unit_id == unit) {
-        Some(r) => r,
-        None if app.registry.get(&unit).is_some() => {
-            let links = match app.store.links_of_period(&period) {
-                Ok(l) => l.into_iter().filter(|l| l.unit_id == unit).collect(),
-                Err(e) => return failed(e),
-            };
-            let versions = match app.store.versions(&unit, &period) {
-                Ok(v) => v,
-                Err(e) => return failed(e),
-            };
-            pages::UnitRow {
-                name: app.unit_name(&unit, &period),
-                unit_id: unit,
-                links,
-                versions,
-            }
-        }
-        None => return refused(StatusCode::NOT_FOUND, "Đơn vị không có trong danh mục."),
+    if app.registry.get(&unit).is_none() {
+        return refused(StatusCode::NOT_FOUND, "Đơn vị không có trong danh mục.");
+    }
+    let links = match app.store.links_of_period(&period) {
+        Ok(l) => l.into_iter().filter(|l| l.unit_id == unit).collect(),
+        Err(e) => return failed(e),
+    };
+    let versions = match app.store.versions(&unit, &period) {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    let row = pages::UnitRow {
+        name: app.unit_name(&unit, &period),
+        unit_id: unit,
+        links,
+        versions,
     };
     Html(pages::office_unit(&period, &row, &s.csrf)).into_response()
 }
@@ -292,7 +285,7 @@ pub(crate) async fn issue(
         let why = match app.registry.get(&f.unit) {
             None => "Đơn vị không có trong danh mục.".to_string(),
             Some(u) => format!(
-                "Đơn vị \"{}\" không còn hoạt động vào ngày cuối kỳ {period}{}: không cấp đường dẫn cho kỳ này.",
+                "Đơn vị \"{}\" không hoạt động vào ngày cuối kỳ {period}{}: không cấp đường dẫn cho kỳ này.",
                 u.name,
                 u.successor
                     .as_deref()

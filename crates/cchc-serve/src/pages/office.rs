@@ -215,7 +215,7 @@ fn links_cell(period: &str, unit_id: &str, links: &[Link], csrf: &str) -> String
 }
 
 /// The attainment summary: the province's row of every target.
-fn summary_section(summary: &Result<Summary, String>) -> String {
+fn summary_section(summary: Result<&Summary, &str>) -> String {
     let mut out = String::from(
         "<h2 id=\"chi-tieu\">Kết quả thực hiện chỉ tiêu (toàn tỉnh, theo các bản đã gửi)</h2>",
     );
@@ -273,7 +273,7 @@ pub fn office_period(
     issued: Option<(&str, &str)>,
     outputs: &[(u32, Vec<String>)],
     filter: &Filter,
-    summary: &Result<Summary, String>,
+    summary: Result<&Summary, &str>,
 ) -> String {
     let p = esc(period);
     let mut body = format!("<h1>Kỳ {p}</h1><p><a href=\"/office\">Các kỳ</a> · <a href=\"#don-vi\">Đơn vị</a> · <a href=\"#chi-tieu\">Chỉ tiêu</a> · <a href=\"#ket-qua\">Tổng hợp</a></p>");
