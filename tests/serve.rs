@@ -369,11 +369,19 @@ fn the_offices_workbook_is_what_cchc_consolidate_writes() {
         PERIOD,
         "--feedback",
         out.path().join("phan-hoi").to_str().expect("path"),
+        "--narrative",
+        out.path().join("bao-cao.docx").to_str().expect("path"),
     ]);
     assert!(run.status.code().is_some_and(|c| c <= 1), "{run:?}");
     assert!(
         workbook == std::fs::read(&report).expect("report"),
         "the page's workbook is cchc consolidate's"
+    );
+    let (status, docx) = get(&format!("{period}/out/1/bao-cao.docx"), &session);
+    assert_eq!(status, 200);
+    assert!(
+        docx == std::fs::read(out.path().join("bao-cao.docx")).expect("docx"),
+        "the page's Word report is cchc consolidate --narrative's"
     );
     // And the page's attainment summary is `attainment.csv`'s province rows, target by
     // target: status, numerator and denominator (the page writes them as documents do,

@@ -72,7 +72,8 @@ pub const COMPLETE: &str = ".complete";
 
 /// Consolidates `period` into a new output folder; its number. The folder holds the
 /// files read (`nop/`, so the office can run `cchc consolidate` on them again), the
-/// workbook `tong-hop.xlsx`, the exports `xuat/` and the feedback `phan-hoi/`; it counts
+/// workbook `tong-hop.xlsx` (the official forms among its sheets), the period's Word
+/// report `bao-cao.docx`, the exports `xuat/` and the feedback `phan-hoi/`; it counts
 /// once [`COMPLETE`] is written, last (a crash leaves a folder nobody lists).
 pub fn consolidate(
     store: &Store,
@@ -109,6 +110,7 @@ pub fn consolidate(
         period: Some(period.to_string()),
         limits: settings.limits,
         feedback: Some(out.join("phan-hoi")),
+        narrative: Some(out.join("bao-cao.docx")),
         ..cchc::Options::new([&inputs])
     };
     opts.validate()

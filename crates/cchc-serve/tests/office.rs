@@ -235,6 +235,7 @@ fn the_office_consolidates_on_demand() {
         "{page}"
     );
     assert!(page.contains("/out/1/xuat/attainment.csv"));
+    assert!(page.contains("/out/1/bao-cao.docx") && page.contains("/out/1/phan-hoi/"));
 
     let url = format!("{period}/out/1/tong-hop.xlsx");
     assert_eq!(get_with(&url, "").status, 303, "the office's only");

@@ -238,6 +238,8 @@ pub(crate) async fn output(
     let kind = match rel.rsplit_once('.').map(|(_, e)| e) {
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("parquet") => "application/vnd.apache.parquet",
         _ => "application/octet-stream",
     };
     let base = rel.rsplit('/').next().unwrap_or("tep");

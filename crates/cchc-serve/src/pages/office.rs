@@ -352,7 +352,7 @@ pub fn office_period(
     body.push_str(&summary_section(summary));
     body.push_str(&format!(
         "<h2 id=\"ket-qua\">Tổng hợp</h2><form method=\"post\" action=\"/office/p/{p}/consolidate\">{}\
-         <p>Tổng hợp bản đã gửi mới nhất của mỗi đơn vị: bảng tổng hợp, dữ liệu xuất và phản hồi cho từng đơn vị.</p>\
+         <p>Tổng hợp bản đã gửi mới nhất của mỗi đơn vị: bảng tổng hợp (có các biểu chính thức), báo cáo Word của kỳ, dữ liệu xuất và phản hồi cho từng đơn vị.</p>\
          <p><button type=\"submit\">Tổng hợp ngay</button></p></form>",
         csrf_field(csrf)
     ));
