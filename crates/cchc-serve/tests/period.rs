@@ -127,8 +127,11 @@ fn the_units_filtered_a_units_page_and_a_version_taken_in() {
     assert_eq!(shown("trang-thai=chua-gui"), "thpt-namkhoaichau");
     assert_eq!(shown("trang-thai=gui-sach"), "thpt-trungvuong");
     assert_eq!(shown("trang-thai=da-tiep-nhan"), "");
-    // By name, without case or with the id; an unknown state filters nothing.
+    // By name, without case or diacritics, or by the id; an unknown state filters
+    // nothing.
     assert_eq!(shown("tim=tr%C6%AFNG+V%C6%AF%C6%A0NG"), "thpt-trungvuong");
+    assert_eq!(shown("tim=trung+vuong"), "thpt-trungvuong");
+    assert_eq!(shown("tim=Nam+Kho%C3%A1i"), "thpt-namkhoaichau");
     assert_eq!(shown("tim=namkhoai"), "thpt-namkhoaichau");
     assert_eq!(
         shown("trang-thai=khong-co"),

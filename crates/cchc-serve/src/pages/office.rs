@@ -175,18 +175,20 @@ fn state_text(versions: &[Version]) -> String {
 pub struct Filter {
     /// Units in this state alone.
     pub state: Option<State>,
-    /// Units whose name or id holds this text (letters compared without case).
+    /// Units whose name or id holds this text (compared as the registry compares names:
+    /// without case, diacritics or punctuation, so `trung vuong` finds Trưng Vương).
     pub text: String,
 }
 
 impl Filter {
     /// Whether `row` is shown.
     pub fn keeps(&self, row: &UnitRow) -> bool {
-        let text = self.text.trim().to_lowercase();
+        use cchc_domain::text::normalize;
+        let text = normalize(&self.text);
         self.state.is_none_or(|s| State::of(&row.versions) == s)
             && (text.is_empty()
-                || row.name.to_lowercase().contains(&text)
-                || row.unit_id.to_lowercase().contains(&text))
+                || normalize(&row.name).contains(&text)
+                || normalize(&row.unit_id).contains(&text))
     }
 }
 
