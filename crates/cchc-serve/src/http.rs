@@ -113,12 +113,25 @@ impl App {
             .collect()
     }
 
-    /// The name of unit `id` in `period` (its latest name when it was not valid then,
-    /// its id when the registry does not know it).
+    /// Every registry unit's name in `period`: as then for the units valid then, the
+    /// latest for the others (a link issued before a unit closed may still have sent).
+    pub fn unit_names(&self, period: &str) -> BTreeMap<String, String> {
+        let mut names: BTreeMap<String, String> = self
+            .registry
+            .as_of(None)
+            .units()
+            .iter()
+            .map(|u| (u.unit_id.clone(), u.name.clone()))
+            .collect();
+        names.extend(self.units_for(period));
+        names
+    }
+
+    /// The name of unit `id` in `period` (see [`App::unit_names`]; its id when the
+    /// registry does not know it).
     pub fn unit_name(&self, id: &str, period: &str) -> String {
-        self.units_for(period)
+        self.unit_names(period)
             .remove(id)
-            .or_else(|| self.registry.get(id).map(|u| u.name.clone()))
             .unwrap_or_else(|| id.to_string())
     }
 

@@ -150,7 +150,7 @@ pub(crate) async fn current(
     let worker = app.clone();
     let p = period.to_string();
     let made = tokio::task::spawn_blocking(move || {
-        let units = worker.units_for(&p);
+        let units = worker.unit_names(&p);
         summary(&worker.store, &worker.settings, &units, &p)
     })
     .await

@@ -200,7 +200,7 @@ pub(crate) async fn consolidate(
     let worker = app.clone();
     let p = period.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let units = worker.units_for(&p);
+        let units = worker.unit_names(&p);
         crate::consolidate::consolidate(&worker.store, &worker.settings, &units, &p)
     })
     .await;
