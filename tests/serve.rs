@@ -430,3 +430,27 @@ fn the_offices_workbook_is_what_cchc_consolidate_writes() {
     }
     assert!(rows >= 20, "{rows} province rows");
 }
+
+/// `cchc link` keeps the link under the period's key, however it was written.
+#[test]
+fn a_link_is_kept_under_the_periods_key() {
+    let data = tempfile::tempdir().expect("data");
+    let out = cchc(&[
+        "link",
+        "--data",
+        data.path().to_str().expect("path"),
+        "--unit",
+        UNIT,
+        "--period",
+        "2022-q1",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let url = String::from_utf8(out.stdout).expect("utf8");
+    let token = url.trim().rsplit('/').next().expect("token");
+    let link = cchc_serve::Store::open(data.path())
+        .expect("store")
+        .link(token)
+        .expect("db")
+        .expect("the link");
+    assert_eq!(link.period, PERIOD);
+}

@@ -337,3 +337,29 @@ fn the_home_page_opens_any_period() {
         (303, Some("/office/login"))
     );
 }
+
+/// Links and versions are kept under a period's key: a page asked for as `2022-q1` is
+/// sent to `2022-Q1`'s, never shown as a period of its own.
+#[test]
+fn a_period_spelt_otherwise_is_its_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (base, session) = office(dir.path());
+    let r = get_with(&format!("{base}/office/p/2022-q1"), &session);
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/office/p/2022-Q1"))
+    );
+    let page = get_with(&format!("{base}/office/p/2022-Q1"), &session).body;
+    let csrf = hidden(&page, "csrf");
+    let r = post_form(
+        &format!("{base}/office/p/2022-q1/issue"),
+        &session,
+        &[("unit", "thpt-trungvuong"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303, "not issued under another spelling");
+    assert!(Store::open(dir.path())
+        .expect("store")
+        .links_of_period("2022-q1")
+        .expect("links")
+        .is_empty());
+}

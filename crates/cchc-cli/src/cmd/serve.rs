@@ -61,10 +61,11 @@ pub fn link(args: &LinkArgs) -> Result<i32> {
     if !names.contains_key(&args.unit) {
         bail!("đơn vị \"{}\" không có trong danh mục", args.unit);
     }
-    cchc::parse_period(&args.period, &cchc::load_calendar(None)?)?;
+    // Kept under the period's key (`2022-q1` is `2022-Q1`), as the office's pages are.
+    let period = cchc::parse_period(&args.period, &cchc::load_calendar(None)?)?.to_string();
     let store = cchc_serve::Store::open(&args.data)
         .with_context(|| format!("data folder {}", args.data.display()))?;
-    let token = store.issue_link(&args.unit, &args.period)?;
+    let token = store.issue_link(&args.unit, &period)?;
     println!("{}/u/{token}", args.base.trim_end_matches('/'));
     Ok(0)
 }

@@ -28,15 +28,19 @@ fn period_form(
     Ok(s)
 }
 
-/// A period the calendar knows, or the page refusing it.
+/// A period the calendar knows, written as its key is (`2022-Q1`, not `2022-q1`: links
+/// and versions are kept under the key), or the page refusing it — a page asked for
+/// under another spelling is sent to the key's.
 fn known_period(app: &App, period: &str) -> Result<(), Box<Response>> {
-    if app.period(period).is_some() {
-        Ok(())
-    } else {
-        Err(Box::new(refused(
+    match app.period(period) {
+        Some(p) if p.to_string() == period => Ok(()),
+        Some(p) => Err(Box::new(
+            Redirect::to(&format!("/office/p/{p}")).into_response(),
+        )),
+        None => Err(Box::new(refused(
             StatusCode::NOT_FOUND,
             "Kỳ báo cáo không đúng (ví dụ đúng: 2022-Q1, 2022-H1, 2022-M03, 2022).",
-        )))
+        ))),
     }
 }
 
