@@ -10,9 +10,15 @@ use std::process::{Child, Command, Stdio};
 
 use super::{cchc, root};
 
+/// The collection page's own test client (a multipart upload, forms with cookies, the
+/// office's login), shared with the crate's tests.
+#[path = "../crates/cchc-serve/tests/common/mod.rs"]
+mod client;
+
+use client::{get_bytes, hidden, log_in, post_form, upload, PASSWORD};
+
 const UNIT: &str = "thpt-trungvuong";
 const PERIOD: &str = "2022-Q1";
-const PASSWORD: &str = "mật khẩu của văn phòng Sở";
 
 /// `cchc serve` on `data`, on a port the OS picks: the child and its address.
 struct Server {
@@ -53,14 +59,6 @@ impl Drop for Server {
     }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
 /// A new link for `unit`, from `cchc link`: its path (`/u/…`).
 fn link(data: &Path, unit: &str) -> String {
     let out = cchc(&[
@@ -77,41 +75,9 @@ fn link(data: &Path, unit: &str) -> String {
     url[url.find("/u/").expect("a link")..].trim().to_string()
 }
 
-/// Uploads one file through the page: the status.
-fn upload(url: &str, name: &str, bytes: &[u8]) -> u16 {
-    let boundary = "cchc-acceptance-5d1e";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    agent()
-        .post(url)
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .send(&body[..])
-        .expect("POST")
-        .status()
-        .as_u16()
-}
-
-fn get(url: &str, cookie: &str) -> (u16, Vec<u8>) {
-    let mut req = agent().get(url);
-    if !cookie.is_empty() {
-        req = req.header("Cookie", cookie);
-    }
-    let mut r = req.call().expect("GET");
-    (
-        r.status().as_u16(),
-        r.body_mut().read_to_vec().expect("body"),
-    )
-}
-
+/// The body of a GET with `cookie`, as text.
 fn text(url: &str, cookie: &str) -> String {
-    String::from_utf8(get(url, cookie).1).expect("utf8")
+    client::get_with(url, cookie).body
 }
 
 /// HTML text back to what it says.
@@ -221,11 +187,8 @@ fn the_page_finds_what_cchc_check_finds() {
         let name = file.file_name().and_then(|n| n.to_str()).expect("name");
         let bytes = std::fs::read(file).expect("file");
         let url = format!("{}{link_path}", server.base);
-        assert_eq!(
-            upload(&format!("{url}/upload"), name, &bytes),
-            303,
-            "{name}"
-        );
+        let (status, _) = upload(&format!("{url}/upload"), &[(name, bytes)]);
+        assert_eq!(status, 303, "{name}");
         let mut page: Vec<Row> = page_findings(&text(&url, ""))
             .into_iter()
             .filter(|r| r[0] != "upload.other_unit")
@@ -264,78 +227,22 @@ fn the_offices_workbook_is_what_cchc_consolidate_writes() {
     ] {
         let url = format!("{base}{}", link(data.path(), unit));
         let bytes = std::fs::read(root().join("samples").join(file)).expect("sample");
-        assert_eq!(upload(&format!("{url}/upload"), file, &bytes), 303);
-        let page = text(&url, "");
-        let at = page.find("name=\"version\" value=\"").expect("send form") + 22;
-        let version = &page[at..at + page[at..].find('"').expect("end")];
-        let r = agent()
-            .post(&format!("{url}/send"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .send(format!("version={version}").as_bytes())
-            .expect("send");
-        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(upload(&format!("{url}/upload"), &[(file, bytes)]).0, 303);
+        let version = hidden(&text(&url, ""), "version");
+        assert_eq!(client::send(&format!("{url}/send"), &version), 303);
     }
 
     // The office logs in through its page and consolidates.
-    let hidden = |html: &str| {
-        let at = html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
-        html[at..at + html[at..].find('"').expect("end")].to_string()
-    };
-    let mut login = agent()
-        .get(&format!("{base}/office/login"))
-        .call()
-        .expect("login");
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("login cookie")
-        .to_string();
-    let csrf = hidden(&login.body_mut().read_to_string().expect("page"));
-    let form = |pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                let enc: String = v
-                    .bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect();
-                format!("{k}={enc}")
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    };
-    let r = agent()
-        .post(&format!("{base}/office/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Cookie", &cookie)
-        .send(form(&[("password", PASSWORD), ("csrf", &csrf)]).as_bytes())
-        .expect("log in");
-    assert_eq!(r.status().as_u16(), 303);
-    let session = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session")
-        .to_string();
+    let session = log_in(base);
     let period = format!("{base}/office/p/{PERIOD}");
-    let csrf = hidden(&text(&period, &session));
-    let r = agent()
-        .post(&format!("{period}/consolidate"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Cookie", &session)
-        .send(form(&[("csrf", &csrf)]).as_bytes())
-        .expect("consolidate");
-    assert_eq!(r.status().as_u16(), 303);
-    let (status, workbook) = get(&format!("{period}/out/1/tong-hop.xlsx"), &session);
+    let csrf = hidden(&text(&period, &session), "csrf");
+    let r = post_form(
+        &format!("{period}/consolidate"),
+        &session,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    let (status, workbook) = get_bytes(&format!("{period}/out/1/tong-hop.xlsx"), &session);
     assert_eq!(status, 200);
 
     // `cchc consolidate` on the files the consolidation read, named as it names them.
@@ -377,7 +284,7 @@ fn the_offices_workbook_is_what_cchc_consolidate_writes() {
         workbook == std::fs::read(&report).expect("report"),
         "the page's workbook is cchc consolidate's"
     );
-    let (status, docx) = get(&format!("{period}/out/1/bao-cao.docx"), &session);
+    let (status, docx) = get_bytes(&format!("{period}/out/1/bao-cao.docx"), &session);
     assert_eq!(status, 200);
     assert!(
         docx == std::fs::read(out.path().join("bao-cao.docx")).expect("docx"),
@@ -388,7 +295,7 @@ fn the_offices_workbook_is_what_cchc_consolidate_writes() {
     // `1.234 / 2.000`), the gap.
     let page = text(&period, &session);
     assert!(page.contains("bản đã gửi mới nhất của 3 đơn vị"), "{page}");
-    let (status, csv) = get(&format!("{period}/out/1/xuat/attainment.csv"), &session);
+    let (status, csv) = get_bytes(&format!("{period}/out/1/xuat/attainment.csv"), &session);
     assert_eq!(status, 200);
     let csv = String::from_utf8(csv).expect("utf8");
     let mut rows = 0;

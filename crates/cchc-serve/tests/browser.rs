@@ -291,13 +291,11 @@ fn the_whole_flow_in_a_browser() {
     b.wait_for("Lần tổng hợp 1");
     b.screenshot("tong-hop");
     let session = b.cookie("cchc_session");
-    let mut r = common::agent()
-        .get(&format!("{base}/office/p/2022-Q1/out/1/tong-hop.xlsx"))
-        .header("Cookie", &session)
-        .call()
-        .expect("download");
-    assert_eq!(r.status().as_u16(), 200);
-    let bytes = r.body_mut().read_to_vec().expect("bytes");
+    let (status, bytes) = common::get_bytes(
+        &format!("{base}/office/p/2022-Q1/out/1/tong-hop.xlsx"),
+        &session,
+    );
+    assert_eq!(status, 200);
     let saved = dir.path().join("downloaded.xlsx");
     std::fs::write(&saved, &bytes).expect("save");
 

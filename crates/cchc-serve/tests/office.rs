@@ -239,13 +239,8 @@ fn the_office_consolidates_on_demand() {
 
     let url = format!("{period}/out/1/tong-hop.xlsx");
     assert_eq!(get_with(&url, "").status, 303, "the office's only");
-    let mut r = common::agent()
-        .get(&url)
-        .header("Cookie", &session)
-        .call()
-        .expect("GET");
-    assert_eq!(r.status().as_u16(), 200);
-    let got = r.body_mut().read_to_vec().expect("bytes");
+    let (status, got) = common::get_bytes(&url, &session);
+    assert_eq!(status, 200);
     for bad in ["../../cchc.db", "..%2F..%2Fcchc.db", "tong-hop.xlsx%00"] {
         assert_eq!(
             get_with(&format!("{period}/out/1/{bad}"), &session).status,

@@ -290,13 +290,7 @@ fn cookies_are_secure_behind_https() {
             .expect("store")
             .set_office_password(PASSWORD)
             .expect("password");
-        let page = get_with(&format!("{base}/office/login"), "");
-        let csrf = hidden(&page.body, "csrf");
-        let r = post_form(
-            &format!("{base}/office/login"),
-            &page.cookies.join("; "),
-            &[("password", PASSWORD), ("csrf", &csrf)],
-        );
+        let (page, r) = common::log_in_replies(&base);
         for set in page.set_cookie.iter().chain(&r.set_cookie) {
             assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
             assert_eq!(set.contains("; Secure"), secure, "{url}: {set}");

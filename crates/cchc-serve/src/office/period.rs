@@ -76,22 +76,30 @@ pub(crate) async fn period_page(
 /// Every unit expected in `period` with its links and versions.
 fn unit_rows(app: &App, period: &str) -> Result<Vec<pages::UnitRow>, crate::Error> {
     let links = app.store.links_of_period(period)?;
-    let mut rows = Vec::new();
-    for (unit_id, name) in app.units_for(period) {
-        let versions = app.store.versions(&unit_id, period)?;
-        let own: Vec<_> = links
+    app.units_for(period)
+        .into_iter()
+        .map(|(unit_id, name)| unit_row(app, period, &links, unit_id, name))
+        .collect()
+}
+
+/// One unit's row: its links among the period's `links`, its versions.
+fn unit_row(
+    app: &App,
+    period: &str,
+    links: &[crate::store::Link],
+    unit_id: String,
+    name: String,
+) -> Result<pages::UnitRow, crate::Error> {
+    Ok(pages::UnitRow {
+        versions: app.store.versions(&unit_id, period)?,
+        links: links
             .iter()
             .filter(|l| l.unit_id == unit_id)
             .cloned()
-            .collect();
-        rows.push(pages::UnitRow {
-            unit_id,
-            name,
-            links: own,
-            versions,
-        });
-    }
-    Ok(rows)
+            .collect(),
+        unit_id,
+        name,
+    })
 }
 
 async fn period_view(
@@ -145,19 +153,14 @@ pub(crate) async fn unit_page(
     if app.registry.get(&unit).is_none() {
         return refused(StatusCode::NOT_FOUND, "Đơn vị không có trong danh mục.");
     }
-    let links = match app.store.links_of_period(&period) {
-        Ok(l) => l.into_iter().filter(|l| l.unit_id == unit).collect(),
+    let name = app.unit_name(&unit, &period);
+    let row = match app
+        .store
+        .links_of_period(&period)
+        .and_then(|links| unit_row(&app, &period, &links, unit, name))
+    {
+        Ok(r) => r,
         Err(e) => return failed(e),
-    };
-    let versions = match app.store.versions(&unit, &period) {
-        Ok(v) => v,
-        Err(e) => return failed(e),
-    };
-    let row = pages::UnitRow {
-        name: app.unit_name(&unit, &period),
-        unit_id: unit,
-        links,
-        versions,
     };
     Html(pages::office_unit(&period, &row, &s.csrf)).into_response()
 }

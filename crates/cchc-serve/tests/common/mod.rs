@@ -167,6 +167,17 @@ pub fn get_with(url: &str, cookie: &str) -> Reply {
     reply(req.call().expect("GET"))
 }
 
+/// Status and bytes of a GET with `cookie` (a download).
+pub fn get_bytes(url: &str, cookie: &str) -> (u16, Vec<u8>) {
+    let mut req = agent().get(url);
+    if !cookie.is_empty() {
+        req = req.header("Cookie", cookie);
+    }
+    let mut r = req.call().expect("GET");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_vec().expect("bytes"))
+}
+
 /// A form posted with `cookie`.
 pub fn post_form(url: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
     let body: Vec<String> = form
@@ -206,6 +217,13 @@ pub const PASSWORD: &str = "mật khẩu văn phòng 2022";
 
 /// Logs in through the page: the session cookie (`name=value`).
 pub fn log_in(base: &str) -> String {
+    let (_, r) = log_in_replies(base);
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/office")));
+    r.cookies[0].clone()
+}
+
+/// The login page's reply and the reply to posting the password from it.
+pub fn log_in_replies(base: &str) -> (Reply, Reply) {
     let page = get_with(&format!("{base}/office/login"), "");
     let csrf = hidden(&page.body, "csrf");
     let r = post_form(
@@ -213,6 +231,5 @@ pub fn log_in(base: &str) -> String {
         &page.cookies.join("; "),
         &[("password", PASSWORD), ("csrf", &csrf)],
     );
-    assert_eq!((r.status, r.location.as_deref()), (303, Some("/office")));
-    r.cookies[0].clone()
+    (page, r)
 }
